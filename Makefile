@@ -1,0 +1,137 @@
+# HydraNet model and experiment suite.
+#   make            build build/hydranet and build/libhydranet.a
+#   make test       unit tests (plain and under ASan+UBSan), fuzz smoke, scenario tests
+#   make bench      benchmarks (wall-time ratios; not part of make test)
+#   make reproduce  run every paper experiment and draw the figures
+# `make test` and `make reproduce` first install missing Debian packages
+# (tools/deps.sh: apt-get as root, else it prints the apt-get line).
+
+CC       ?= gcc
+CXX      ?= g++
+CLANG    ?= clang
+WARN      = -Wall -Wextra -Werror
+CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L
+CFLAGS   ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+CPPFLAGS += -Imodel -Ibuild/gen -MMD -MP
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+NS3LIBS   = -lns3-point-to-point -lns3-internet -lns3-traffic-control \
+            -lns3-bridge -lns3-network -lns3-stats -lns3-core
+LDLIBS    = $(NS3LIBS) -lsqlite3 -linih -lgsl -lgslcblas -lstdc++ -lm
+SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+B  = build
+BA = build/asan
+
+LIB_C   = $(wildcard model/*.c model/net/*.c model/hydranet/*.c model/apps/*.c \
+                     model/results/*.c model/scenario/*.c model/testbed/*.c)
+LIB_CXX = model/sim/sim.cc
+NET_C   = model/status.c $(wildcard model/net/*.c)
+CLI_C   = $(wildcard model/cli/*.c)
+UNIT    = $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+obj     = $(patsubst %.c,$(1)/obj/%.o,$(filter %.c,$(2))) \
+          $(patsubst %.cc,$(1)/obj/%.o,$(filter %.cc,$(2)))
+
+.PHONY: all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
+.SUFFIXES:
+
+all: $(B)/hydranet
+
+deps:
+	@sh tools/deps.sh
+
+# ---- plain build --------------------------------------------------------
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+$(B)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter $(CXXFLAGS) $(CPPFLAGS) -c $< -o $@
+$(B)/libhydranet.a: $(call obj,$(B),$(LIB_C) $(LIB_CXX))
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/hydranet: $(call obj,$(B),$(CLI_C)) $(B)/libhydranet.a
+	$(CC) -o $@ $^ $(LDLIBS)
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(B)/libhydranet.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ -lcmocka $(LDLIBS)
+$(B)/bench/%: $(B)/obj/tests/bench/%.o $(B)/libhydranet.a
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LDLIBS)
+
+# schema.sql becomes a C string literal for res.c
+build/gen/schema.inc: model/results/schema.sql
+	@mkdir -p $(@D)
+	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@
+$(B)/obj/model/results/res.o $(BA)/obj/model/results/res.o: build/gen/schema.inc
+$(B)/obj/model/cli/hydranet.o $(BA)/obj/model/cli/hydranet.o: CPPFLAGS += -DHN_VERSION='"$(VERSION)"'
+
+# ---- ASan + UBSan build -------------------------------------------------
+$(BA)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+$(BA)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+$(BA)/libhydranet.a: $(call obj,$(BA),$(LIB_C) $(LIB_CXX))
+	@rm -f $@
+	ar rcs $@ $^
+$(BA)/hydranet: $(call obj,$(BA),$(CLI_C)) $(BA)/libhydranet.a
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+$(BA)/tests/%: $(BA)/obj/tests/unit/%.o $(BA)/libhydranet.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ -lcmocka $(LDLIBS)
+
+# ---- fuzz targets (clang libFuzzer, ASan + UBSan) -------------------------
+$(B)/fuzz/%: tests/fuzz/%.c $(NET_C)
+	@mkdir -p $(@D)
+	$(CLANG) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Imodel $^ -o $@
+
+# ---- tests --------------------------------------------------------------
+FUZZ_SECONDS ?= 15
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+
+test: deps
+	@$(MAKE) --no-print-directory all unit unit-asan fuzz-smoke scenario-tests
+	@echo "make test: all suites passed"
+
+unit: $(addprefix $(B)/tests/,$(UNIT))
+	@sh tools/run-tests.sh plain $^
+
+unit-asan: $(addprefix $(BA)/tests/,$(UNIT))
+	@sh tools/run-tests.sh asan $^
+
+fuzz-smoke: $(addprefix $(B)/fuzz/,$(FUZZ))
+	@for f in $^; do n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
+	  echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(B)/corpus/$$n \
+	    tests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
+	  tail -1 $(B)/fuzz/$$n.log; done
+
+fuzz: $(addprefix $(B)/fuzz/,$(FUZZ))
+	@for f in $^; do n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
+	  $$f -max_total_time=300 $(B)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+
+scenario-tests: $(B)/hydranet
+	@sh tools/run-scenario-tests.sh
+
+# ---- experiments ---------------------------------------------------------
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/bench/bench_redirect
+	$(B)/bench/bench_redirect
+
+reproduce: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/reproduce.sh
+
+figures: $(B)/hydranet
+	@sh tools/figures.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+/* app.h - what every client application records per request.
+ *
+ * The server names itself in each reply (HTTP Server: header, telnet
+ * banner), so "which node served this client" is read off the bytes the
+ * client received, end to end, not from the model's tables. */
+#ifndef HN_APP_H
+#define HN_APP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define APP_NAME_MAX 48
+
+struct app_result {
+	uint64_t start_ns;          /* connect() */
+	uint64_t end_ns;            /* last byte received; 0 if never */
+	uint64_t bytes_sent;        /* application bytes the client sent */
+	uint64_t bytes_received;    /* application bytes the client received */
+	char served_by[APP_NAME_MAX];  /* node named in the reply, "" if none */
+	bool ok;                    /* reply complete and byte-exact */
+};
+
+/* Deterministic content: byte i of a payload stream.  Both ends use it, so
+ * the receiver checks every byte. */
+static inline uint8_t app_pattern(uint64_t i)
+{
+	return (uint8_t)(i * 7 + 3);
+}
+#endif

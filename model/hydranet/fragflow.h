@@ -1,0 +1,73 @@
+/* fragflow.h - a verdict per fragmented datagram, found by (src, dst, proto, id).
+ *
+ * Only the first fragment of a datagram carries the transport ports, so a
+ * module that decides on ports (the redirector, the host server's port check)
+ * decides once, on the fragment at offset 0, and applies the same verdict to
+ * the other fragments of that datagram, which it finds by the reassembly key
+ * of RFC 791 section 3.2.  Fragments that arrive before the first one are held
+ * (copied, bounded) and released when the verdict is known, or dropped and
+ * counted when it does not come in time.  Each owner has its own table; there
+ * is no global state.  Not here: the verdicts' meaning, reassembly. */
+#ifndef HN_FRAGFLOW_H
+#define HN_FRAGFLOW_H
+#include <stddef.h>
+#include <stdint.h>
+#include "net/ipv4.h"
+
+struct fragflow_limits {
+	size_t max_flows;          /* verdicts remembered at once */
+	size_t max_held_bytes;     /* bytes of early fragments held at once */
+	uint64_t lifetime_ns;      /* a verdict or held fragment lives this long */
+};
+
+enum fragflow_drop {
+	FRAGFLOW_DROP_NO_FIRST,    /* held fragment: first fragment never came */
+	FRAGFLOW_DROP_HOLD_LIMIT,  /* no room to hold an early fragment */
+	FRAGFLOW_DROP_FLOW_LIMIT,  /* no room to remember a verdict */
+	FRAGFLOW_NDROP
+};
+
+struct fragflow_stats {
+	uint64_t decided;          /* verdicts recorded (first fragments) */
+	uint64_t matched;          /* later fragments that found their verdict */
+	uint64_t held;             /* fragments held, waiting for the first */
+	uint64_t released;         /* held fragments released with a verdict */
+	uint64_t drops[FRAGFLOW_NDROP];
+	size_t flows;              /* verdicts now remembered */
+	size_t held_bytes;         /* bytes now held */
+};
+
+/* Receives a held fragment (borrowed for the call) with its verdict. */
+typedef void (*fragflow_release_fn)(void *ctx, const uint8_t *frag, size_t len,
+				    uint32_t verdict);
+
+struct fragflow;
+
+struct fragflow *fragflow_new(const struct fragflow_limits *lim);
+void fragflow_free(struct fragflow *f);
+
+/* Record verdict for the datagram whose first fragment has header h, and
+ * release the fragments held for it through release(ctx, ...).  Returns
+ * HN_OK or HN_ELIMIT (table full: counted; held fragments still released). */
+int fragflow_decide(struct fragflow *f, const struct ipv4_hdr *h, uint32_t verdict,
+		    uint64_t now_ns, fragflow_release_fn release, void *ctx);
+
+/* Find the verdict for the non-first fragment h: 1 with *verdict set, or 0. */
+int fragflow_lookup(struct fragflow *f, const struct ipv4_hdr *h, uint64_t now_ns,
+		    uint32_t *verdict);
+
+/* Hold a copy of the fragment (frag, len) until its verdict is known.
+ * Returns HN_OK or HN_ELIMIT / HN_ENOMEM (dropped and counted). */
+int fragflow_hold(struct fragflow *f, const struct ipv4_hdr *h,
+		  const uint8_t *frag, size_t len, uint64_t now_ns);
+
+/* Forget verdicts and drop held fragments older than their lifetime;
+ * returns the number of held fragments dropped. */
+size_t fragflow_expire(struct fragflow *f, uint64_t now_ns);
+
+/* Time of the earliest expiry, or UINT64_MAX when nothing is held. */
+uint64_t fragflow_next_expiry(const struct fragflow *f);
+
+const struct fragflow_stats *fragflow_stats(const struct fragflow *f);
+const char *fragflow_drop_name(enum fragflow_drop d);
+#endif

@@ -1,0 +1,317 @@
+/* hsrv.c - the HydraNet host server; see hsrv.h.
+ *
+ * Per tunnelled datagram: reassemble (outer fragments), decapsulate, check
+ * the virtual-host table (address, then port; inner fragments after the first
+ * follow the first's verdict via fragflow), and put the inner datagram back on
+ * IP input. */
+#include "hydranet/hsrv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdio.h>
+
+#include "net/ipip.h"
+#include "net/ipv4.h"
+#include "sim/sim.h"
+#include "status.h"
+
+#define MAX_PORTS 64   /* bound ports per virtual host */
+
+struct vport {
+	uint8_t proto;
+	uint16_t port;
+};
+
+struct vhost {
+	struct vhost *next;
+	uint32_t origin;
+	char app[32];
+	size_t nports;
+	struct vport ports[MAX_PORTS];
+};
+
+struct hsrv {
+	struct hsrv_config cfg;
+	struct hsrv_io io;
+	struct hsrv_stats st;
+	struct ipv4_reass *reass;
+	struct fragflow *ff;
+	struct vhost *vhosts;
+	hsrv_bind_fn on_bind;
+	void *on_bind_ctx;
+	int timer_pending;
+	uint8_t whole[IPV4_MAX_LEN];   /* reassembled outer datagram */
+};
+
+struct hsrv *hsrv_new(const struct hsrv_config *cfg, const struct hsrv_io *io)
+{
+	struct hsrv *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->cfg = *cfg;
+	if (io)
+		h->io = *io;
+	h->reass = ipv4_reass_new(&cfg->reass);
+	h->ff = fragflow_new(&cfg->frag);
+	if (!h->reass || !h->ff) {
+		hsrv_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void hsrv_free(struct hsrv *h)
+{
+	if (!h)
+		return;
+	struct vhost *v = h->vhosts;
+	while (v) {
+		struct vhost *n = v->next;
+		free(v);
+		v = n;
+	}
+	ipv4_reass_free(h->reass);
+	fragflow_free(h->ff);
+	free(h);
+}
+
+static struct vhost *vhost_find(const struct hsrv *h, uint32_t origin)
+{
+	struct vhost *v = h->vhosts;
+	while (v && v->origin != origin)
+		v = v->next;
+	return v;
+}
+
+int hsrv_vhost_create(struct hsrv *h, uint32_t origin, const char *app)
+{
+	if (origin == 0)
+		return HN_EINVAL;
+	if (vhost_find(h, origin))
+		return HN_EEXIST;
+	struct vhost *v = calloc(1, sizeof *v);
+	if (!v)
+		return HN_ENOMEM;
+	v->origin = origin;
+	snprintf(v->app, sizeof v->app, "%s", app ? app : "");
+	if (h->io.add_local_addr) {
+		int rc = h->io.add_local_addr(h->io.ctx, origin);
+		if (rc != HN_OK) {
+			free(v);
+			return rc;
+		}
+	}
+	v->next = h->vhosts;
+	h->vhosts = v;
+	return HN_OK;
+}
+
+int hsrv_vhost_exists(const struct hsrv *h, uint32_t origin)
+{
+	return vhost_find(h, origin) != NULL;
+}
+
+static int port_bound(const struct vhost *v, uint8_t proto, uint16_t port)
+{
+	for (size_t i = 0; i < v->nports; i++)
+		if (v->ports[i].proto == proto && v->ports[i].port == port)
+			return 1;
+	return 0;
+}
+
+int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port)
+{
+	struct vhost *v = vhost_find(h, origin);
+	if (!v)
+		return HN_ENOENT;
+	if (port_bound(v, proto, port))
+		return HN_EEXIST;
+	if (v->nports == MAX_PORTS)
+		return HN_ELIMIT;
+	v->ports[v->nports++] = (struct vport){ proto, port };
+	if (h->on_bind)
+		h->on_bind(h->on_bind_ctx, origin, proto, port);
+	return HN_OK;
+}
+
+int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,
+	      uint16_t port)
+{
+	if (!vhost_find(h, origin))
+		return HN_ENOENT;
+	int rc = sim_sock_bind(s, origin, port);
+	if (rc != HN_OK)
+		return rc;
+	return hsrv_vhost_bind(h, origin, proto, port);
+}
+
+void hsrv_set_bind_listener(struct hsrv *h, hsrv_bind_fn fn, void *ctx)
+{
+	h->on_bind = fn;
+	h->on_bind_ctx = ctx;
+}
+
+static void deliver(struct hsrv *h, const uint8_t *dg, size_t len)
+{
+	if (h->io.input(h->io.ctx, dg, len) != HN_OK) {
+		h->st.drops[HSRV_DROP_INPUT]++;
+		return;
+	}
+	h->st.delivered++;
+	h->st.delivered_bytes += len;
+}
+
+static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t verdict)
+{
+	struct hsrv *h = ctx;
+	if (verdict)
+		deliver(h, frag, len);
+	else
+		h->st.drops[HSRV_DROP_NO_PORT]++;
+}
+
+/* Demultiplex one decapsulated inner datagram (borrowed, already valid). */
+static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns)
+{
+	struct ipv4_hdr ih;
+	uint16_t sport, dport;
+	uint32_t ok = 0;
+
+	ipv4_decode(in, len, &ih);   /* ipip_decap validated it */
+	const struct vhost *v = vhost_find(h, ih.dst);
+	if (!v) {
+		h->st.drops[HSRV_DROP_NO_VHOST]++;
+		return;
+	}
+	if (ih.proto != IPV4_PROTO_TCP && ih.proto != IPV4_PROTO_UDP) {
+		h->st.drops[HSRV_DROP_NO_PORT]++;   /* only ports are replicated */
+		return;
+	}
+	if (ih.frag_off == 0) {
+		if (ipv4_ports(in, len, &ih, &sport, &dport) == HN_OK)
+			ok = (uint32_t)port_bound(v, ih.proto, dport);
+		if (ih.mf)
+			fragflow_decide(h->ff, &ih, ok, now_ns, release_held, h);
+	} else if (!fragflow_lookup(h->ff, &ih, now_ns, &ok)) {
+		fragflow_hold(h->ff, &ih, in, len, now_ns);   /* counts its own drops */
+		return;
+	}
+	if (!ok) {
+		h->st.drops[HSRV_DROP_NO_PORT]++;
+		return;
+	}
+	deliver(h, in, len);
+}
+
+enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint64_t now_ns)
+{
+	struct ipv4_hdr oh;
+	size_t off, ilen;
+
+	if (ipv4_decode(dg, len, &oh) != HN_OK || oh.proto != IPV4_PROTO_IPIP)
+		return HSRV_PASS;
+	/* Ours only when addressed to one of our own addresses, and not to a
+	 * virtual host (a tunnel to the origin IP is the origin's business). */
+	if (vhost_find(h, oh.dst) || !h->io.is_local(h->io.ctx, oh.dst))
+		return HSRV_PASS;
+	h->st.tunnelled_in++;
+	len = oh.total_len;
+	if (ipv4_is_fragment(&oh)) {
+		size_t wlen;
+		int rc = ipv4_reass_input(h->reass, dg, len, now_ns, h->whole,
+					  sizeof h->whole, &wlen);
+		if (rc <= 0)
+			return HSRV_CONSUMED;   /* held, or dropped and counted */
+		h->st.reassembled++;
+		dg = h->whole;
+		len = wlen;
+	}
+	int rc = ipip_decap(dg, len, &off, &ilen);
+	if (rc != HN_OK) {
+		h->st.drops[rc == HN_ETTL ? HSRV_DROP_TTL : HSRV_DROP_BAD_OUTER]++;
+		return HSRV_CONSUMED;
+	}
+	h->st.decapsulated++;
+	demux(h, dg + off, ilen, now_ns);
+	return HSRV_CONSUMED;
+}
+
+const struct hsrv_stats *hsrv_stats(const struct hsrv *h)
+{
+	return &h->st;
+}
+
+const struct ipv4_reass_stats *hsrv_reass_stats(const struct hsrv *h)
+{
+	return ipv4_reass_stats(h->reass);
+}
+
+const struct fragflow_stats *hsrv_fragflow_stats(const struct hsrv *h)
+{
+	return fragflow_stats(h->ff);
+}
+
+const char *hsrv_drop_name(enum hsrv_drop d)
+{
+	static const char *const names[HSRV_NDROP] = {
+		[HSRV_DROP_BAD_OUTER] = "bad_outer",
+		[HSRV_DROP_TTL] = "inner_ttl_zero",
+		[HSRV_DROP_NO_VHOST] = "no_vhost",
+		[HSRV_DROP_NO_PORT] = "port_not_replicated",
+		[HSRV_DROP_INPUT] = "input_refused",
+	};
+	return (unsigned)d < HSRV_NDROP ? names[d] : "unknown";
+}
+
+/* ---- binding to a simulated node ------------------------------------------ */
+
+static int sim_input(void *ctx, const uint8_t *dg, size_t len)
+{
+	return sim_ip_input(ctx, dg, len);
+}
+
+static int sim_add_local(void *ctx, uint32_t addr)
+{
+	return sim_node_add_local_addr(ctx, addr);
+}
+
+static int sim_is_local(void *ctx, uint32_t addr)
+{
+	return sim_node_has_addr(ctx, addr);
+}
+
+static void expiry_timer(void *arg)
+{
+	struct hsrv *h = arg;
+	uint64_t now = sim_now_ns();
+	h->timer_pending = 0;
+	ipv4_reass_expire(h->reass, now);
+	fragflow_expire(h->ff, now);
+	if (ipv4_reass_stats(h->reass)->held_datagrams || fragflow_stats(h->ff)->flows) {
+		h->timer_pending = 1;
+		sim_schedule(h->cfg.reass.timeout_ns / 4 + 1, expiry_timer, h);
+	}
+}
+
+static int64_t prerouting_hook(void *ctx, struct sim_node *n, enum sim_hook_point at,
+			       int iface, const uint8_t *dg, size_t len)
+{
+	struct hsrv *h = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	enum hsrv_verdict v = hsrv_input(h, dg, len, sim_now_ns());
+	if (!h->timer_pending &&
+	    (ipv4_reass_stats(h->reass)->held_datagrams || fragflow_stats(h->ff)->flows)) {
+		h->timer_pending = 1;
+		sim_schedule(h->cfg.reass.timeout_ns / 4 + 1, expiry_timer, h);
+	}
+	return v == HSRV_PASS ? SIM_ACCEPT : SIM_STOLEN;
+}
+
+int hsrv_attach(struct hsrv *h, struct sim_node *node)
+{
+	h->io = (struct hsrv_io){ sim_input, sim_add_local, sim_is_local, node };
+	return sim_hook_register(node, SIM_HOOK_PRE_ROUTING, prerouting_hook, h);
+}

@@ -1,0 +1,104 @@
+/* hsrv.h - the HydraNet host server (paper, sections 3 and 4.1).
+ *
+ * A host that runs replicas as virtual hosts.  hsrv_vhost_create() is the
+ * paper's v_host(ip_address): it installs a virtual host for an origin IP and
+ * puts that address on the loopback, as a /32, so the local stack accepts
+ * datagrams addressed to it while the rest of the network still routes it to
+ * the origin.  Ports bound through hsrv_bind() belong to the virtual host.
+ *
+ * Tunnelled datagrams (IP protocol 4, addressed to this host) are reassembled
+ * when the redirector fragmented them, validated, decapsulated (RFC 2003) and
+ * checked against the virtual-host table: the inner destination must be an
+ * installed virtual host and the inner port one of its bound ports.  Then the
+ * inner datagram goes back into IP input, as the paper's pseudo protocol stack
+ * puts it back on the IP input queue, and is delivered to the socket bound to
+ * the origin IP and port.  Replies leave with the origin IP as their source
+ * and go straight to the client.  Anything else is dropped and counted.
+ *
+ * Pure C behind struct hsrv_io; hsrv_attach() binds it to a simulated node
+ * (PRE_ROUTING hook, sim_ip_input, sim_node_add_local_addr).  Not here: the
+ * routing daemon announcing bound ports (it can listen with
+ * hsrv_set_bind_listener), replica management. */
+#ifndef HN_HSRV_H
+#define HN_HSRV_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hydranet/fragflow.h"
+#include "net/reass.h"
+
+struct sim_node;
+struct sim_sock;
+
+struct hsrv_io {
+	/* Put a decapsulated datagram (borrowed) back on the IP input queue. */
+	int (*input)(void *ctx, const uint8_t *dg, size_t len);
+	/* Make addr local (a /32 on loopback). */
+	int (*add_local_addr)(void *ctx, uint32_t addr);
+	/* Is addr one of this host's addresses? */
+	int (*is_local)(void *ctx, uint32_t addr);
+	void *ctx;
+};
+
+struct hsrv_config {
+	struct ipv4_reass_limits reass;   /* outer fragments */
+	struct fragflow_limits frag;      /* inner fragments: port verdicts */
+};
+
+enum hsrv_drop {
+	HSRV_DROP_BAD_OUTER,     /* outer datagram invalid or not decapsulable */
+	HSRV_DROP_TTL,           /* inner TTL is 0 (RFC 2003 3.1) */
+	HSRV_DROP_NO_VHOST,      /* inner destination is no installed virtual host */
+	HSRV_DROP_NO_PORT,       /* virtual host has no socket on that port */
+	HSRV_DROP_INPUT,         /* the stack refused the decapsulated datagram */
+	HSRV_NDROP
+};
+
+struct hsrv_stats {
+	uint64_t tunnelled_in;     /* IP-in-IP datagrams and fragments for us */
+	uint64_t reassembled;      /* outer datagrams rebuilt from fragments */
+	uint64_t decapsulated;     /* inner datagrams taken out */
+	uint64_t delivered;        /* inner datagrams put back into IP input */
+	uint64_t delivered_bytes;  /* their bytes */
+	uint64_t drops[HSRV_NDROP];
+};
+
+/* Called when a socket of a virtual host binds a port (for the routing
+ * daemon that tells the redirectors). */
+typedef void (*hsrv_bind_fn)(void *ctx, uint32_t origin, uint8_t proto, uint16_t port);
+
+struct hsrv;
+
+struct hsrv *hsrv_new(const struct hsrv_config *cfg, const struct hsrv_io *io);
+void hsrv_free(struct hsrv *h);
+
+/* v_host(ip_address): install a virtual host for origin, run by the
+ * application app (a name, copied).  HN_EEXIST if already installed. */
+int hsrv_vhost_create(struct hsrv *h, uint32_t origin, const char *app);
+/* Is a virtual host installed for origin? */
+int hsrv_vhost_exists(const struct hsrv *h, uint32_t origin);
+
+/* Record that the virtual host origin owns (proto, port); HN_ENOENT when the
+ * virtual host is not installed. */
+int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port);
+
+/* Bind a socket of a virtual host: sim_sock_bind to (origin, port) and mark
+ * the port as the virtual host's, like the kernel marking the PCB. */
+int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,
+	      uint16_t port);
+
+void hsrv_set_bind_listener(struct hsrv *h, hsrv_bind_fn fn, void *ctx);
+
+enum hsrv_verdict { HSRV_PASS, HSRV_CONSUMED };
+
+/* Offer a received datagram (borrowed). */
+enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint64_t now_ns);
+
+const struct hsrv_stats *hsrv_stats(const struct hsrv *h);
+const struct ipv4_reass_stats *hsrv_reass_stats(const struct hsrv *h);
+const struct fragflow_stats *hsrv_fragflow_stats(const struct hsrv *h);
+const char *hsrv_drop_name(enum hsrv_drop d);
+
+/* Bind h to a simulated node (PRE_ROUTING hook, sim io). */
+int hsrv_attach(struct hsrv *h, struct sim_node *node);
+#endif

@@ -1,0 +1,193 @@
+/* param.c - parsing and printing of parameter tables; see param.h. */
+#include "scenario/param.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "net/ipv4.h"
+#include "status.h"
+
+struct unit {
+	const char *name;
+	double factor;
+};
+
+static const struct unit time_units[] = {
+	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { NULL, 0 } };
+static const struct unit rate_units[] = {
+	{ "bps", 1 }, { "kbps", 1e3 }, { "Mbps", 1e6 }, { "Gbps", 1e9 }, { NULL, 0 } };
+static const struct unit byte_units[] = {
+	{ "", 1 }, { "B", 1 }, { "kB", 1e3 }, { "KiB", 1024 }, { "MB", 1e6 },
+	{ "MiB", 1048576 }, { NULL, 0 } };
+
+/* Number followed by an optional unit from units (required when the table
+ * has no "" entry). */
+static int parse_number_unit(const char *text, const struct unit *units, double *out,
+			     char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (end == text || errno || !isfinite(v)) {
+		snprintf(err, errlen, "'%s' is not a number", text);
+		return HN_ECONFIG;
+	}
+	while (*end == ' ')
+		end++;
+	for (const struct unit *u = units; u->name; u++) {
+		if (!strcmp(end, u->name)) {
+			*out = v * u->factor;
+			return HN_OK;
+		}
+	}
+	char list[128] = "";
+	for (const struct unit *u = units; u->name; u++)
+		if (*u->name) {
+			strncat(list, " ", sizeof list - strlen(list) - 1);
+			strncat(list, u->name, sizeof list - strlen(list) - 1);
+		}
+	snprintf(err, errlen, "'%s' needs a unit, one of:%s", text, list);
+	return HN_ECONFIG;
+}
+
+static int check_range(const struct param_def *d, double v, const char *text, char *err,
+		       size_t errlen)
+{
+	if (v < d->min || v > d->max) {
+		snprintf(err, errlen, "%s = %s is out of range [%g, %g]%s%s", d->name, text,
+			 d->min, d->max, *d->unit ? " " : "", d->unit);
+		return HN_ECONFIG;
+	}
+	return HN_OK;
+}
+
+int param_parse(const struct param_def *d, const char *text, void *base, char *err,
+		size_t errlen)
+{
+	char *field = (char *)base + d->offset;
+	double v = 0;
+	int rc = HN_OK;
+
+	switch (d->type) {
+	case PARAM_U64:
+	case PARAM_DOUBLE: {
+		char *end;
+		errno = 0;
+		v = strtod(text, &end);
+		if (end == text || *end || errno || !isfinite(v)) {
+			snprintf(err, errlen, "%s: '%s' is not a number", d->name, text);
+			return HN_ECONFIG;
+		}
+		if (d->type == PARAM_U64 && v != floor(v)) {
+			snprintf(err, errlen, "%s: '%s' is not an integer", d->name, text);
+			return HN_ECONFIG;
+		}
+		break;
+	}
+	case PARAM_TIME:
+		rc = parse_number_unit(text, time_units, &v, err, errlen);
+		break;
+	case PARAM_RATE:
+		rc = parse_number_unit(text, rate_units, &v, err, errlen);
+		break;
+	case PARAM_BYTES:
+		rc = parse_number_unit(text, byte_units, &v, err, errlen);
+		if (rc == HN_OK && v != floor(v)) {
+			snprintf(err, errlen, "%s: '%s' is not a whole number of bytes", d->name, text);
+			return HN_ECONFIG;
+		}
+		break;
+	case PARAM_STRING:
+		if (strlen(text) >= d->size) {
+			snprintf(err, errlen, "%s: value longer than %zu characters", d->name,
+				 d->size - 1);
+			return HN_ECONFIG;
+		}
+		snprintf(field, d->size, "%s", text);
+		return HN_OK;
+	case PARAM_ADDR: {
+		uint32_t a;
+		if (ipv4_aton(text, &a) != HN_OK) {
+			snprintf(err, errlen, "%s: '%s' is not an IPv4 address", d->name, text);
+			return HN_ECONFIG;
+		}
+		memcpy(field, &a, sizeof a);
+		return HN_OK;
+	}
+	case PARAM_BOOL: {
+		int b;
+		if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1"))
+			b = 1;
+		else if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0"))
+			b = 0;
+		else {
+			snprintf(err, errlen, "%s: '%s' is not a boolean (true/false)", d->name, text);
+			return HN_ECONFIG;
+		}
+		memcpy(field, &b, sizeof b);
+		return HN_OK;
+	}
+	case PARAM_ENUM: {
+		const char *c = d->choices;
+		for (int i = 0; c && *c; i++) {
+			size_t n = strcspn(c, "|");
+			if (strlen(text) == n && !strncmp(text, c, n)) {
+				memcpy(field, &i, sizeof i);
+				return HN_OK;
+			}
+			c += n + (c[n] == '|');
+		}
+		snprintf(err, errlen, "%s: '%s' is not one of %s", d->name, text, d->choices);
+		return HN_ECONFIG;
+	}
+	}
+	if (rc != HN_OK) {
+		char tmp[200];
+		snprintf(tmp, sizeof tmp, "%s", err);
+		snprintf(err, errlen, "%s: %s", d->name, tmp);
+		return rc;
+	}
+	if ((rc = check_range(d, v, text, err, errlen)) != HN_OK)
+		return rc;
+	if (d->type == PARAM_DOUBLE) {
+		memcpy(field, &v, sizeof v);
+	} else {
+		uint64_t u = (uint64_t)llround(v);
+		memcpy(field, &u, sizeof u);
+	}
+	return HN_OK;
+}
+
+const struct param_def *param_find(const struct param_def *tab, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tab[i].name, name))
+			return &tab[i];
+	return NULL;
+}
+
+void param_print_table(FILE *out, const char *section, const struct param_def *tab, size_t n)
+{
+	fprintf(out, "\n### [%s]\n\n| key | default | unit | range | meaning |\n|---|---|---|---|---|\n",
+		section);
+	for (size_t i = 0; i < n; i++) {
+		const struct param_def *d = &tab[i];
+		char range[64] = "";
+		switch (d->type) {
+		case PARAM_U64: case PARAM_DOUBLE: case PARAM_TIME: case PARAM_RATE: case PARAM_BYTES:
+			snprintf(range, sizeof range, "%g .. %g", d->min, d->max);
+			break;
+		case PARAM_ENUM:
+			snprintf(range, sizeof range, "%s", d->choices);
+			break;
+		default:
+			break;
+		}
+		fprintf(out, "| `%s` | %s | %s | %s | %s |\n", d->name,
+			d->def ? (*d->def ? d->def : "(empty)") : "(required)", d->unit, range, d->doc);
+	}
+}

@@ -1,0 +1,49 @@
+/* param.h - model parameters declared once, as tables (STYLE.md, rule 8).
+ *
+ * Each model section (simulation, node, link, ...) declares a table of
+ * struct param_def: name, type, default, unit, valid range and a doc string,
+ * and where the value lands in its C struct.  The scenario parser fills
+ * structs only through these tables, `hydranet params` prints them, and the
+ * README's reference comes from that output.  Values are text with units:
+ * times "1.5ms", rates "10Mbps", sizes "1500" or "64KiB". */
+#ifndef HN_PARAM_H
+#define HN_PARAM_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum param_type {
+	PARAM_U64,      /* unsigned integer */
+	PARAM_DOUBLE,   /* real number */
+	PARAM_TIME,     /* uint64_t nanoseconds; units ns, us, ms, s */
+	PARAM_RATE,     /* uint64_t bits/s; units bps, kbps, Mbps, Gbps */
+	PARAM_BYTES,    /* uint64_t bytes; units B, kB, KiB, MB, MiB */
+	PARAM_STRING,   /* char[size] */
+	PARAM_ADDR,     /* uint32_t IPv4, dotted quad */
+	PARAM_BOOL,     /* int: true/false, yes/no, 1/0 */
+	PARAM_ENUM      /* int: index into choices "a|b|c" */
+};
+
+struct param_def {
+	const char *name;
+	enum param_type type;
+	const char *def;        /* default, as a value would be written; NULL: required */
+	const char *unit;       /* for the reference ("s", "bit/s", "bytes", "") */
+	double min, max;        /* valid range in the base unit (numbers only) */
+	const char *doc;
+	size_t offset;          /* where the value goes in the section struct */
+	size_t size;            /* PARAM_STRING: buffer size */
+	const char *choices;    /* PARAM_ENUM */
+};
+
+/* Parse text as def's type into the struct at base.  On error returns a
+ * negative status and writes a message (without file:line) into err. */
+int param_parse(const struct param_def *def, const char *text, void *base,
+		char *err, size_t errlen);
+
+/* Look a key up in a table of n defs; NULL if unknown. */
+const struct param_def *param_find(const struct param_def *tab, size_t n, const char *name);
+
+/* Print a table as a reference (markdown table rows). */
+void param_print_table(FILE *out, const char *section, const struct param_def *tab, size_t n);
+#endif

@@ -1,0 +1,577 @@
+/* scenario.c - INI scenario files: tables, parsing, checking; see scenario.h. */
+#include "scenario/scenario.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/ipv4.h"
+#include "status.h"
+
+#define NS 1e9
+#define ERR_MAX 1200
+
+/* ---- parameter tables ------------------------------------------------------ */
+
+#define F(type, field) offsetof(type, field)
+#define STR(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+
+static const struct param_def sim_params[] = {
+	{ "seed", PARAM_U64, "1", "", 1, 4294967295.0, "base random seed (ns-3 RngSeedManager seed)", F(struct scn_simulation, seed), 0, NULL },
+	{ "runs", PARAM_U64, "1", "", 1, 10000, "repetitions per point, on run numbers 1..runs", F(struct scn_simulation, runs), 0, NULL },
+	{ "stop_time", PARAM_TIME, "60s", "s", 1e-3 * NS, 86400 * NS, "simulated time at which the run stops", F(struct scn_simulation, stop_ns), 0, NULL },
+	{ "tcp_profile", PARAM_ENUM, "bsd1998", "", 0, 0, "TCP stack: bsd1998 (NewReno, no SACK/timestamps/window scaling, IW 1 segment, RTO 1..64 s, MSS = MTU - 40) or modern (ns-3 defaults: Cubic, SACK, timestamps, IW 10)", F(struct scn_simulation, tcp_profile), 0, "bsd1998|modern" },
+};
+
+static const struct param_def node_params[] = {
+	{ "role", PARAM_ENUM, NULL, "", 0, 0, "what the node is", F(struct scn_node, role), 0, "client|router|redirector|origin|hostserver" },
+	{ "outer_ttl", PARAM_U64, "64", "", 1, 255, "redirector: TTL of the outer (tunnel) header; RFC 2003 3.1 default 64", F(struct scn_node, outer_ttl), 0, NULL },
+	{ "frag_hold", PARAM_TIME, "30s", "s", 1e-3 * NS, 600 * NS, "how long a fragment's verdict is kept, and an early fragment held waiting for its first", F(struct scn_node, frag_hold_ns), 0, NULL },
+	{ "frag_max_flows", PARAM_U64, "1024", "", 1, 1e6, "fragmented datagrams whose verdict is remembered at once", F(struct scn_node, frag_max_flows), 0, NULL },
+	{ "frag_max_held", PARAM_BYTES, "256KiB", "bytes", 0, 1e9, "bytes of early fragments held at once", F(struct scn_node, frag_max_held_bytes), 0, NULL },
+	{ "reass_timeout", PARAM_TIME, "30s", "s", 1e-3 * NS, 600 * NS, "host server: reassembly timeout of tunnelled fragments (RFC 1122 3.3.2 suggests 60-120 s; BSD used 30 s)", F(struct scn_node, reass_timeout_ns), 0, NULL },
+	{ "reass_max_datagrams", PARAM_U64, "256", "", 1, 1e6, "host server: datagrams under reassembly at once", F(struct scn_node, reass_max_datagrams), 0, NULL },
+	{ "reass_max_bytes", PARAM_BYTES, "4MiB", "bytes", 1, 1e9, "host server: fragment bytes held at once", F(struct scn_node, reass_max_bytes), 0, NULL },
+};
+
+static const struct param_def link_params[] = {
+	{ "a", PARAM_STRING, NULL, "", 0, 0, "node at end a", STR(struct scn_link, a), NULL },
+	{ "b", PARAM_STRING, NULL, "", 0, 0, "node at end b", STR(struct scn_link, b), NULL },
+	{ "a_addr", PARAM_ADDR, NULL, "", 0, 0, "IPv4 address of end a", F(struct scn_link, a_addr), 0, NULL },
+	{ "b_addr", PARAM_ADDR, NULL, "", 0, 0, "IPv4 address of end b", F(struct scn_link, b_addr), 0, NULL },
+	{ "prefix", PARAM_U64, "24", "bits", 1, 30, "prefix length of the link's subnet", F(struct scn_link, prefix), 0, NULL },
+	{ "rate", PARAM_RATE, "10Mbps", "bit/s", 1e3, 1e11, "data rate (10 Mb/s: the 1998 testbed's Ethernet)", F(struct scn_link, rate_bps), 0, NULL },
+	{ "delay", PARAM_TIME, "1ms", "s", 0, 10 * NS, "one-way propagation delay", F(struct scn_link, delay_ns), 0, NULL },
+	{ "mtu", PARAM_BYTES, "1500", "bytes", 68, 65535, "IP MTU (1500: Ethernet, RFC 894)", F(struct scn_link, mtu), 0, NULL },
+	{ "queue", PARAM_U64, "100", "packets", 1, 1e6, "DropTail queue per device", F(struct scn_link, queue), 0, NULL },
+	{ "loss", PARAM_DOUBLE, "0", "", 0, 1, "per-packet loss probability on receive", F(struct scn_link, loss), 0, NULL },
+};
+
+static const struct param_def service_params[] = {
+	{ "origin", PARAM_STRING, NULL, "", 0, 0, "origin host node", STR(struct scn_service, origin), NULL },
+	{ "address", PARAM_ADDR, NULL, "", 0, 0, "origin IP: one of the origin node's addresses", F(struct scn_service, address), 0, NULL },
+	{ "port", PARAM_U64, NULL, "", 1, 65535, "transport port of the service access point", F(struct scn_service, port), 0, NULL },
+	{ "protocol", PARAM_ENUM, "tcp", "", 0, 0, "transport protocol", F(struct scn_service, protocol), 0, "tcp|udp" },
+	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0) or telnet (banner + echo)", F(struct scn_service, app), 0, "http|telnet" },
+	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", F(struct scn_service, processing_ns), 0, NULL },
+};
+
+static const struct param_def replica_params[] = {
+	{ "service", PARAM_STRING, NULL, "", 0, 0, "service replicated", STR(struct scn_replica, service), NULL },
+	{ "host_server", PARAM_STRING, NULL, "", 0, 0, "host server node that runs the replica", STR(struct scn_replica, host_server), NULL },
+	{ "redirectors", PARAM_STRING, NULL, "", 0, 0, "redirector nodes whose tables send the service to this replica (space separated)", STR(struct scn_replica, redirectors), NULL },
+};
+
+static const struct param_def workload_params[] = {
+	{ "client", PARAM_STRING, NULL, "", 0, 0, "client node", STR(struct scn_workload, client), NULL },
+	{ "service", PARAM_STRING, NULL, "", 0, 0, "service used", STR(struct scn_workload, service), NULL },
+	{ "requests", PARAM_U64, "1", "", 1, 1e6, "HTTP requests or telnet sessions, one after another", F(struct scn_workload, requests), 0, NULL },
+	{ "object_size", PARAM_BYTES, "10000", "bytes", 0, 1e8, "http: reply body size", F(struct scn_workload, object_bytes), 0, NULL },
+	{ "request_size", PARAM_BYTES, "0", "bytes", 0, 1e8, "http: request size; larger than the GET header makes it a POST padded to this size", F(struct scn_workload, request_bytes), 0, NULL },
+	{ "typed", PARAM_BYTES, "200", "bytes", 1, 1e8, "telnet: bytes typed per session", F(struct scn_workload, typed_bytes), 0, NULL },
+	{ "write_size", PARAM_BYTES, "1", "bytes", 1, 1400, "telnet: bytes per write", F(struct scn_workload, write_bytes), 0, NULL },
+	{ "write_gap", PARAM_TIME, "100ms", "s", 0, 60 * NS, "telnet: pause between writes", F(struct scn_workload, write_gap_ns), 0, NULL },
+	{ "start", PARAM_TIME, "1s", "s", 0, 86400 * NS, "time of the first request", F(struct scn_workload, start_ns), 0, NULL },
+	{ "think", PARAM_TIME, "100ms", "s", 0, 86400 * NS, "pause between a reply and the next request", F(struct scn_workload, think_ns), 0, NULL },
+};
+
+static const struct param_def output_params[] = {
+	{ "pcap", PARAM_STRING, "", "", 0, 0, "directory for pcap traces (NODE-IFACE.pcap); empty: none; --pcap overrides", STR(struct scn_output, pcap_dir), NULL },
+};
+
+#define N(t) (sizeof(t) / sizeof((t)[0]))
+
+/* One entry per section kind: how its objects are stored. */
+struct kind {
+	const char *name;
+	const struct param_def *params;
+	size_t nparams;
+	int named;                    /* [kind NAME] vs [kind] */
+	size_t size;                  /* object struct size */
+	size_t base_off, at_off, count_off;   /* in struct scenario */
+};
+
+#define KIND(n, tab, named, type, arr, at, cnt) \
+	{ n, tab, N(tab), named, sizeof(type), offsetof(struct scenario, arr), \
+	  offsetof(struct scenario, at), offsetof(struct scenario, cnt) }
+
+static const struct kind kinds[] = {
+	KIND("node", node_params, 1, struct scn_node, node, node_at, nnodes),
+	KIND("link", link_params, 1, struct scn_link, link, link_at, nlinks),
+	KIND("service", service_params, 1, struct scn_service, service, service_at, nservices),
+	KIND("replica", replica_params, 1, struct scn_replica, replica, replica_at, nreplicas),
+	KIND("workload", workload_params, 1, struct scn_workload, workload, workload_at, nworkloads),
+	{ "simulation", sim_params, N(sim_params), 0, sizeof(struct scn_simulation),
+	  offsetof(struct scenario, sim), 0, 0 },
+	{ "output", output_params, N(output_params), 0, sizeof(struct scn_output),
+	  offsetof(struct scenario, out), 0, 0 },
+};
+
+void scenario_print_params(FILE *out)
+{
+	for (size_t k = 0; k < N(kinds); k++) {
+		char title[64];
+		snprintf(title, sizeof title, kinds[k].named ? "%s NAME" : "%s", kinds[k].name);
+		param_print_table(out, title, kinds[k].params, kinds[k].nparams);
+	}
+}
+
+/* ---- parsing ----------------------------------------------------------------- */
+
+struct parse {
+	struct scenario *s;
+	const char *text;             /* file bytes, NUL-terminated */
+	size_t pos;
+	int line;                     /* line most recently handed to inih */
+	char err[ERR_MAX];
+	int failed;
+	char cur_section[128];        /* section header of the current object */
+	void *cur_obj;
+	struct scn_origin *cur_at;
+	const struct kind *cur_kind;
+	int seen_single[N(kinds)];    /* unnamed sections met */
+	int single_line[N(kinds)];
+};
+
+static void fail(struct parse *p, int line, const char *fmt, ...)
+{
+	if (p->failed)
+		return;   /* first error wins */
+	p->failed = 1;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(p->err, sizeof p->err, "%s:%d: %s", p->s->path, line, msg);
+}
+
+/* inih reader: one line at a time, counting lines.  A line longer than
+ * inih's buffer would be split silently, so it is refused here. */
+static char *reader(char *buf, int size, void *stream)
+{
+	struct parse *p = stream;
+	if (p->failed || !p->text[p->pos])
+		return NULL;
+	int n = 0;
+	p->line++;
+	while (p->text[p->pos]) {
+		char c = p->text[p->pos++];
+		if (n == size - 1) {
+			fail(p, p->line, "line longer than %d characters", size - 2);
+			return NULL;
+		}
+		buf[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+static void set_defaults(const struct kind *k, void *obj)
+{
+	char err[ERR_MAX];
+	for (size_t i = 0; i < k->nparams; i++)
+		if (k->params[i].def)
+			param_parse(&k->params[i], k->params[i].def, obj, err, sizeof err);
+}
+
+/* Start the object of a new section header. */
+static int begin_section(struct parse *p, const char *section)
+{
+	char kname[64], oname[128], extra[8];
+	int n = sscanf(section, "%63s %127s %7s", kname, oname, extra);
+	const struct kind *k = NULL;
+	for (size_t i = 0; i < N(kinds); i++)
+		if (n >= 1 && !strcmp(kinds[i].name, kname))
+			k = &kinds[i];
+	if (!k) {
+		fail(p, p->line, "unknown section [%s] (sections: simulation, node, link, service, "
+				 "replica, workload, output)", section);
+		return 0;
+	}
+	snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
+	p->cur_kind = k;
+	char *base = (char *)p->s + k->base_off;
+	if (!k->named) {
+		if (n != 1) {
+			fail(p, p->line, "section [%s] takes no name", kname);
+			return 0;
+		}
+		size_t ki = (size_t)(k - kinds);
+		if (p->seen_single[ki]) {
+			fail(p, p->line, "section [%s] appears twice (first at line %d)", kname,
+			     p->single_line[ki]);
+			return 0;
+		}
+		p->seen_single[ki] = 1;
+		p->single_line[ki] = p->line;
+		p->cur_obj = base;
+		p->cur_at = NULL;
+		return 1;
+	}
+	if (n != 2) {
+		fail(p, p->line, "section [%s] needs one name: [%s NAME]", section, kname);
+		return 0;
+	}
+	if (strlen(oname) >= SCN_NAME_MAX) {
+		fail(p, p->line, "name '%s' is longer than %d characters", oname, SCN_NAME_MAX - 1);
+		return 0;
+	}
+	size_t *count = (size_t *)((char *)p->s + k->count_off);
+	struct scn_origin *at = (struct scn_origin *)((char *)p->s + k->at_off);
+	for (size_t i = 0; i < *count; i++) {
+		if (!strcmp(base + i * k->size, oname)) {   /* name is the first field */
+			fail(p, p->line, "duplicate %s '%s' (first defined at line %d)", kname, oname,
+			     at[i].line);
+			return 0;
+		}
+	}
+	if (*count == SCN_MAX_OBJECTS) {
+		fail(p, p->line, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
+		return 0;
+	}
+	p->cur_obj = base + *count * k->size;
+	p->cur_at = &at[*count];
+	(*count)++;
+	memset(p->cur_obj, 0, k->size);
+	set_defaults(k, p->cur_obj);
+	snprintf(p->cur_obj, SCN_NAME_MAX, "%s", oname);
+	p->cur_at->line = p->line;
+	return 1;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse *p = user;
+	if (p->failed)
+		return 0;
+	if (strcmp(section, p->cur_section) || !p->cur_kind) {
+		if (!begin_section(p, section))
+			return 0;
+	}
+	const struct kind *k = p->cur_kind;
+	const struct param_def *d = param_find(k->params, k->nparams, key);
+	if (!d) {
+		char known[400] = "";
+		for (size_t i = 0; i < k->nparams; i++) {
+			strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
+			strncat(known, k->params[i].name, sizeof known - strlen(known) - 1);
+		}
+		fail(p, p->line, "[%s]: unknown key '%s' (keys: %s)", section, key, known);
+		return 0;
+	}
+	size_t idx = (size_t)(d - k->params);
+	int *key_line = p->cur_at ? &p->cur_at->key_line[idx] : NULL;
+	if (key_line && *key_line) {
+		fail(p, p->line, "[%s]: key '%s' given twice (first at line %d)", section, key, *key_line);
+		return 0;
+	}
+	char err[ERR_MAX];
+	if (param_parse(d, value, p->cur_obj, err, sizeof err) != HN_OK) {
+		fail(p, p->line, "[%s]: %s", section, err);
+		return 0;
+	}
+	if (key_line)
+		*key_line = p->line;
+	return 1;
+}
+
+/* ---- checks after parsing -------------------------------------------------- */
+
+const struct scn_node *scenario_node(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (!strcmp(s->node[i].name, name))
+			return &s->node[i];
+	return NULL;
+}
+
+const struct scn_service *scenario_service(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nservices; i++)
+		if (!strcmp(s->service[i].name, name))
+			return &s->service[i];
+	return NULL;
+}
+
+static int key_line(const struct scn_origin *at, const struct param_def *tab, size_t n,
+		    const char *key)
+{
+	const struct param_def *d = param_find(tab, n, key);
+	int l = d ? at->key_line[d - tab] : 0;
+	return l ? l : at->line;
+}
+
+static int required(struct parse *p, const struct kind *k, const struct scn_origin *at,
+		    const char *name)
+{
+	for (size_t i = 0; i < k->nparams; i++)
+		if (!k->params[i].def && !at->key_line[i]) {
+			fail(p, at->line, "[%s %s]: missing required key '%s'", k->name, name,
+			     k->params[i].name);
+			return 0;
+		}
+	return 1;
+}
+
+static int node_index(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (!strcmp(s->node[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static int node_has_addr(const struct scenario *s, const char *node, uint32_t addr)
+{
+	for (size_t i = 0; i < s->nlinks; i++)
+		if ((!strcmp(s->link[i].a, node) && s->link[i].a_addr == addr) ||
+		    (!strcmp(s->link[i].b, node) && s->link[i].b_addr == addr))
+			return 1;
+	return 0;
+}
+
+static void check(struct parse *p)
+{
+	struct scenario *s = p->s;
+	char a1[16], a2[16];
+
+	if (s->nnodes == 0) {
+		fail(p, 1, "no [node NAME] sections: nothing to simulate");
+		return;
+	}
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		required(p, &kinds[0], &s->node_at[i], s->node[i].name);
+	for (size_t i = 0; i < s->nlinks && !p->failed; i++) {
+		const struct scn_link *l = &s->link[i];
+		const struct scn_origin *at = &s->link_at[i];
+		if (!required(p, &kinds[1], at, l->name))
+			return;
+		if (node_index(s, l->a) < 0 || node_index(s, l->b) < 0) {
+			const char *k = node_index(s, l->a) < 0 ? "a" : "b";
+			fail(p, key_line(at, link_params, N(link_params), k),
+			     "[link %s]: no node named '%s'", l->name, *k == 'a' ? l->a : l->b);
+			return;
+		}
+		if (!strcmp(l->a, l->b)) {
+			fail(p, key_line(at, link_params, N(link_params), "b"),
+			     "[link %s]: both ends are node '%s'", l->name, l->a);
+			return;
+		}
+		uint32_t mask = ~0u << (32 - l->prefix);
+		if ((l->a_addr & mask) != (l->b_addr & mask) || l->a_addr == l->b_addr) {
+			fail(p, key_line(at, link_params, N(link_params), "b_addr"),
+			     "[link %s]: %s and %s are not two hosts of one /%llu subnet", l->name,
+			     ipv4_ntoa(l->a_addr, a1), ipv4_ntoa(l->b_addr, a2),
+			     (unsigned long long)l->prefix);
+			return;
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct scn_link *m = &s->link[j];
+			uint32_t addrs[2] = { l->a_addr, l->b_addr };
+			for (int e = 0; e < 2; e++)
+				if (addrs[e] == m->a_addr || addrs[e] == m->b_addr) {
+					fail(p, key_line(at, link_params, N(link_params),
+							 e ? "b_addr" : "a_addr"),
+					     "[link %s]: address %s already used by link '%s'",
+					     l->name, ipv4_ntoa(addrs[e], a1), m->name);
+					return;
+				}
+		}
+	}
+	if (p->failed)
+		return;
+	/* Connectivity: every node reachable from the first, over links. */
+	{
+		int seen[SCN_MAX_OBJECTS] = { 1 }, changed = 1;
+		while (changed) {
+			changed = 0;
+			for (size_t i = 0; i < s->nlinks; i++) {
+				int a = node_index(s, s->link[i].a), b = node_index(s, s->link[i].b);
+				if (seen[a] != seen[b]) {
+					seen[a] = seen[b] = 1;
+					changed = 1;
+				}
+			}
+		}
+		for (size_t i = 0; i < s->nnodes; i++)
+			if (!seen[i]) {
+				fail(p, s->node_at[i].line,
+				     "[node %s]: not connected to node '%s': the topology is disconnected",
+				     s->node[i].name, s->node[0].name);
+				return;
+			}
+	}
+	for (size_t i = 0; i < s->nservices && !p->failed; i++) {
+		const struct scn_service *v = &s->service[i];
+		const struct scn_origin *at = &s->service_at[i];
+		if (!required(p, &kinds[2], at, v->name))
+			return;
+		const struct scn_node *o = scenario_node(s, v->origin);
+		if (!o || o->role != SCN_ORIGIN) {
+			fail(p, key_line(at, service_params, N(service_params), "origin"),
+			     o ? "[service %s]: node '%s' is not an origin (role = origin)"
+			       : "[service %s]: no node named '%s'", v->name, v->origin);
+			return;
+		}
+		if (!node_has_addr(s, v->origin, v->address)) {
+			fail(p, key_line(at, service_params, N(service_params), "address"),
+			     "[service %s]: %s is not an address of node '%s'", v->name,
+			     ipv4_ntoa(v->address, a1), v->origin);
+			return;
+		}
+		if (v->protocol != SCN_TCP) {
+			fail(p, key_line(at, service_params, N(service_params), "protocol"),
+			     "[service %s]: the %s application runs over tcp", v->name,
+			     v->app == SCN_APP_HTTP ? "http" : "telnet");
+			return;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (s->service[j].address == v->address && s->service[j].port == v->port &&
+			    s->service[j].protocol == v->protocol) {
+				fail(p, key_line(at, service_params, N(service_params), "port"),
+				     "[service %s]: same access point as service '%s'", v->name,
+				     s->service[j].name);
+				return;
+			}
+	}
+	for (size_t i = 0; i < s->nreplicas && !p->failed; i++) {
+		const struct scn_replica *r = &s->replica[i];
+		const struct scn_origin *at = &s->replica_at[i];
+		if (!required(p, &kinds[3], at, r->name))
+			return;
+		if (!scenario_service(s, r->service)) {
+			fail(p, key_line(at, replica_params, N(replica_params), "service"),
+			     "[replica %s]: no service named '%s'", r->name, r->service);
+			return;
+		}
+		const struct scn_node *h = scenario_node(s, r->host_server);
+		if (!h || h->role != SCN_HOSTSERVER) {
+			fail(p, key_line(at, replica_params, N(replica_params), "host_server"),
+			     h ? "[replica %s]: node '%s' is not a host server (role = hostserver)"
+			       : "[replica %s]: no node named '%s'", r->name, r->host_server);
+			return;
+		}
+		char list[sizeof r->redirectors], *save = NULL;
+		snprintf(list, sizeof list, "%s", r->redirectors);
+		int count = 0;
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			const struct scn_node *d = scenario_node(s, t);
+			count++;
+			if (!d || d->role != SCN_REDIRECTOR) {
+				fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
+				     d ? "[replica %s]: node '%s' is not a redirector (role = redirector)"
+				       : "[replica %s]: no node named '%s'", r->name, t);
+				return;
+			}
+		}
+		if (!count) {
+			fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
+			     "[replica %s]: no redirector named", r->name);
+			return;
+		}
+	}
+	for (size_t i = 0; i < s->nworkloads && !p->failed; i++) {
+		const struct scn_workload *w = &s->workload[i];
+		const struct scn_origin *at = &s->workload_at[i];
+		if (!required(p, &kinds[4], at, w->name))
+			return;
+		const struct scn_node *c = scenario_node(s, w->client);
+		if (!c || c->role != SCN_CLIENT) {
+			fail(p, key_line(at, workload_params, N(workload_params), "client"),
+			     c ? "[workload %s]: node '%s' is not a client (role = client)"
+			       : "[workload %s]: no node named '%s'", w->name, w->client);
+			return;
+		}
+		if (!scenario_service(s, w->service)) {
+			fail(p, key_line(at, workload_params, N(workload_params), "service"),
+			     "[workload %s]: no service named '%s'", w->name, w->service);
+			return;
+		}
+	}
+}
+
+struct scenario *scenario_load(const char *path, char *err, size_t errlen)
+{
+	struct scenario *s = calloc(1, sizeof *s);
+	struct parse *p = calloc(1, sizeof *p);
+	if (!s || !p) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(s);
+		free(p);
+		return NULL;
+	}
+	snprintf(s->path, sizeof s->path, "%s", path);
+	p->s = s;
+	set_defaults(&kinds[5], &s->sim);
+	set_defaults(&kinds[6], &s->out);
+
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
+		goto fail;
+	}
+	size_t cap = 4096, n = 0;
+	s->text = malloc(cap);
+	for (size_t got; s->text && (got = fread(s->text + n, 1, cap - n - 1, f)) > 0;) {
+		n += got;
+		if (n + 1 == cap) {
+			char *t = cap < (1u << 24) ? realloc(s->text, cap *= 2) : NULL;
+			if (!t) {
+				fclose(f);
+				snprintf(err, errlen, "%s:0: file larger than 16 MiB", path);
+				goto fail;
+			}
+			s->text = t;
+		}
+	}
+	fclose(f);
+	if (!s->text)
+		goto fail;
+	s->text[n] = 0;
+	s->text_len = n;
+	if (n == 0) {
+		snprintf(err, errlen, "%s:1: empty scenario file", path);
+		goto fail;
+	}
+	if (memchr(s->text, 0, n)) {
+		size_t z = (size_t)((char *)memchr(s->text, 0, n) - s->text);
+		int line = 1;
+		for (size_t i = 0; i < z; i++)
+			line += s->text[i] == '\n';
+		snprintf(err, errlen, "%s:%d: NUL byte: not a text file", path, line);
+		goto fail;
+	}
+	p->text = s->text;
+	ini_allow_multiline = false;      /* an indented line is an error, not a continuation */
+	ini_stop_on_first_error = true;
+	int rc = ini_parse_stream(reader, p, handler, p);
+	if (!p->failed && rc > 0)
+		fail(p, rc, "syntax error: expected [section], key = value, or ; comment");
+	else if (!p->failed && rc < 0)
+		fail(p, 0, "cannot parse");
+	if (!p->failed)
+		check(p);
+	if (p->failed) {
+		snprintf(err, errlen, "%s", p->err);
+		goto fail;
+	}
+	free(p);
+	return s;
+fail:
+	free(p);
+	scenario_free(s);
+	return NULL;
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (!s)
+		return;
+	free(s->text);
+	free(s);
+}

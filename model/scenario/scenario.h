@@ -1,0 +1,133 @@
+/* scenario.h - a HydraNet experiment described in an INI file (DESIGN.md).
+ *
+ * Sections: [simulation], [node NAME], [link NAME], [service NAME],
+ * [replica NAME], [workload NAME], [output].  Every key of every section is
+ * declared in a parameter table (param.h) with default, unit, range and doc;
+ * the file is read with libinih and checked whole before anything is built:
+ * unknown sections and keys, bad values, duplicate names, references to
+ * missing nodes or services, roles that do not fit and disconnected
+ * topologies are refused with "file:line: message".  Not here: building the
+ * simulation (build.h). */
+#ifndef HN_SCENARIO_H
+#define HN_SCENARIO_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario/param.h"
+
+#define SCN_NAME_MAX 48
+#define SCN_MAX_OBJECTS 256   /* of each kind */
+
+enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERVER };
+enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
+enum scn_proto { SCN_TCP, SCN_UDP };
+enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET };
+
+struct scn_simulation {
+	uint64_t seed;
+	uint64_t runs;
+	uint64_t stop_ns;
+	int tcp_profile;              /* enum scn_tcp_profile */
+};
+
+struct scn_node {
+	char name[SCN_NAME_MAX];
+	int role;                     /* enum scn_role */
+	uint64_t outer_ttl;           /* redirector: tunnel TTL */
+	uint64_t frag_hold_ns;        /* redirector/host server: early fragments */
+	uint64_t frag_max_flows;
+	uint64_t frag_max_held_bytes;
+	uint64_t reass_timeout_ns;    /* host server: outer reassembly */
+	uint64_t reass_max_datagrams;
+	uint64_t reass_max_bytes;
+};
+
+struct scn_link {
+	char name[SCN_NAME_MAX];
+	char a[SCN_NAME_MAX], b[SCN_NAME_MAX];   /* node names */
+	uint32_t a_addr, b_addr;
+	uint64_t prefix;
+	uint64_t rate_bps;
+	uint64_t delay_ns;
+	uint64_t mtu;
+	uint64_t queue;
+	double loss;
+};
+
+struct scn_service {
+	char name[SCN_NAME_MAX];
+	char origin[SCN_NAME_MAX];    /* origin host node */
+	uint32_t address;             /* origin IP: an address of the origin node */
+	uint64_t port;
+	int protocol;                 /* enum scn_proto */
+	int app;                      /* enum scn_app */
+	uint64_t processing_ns;
+};
+
+struct scn_replica {
+	char name[SCN_NAME_MAX];
+	char service[SCN_NAME_MAX];
+	char host_server[SCN_NAME_MAX];
+	char redirectors[256];        /* node names, space separated */
+};
+
+struct scn_workload {
+	char name[SCN_NAME_MAX];
+	char client[SCN_NAME_MAX];
+	char service[SCN_NAME_MAX];
+	uint64_t requests;            /* HTTP requests or telnet sessions */
+	uint64_t object_bytes;        /* HTTP reply body */
+	uint64_t request_bytes;       /* HTTP request size (POST body pads) */
+	uint64_t typed_bytes;         /* telnet bytes per session */
+	uint64_t write_bytes;         /* telnet bytes per write */
+	uint64_t write_gap_ns;
+	uint64_t start_ns;
+	uint64_t think_ns;
+};
+
+struct scn_output {
+	char pcap_dir[256];           /* "" = no pcap */
+};
+
+/* Where in the file each object and each of its keys came from. */
+struct scn_origin {
+	int line;                     /* line of the section header's first key */
+	int key_line[32];             /* per param index; 0 = default */
+};
+
+struct scenario {
+	char path[512];
+	struct scn_simulation sim;
+	struct scn_output out;
+	struct scn_node node[SCN_MAX_OBJECTS];
+	struct scn_origin node_at[SCN_MAX_OBJECTS];
+	size_t nnodes;
+	struct scn_link link[SCN_MAX_OBJECTS];
+	struct scn_origin link_at[SCN_MAX_OBJECTS];
+	size_t nlinks;
+	struct scn_service service[SCN_MAX_OBJECTS];
+	struct scn_origin service_at[SCN_MAX_OBJECTS];
+	size_t nservices;
+	struct scn_replica replica[SCN_MAX_OBJECTS];
+	struct scn_origin replica_at[SCN_MAX_OBJECTS];
+	size_t nreplicas;
+	struct scn_workload workload[SCN_MAX_OBJECTS];
+	struct scn_origin workload_at[SCN_MAX_OBJECTS];
+	size_t nworkloads;
+	char *text;                   /* the file's bytes (for the content hash) */
+	size_t text_len;
+};
+
+/* Load and check path.  Returns a scenario to free with scenario_free, or
+ * NULL with "file:line: message" in err. */
+struct scenario *scenario_load(const char *path, char *err, size_t errlen);
+void scenario_free(struct scenario *s);
+
+/* Lookups by name; NULL when absent. */
+const struct scn_node *scenario_node(const struct scenario *s, const char *name);
+const struct scn_service *scenario_service(const struct scenario *s, const char *name);
+
+/* Print every parameter table (`hydranet params`). */
+void scenario_print_params(FILE *out);
+#endif

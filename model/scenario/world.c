@@ -1,0 +1,468 @@
+/* world.c - build, run and record a scenario; see world.h. */
+#include "scenario/world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apps/http.h"
+#include "apps/telnet.h"
+#include "hydranet/hsrv.h"
+#include "hydranet/redir.h"
+#include "net/ipv4.h"
+#include "results/res.h"
+#include "sim/sim.h"
+#include "status.h"
+
+struct wnode {
+	const struct scn_node *cfg;
+	sim_node *sim;
+	struct redir *redir;          /* role redirector */
+	struct hsrv *hsrv;            /* role hostserver */
+};
+
+struct wworkload {
+	const struct scn_workload *cfg;
+	const struct scn_service *svc;
+	struct http_client *http;
+	struct telnet_client *telnet;
+};
+
+struct world {
+	const struct scenario *s;
+	struct wnode node[SCN_MAX_OBJECTS];
+	struct wworkload wl[SCN_MAX_OBJECTS];
+	struct http_server *http[2 * SCN_MAX_OBJECTS];
+	size_t nhttp;
+	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
+	size_t ntelnet;
+	double sim_seconds;
+};
+
+static struct wnode *wnode(struct world *w, const char *name)
+{
+	for (size_t i = 0; i < w->s->nnodes; i++)
+		if (!strcmp(w->s->node[i].name, name))
+			return &w->node[i];
+	return NULL;
+}
+
+/* The TCP profile of the era (DESIGN.md, "TCP").  Each value says why. */
+static int set_tcp_profile(const struct scenario *s, char *err, size_t errlen)
+{
+	uint64_t mtu = 65535;
+	for (size_t i = 0; i < s->nlinks; i++)
+		if (s->link[i].mtu < mtu)
+			mtu = s->link[i].mtu;
+	char mss[16];
+	struct { const char *attr, *value; } bsd[] = {
+		/* 4.4BSD-derived stacks of 1998: Reno/NewReno congestion control
+		 * (RFC 2001, RFC 2582), no SACK (RFC 2018 was new), no RFC 1323
+		 * timestamps or window scaling by default. */
+		{ "ns3::TcpL4Protocol::SocketType", "ns3::TcpNewReno" },
+		{ "ns3::TcpSocketBase::Sack", "false" },
+		{ "ns3::TcpSocketBase::Timestamp", "false" },
+		{ "ns3::TcpSocketBase::WindowScaling", "false" },
+		/* Slow start from one segment (RFC 2001 section 2). */
+		{ "ns3::TcpSocket::InitialCwnd", "1" },
+		/* MSS from the interface MTU: MTU - 20 (IP) - 20 (TCP), RFC 879. */
+		{ "ns3::TcpSocket::SegmentSize", mss },
+		/* BSD retransmit timer: 500 ms slow-timeout ticks, minimum RTO
+		 * 1 s, initial RTO 3 s (RFC 1122 4.2.3.1; 4.4BSD tcp_timer.h
+		 * TCPTV_MIN = 1 s, TCPTV_SRTTDFLT = 3 s). */
+		{ "ns3::TcpSocketBase::MinRto", "1s" },
+		{ "ns3::TcpSocketBase::ClockGranularity", "500ms" },
+		{ "ns3::RttEstimator::InitialEstimation", "3s" },
+		{ "ns3::TcpSocket::ConnTimeout", "3s" },
+		/* Delayed ACK: every second segment or 200 ms (4.4BSD fast timer). */
+		{ "ns3::TcpSocket::DelAckTimeout", "200ms" },
+		{ "ns3::TcpSocket::DelAckCount", "2" },
+		/* Socket buffers: 16 KiB each way (FreeBSD 2.2 tcp_sendspace and
+		 * tcp_recvspace; assumed from the era's sources, not measured). */
+		{ "ns3::TcpSocket::SndBufSize", "16384" },
+		{ "ns3::TcpSocket::RcvBufSize", "16384" },
+	};
+	struct { const char *attr, *value; } modern[] = {
+		/* ns-3's own defaults, but an MSS that fits the MTU with the
+		 * 12 bytes of timestamp option (ns-3 does not subtract options). */
+		{ "ns3::TcpSocket::SegmentSize", mss },
+	};
+	int bsd_profile = s->sim.tcp_profile == SCN_TCP_BSD1998;
+	snprintf(mss, sizeof mss, "%llu", (unsigned long long)(mtu - 40 - (bsd_profile ? 0 : 12)));
+	size_t n = bsd_profile ? sizeof bsd / sizeof bsd[0] : 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *a = bsd_profile ? bsd[i].attr : modern[i].attr;
+		const char *v = bsd_profile ? bsd[i].value : modern[i].value;
+		if (sim_set_default(a, v) != HN_OK) {
+			snprintf(err, errlen, "%s: ns-3 refused %s = %s", s->path, a, v);
+			return HN_ECONFIG;
+		}
+	}
+	return HN_OK;
+}
+
+static void fail_at(char *err, size_t errlen, const struct scenario *s, int line,
+		    const char *what, const char *name, int rc)
+{
+	snprintf(err, errlen, "%s:%d: %s '%s': %s", s->path, line, what, name, hn_strerror(rc));
+}
+
+struct world *world_build(const struct scenario *s, const struct world_options *o,
+			  char *err, size_t errlen)
+{
+	struct world *w = calloc(1, sizeof *w);
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->s = s;
+	struct sim_config sc = { .seed = o->seed, .run = o->run };
+	if (sim_init(&sc) != HN_OK) {
+		snprintf(err, errlen, "simulator already running");
+		free(w);
+		return NULL;
+	}
+	if (set_tcp_profile(s, err, errlen) != HN_OK)
+		goto fail;
+	for (size_t i = 0; i < s->nnodes; i++) {
+		w->node[i].cfg = &s->node[i];
+		w->node[i].sim = sim_node_create(s->node[i].name);
+		if (!w->node[i].sim) {
+			fail_at(err, errlen, s, s->node_at[i].line, "node", s->node[i].name, HN_ENOMEM);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < s->nlinks; i++) {
+		const struct scn_link *l = &s->link[i];
+		struct sim_link_config lc = {
+			.rate_bps = l->rate_bps, .delay_ns = l->delay_ns,
+			.mtu_bytes = (uint32_t)l->mtu, .queue_packets = (uint32_t)l->queue,
+			.loss_rate = l->loss,
+		};
+		if (!sim_link_create(wnode(w, l->a)->sim, wnode(w, l->b)->sim, &lc, l->a_addr,
+				     l->b_addr, (uint8_t)l->prefix)) {
+			fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ECONFIG);
+			goto fail;
+		}
+	}
+	sim_routing_populate();
+
+	/* HydraNet nodes. */
+	for (size_t i = 0; i < s->nnodes; i++) {
+		struct wnode *n = &w->node[i];
+		const struct scn_node *c = n->cfg;
+		if (c->role == SCN_REDIRECTOR) {
+			struct redir_config rc = {
+				.outer_ttl = (uint8_t)c->outer_ttl,
+				.frag = { c->frag_max_flows, c->frag_max_held_bytes, c->frag_hold_ns },
+			};
+			n->redir = redir_new(&rc, NULL);
+			if (!n->redir || redir_attach(n->redir, n->sim) != HN_OK) {
+				fail_at(err, errlen, s, s->node_at[i].line, "redirector", c->name, HN_ENOMEM);
+				goto fail;
+			}
+		} else if (c->role == SCN_HOSTSERVER) {
+			struct hsrv_config hc = {
+				.reass = { c->reass_max_datagrams, c->reass_max_bytes, c->reass_timeout_ns },
+				.frag = { c->frag_max_flows, c->frag_max_held_bytes, c->frag_hold_ns },
+			};
+			n->hsrv = hsrv_new(&hc, NULL);
+			if (!n->hsrv || hsrv_attach(n->hsrv, n->sim) != HN_OK) {
+				fail_at(err, errlen, s, s->node_at[i].line, "host server", c->name, HN_ENOMEM);
+				goto fail;
+			}
+		}
+	}
+	/* Services on their origin hosts. */
+	for (size_t i = 0; i < s->nservices; i++) {
+		const struct scn_service *v = &s->service[i];
+		struct wnode *o_node = wnode(w, v->origin);
+		int ok;
+		if (v->app == SCN_APP_HTTP) {
+			struct http_server_config hc = { v->origin, v->address, (uint16_t)v->port,
+							 v->processing_ns };
+			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
+			w->nhttp += ok;
+		} else {
+			ok = (w->telnet[w->ntelnet] = telnet_server_new(o_node->sim, NULL, v->origin,
+									 v->address, (uint16_t)v->port)) != NULL;
+			w->ntelnet += ok;
+		}
+		if (!ok) {
+			fail_at(err, errlen, s, s->service_at[i].line, "service", v->name, HN_EINVAL);
+			goto fail;
+		}
+	}
+	/* Replicas: a virtual host (v_host) on the host server, the replica
+	 * application bound to the origin's port through it, and the entry in
+	 * each named redirector's table. */
+	for (size_t i = 0; i < s->nreplicas; i++) {
+		const struct scn_replica *r = &s->replica[i];
+		const struct scn_service *v = scenario_service(s, r->service);
+		struct wnode *h = wnode(w, r->host_server);
+		int rc = hsrv_vhost_create(h->hsrv, v->address, v->name);
+		if (rc != HN_OK && rc != HN_EEXIST) {
+			fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, rc);
+			goto fail;
+		}
+		int ok;
+		if (v->app == SCN_APP_HTTP) {
+			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
+							 v->processing_ns };
+			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
+			w->nhttp += ok;
+		} else {
+			ok = (w->telnet[w->ntelnet] = telnet_server_new(h->sim, h->hsrv, r->host_server,
+									 v->address, (uint16_t)v->port)) != NULL;
+			w->ntelnet += ok;
+		}
+		if (!ok) {
+			fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, HN_EINVAL);
+			goto fail;
+		}
+		/* The host server's address on its first link names it in tunnels. */
+		uint32_t hs_addr = 0;
+		for (size_t k = 0; k < s->nlinks && !hs_addr; k++)
+			hs_addr = !strcmp(s->link[k].a, r->host_server) ? s->link[k].a_addr
+				: !strcmp(s->link[k].b, r->host_server) ? s->link[k].b_addr : 0;
+		char list[sizeof r->redirectors], *save = NULL;
+		snprintf(list, sizeof list, "%s", r->redirectors);
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			rc = redir_table_add(wnode(w, t)->redir, v->address, (uint16_t)v->port,
+					     v->protocol == SCN_TCP ? IPV4_PROTO_TCP : IPV4_PROTO_UDP,
+					     hs_addr);
+			if (rc != HN_OK) {
+				fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, rc);
+				goto fail;
+			}
+		}
+	}
+	/* Client workloads. */
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct scn_workload *c = &s->workload[i];
+		struct wworkload *wl = &w->wl[i];
+		wl->cfg = c;
+		wl->svc = scenario_service(s, c->service);
+		sim_node *cn = wnode(w, c->client)->sim;
+		int ok;
+		if (wl->svc->app == SCN_APP_HTTP) {
+			struct http_client_config hc = {
+				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
+				.object_bytes = (uint32_t)c->object_bytes,
+				.request_bytes = (uint32_t)c->request_bytes,
+				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
+				.think_ns = c->think_ns,
+			};
+			ok = (wl->http = http_client_new(cn, &hc)) != NULL;
+		} else {
+			struct telnet_client_config tc = {
+				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
+				.bytes = (uint32_t)c->typed_bytes, .write_bytes = (uint32_t)c->write_bytes,
+				.write_gap_ns = c->write_gap_ns, .sessions = (uint32_t)c->requests,
+				.start_ns = c->start_ns, .think_ns = c->think_ns,
+			};
+			ok = (wl->telnet = telnet_client_new(cn, &tc)) != NULL;
+		}
+		if (!ok) {
+			fail_at(err, errlen, s, s->workload_at[i].line, "workload", c->name, HN_EINVAL);
+			goto fail;
+		}
+	}
+	if (o->pcap_dir && *o->pcap_dir && sim_pcap_enable(o->pcap_dir) != HN_OK) {
+		snprintf(err, errlen, "%s: cannot write pcap files", o->pcap_dir);
+		goto fail;
+	}
+	return w;
+fail:
+	world_free(w);
+	return NULL;
+}
+
+double world_run(struct world *w)
+{
+	sim_run(w->s->sim.stop_ns);
+	w->sim_seconds = (double)sim_now_ns() / 1e9;
+	return w->sim_seconds;
+}
+
+uint64_t world_events(const struct world *w)
+{
+	(void)w;
+	return sim_event_count();
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+typedef int (*metric_fn)(void *ctx, const char *scope, const char *name, double v);
+
+static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
+{
+	char name[96];
+	for (size_t i = 0; i < w->s->nnodes; i++) {
+		const struct wnode *n = &w->node[i];
+		const char *sc = n->cfg->name;
+		if (n->redir) {
+			const struct redir_stats *r = redir_stats(n->redir);
+			const struct ipv4_frag_stats *f = redir_frag_stats(n->redir);
+			const struct fragflow_stats *ff = redir_fragflow_stats(n->redir);
+			put(ctx, sc, "seen", (double)r->seen);
+			put(ctx, sc, "redirected", (double)r->redirected);
+			put(ctx, sc, "redirected_bytes", (double)r->redirected_bytes);
+			put(ctx, sc, "forwarded", (double)r->forwarded);
+			put(ctx, sc, "forwarded_by_c", (double)r->forwarded_by_c);
+			put(ctx, sc, "outer_fragmented", (double)r->outer_fragmented);
+			put(ctx, sc, "fragments_made", (double)r->fragments_made);
+			put(ctx, sc, "inner_frags_matched", (double)ff->matched);
+			put(ctx, sc, "inner_frags_held", (double)ff->held);
+			put(ctx, sc, "inner_frags_released", (double)ff->released);
+			for (int d = 0; d < REDIR_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.%s", redir_drop_name(d));
+				put(ctx, sc, name, (double)r->drops[d]);
+			}
+			for (int d = 0; d < IPV4_FRAG_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.frag_%s", ipv4_frag_drop_name(d));
+				put(ctx, sc, name, (double)f->drops[d]);
+			}
+			for (int d = 0; d < FRAGFLOW_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.%s", fragflow_drop_name(d));
+				put(ctx, sc, name, (double)ff->drops[d]);
+			}
+		}
+		if (n->hsrv) {
+			const struct hsrv_stats *h = hsrv_stats(n->hsrv);
+			const struct ipv4_reass_stats *ra = hsrv_reass_stats(n->hsrv);
+			const struct fragflow_stats *ff = hsrv_fragflow_stats(n->hsrv);
+			put(ctx, sc, "tunnelled_in", (double)h->tunnelled_in);
+			put(ctx, sc, "outer_fragments_in", (double)ra->fragments);
+			put(ctx, sc, "reassembled", (double)h->reassembled);
+			put(ctx, sc, "decapsulated", (double)h->decapsulated);
+			put(ctx, sc, "delivered", (double)h->delivered);
+			put(ctx, sc, "delivered_bytes", (double)h->delivered_bytes);
+			put(ctx, sc, "reass_overlaps_trimmed", (double)ra->overlaps_trimmed);
+			put(ctx, sc, "reass_timed_out", (double)ra->datagrams_timed_out);
+			for (int d = 0; d < HSRV_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.%s", hsrv_drop_name(d));
+				put(ctx, sc, name, (double)h->drops[d]);
+			}
+			for (int d = 0; d < IPV4_REASS_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.reass_%s", ipv4_reass_drop_name(d));
+				put(ctx, sc, name, (double)ra->drops[d]);
+			}
+			for (int d = 0; d < FRAGFLOW_NDROP; d++) {
+				snprintf(name, sizeof name, "drop.%s", fragflow_drop_name(d));
+				put(ctx, sc, name, (double)ff->drops[d]);
+			}
+		}
+	}
+	for (size_t i = 0; i < w->s->nworkloads; i++) {
+		const struct wworkload *wl = &w->wl[i];
+		const struct app_result *r;
+		size_t n = wl->http ? http_client_results(wl->http, &r)
+				    : telnet_client_results(wl->telnet, &r);
+		double sent = 0, recv = 0, ok = 0, lat = 0;
+		for (size_t k = 0; k < n; k++) {
+			sent += (double)r[k].bytes_sent;
+			recv += (double)r[k].bytes_received;
+			ok += r[k].ok;
+			if (r[k].ok)
+				lat += (double)(r[k].end_ns - r[k].start_ns) / 1e9;
+		}
+		char sc[SCN_NAME_MAX + 16];
+		snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
+		put(ctx, sc, "requests", (double)n);
+		put(ctx, sc, "ok", ok);
+		put(ctx, sc, "bytes_sent", sent);
+		put(ctx, sc, "bytes_received", recv);
+		if (ok > 0)
+			put(ctx, sc, "latency_mean_s", lat / ok);
+		/* Which node served the requests, counted from the replies. */
+		for (size_t k = 0; k < n; k++) {
+			if (!r[k].served_by[0])
+				continue;
+			int first = 1;
+			for (size_t j = 0; j < k; j++)
+				if (!strcmp(r[j].served_by, r[k].served_by))
+					first = 0;
+			if (!first)
+				continue;
+			double count = 0;
+			for (size_t j = k; j < n; j++)
+				count += !strcmp(r[j].served_by, r[k].served_by);
+			snprintf(name, sizeof name, "served_by.%s", r[k].served_by);
+			put(ctx, sc, name, count);
+		}
+	}
+}
+
+struct store_ctx {
+	struct res_db *db;
+	int64_t run_id;
+	int rc;
+};
+
+static int store_metric(void *ctx, const char *scope, const char *name, double v)
+{
+	struct store_ctx *c = ctx;
+	if (c->rc == HN_OK)
+		c->rc = res_metric(c->db, c->run_id, scope, name, v);
+	return c->rc;
+}
+
+int world_store(const struct world *w, struct res_db *db, int64_t run_id)
+{
+	struct store_ctx c = { db, run_id, HN_OK };
+	walk_metrics(w, store_metric, &c);
+	for (size_t i = 0; i < w->s->nworkloads && c.rc == HN_OK; i++) {
+		const struct wworkload *wl = &w->wl[i];
+		const struct app_result *r;
+		size_t n = wl->http ? http_client_results(wl->http, &r)
+				    : telnet_client_results(wl->telnet, &r);
+		for (size_t k = 0; k < n && c.rc == HN_OK; k++) {
+			struct res_request q = {
+				.workload = wl->cfg->name, .client = wl->cfg->client,
+				.service = wl->cfg->service, .seq = (int64_t)k,
+				.start_s = (double)r[k].start_ns / 1e9,
+				.latency_s = r[k].end_ns ? (double)(r[k].end_ns - r[k].start_ns) / 1e9 : -1,
+				.bytes_sent = (int64_t)r[k].bytes_sent,
+				.bytes_received = (int64_t)r[k].bytes_received,
+				.served_by = r[k].served_by[0] ? r[k].served_by : NULL,
+				.ok = r[k].ok,
+			};
+			c.rc = res_request(db, run_id, &q);
+		}
+	}
+	return c.rc;
+}
+
+static int print_metric(void *ctx, const char *scope, const char *name, double v)
+{
+	/* Zero drop counters are noise in a summary; the database has them. */
+	if (v == 0 && !strncmp(name, "drop.", 5))
+		return HN_OK;
+	fprintf(ctx, "  %-20s %-24s %.6g\n", scope, name, v);
+	return HN_OK;
+}
+
+void world_print_summary(const struct world *w, FILE *out)
+{
+	walk_metrics(w, print_metric, out);
+}
+
+void world_free(struct world *w)
+{
+	if (!w)
+		return;
+	sim_destroy();
+	for (size_t i = 0; i < w->s->nnodes; i++) {
+		redir_free(w->node[i].redir);
+		hsrv_free(w->node[i].hsrv);
+	}
+	for (size_t i = 0; i < w->nhttp; i++)
+		http_server_free(w->http[i]);
+	for (size_t i = 0; i < w->ntelnet; i++)
+		telnet_server_free(w->telnet[i]);
+	for (size_t i = 0; i < w->s->nworkloads; i++) {
+		http_client_free(w->wl[i].http);
+		telnet_client_free(w->wl[i].telnet);
+	}
+	free(w);
+}

@@ -1,0 +1,195 @@
+/* sim.h - the C face of the simulator: a thin shim over ns-3.37 (sim.cc).
+ *
+ * The only module that touches ns-3; no ns-3 type crosses this header and no
+ * HydraNet logic lives behind it.  Handles are opaque and owned by the shim:
+ * they stay valid until sim_destroy().  Addresses are IPv4 in host byte order
+ * (10.0.1.2 == 0x0A000102), times are nanoseconds, rates bits per second.
+ * Failing calls return a negative enum hn_status (status.h) or NULL.
+ *
+ * Datagram hooks follow netfilter's shape: a C function registered at a hook
+ * point sees each IPv4 datagram as raw bytes (a 20-byte header with a valid
+ * checksum, then the payload) and answers with a verdict.  C re-enters the
+ * stack with sim_ip_output() and sim_ip_input().  ns-3 checksums are on. */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sim_node sim_node;
+typedef struct sim_link sim_link;
+typedef struct sim_sock sim_sock;
+
+/* ---- simulator lifetime, clock and events ------------------------------ */
+
+struct sim_config {
+	uint32_t seed;        /* ns-3 RngSeedManager seed (>= 1) */
+	uint64_t run;         /* ns-3 run number: independent streams */
+};
+
+/* Set up the simulator singleton: checksums on, seed and run.  Call once,
+ * before any node exists.  Returns HN_OK or HN_ESTATE if already set up. */
+int sim_init(const struct sim_config *cfg);
+
+/* Config::SetDefault(attr, value), checked: HN_EINVAL if ns-3 rejects the
+ * attribute or the value (no abort). */
+int sim_set_default(const char *attr, const char *value);
+
+/* Tear everything down (nodes, sockets, hooks) so sim_init may be called
+ * again in the same process. */
+void sim_destroy(void);
+
+uint64_t sim_now_ns(void);
+
+typedef void (*sim_event_fn)(void *arg);
+typedef uint64_t sim_event_id;
+
+/* Run fn(arg) after delay_ns of simulated time; returns an id for cancel. */
+sim_event_id sim_schedule(uint64_t delay_ns, sim_event_fn fn, void *arg);
+void sim_cancel(sim_event_id id);
+
+/* Run until stop_ns of simulated time (0: until no events are left). */
+void sim_run(uint64_t stop_ns);
+void sim_stop(void);                 /* stop as soon as the current event ends */
+uint64_t sim_event_count(void);      /* events executed so far */
+
+/* ---- topology ---------------------------------------------------------- */
+
+/* A node with an IPv4-only stack whose routing is hookable (static routes
+ * first, then global routing).  name is copied; it names pcap files. */
+sim_node *sim_node_create(const char *name);
+const char *sim_node_name(const sim_node *n);
+uint32_t sim_node_id(const sim_node *n);
+
+struct sim_link_config {
+	uint64_t rate_bps;      /* > 0 */
+	uint64_t delay_ns;      /* one-way propagation delay */
+	uint32_t mtu_bytes;     /* IP MTU of both ends, 68..65535 */
+	uint32_t queue_packets; /* DropTail device queue, packets, > 0 */
+	double loss_rate;       /* per-packet loss on receive, 0..1 (0: none) */
+};
+
+/* A point-to-point link a <-> b; a's end gets addr_a, b's gets addr_b, both
+ * /prefix_len.  Addresses are assigned directly (no Ipv4AddressHelper) and no
+ * queue disc is installed: a plain DropTail router.  NULL on bad config. */
+sim_link *sim_link_create(sim_node *a, sim_node *b,
+			  const struct sim_link_config *cfg,
+			  uint32_t addr_a, uint32_t addr_b, uint8_t prefix_len);
+
+/* Interface index of the link's end on side 0 (a) or 1 (b) at its node. */
+int sim_link_iface(const sim_link *l, int side);
+uint32_t sim_link_addr(const sim_link *l, int side);
+
+/* Add addr/32 on the node's loopback (a VIP).  Global routing ignores it,
+ * so the rest of the network keeps routing addr to its real owner. */
+int sim_node_add_local_addr(sim_node *n, uint32_t addr);
+
+/* Compute global (shortest path) routes for all nodes.  Call after the
+ * topology is built. */
+int sim_routing_populate(void);
+
+/* Static route at node n: dst/prefix_len via next_hop (a neighbour's address).
+ * Static routes win over global ones. */
+int sim_route_add(sim_node *n, uint32_t dst, uint8_t prefix_len, uint32_t next_hop);
+
+/* The IP MTU of the interface that routes to dst, and its source address;
+ * 0 when there is no route. */
+uint32_t sim_route_mtu(sim_node *n, uint32_t dst);
+uint32_t sim_route_src(sim_node *n, uint32_t dst);
+
+/* True when addr is one of n's own addresses (including loopback /32s). */
+bool sim_node_has_addr(sim_node *n, uint32_t addr);
+
+/* Write one pcap per link end into dir (which must exist), named
+ * NODE-IFACE.pcap (IFACE is the interface index), link type PPP as ns-3
+ * writes it.  Call before sim_run. */
+int sim_pcap_enable(const char *dir);
+
+/* ---- datagram hooks ---------------------------------------------------- */
+
+enum sim_hook_point {
+	SIM_HOOK_PRE_ROUTING,  /* every datagram received, fragments one by one,
+				  before the forward/deliver decision; TTL not
+				  yet decremented; also sees sim_ip_input() */
+	SIM_HOOK_LOCAL_IN,     /* received and addressed to this node (before
+				  ns-3 reassembles) */
+	SIM_HOOK_FORWARD,      /* received and about to be forwarded, TTL not
+				  yet decremented */
+	SIM_HOOK_LOCAL_OUT,    /* a locally generated TCP/UDP/ICMP segment
+				  before IP output: the bytes are a 20-byte
+				  header (id 0, ns-3 assigns it later) + segment */
+	SIM_HOOK_NPOINTS
+};
+
+/* Verdicts.  A positive return is a delay: processing continues (the next
+ * hook, then the stack) after that many nanoseconds: a CPU cost model. */
+enum sim_verdict {
+	SIM_ACCEPT = 0,   /* continue now */
+	SIM_DROP = -1,    /* discard (the hook counts why) */
+	SIM_STOLEN = -2   /* the hook took it over (e.g. re-injected a copy) */
+};
+
+/* Hook function: bytes are borrowed for the call only.  iface is the
+ * receiving interface (PRE_ROUTING, LOCAL_IN, FORWARD; 0 = loopback) or -1
+ * (LOCAL_OUT). */
+typedef int64_t (*sim_hook_fn)(void *ctx, sim_node *n, enum sim_hook_point at,
+			       int iface, const uint8_t *dgram, size_t len);
+
+/* Register fn at point `at` of node n.  Hooks at one point run in
+ * registration order; DROP or STOLEN ends the walk; a delay resumes the walk
+ * at the next hook after the delay.  Returns HN_OK. */
+int sim_hook_register(sim_node *n, enum sim_hook_point at, sim_hook_fn fn, void *ctx);
+
+/* Send the complete datagram dg (borrowed) from n, routed on its
+ * destination, with its header used verbatim (id, DF/MF, offset, TTL, TOS,
+ * protocol, source).  Returns HN_OK, HN_ELEN/HN_EIHL/HN_EVERSION (malformed),
+ * HN_ECKSUM (bad header checksum), HN_ENOROUTE, or HN_EMSGSIZE when the
+ * datagram is larger than the route's MTU: C does the fragmenting, never
+ * ns-3.  Does not pass the hooks of n. */
+int sim_ip_output(sim_node *n, const uint8_t *dg, size_t len);
+
+/* Feed dg (borrowed) into n's IP input as if it had arrived on loopback, as
+ * a decapsulated datagram put back on the IP input queue.  It passes
+ * PRE_ROUTING (iface 0), ns-3 reassembly and local delivery.  Processed at
+ * the current time, after the calling event.  Returns HN_OK or a
+ * malformed-datagram status as sim_ip_output. */
+int sim_ip_input(sim_node *n, const uint8_t *dg, size_t len);
+
+/* ---- sockets ----------------------------------------------------------- */
+
+/* Callbacks of a socket; any may be NULL.  Data pointers are borrowed for
+ * the call.  An accepted socket inherits its listener's ops and ctx. */
+struct sim_sock_ops {
+	void (*on_connect)(void *ctx, sim_sock *s, bool ok);
+	void (*on_accept)(void *ctx, sim_sock *listener, sim_sock *s,
+			  uint32_t peer_addr, uint16_t peer_port);
+	void (*on_recv)(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
+			uint32_t from_addr, uint16_t from_port);
+	void (*on_send_space)(void *ctx, sim_sock *s, size_t avail_bytes);
+	void (*on_close)(void *ctx, sim_sock *s, bool error);
+};
+
+sim_sock *sim_tcp_socket(sim_node *n, const struct sim_sock_ops *ops, void *ctx);
+sim_sock *sim_udp_socket(sim_node *n, const struct sim_sock_ops *ops, void *ctx);
+int sim_sock_bind(sim_sock *s, uint32_t addr, uint16_t port);   /* addr 0: any */
+int sim_sock_listen(sim_sock *s);
+int sim_sock_connect(sim_sock *s, uint32_t addr, uint16_t port);
+/* Queue up to len bytes (borrowed); returns bytes taken (maybe fewer than
+ * len: wait for on_send_space) or a negative status. */
+int sim_sock_send(sim_sock *s, const uint8_t *buf, size_t len);
+int sim_sock_sendto(sim_sock *s, const uint8_t *buf, size_t len,
+		    uint32_t addr, uint16_t port);               /* UDP */
+size_t sim_sock_tx_avail(const sim_sock *s);
+int sim_sock_close(sim_sock *s);
+sim_node *sim_sock_node(const sim_sock *s);
+/* The socket's local address and port (after bind/connect/accept). */
+int sim_sock_local(const sim_sock *s, uint32_t *addr, uint16_t *port);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

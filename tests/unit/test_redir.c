@@ -1,0 +1,328 @@
+/* test_redir.c - the redirector without a simulator: a fake node collects
+ * what it sends. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "hydranet/redir.h"
+#include "net/frag.h"
+#include "net/ipip.h"
+#include "net/reass.h"
+#include "status.h"
+#include "testutil.h"
+
+#define ORIGIN IP4(192, 20, 225, 20)
+#define HS IP4(128, 142, 222, 80)
+#define CLIENT IP4(10, 0, 1, 2)
+#define TUNNEL_SRC IP4(128, 142, 222, 1)
+
+struct fake {
+	struct tu_sink out;
+	uint32_t mtu;
+};
+
+static int f_output(void *ctx, const uint8_t *dg, size_t len)
+{
+	struct fake *f = ctx;
+	return tu_sink_put(&f->out, dg, len) == 0 ? HN_OK : HN_ENOSPC;
+}
+static uint32_t f_mtu(void *ctx, uint32_t dst)
+{
+	(void)dst;
+	return ((struct fake *)ctx)->mtu;
+}
+static uint32_t f_src(void *ctx, uint32_t dst)
+{
+	(void)ctx;
+	return dst == HS ? TUNNEL_SRC : IP4(10, 0, 3, 1);
+}
+
+struct fixture {
+	struct fake fake;
+	struct redir *r;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = test_calloc(1, sizeof *fx);
+	fx->fake.mtu = 1500;
+	struct redir_config cfg = { .outer_ttl = 0, .frag = { 16, 16384, 1000000000ull } };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	fx->r = redir_new(&cfg, &io);
+	assert_non_null(fx->r);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 80, IPV4_PROTO_TCP, HS), HN_OK);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 53, IPV4_PROTO_UDP, HS), HN_OK);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	redir_free(fx->r);
+	test_free(fx);
+	return 0;
+}
+
+static void redir__table_add_lookup_remove(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(redir_table_size(fx->r), 2);
+	assert_int_equal(redir_table_lookup(fx->r, ORIGIN, 80, IPV4_PROTO_TCP), HS);
+	assert_int_equal(redir_table_lookup(fx->r, ORIGIN, 80, IPV4_PROTO_UDP), 0);
+	assert_int_equal(redir_table_lookup(fx->r, ORIGIN, 23, IPV4_PROTO_TCP), 0);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 80, IPV4_PROTO_ICMP, HS), HN_EINVAL);
+	assert_int_equal(redir_table_remove(fx->r, ORIGIN, 80, IPV4_PROTO_TCP), HN_OK);
+	assert_int_equal(redir_table_remove(fx->r, ORIGIN, 80, IPV4_PROTO_TCP), HN_ENOENT);
+	assert_int_equal(redir_table_lookup(fx->r, ORIGIN, 80, IPV4_PROTO_TCP), 0);
+	assert_int_equal(redir_table_size(fx->r), 1);
+}
+
+static void redir__unmatched_port_passes_untouched(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[100];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 23, 7, 64, 0);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_PASS);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->forwarded, 1);
+	assert_int_equal(redir_stats(fx->r)->redirected, 0);
+}
+
+static void redir__matched_datagram_is_tunnelled(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[600];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 7, 64, 0);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 2);
+	const uint8_t *o = fx->fake.out.dg[0];
+	struct ipv4_hdr oh, ih;
+	assert_int_equal(fx->fake.out.len[0], 620);
+	assert_int_equal(ipv4_decode(o, 620, &oh), HN_OK);
+	assert_int_equal(oh.proto, IPV4_PROTO_IPIP);
+	assert_int_equal(oh.src, TUNNEL_SRC);
+	assert_int_equal(oh.dst, HS);
+	assert_int_equal(oh.ttl, IPIP_DEFAULT_TTL);
+	assert_int_equal(oh.tos, 0x10);          /* copied from inner */
+	assert_int_equal(ipv4_decode(o + 20, 600, &ih), HN_OK);
+	assert_int_equal(ih.ttl, 63);            /* we forwarded it */
+	assert_memory_equal(o + 20 + 20, dg + 20, 580);   /* payload untouched */
+	/* Each tunnelled datagram gets its own outer identification. */
+	struct ipv4_hdr oh2;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[1], 620, &oh2), HN_OK);
+	assert_int_not_equal(oh.id, oh2.id);
+	assert_int_equal(redir_stats(fx->r)->redirected, 2);
+	assert_int_equal(redir_stats(fx->r)->redirected_bytes, 1200);
+	assert_int_equal(redir_stats(fx->r)->outer_fragmented, 0);
+}
+
+static void redir__tunnel_over_mtu_is_fragmented(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 9, 64, 0);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 2);
+	assert_int_equal(fx->fake.out.len[0], 1500);
+	assert_int_equal(fx->fake.out.len[1], 20 + (1520 - 20) - 1480);   /* 40 */
+	assert_int_equal(redir_stats(fx->r)->outer_fragmented, 1);
+	assert_int_equal(redir_stats(fx->r)->fragments_made, 2);
+	/* The two fragments reassemble to the encapsulated datagram. */
+	struct ipv4_reass_limits lim = { 4, 1 << 20, 1000000000ull };
+	struct ipv4_reass *ra = ipv4_reass_new(&lim);
+	static uint8_t whole[IPV4_MAX_LEN];
+	size_t wlen = 0;
+	assert_int_equal(ipv4_reass_input(ra, fx->fake.out.dg[1], fx->fake.out.len[1], 0, whole,
+					  sizeof whole, &wlen), 0);
+	assert_int_equal(ipv4_reass_input(ra, fx->fake.out.dg[0], fx->fake.out.len[0], 0, whole,
+					  sizeof whole, &wlen), 1);
+	assert_int_equal(wlen, 1520);
+	size_t off, ilen;
+	assert_int_equal(ipip_decap(whole, wlen, &off, &ilen), HN_OK);
+	assert_int_equal(ilen, 1500);
+	assert_memory_equal(whole + off + 20, dg + 20, 1480);
+	ipv4_reass_free(ra);
+}
+
+static void redir__df_too_big_is_refused_and_counted(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 9, 64, 1);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->drops[REDIR_DROP_DF], 1);
+	assert_int_equal(redir_stats(fx->r)->redirected, 0);
+	/* A DF datagram that fits after encapsulation is tunnelled, DF kept. */
+	tu_datagram(dg, 1480, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 10, 64, 1);
+	assert_int_equal(redir_input(fx->r, dg, 1480, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 1);
+	struct ipv4_hdr oh;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0], 1500, &oh), HN_OK);
+	assert_true(oh.df);
+}
+
+static void redir__ttl_one_is_dropped_and_counted(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[100];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 7, 1, 0);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->drops[REDIR_DROP_TTL], 1);
+}
+
+static void redir__tunnelled_datagram_is_never_redirected_again(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[100], outer[200];
+	size_t olen;
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 7, 64, 0);
+	struct ipip_encap_params p = { IP4(10, 9, 9, 9), ORIGIN, 1, 64, false };
+	assert_int_equal(ipip_encap(dg, sizeof dg, &p, outer, sizeof outer, &olen), HN_OK);
+	assert_int_equal(redir_input(fx->r, outer, olen, 0), REDIR_PASS);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->redirected, 0);
+}
+
+static void redir__loop_to_host_server_is_refused(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[100];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, HS, ORIGIN, 1025, 80, 7, 64, 0);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->drops[REDIR_DROP_LOOP], 1);
+}
+
+/* Cut a 3000-byte UDP datagram to the origin's port 53 into fragments. */
+struct frags {
+	int n;
+	size_t len[8];
+	uint8_t b[8][1500];
+};
+static int collect(void *ctx, const uint8_t *f, size_t len)
+{
+	struct frags *fr = ctx;
+	memcpy(fr->b[fr->n], f, len);
+	fr->len[fr->n++] = len;
+	return HN_OK;
+}
+static void make_frags(struct frags *fr, uint16_t dport, uint16_t id)
+{
+	static uint8_t dg[3000], scratch[1500];
+	struct ipv4_frag_stats st = { 0 };
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_UDP, CLIENT, ORIGIN, 5353, dport, id, 64, 0);
+	memset(fr, 0, sizeof *fr);
+	assert_int_equal(ipv4_fragment(dg, sizeof dg, 1500, scratch, sizeof scratch, collect, fr, &st), 3);
+}
+
+static void redir__inner_fragments_follow_their_first(void **state)
+{
+	struct fixture *fx = *state;
+	struct frags fr;
+	make_frags(&fr, 53, 77);
+	for (int i = 0; i < fr.n; i++)
+		assert_int_equal(redir_input(fx->r, fr.b[i], fr.len[i], 0), REDIR_CONSUMED);
+	assert_int_equal(redir_stats(fx->r)->redirected, 3);
+	assert_int_equal(redir_fragflow_stats(fx->r)->matched, 2);
+	/* 1500-byte fragments grow to 1520 and are cut again: 2 + 2 + 1. */
+	assert_int_equal(fx->fake.out.count, 5);
+	assert_int_equal(redir_stats(fx->r)->fragments_made, 4);
+}
+
+static void redir__early_fragments_are_held_until_the_first(void **state)
+{
+	struct fixture *fx = *state;
+	struct frags fr;
+	make_frags(&fr, 53, 78);
+	assert_int_equal(redir_input(fx->r, fr.b[2], fr.len[2], 0), REDIR_CONSUMED);
+	assert_int_equal(redir_input(fx->r, fr.b[1], fr.len[1], 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_fragflow_stats(fx->r)->held, 2);
+	assert_int_equal(redir_input(fx->r, fr.b[0], fr.len[0], 10), REDIR_CONSUMED);
+	assert_int_equal(redir_fragflow_stats(fx->r)->released, 2);
+	assert_int_equal(redir_stats(fx->r)->redirected, 3);
+	assert_int_equal(redir_fragflow_stats(fx->r)->held_bytes, 0);
+}
+
+static void redir__early_fragment_without_first_expires_counted(void **state)
+{
+	struct fixture *fx = *state;
+	struct frags fr;
+	make_frags(&fr, 53, 79);
+	assert_int_equal(redir_input(fx->r, fr.b[1], fr.len[1], 0), REDIR_CONSUMED);
+	redir_expire(fx->r, 999999999ull);
+	assert_int_equal(redir_fragflow_stats(fx->r)->drops[FRAGFLOW_DROP_NO_FIRST], 0);
+	redir_expire(fx->r, 1000000000ull);
+	assert_int_equal(redir_fragflow_stats(fx->r)->drops[FRAGFLOW_DROP_NO_FIRST], 1);
+	assert_int_equal(redir_fragflow_stats(fx->r)->held_bytes, 0);
+	assert_int_equal(fx->fake.out.count, 0);
+}
+
+static void redir__held_fragment_of_unreplicated_port_is_forwarded(void **state)
+{
+	struct fixture *fx = *state;
+	struct frags fr;
+	make_frags(&fr, 54, 80);   /* port 54 is not replicated */
+	assert_int_equal(redir_input(fx->r, fr.b[1], fr.len[1], 0), REDIR_CONSUMED);
+	assert_int_equal(redir_input(fx->r, fr.b[0], fr.len[0], 0), REDIR_PASS);
+	assert_int_equal(redir_stats(fx->r)->forwarded_by_c, 1);
+	assert_int_equal(fx->fake.out.count, 1);
+	assert_int_equal(fx->fake.out.dg[0][8], 63);              /* TTL - 1 */
+	struct ipv4_hdr h;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0], fx->fake.out.len[0], &h), HN_OK);
+	assert_int_equal(h.dst, ORIGIN);
+	assert_memory_equal(fx->fake.out.dg[0] + 20, fr.b[1] + 20, fr.len[1] - 20);
+	/* The last fragment now finds the verdict and passes. */
+	assert_int_equal(redir_input(fx->r, fr.b[2], fr.len[2], 0), REDIR_PASS);
+	assert_int_equal(redir_stats(fx->r)->redirected, 0);
+}
+
+static void redir__fragment_to_unknown_origin_passes_at_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct frags fr;
+	make_frags(&fr, 53, 81);
+	net_put32(fr.b[1] + 16, IP4(10, 7, 7, 7));
+	ipv4_update_checksum(fr.b[1]);
+	assert_int_equal(redir_input(fx->r, fr.b[1], fr.len[1], 0), REDIR_PASS);
+	assert_int_equal(redir_fragflow_stats(fx->r)->held, 0);
+}
+
+static void redir__bad_header_is_dropped_and_counted(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[100];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 7, 64, 0);
+	dg[10] ^= 0xff;   /* checksum */
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(redir_input(fx->r, dg, 10, 0), REDIR_CONSUMED);
+	assert_int_equal(redir_stats(fx->r)->drops[REDIR_DROP_BAD_HEADER], 2);
+	assert_int_equal(fx->fake.out.count, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(redir__table_add_lookup_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__unmatched_port_passes_untouched, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__matched_datagram_is_tunnelled, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__tunnel_over_mtu_is_fragmented, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__df_too_big_is_refused_and_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__ttl_one_is_dropped_and_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__tunnelled_datagram_is_never_redirected_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__loop_to_host_server_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__inner_fragments_follow_their_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__early_fragments_are_held_until_the_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__early_fragment_without_first_expires_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__held_fragment_of_unreplicated_port_is_forwarded, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__fragment_to_unknown_origin_passes_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__bad_header_is_dropped_and_counted, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("redir", tests, NULL, NULL);
+}

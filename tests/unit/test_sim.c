@@ -1,0 +1,951 @@
+/* test_sim.c - unit tests of the ns-3 shim (model/sim/sim.h).
+ *
+ * Most cases build the chain A -- R -- B (10 Mb/s, 1 ms, MTU 1500) with
+ * global routing and check what arrives at B, when, and what hooks saw.
+ * Expected times are computed from the link: a hop costs the PPP frame's
+ * serialization, (ip_len + 2) * 8 / rate (ns-3's PPP header is 2 bytes), plus
+ * the propagation delay.  Every case starts with sim_init and ends with
+ * sim_destroy, so each also checks that the simulator can start again. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sim/sim.h"
+#include "status.h"
+
+#define IP(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+
+static const struct sim_config CFG = {.seed = 1, .run = 1};
+
+enum {
+	RATE_BPS = 10000000,
+	DELAY_NS = 1000000,
+	PORT_B = 9000,
+	PAYLOAD = 100,                  /* UDP payload of the chain tests */
+	UDP_IP_LEN = 20 + 8 + PAYLOAD,  /* its datagram */
+	SEND_AT_NS = 1000000            /* when A sends it */
+};
+
+static const struct sim_link_config LINK = {
+	.rate_bps = RATE_BPS, .delay_ns = DELAY_NS, .mtu_bytes = 1500,
+	.queue_packets = 100, .loss_rate = 0.0};
+
+/* One hop of an ip_len-byte datagram on LINK, in ns. */
+static uint64_t hop_ns(uint32_t ip_len)
+{
+	return (uint64_t)(ip_len + 2) * 8 * 1000000000u / RATE_BPS + DELAY_NS;
+}
+
+/* ---- byte helpers -------------------------------------------------------- */
+
+static uint16_t get16(const uint8_t *b) { return (uint16_t)(b[0] << 8 | b[1]); }
+static uint32_t get32(const uint8_t *b) { return (uint32_t)get16(b) << 16 | get16(b + 2); }
+static void put16(uint8_t *b, uint32_t v) { b[0] = (uint8_t)(v >> 8); b[1] = (uint8_t)v; }
+static void put32(uint8_t *b, uint32_t v) { put16(b, v >> 16); put16(b + 2, v); }
+
+static uint32_t sum16(const uint8_t *b, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += get16(b + i);
+	if (len & 1)
+		sum += (uint32_t)b[len - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static bool header_cksum_ok(const uint8_t *h) { return fold(sum16(h, 20, 0)) == 0; }
+
+/* A 20-byte header at dg for a datagram of len bytes, valid checksum. */
+static void build_ip(uint8_t *dg, size_t len, uint32_t src, uint32_t dst, uint8_t proto,
+		     uint8_t ttl, uint16_t id)
+{
+	memset(dg, 0, 20);
+	dg[0] = 0x45;
+	put16(dg + 2, (uint32_t)len);
+	put16(dg + 4, id);
+	dg[8] = ttl;
+	dg[9] = proto;
+	put32(dg + 12, src);
+	put32(dg + 16, dst);
+	put16(dg + 10, fold(sum16(dg, 20, 0)));
+}
+
+/* A UDP datagram src:sport -> dst:dport carrying data, checksums valid
+ * (ns-3 verifies the UDP checksum too).  Returns its length. */
+static size_t build_udp(uint8_t *dg, uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+			const char *data)
+{
+	size_t dlen = strlen(data), ulen = 8 + dlen, len = 20 + ulen;
+	uint8_t *u = dg + 20, pseudo[12];
+	build_ip(dg, len, src, dst, 17, 64, 7);
+	put16(u, sport);
+	put16(u + 2, dport);
+	put16(u + 4, (uint32_t)ulen);
+	put16(u + 6, 0);
+	memcpy(u + 8, data, dlen);
+	put32(pseudo, src);
+	put32(pseudo + 4, dst);
+	put16(pseudo + 8, 17);
+	put16(pseudo + 10, (uint32_t)ulen);
+	uint16_t ck = fold(sum16(u, ulen, sum16(pseudo, 12, 0)));
+	put16(u + 6, ck ? ck : 0xffff);
+	return len;
+}
+
+/* ---- the chain A -- R -- B ------------------------------------------------- */
+
+struct chain {
+	sim_node *a, *r, *b;
+	sim_link *ar, *rb;
+};
+
+static const uint32_t ADDR_A = IP(10, 0, 1, 1), ADDR_RA = IP(10, 0, 1, 2);
+static const uint32_t ADDR_RB = IP(10, 0, 2, 1), ADDR_B = IP(10, 0, 2, 2);
+
+static struct chain chain_build(const struct sim_link_config *lc)
+{
+	struct chain c;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	c.a = sim_node_create("A");
+	c.r = sim_node_create("R");
+	c.b = sim_node_create("B");
+	assert_non_null(c.a);
+	assert_non_null(c.r);
+	assert_non_null(c.b);
+	c.ar = sim_link_create(c.a, c.r, lc, ADDR_A, ADDR_RA, 24);
+	c.rb = sim_link_create(c.r, c.b, lc, ADDR_RB, ADDR_B, 24);
+	assert_non_null(c.ar);
+	assert_non_null(c.rb);
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	return c;
+}
+
+/* ---- socket recorders ---------------------------------------------------- */
+
+struct rx {
+	int count;              /* on_recv calls */
+	size_t total;           /* bytes received */
+	uint8_t last[2048];     /* the last chunk */
+	size_t last_len;
+	uint32_t from;
+	uint16_t from_port;
+	uint64_t at_ns;         /* when the last chunk arrived */
+};
+
+static void rx_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
+		    uint16_t port)
+{
+	struct rx *r = ctx;
+	(void)s;
+	r->count++;
+	r->total += len;
+	r->last_len = len < sizeof r->last ? len : sizeof r->last;
+	memcpy(r->last, data, r->last_len);
+	r->from = from;
+	r->from_port = port;
+	r->at_ns = sim_now_ns();
+}
+
+static const struct sim_sock_ops RX_OPS = {.on_recv = rx_recv};
+
+/* A UDP sender at A that sends PAYLOAD bytes (i & 0xff) to B at SEND_AT_NS. */
+struct udp_send {
+	sim_sock *s;
+	uint32_t dst;
+	uint16_t port;
+	int times;              /* datagrams to send */
+	int rc;                 /* last sendto result */
+};
+
+static void udp_send_ev(void *arg)
+{
+	struct udp_send *u = arg;
+	uint8_t buf[PAYLOAD];
+	for (int i = 0; i < PAYLOAD; i++)
+		buf[i] = (uint8_t)i;
+	for (int i = 0; i < u->times; i++)
+		u->rc = sim_sock_sendto(u->s, buf, sizeof buf, u->dst, u->port);
+}
+
+/* B listens on PORT_B into *r; A sends `times` datagrams at SEND_AT_NS. */
+static void udp_setup(struct chain *c, struct rx *r, struct udp_send *u, int times)
+{
+	sim_sock *sb = sim_udp_socket(c->b, &RX_OPS, r);
+	assert_non_null(sb);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	u->s = sim_udp_socket(c->a, NULL, NULL);
+	assert_non_null(u->s);
+	u->dst = ADDR_B;
+	u->port = PORT_B;
+	u->times = times;
+	sim_schedule(SEND_AT_NS, udp_send_ev, u);
+}
+
+/* ---- hook recorder ------------------------------------------------------- */
+
+struct hk {
+	int count;
+	int cksum_bad;          /* datagrams whose header checksum failed */
+	int64_t verdict;        /* what to answer */
+	int iface;              /* last iface */
+	size_t len;             /* last length */
+	uint8_t hdr[20];        /* last header */
+	uint64_t at_ns;         /* when last called */
+};
+
+static int64_t hk_fn(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+		     const uint8_t *dg, size_t len)
+{
+	struct hk *h = ctx;
+	(void)n;
+	(void)at;
+	h->count++;
+	if (len < 20 || !header_cksum_ok(dg) || get16(dg + 2) != len)
+		h->cksum_bad++;
+	h->iface = iface;
+	h->len = len;
+	memcpy(h->hdr, dg, 20);
+	h->at_ns = sim_now_ns();
+	return h->verdict;
+}
+
+/* ---- simulator lifetime and events ----------------------------------------- */
+
+static void sim__init_twice_is_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(NULL), HN_EINVAL);
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	assert_int_equal(sim_init(&CFG), HN_ESTATE);
+	sim_destroy();
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	assert_int_equal(sim_now_ns(), 0);
+	sim_destroy();
+}
+
+struct log {
+	int order[8];
+	uint64_t at[8];
+	int n;
+	bool stop;              /* call sim_stop in the event */
+};
+
+struct tag {
+	struct log *log;
+	int id;
+};
+
+static void log_ev(void *arg)
+{
+	struct tag *t = arg;
+	t->log->order[t->log->n] = t->id;
+	t->log->at[t->log->n++] = sim_now_ns();
+	if (t->log->stop)
+		sim_stop();
+}
+
+static void sim__events_run_in_time_order_and_cancel(void **state)
+{
+	(void)state;
+	struct log lg = {0};
+	struct tag t[4] = {{&lg, 1}, {&lg, 2}, {&lg, 3}, {&lg, 4}};
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_event_id e1 = sim_schedule(300, log_ev, &t[0]);
+	sim_schedule(100, log_ev, &t[1]);
+	sim_schedule(200, log_ev, &t[2]);
+	sim_event_id e4 = sim_schedule(250, log_ev, &t[3]);
+	assert_true(e1 != e4);
+	sim_cancel(e4);
+	sim_run(0);
+	assert_int_equal(lg.n, 3);
+	assert_int_equal(lg.order[0], 2);
+	assert_int_equal(lg.order[1], 3);
+	assert_int_equal(lg.order[2], 1);
+	assert_int_equal(lg.at[0], 100);
+	assert_int_equal(lg.at[1], 200);
+	assert_int_equal(lg.at[2], 300);
+	assert_int_equal(sim_now_ns(), 300);
+	assert_true(sim_event_count() >= 3);
+	sim_cancel(e1); /* already fired: harmless */
+	sim_destroy();
+}
+
+static void sim__run_stops_at_stop_time_and_on_sim_stop(void **state)
+{
+	(void)state;
+	struct log lg = {0};
+	struct tag t[2] = {{&lg, 1}, {&lg, 2}};
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_schedule(100, log_ev, &t[0]);
+	sim_schedule(200, log_ev, &t[1]);
+	sim_run(150);
+	assert_int_equal(lg.n, 1);
+	assert_int_equal(sim_now_ns(), 150);
+	sim_run(0);
+	assert_int_equal(lg.n, 2);
+	assert_int_equal(sim_now_ns(), 200);
+
+	lg.stop = true; /* the next event stops the run; the one after waits */
+	sim_schedule(100, log_ev, &t[0]);
+	sim_schedule(200, log_ev, &t[1]);
+	sim_run(0);
+	assert_int_equal(lg.n, 3);
+	assert_int_equal(sim_now_ns(), 300);
+	sim_run(0);
+	assert_int_equal(lg.n, 4);
+	sim_destroy();
+}
+
+/* ---- topology, routing, UDP ---------------------------------------------- */
+
+static void sim__bad_link_config_returns_null(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_node *a = sim_node_create("A"), *b = sim_node_create("B");
+	struct sim_link_config c;
+	c = LINK; c.rate_bps = 0;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	c = LINK; c.mtu_bytes = 67;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	c = LINK; c.mtu_bytes = 65536;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	c = LINK; c.queue_packets = 0;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	c = LINK; c.loss_rate = 1.5;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	c = LINK; c.loss_rate = -0.1;
+	assert_null(sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24));
+	assert_null(sim_link_create(a, b, &LINK, ADDR_A, ADDR_RA, 33));
+	assert_null(sim_link_create(a, a, &LINK, ADDR_A, ADDR_RA, 24));
+	assert_null(sim_node_create("bad/name"));
+	c = LINK; c.mtu_bytes = 68; /* the bounds themselves are fine */
+	sim_link *l = sim_link_create(a, b, &c, ADDR_A, ADDR_RA, 24);
+	assert_non_null(l);
+	assert_int_equal(sim_link_iface(l, 0), 1); /* interface 0 is loopback */
+	assert_int_equal(sim_link_addr(l, 1), ADDR_RA);
+	assert_int_equal(sim_link_iface(l, 2), HN_EINVAL);
+	sim_destroy();
+}
+
+static void sim__udp_crosses_chain_with_bytes_sender_and_time(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	udp_setup(&c, &r, &u, 1);
+	assert_string_equal(sim_node_name(c.r), "R");
+	assert_int_equal(sim_node_id(c.b), 2);
+	sim_run(0);
+	assert_int_equal(u.rc, PAYLOAD);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.last_len, PAYLOAD);
+	for (int i = 0; i < PAYLOAD; i++)
+		assert_int_equal(r.last[i], i);
+	assert_int_equal(r.from, ADDR_A);
+	uint16_t port;
+	assert_int_equal(sim_sock_local(u.s, NULL, &port), HN_OK);
+	assert_int_equal(r.from_port, port);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 2 * hop_ns(UDP_IP_LEN));
+	sim_destroy();
+}
+
+static void sim__route_queries_and_vip_is_local_only(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	const uint32_t vip = IP(10, 9, 9, 9);
+	assert_int_equal(sim_route_mtu(c.a, ADDR_B), 1500);
+	assert_int_equal(sim_route_src(c.a, ADDR_B), ADDR_A);
+	assert_int_equal(sim_route_src(c.r, ADDR_B), ADDR_RB);
+	/* global routing gives the stub A a default route, but not R */
+	assert_int_equal(sim_route_src(c.a, IP(192, 168, 7, 7)), ADDR_A);
+	assert_int_equal(sim_route_mtu(c.r, IP(192, 168, 7, 7)), 0);
+	assert_int_equal(sim_node_add_local_addr(c.b, vip), HN_OK);
+	assert_int_equal(sim_node_add_local_addr(c.b, vip), HN_EEXIST);
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	assert_true(sim_node_has_addr(c.b, vip));
+	assert_true(sim_node_has_addr(c.b, ADDR_B));
+	assert_true(sim_node_has_addr(c.b, IP(127, 0, 0, 1)));
+	assert_false(sim_node_has_addr(c.a, vip));
+	assert_false(sim_node_has_addr(c.a, ADDR_B));
+	assert_int_equal(sim_route_mtu(c.r, vip), 0); /* global routing ignores it */
+	/* a static route: next hop must be on a connected subnet */
+	assert_int_equal(sim_route_add(c.r, IP(172, 16, 0, 0), 16, IP(10, 0, 3, 1)), HN_ENOROUTE);
+	assert_int_equal(sim_route_add(c.r, IP(172, 16, 0, 0), 16, ADDR_B), HN_OK);
+	assert_int_equal(sim_route_src(c.r, IP(172, 16, 5, 5)), ADDR_RB);
+	sim_destroy();
+}
+
+/* A has two ways to B's subnet: via R1 (2 hops, global's choice) and via
+ * R2 - X (3 hops).  A static route via R2 must win. */
+static void sim__static_route_wins_over_global(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_node *a = sim_node_create("A"), *r1 = sim_node_create("R1"),
+		 *r2 = sim_node_create("R2"), *x = sim_node_create("X"), *b = sim_node_create("B");
+	assert_non_null(sim_link_create(a, r1, &LINK, IP(10, 0, 1, 1), IP(10, 0, 1, 2), 24));
+	assert_non_null(sim_link_create(a, r2, &LINK, IP(10, 0, 2, 1), IP(10, 0, 2, 2), 24));
+	assert_non_null(sim_link_create(r1, b, &LINK, IP(10, 0, 9, 1), IP(10, 0, 9, 2), 24));
+	assert_non_null(sim_link_create(r2, x, &LINK, IP(10, 0, 3, 1), IP(10, 0, 3, 2), 24));
+	assert_non_null(sim_link_create(x, b, &LINK, IP(10, 0, 4, 1), IP(10, 0, 4, 2), 24));
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	assert_int_equal(sim_route_src(a, IP(10, 0, 9, 2)), IP(10, 0, 1, 1)); /* via R1 */
+	assert_int_equal(sim_route_add(a, IP(10, 0, 9, 0), 24, IP(10, 0, 2, 2)), HN_OK);
+	assert_int_equal(sim_route_src(a, IP(10, 0, 9, 2)), IP(10, 0, 2, 1)); /* via R2 */
+
+	struct hk h1 = {0}, h2 = {0};
+	struct rx r = {0};
+	assert_int_equal(sim_hook_register(r1, SIM_HOOK_PRE_ROUTING, hk_fn, &h1), HN_OK);
+	assert_int_equal(sim_hook_register(r2, SIM_HOOK_PRE_ROUTING, hk_fn, &h2), HN_OK);
+	sim_sock *sb = sim_udp_socket(b, &RX_OPS, &r);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	struct udp_send u = {sim_udp_socket(a, NULL, NULL), IP(10, 0, 9, 2), PORT_B, 1, 0};
+	sim_schedule(SEND_AT_NS, udp_send_ev, &u);
+	sim_run(0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(h1.count, 0);
+	assert_int_equal(h2.count, 1);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 3 * hop_ns(UDP_IP_LEN));
+	sim_destroy();
+}
+
+/* ---- TCP ----------------------------------------------------------------- */
+
+enum { TCP_BYTES = 100000, TCP_PORT = 80 };
+
+struct tcp {
+	sim_sock *cli;          /* A's socket */
+	sim_sock *conn;         /* B's accepted socket */
+	size_t sent;
+	uint8_t got[TCP_BYTES];
+	size_t got_len;
+	bool overflow;
+	int connected;          /* on_connect(ok) calls */
+	int accepted;
+	uint32_t peer;
+	uint32_t conn_addr;     /* the accepted socket's local address and port */
+	uint16_t conn_port;
+	int closed;             /* on_close at B, without error */
+	int bad_callbacks;      /* callbacks on a socket we did not expect */
+};
+
+static uint8_t pattern(size_t i) { return (uint8_t)(i * 7 + (i >> 9)); }
+
+static void tcp_pump(struct tcp *t)
+{
+	uint8_t chunk[4000];
+	while (t->sent < TCP_BYTES) {
+		size_t n = TCP_BYTES - t->sent < sizeof chunk ? TCP_BYTES - t->sent : sizeof chunk;
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = pattern(t->sent + i);
+		int k = sim_sock_send(t->cli, chunk, n);
+		if (k <= 0)
+			return;
+		t->sent += (size_t)k;
+	}
+	sim_sock_close(t->cli);
+}
+
+static void cli_connect(void *ctx, sim_sock *s, bool ok)
+{
+	struct tcp *t = ctx;
+	if (s != t->cli || !ok) {
+		t->bad_callbacks++;
+		return;
+	}
+	t->connected++;
+	tcp_pump(t);
+}
+
+static void cli_space(void *ctx, sim_sock *s, size_t avail)
+{
+	struct tcp *t = ctx;
+	(void)avail;
+	if (s == t->cli && t->sent < TCP_BYTES)
+		tcp_pump(t);
+}
+
+static void cli_close(void *ctx, sim_sock *s, bool error)
+{
+	struct tcp *t = ctx; /* A closed first: no callback may come after that */
+	(void)s;
+	(void)error;
+	t->bad_callbacks++;
+}
+
+static void srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint16_t port)
+{
+	struct tcp *t = ctx;
+	(void)l;
+	(void)port;
+	t->accepted++;
+	t->conn = s;
+	t->peer = peer;
+	if (sim_sock_local(s, &t->conn_addr, &t->conn_port) != HN_OK)
+		t->bad_callbacks++;
+}
+
+static void srv_recv(void *ctx, sim_sock *s, const uint8_t *d, size_t len, uint32_t from,
+		     uint16_t port)
+{
+	struct tcp *t = ctx;
+	(void)from;
+	(void)port;
+	if (s != t->conn || t->got_len + len > TCP_BYTES) {
+		t->overflow = true;
+		return;
+	}
+	memcpy(t->got + t->got_len, d, len);
+	t->got_len += len;
+}
+
+static void srv_close(void *ctx, sim_sock *s, bool error)
+{
+	struct tcp *t = ctx;
+	if (s != t->conn || error) {
+		t->bad_callbacks++;
+		return;
+	}
+	t->closed++;
+	sim_sock_close(s);
+}
+
+static const struct sim_sock_ops CLI_OPS = {
+	.on_connect = cli_connect, .on_send_space = cli_space, .on_close = cli_close};
+static const struct sim_sock_ops SRV_OPS = {
+	.on_accept = srv_accept, .on_recv = srv_recv, .on_close = srv_close};
+
+/* Starts a TCP_BYTES transfer A -> B:TCP_PORT. */
+static void tcp_setup(struct chain *c, struct tcp *t)
+{
+	sim_sock *l = sim_tcp_socket(c->b, &SRV_OPS, t);
+	assert_non_null(l);
+	assert_int_equal(sim_sock_bind(l, 0, TCP_PORT), HN_OK);
+	assert_int_equal(sim_sock_listen(l), HN_OK);
+	t->cli = sim_tcp_socket(c->a, &CLI_OPS, t);
+	assert_non_null(t->cli);
+	assert_int_equal(sim_sock_connect(t->cli, ADDR_B, TCP_PORT), HN_OK);
+	assert_ptr_equal(sim_sock_node(t->cli), c->a);
+}
+
+static void sim__tcp_transfers_100k_byte_exact(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct tcp *t = calloc(1, sizeof *t);
+	assert_non_null(t);
+	tcp_setup(&c, t);
+	sim_run(0);
+	assert_int_equal(t->connected, 1);
+	assert_int_equal(t->accepted, 1);
+	assert_int_equal(t->peer, ADDR_A);
+	assert_int_equal(t->sent, TCP_BYTES);
+	assert_false(t->overflow);
+	assert_int_equal(t->got_len, TCP_BYTES);
+	for (size_t i = 0; i < TCP_BYTES; i++)
+		if (t->got[i] != pattern(i))
+			fail_msg("byte %zu differs", i);
+	assert_int_equal(t->closed, 1);
+	assert_int_equal(t->bad_callbacks, 0);
+	assert_int_equal(t->conn_addr, ADDR_B);
+	assert_int_equal(t->conn_port, TCP_PORT);
+	assert_int_equal(sim_sock_send(t->cli, (const uint8_t *)"x", 1), HN_ESTATE); /* closed */
+	assert_int_equal(sim_sock_sendto(t->conn, (const uint8_t *)"x", 1, ADDR_A, 1), HN_ESTATE);
+	sim_destroy();
+	free(t);
+}
+
+/* ---- hooks --------------------------------------------------------------- */
+
+static void sim__pre_routing_sees_every_datagram_with_valid_header(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk h = {0};
+	udp_setup(&c, &r, &u, 3);
+	assert_int_equal(sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, hk_fn, &h), HN_OK);
+	assert_int_equal(sim_hook_register(c.r, SIM_HOOK_NPOINTS, hk_fn, &h), HN_EINVAL);
+	sim_run(0);
+	assert_int_equal(r.count, 3);
+	assert_int_equal(h.count, 3);
+	assert_int_equal(h.cksum_bad, 0);
+	assert_int_equal(h.iface, sim_link_iface(c.ar, 1));
+	assert_int_equal(h.len, UDP_IP_LEN);
+	assert_int_equal(h.hdr[8], 64);           /* TTL not yet decremented */
+	assert_int_equal(h.hdr[9], 17);
+	assert_int_equal(get32(h.hdr + 12), ADDR_A);
+	assert_int_equal(get32(h.hdr + 16), ADDR_B);
+	assert_int_equal(get16(h.hdr + 4), 2);    /* ns-3's third id for this flow */
+	assert_int_equal(h.at_ns, SEND_AT_NS + hop_ns(UDP_IP_LEN) + 2 * (UDP_IP_LEN + 2) * 800);
+	sim_destroy();
+}
+
+static void sim__forward_drop_stops_delivery_local_in_sees_rest(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk fwd = {.verdict = SIM_DROP}, in_r = {0}, in_b = {0};
+	udp_setup(&c, &r, &u, 2);
+	sim_hook_register(c.r, SIM_HOOK_FORWARD, hk_fn, &fwd);
+	sim_hook_register(c.r, SIM_HOOK_LOCAL_IN, hk_fn, &in_r);
+	sim_hook_register(c.b, SIM_HOOK_LOCAL_IN, hk_fn, &in_b);
+	sim_run(0);
+	assert_int_equal(fwd.count, 2);
+	assert_int_equal(fwd.hdr[8], 64);          /* before the TTL decrement */
+	assert_int_equal(fwd.iface, sim_link_iface(c.ar, 1));
+	assert_int_equal(in_r.count, 0);           /* not addressed to R */
+	assert_int_equal(in_b.count, 0);
+	assert_int_equal(r.count, 0);
+	sim_destroy();
+}
+
+static void sim__local_in_sees_delivery_after_ttl_decrement(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk in_b = {0};
+	udp_setup(&c, &r, &u, 1);
+	sim_hook_register(c.b, SIM_HOOK_LOCAL_IN, hk_fn, &in_b);
+	sim_run(0);
+	assert_int_equal(in_b.count, 1);
+	assert_int_equal(in_b.hdr[8], 63);
+	assert_int_equal(in_b.cksum_bad, 0);
+	assert_int_equal(in_b.iface, sim_link_iface(c.rb, 1));
+	assert_int_equal(r.count, 1);
+	sim_destroy();
+}
+
+/* Two hooks at R: the first delays, the second must run after the delay. */
+static void sim__delay_verdict_shifts_arrival_exactly(void **state)
+{
+	(void)state;
+	const int64_t delay = 5000;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk h1 = {.verdict = delay}, h2 = {0};
+	udp_setup(&c, &r, &u, 1);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, hk_fn, &h1);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, hk_fn, &h2);
+	sim_run(0);
+	assert_int_equal(h1.count, 1);
+	assert_int_equal(h2.count, 1);
+	assert_int_equal(h2.at_ns, h1.at_ns + (uint64_t)delay);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 2 * hop_ns(UDP_IP_LEN) + (uint64_t)delay);
+	sim_destroy();
+}
+
+/* R's FORWARD hook steals each datagram and sends its own copy with the TTL
+ * decremented and TOS set: B must get exactly that copy, once. */
+struct thief {
+	sim_node *r;
+	int rc;
+	int count;
+};
+
+static int64_t steal_fn(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+			const uint8_t *dg, size_t len)
+{
+	struct thief *t = ctx;
+	uint8_t copy[2048];
+	(void)at;
+	(void)iface;
+	assert_ptr_equal(n, t->r);
+	memcpy(copy, dg, len);
+	copy[1] = 0x10;
+	copy[8]--;
+	put16(copy + 10, 0);
+	put16(copy + 10, fold(sum16(copy, 20, 0)));
+	t->rc = sim_ip_output(n, copy, len);
+	t->count++;
+	return SIM_STOLEN;
+}
+
+static void sim__stolen_and_reoutput_delivers_once(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct thief th = {.r = c.r, .rc = 1};
+	struct hk pre_b = {0};
+	udp_setup(&c, &r, &u, 1);
+	sim_hook_register(c.r, SIM_HOOK_FORWARD, steal_fn, &th);
+	sim_hook_register(c.b, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_b);
+	sim_run(0);
+	assert_int_equal(th.count, 1);
+	assert_int_equal(th.rc, HN_OK);
+	assert_int_equal(pre_b.count, 1);
+	assert_int_equal(pre_b.hdr[1], 0x10);    /* our header, verbatim */
+	assert_int_equal(pre_b.hdr[8], 63);
+	assert_int_equal(pre_b.cksum_bad, 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.last_len, PAYLOAD);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 2 * hop_ns(UDP_IP_LEN));
+	sim_destroy();
+}
+
+static void sim__local_out_sees_segment_and_can_delay(void **state)
+{
+	(void)state;
+	const int64_t delay = 7000;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk out = {.verdict = delay}, out2 = {0};
+	udp_setup(&c, &r, &u, 1);
+	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, hk_fn, &out), HN_OK);
+	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, hk_fn, &out2), HN_OK);
+	sim_run(0);
+	assert_int_equal(out.count, 1);
+	assert_int_equal(out.iface, -1);
+	assert_int_equal(out.len, UDP_IP_LEN);
+	assert_int_equal(out.cksum_bad, 0);
+	assert_int_equal(out.hdr[8], 64);
+	assert_int_equal(out.hdr[9], 17);
+	assert_int_equal(get16(out.hdr + 4), 0);
+	assert_int_equal(get32(out.hdr + 12), ADDR_A);
+	assert_int_equal(get32(out.hdr + 16), ADDR_B);
+	assert_int_equal(out.at_ns, SEND_AT_NS);
+	assert_int_equal(out2.at_ns, SEND_AT_NS + (uint64_t)delay);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 2 * hop_ns(UDP_IP_LEN) + (uint64_t)delay);
+	sim_destroy();
+}
+
+/* ---- raw output and input ------------------------------------------------- */
+
+static void sim__ip_output_refuses_malformed_oversize_and_unroutable(void **state)
+{
+	(void)state;
+	static uint8_t dg[1600];
+	struct chain c = chain_build(&LINK);
+	struct hk pre_b = {0};
+	sim_hook_register(c.b, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_b);
+
+	build_ip(dg, 1501, ADDR_RB, ADDR_B, 253, 64, 1);
+	assert_int_equal(sim_ip_output(c.r, dg, 1501), HN_EMSGSIZE);
+	build_ip(dg, 1500, ADDR_RB, IP(192, 168, 1, 1), 253, 64, 1);
+	assert_int_equal(sim_ip_output(c.r, dg, 1500), HN_ENOROUTE);
+	build_ip(dg, 1500, ADDR_RB, ADDR_B, 253, 64, 1);
+	dg[11] ^= 1;
+	assert_int_equal(sim_ip_output(c.r, dg, 1500), HN_ECKSUM);
+	build_ip(dg, 1500, ADDR_RB, ADDR_B, 253, 64, 1);
+	assert_int_equal(sim_ip_output(c.r, dg, 1499), HN_ELEN);
+	assert_int_equal(sim_ip_output(c.r, dg, 19), HN_ELEN);
+	dg[0] = 0x46;
+	assert_int_equal(sim_ip_output(c.r, dg, 1500), HN_EIHL);
+	dg[0] = 0x65;
+	assert_int_equal(sim_ip_output(c.r, dg, 1500), HN_EVERSION);
+	assert_int_equal(sim_ip_input(c.r, dg, 1500), HN_EVERSION);
+
+	dg[0] = 0x45; /* the same datagram, well-formed, at the MTU */
+	put16(dg + 6, 0x4000);  /* DF */
+	put16(dg + 10, 0);
+	put16(dg + 10, fold(sum16(dg, 20, 0)));
+	assert_int_equal(sim_ip_output(c.r, dg, 1500), HN_OK);
+	sim_run(0);
+	assert_int_equal(pre_b.count, 1);
+	assert_int_equal(pre_b.len, 1500);
+	assert_int_equal(get16(pre_b.hdr + 6), 0x4000);
+	assert_int_equal(get16(pre_b.hdr + 4), 1);
+	sim_destroy();
+}
+
+struct vip_in {
+	sim_node *b;
+	int rc;
+};
+
+static void vip_input_ev(void *arg)
+{
+	struct vip_in *v = arg;
+	uint8_t dg[128];
+	size_t len = build_udp(dg, ADDR_A, 5555, IP(10, 9, 9, 9), 7000, "hello vip");
+	v->rc = sim_ip_input(v->b, dg, len);
+}
+
+static void sim__ip_input_delivers_to_vip_socket(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct hk pre_b = {0};
+	struct vip_in v = {c.b, 1};
+	assert_int_equal(sim_node_add_local_addr(c.b, IP(10, 9, 9, 9)), HN_OK);
+	sim_sock *s = sim_udp_socket(c.b, &RX_OPS, &r);
+	assert_int_equal(sim_sock_bind(s, IP(10, 9, 9, 9), 7000), HN_OK);
+	sim_hook_register(c.b, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_b);
+	sim_schedule(500, vip_input_ev, &v);
+	sim_run(0);
+	assert_int_equal(v.rc, HN_OK);
+	assert_int_equal(pre_b.count, 1);
+	assert_int_equal(pre_b.iface, 0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.last_len, 9);
+	assert_memory_equal(r.last, "hello vip", 9);
+	assert_int_equal(r.from, ADDR_A);
+	assert_int_equal(r.from_port, 5555);
+	assert_int_equal(r.at_ns, 500);
+	sim_destroy();
+}
+
+/* ---- pcap, configuration, loss -------------------------------------------- */
+
+static long file_size(const char *dir, const char *name)
+{
+	char path[512];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void sim__pcap_one_file_per_link_end(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sim_pcapXXXXXX";
+	static const char *const names[] = {"A-1.pcap", "R-1.pcap", "R-2.pcap", "B-1.pcap"};
+	assert_non_null(mkdtemp(dir));
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct udp_send u;
+	udp_setup(&c, &r, &u, 1);
+	assert_int_equal(sim_pcap_enable("/nonexistent/dir"), HN_EIO);
+	assert_int_equal(sim_pcap_enable(dir), HN_OK);
+	sim_run(0);
+	assert_int_equal(r.count, 1);
+	sim_destroy();
+	/* 24-byte file header + per record 16 bytes + PPP frame (2 + IP) */
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(file_size(dir, names[i]), 24 + 16 + 2 + UDP_IP_LEN);
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0); /* nothing else was written */
+}
+
+/* The largest datagram A's TCP sends in a 3000-byte transfer. */
+static size_t max_tcp_datagram(void)
+{
+	struct chain c = chain_build(&LINK);
+	struct tcp *t = calloc(1, sizeof *t);
+	struct hk out = {0};
+	size_t max = 0;
+	assert_non_null(t);
+	tcp_setup(&c, t);
+	sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, hk_fn, &out);
+	for (uint64_t now = 0; now < 2000000000u; now += 1000000) {
+		sim_run(now + 1000000);
+		if (out.len > max)
+			max = out.len;
+		if (t->got_len >= 3000)
+			break;
+	}
+	assert_true(t->got_len >= 3000);
+	sim_destroy();
+	free(t);
+	return max;
+}
+
+static void sim__set_default_checks_and_destroy_resets(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	assert_int_equal(sim_set_default("ns3::NoSuchType::X", "1"), HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpSocket::NoSuchAttribute", "1"), HN_EINVAL);
+	assert_int_equal(sim_set_default("nonsense", "1"), HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpSocket::SegmentSize", "abc"), HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpSocketBase::MinRto", "fast"), HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpL4Protocol::SocketType", "ns3::NoSuchTcp"),
+			 HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpSocket::SegmentSize", NULL), HN_EINVAL);
+	assert_int_equal(sim_set_default("ns3::TcpL4Protocol::SocketType", "ns3::TcpNewReno"), HN_OK);
+	assert_int_equal(sim_set_default("ns3::TcpSocketBase::MinRto", "200ms"), HN_OK);
+	assert_int_equal(sim_set_default("ns3::TcpSocket::SegmentSize", "300"), HN_OK);
+	sim_destroy(); /* keeps nothing but resets the defaults */
+	assert_int_equal(sim_set_default("ns3::TcpSocket::SegmentSize", "300"), HN_OK);
+	size_t small = max_tcp_datagram();     /* sim_init .. sim_destroy inside */
+	size_t dflt = max_tcp_datagram();
+	assert_true(small <= 20 + 60 + 300);
+	assert_true(dflt > 20 + 60 + 300);
+}
+
+static void sim__full_loss_drops_everything(void **state)
+{
+	(void)state;
+	struct sim_link_config lossy = LINK;
+	lossy.loss_rate = 1.0;
+	struct chain c = chain_build(&lossy);
+	struct rx r = {0};
+	struct udp_send u;
+	struct hk pre_r = {0};
+	udp_setup(&c, &r, &u, 5);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_r);
+	sim_run(0);
+	assert_int_equal(u.rc, PAYLOAD);
+	assert_int_equal(pre_r.count, 0);
+	assert_int_equal(r.count, 0);
+	sim_destroy();
+}
+
+/* Safety net: a failed assertion skips the case's own sim_destroy. */
+static int teardown(void **state)
+{
+	(void)state;
+	sim_destroy();
+	return 0;
+}
+
+#define T(f) cmocka_unit_test_teardown(f, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(sim__init_twice_is_refused),
+		T(sim__events_run_in_time_order_and_cancel),
+		T(sim__run_stops_at_stop_time_and_on_sim_stop),
+		T(sim__bad_link_config_returns_null),
+		T(sim__udp_crosses_chain_with_bytes_sender_and_time),
+		T(sim__route_queries_and_vip_is_local_only),
+		T(sim__static_route_wins_over_global),
+		T(sim__tcp_transfers_100k_byte_exact),
+		T(sim__pre_routing_sees_every_datagram_with_valid_header),
+		T(sim__forward_drop_stops_delivery_local_in_sees_rest),
+		T(sim__local_in_sees_delivery_after_ttl_decrement),
+		T(sim__delay_verdict_shifts_arrival_exactly),
+		T(sim__stolen_and_reoutput_delivers_once),
+		T(sim__local_out_sees_segment_and_can_delay),
+		T(sim__ip_output_refuses_malformed_oversize_and_unroutable),
+		T(sim__ip_input_delivers_to_vip_socket),
+		T(sim__pcap_one_file_per_link_end),
+		T(sim__set_default_checks_and_destroy_resets),
+		T(sim__full_loss_drops_everything),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
