@@ -62,6 +62,7 @@ static const struct param_def replica_params[] = {
 	{ "service", PARAM_STRING, NULL, "", 0, 0, "service replicated", STR(struct scn_replica, service), NULL },
 	{ "host_server", PARAM_STRING, NULL, "", 0, 0, "host server node that runs the replica", STR(struct scn_replica, host_server), NULL },
 	{ "redirectors", PARAM_STRING, NULL, "", 0, 0, "redirector nodes whose tables send the service to this replica (space separated)", STR(struct scn_replica, redirectors), NULL },
+	{ "state", PARAM_ENUM, "running", "", 0, 0, "what the host server has: running (virtual host, application bound), unbound (virtual host, no application on the port) or absent (no virtual host: a stale redirector entry)", F(struct scn_replica, state), 0, "running|unbound|absent" },
 };
 
 static const struct param_def workload_params[] = {

@@ -23,6 +23,8 @@ enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERV
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_proto { SCN_TCP, SCN_UDP };
 enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET };
+/* What the host server really has for a replica the redirectors point to. */
+enum scn_replica_state { SCN_REPLICA_RUNNING, SCN_REPLICA_UNBOUND, SCN_REPLICA_ABSENT };
 
 struct scn_simulation {
 	uint64_t seed;
@@ -70,6 +72,7 @@ struct scn_replica {
 	char service[SCN_NAME_MAX];
 	char host_server[SCN_NAME_MAX];
 	char redirectors[256];        /* node names, space separated */
+	int state;                    /* enum scn_replica_state */
 };
 
 struct scn_workload {

@@ -199,13 +199,16 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		const struct scn_replica *r = &s->replica[i];
 		const struct scn_service *v = scenario_service(s, r->service);
 		struct wnode *h = wnode(w, r->host_server);
-		int rc = hsrv_vhost_create(h->hsrv, v->address, v->name);
+		int rc = HN_OK, ok = 1;
+		if (r->state != SCN_REPLICA_ABSENT)
+			rc = hsrv_vhost_create(h->hsrv, v->address, v->name);
 		if (rc != HN_OK && rc != HN_EEXIST) {
 			fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, rc);
 			goto fail;
 		}
-		int ok;
-		if (v->app == SCN_APP_HTTP) {
+		if (r->state != SCN_REPLICA_RUNNING)
+			;   /* no application bound: the table entry is stale */
+		else if (v->app == SCN_APP_HTTP) {
 			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
 							 v->processing_ns };
 			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
