@@ -34,7 +34,10 @@ FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 obj     = $(patsubst %.c,$(1)/obj/%.o,$(filter %.c,$(2))) \
           $(patsubst %.cc,$(1)/obj/%.o,$(filter %.cc,$(2)))
 
-.PHONY: all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
+params: $(B)/hydranet
+	sh tools/gen-params.sh $(B)/hydranet README.md
+
+.PHONY: params all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
 .SUFFIXES:
 
 all: $(B)/hydranet
@@ -117,6 +120,7 @@ fuzz: $(addprefix $(B)/fuzz/,$(FUZZ))
 	  $$f -max_total_time=300 $(B)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
 
 scenario-tests: $(B)/hydranet
+	@sh tools/gen-params.sh $(B)/hydranet README.md --check
 	@sh tools/run-scenario-tests.sh
 
 # ---- experiments ---------------------------------------------------------

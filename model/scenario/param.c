@@ -178,11 +178,20 @@ void param_print_table(FILE *out, const char *section, const struct param_def *t
 		const struct param_def *d = &tab[i];
 		char range[64] = "";
 		switch (d->type) {
-		case PARAM_U64: case PARAM_DOUBLE: case PARAM_TIME: case PARAM_RATE: case PARAM_BYTES:
+		case PARAM_TIME:   /* ranges are kept in ns; shown in seconds */
+			snprintf(range, sizeof range, "%g .. %g", d->min / 1e9, d->max / 1e9);
+			break;
+		case PARAM_U64: case PARAM_DOUBLE: case PARAM_RATE: case PARAM_BYTES:
 			snprintf(range, sizeof range, "%g .. %g", d->min, d->max);
 			break;
-		case PARAM_ENUM:
-			snprintf(range, sizeof range, "%s", d->choices);
+		case PARAM_ENUM:   /* "a|b" would split a markdown cell */
+			for (const char *c = d->choices; *c && strlen(range) + 3 < sizeof range; c++) {
+				size_t n = strlen(range);
+				if (*c == '|')
+					snprintf(range + n, sizeof range - n, ", ");
+				else
+					snprintf(range + n, sizeof range - n, "%c", *c);
+			}
 			break;
 		default:
 			break;
