@@ -39,6 +39,7 @@ params: $(B)/hydranet
 
 .PHONY: params all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
 .SUFFIXES:
+.SECONDARY:
 
 all: $(B)/hydranet
 
@@ -119,7 +120,7 @@ fuzz: $(addprefix $(B)/fuzz/,$(FUZZ))
 	@for f in $^; do n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
 	  $$f -max_total_time=300 $(B)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
 
-scenario-tests: $(B)/hydranet
+scenario-tests: $(B)/hydranet $(BA)/hydranet
 	@sh tools/gen-params.sh $(B)/hydranet README.md --check
 	@sh tools/run-scenario-tests.sh
 

@@ -240,7 +240,7 @@ static int begin_section(struct parse *p, const char *section)
 	(*count)++;
 	memset(p->cur_obj, 0, k->size);
 	set_defaults(k, p->cur_obj);
-	snprintf(p->cur_obj, SCN_NAME_MAX, "%s", oname);
+	memcpy(p->cur_obj, oname, strlen(oname) + 1);   /* length checked above */
 	p->cur_at->line = p->line;
 	return 1;
 }
