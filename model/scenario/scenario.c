@@ -126,6 +126,8 @@ struct parse {
 	const char *text;             /* file bytes, NUL-terminated */
 	size_t pos;
 	int line;                     /* line most recently handed to inih */
+	int header_line;              /* line of the most recent [section] header */
+	int cur_header_line;          /* header line of the current object */
 	char err[ERR_MAX];
 	int failed;
 	char cur_section[128];        /* section header of the current object */
@@ -169,6 +171,9 @@ static char *reader(char *buf, int size, void *stream)
 			break;
 	}
 	buf[n] = 0;
+	size_t lead = strspn(buf, " \t");
+	if (buf[lead] == '[')
+		p->header_line = p->line;
 	return buf;
 }
 
@@ -190,7 +195,7 @@ static int begin_section(struct parse *p, const char *section)
 		if (n >= 1 && !strcmp(kinds[i].name, kname))
 			k = &kinds[i];
 	if (!k) {
-		fail(p, p->line, "unknown section [%s] (sections: simulation, node, link, service, "
+		fail(p, p->header_line, "unknown section [%s] (sections: simulation, node, link, service, "
 				 "replica, workload, output)", section);
 		return 0;
 	}
@@ -199,40 +204,40 @@ static int begin_section(struct parse *p, const char *section)
 	char *base = (char *)p->s + k->base_off;
 	if (!k->named) {
 		if (n != 1) {
-			fail(p, p->line, "section [%s] takes no name", kname);
+			fail(p, p->header_line, "section [%s] takes no name", kname);
 			return 0;
 		}
 		size_t ki = (size_t)(k - kinds);
 		if (p->seen_single[ki]) {
-			fail(p, p->line, "section [%s] appears twice (first at line %d)", kname,
+			fail(p, p->header_line, "section [%s] appears twice (first at line %d)", kname,
 			     p->single_line[ki]);
 			return 0;
 		}
 		p->seen_single[ki] = 1;
-		p->single_line[ki] = p->line;
+		p->single_line[ki] = p->header_line;
 		p->cur_obj = base;
 		p->cur_at = NULL;
 		return 1;
 	}
 	if (n != 2) {
-		fail(p, p->line, "section [%s] needs one name: [%s NAME]", section, kname);
+		fail(p, p->header_line, "section [%s] needs one name: [%s NAME]", section, kname);
 		return 0;
 	}
 	if (strlen(oname) >= SCN_NAME_MAX) {
-		fail(p, p->line, "name '%s' is longer than %d characters", oname, SCN_NAME_MAX - 1);
+		fail(p, p->header_line, "name '%s' is longer than %d characters", oname, SCN_NAME_MAX - 1);
 		return 0;
 	}
 	size_t *count = (size_t *)((char *)p->s + k->count_off);
 	struct scn_origin *at = (struct scn_origin *)((char *)p->s + k->at_off);
 	for (size_t i = 0; i < *count; i++) {
 		if (!strcmp(base + i * k->size, oname)) {   /* name is the first field */
-			fail(p, p->line, "duplicate %s '%s' (first defined at line %d)", kname, oname,
-			     at[i].line);
+			fail(p, p->header_line, "duplicate %s '%s' (first defined at line %d)", kname,
+			     oname, at[i].line);
 			return 0;
 		}
 	}
 	if (*count == SCN_MAX_OBJECTS) {
-		fail(p, p->line, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
+		fail(p, p->header_line, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
 		return 0;
 	}
 	p->cur_obj = base + *count * k->size;
@@ -241,7 +246,7 @@ static int begin_section(struct parse *p, const char *section)
 	memset(p->cur_obj, 0, k->size);
 	set_defaults(k, p->cur_obj);
 	memcpy(p->cur_obj, oname, strlen(oname) + 1);   /* length checked above */
-	p->cur_at->line = p->line;
+	p->cur_at->line = p->header_line;
 	return 1;
 }
 
@@ -250,7 +255,14 @@ static int handler(void *user, const char *section, const char *key, const char 
 	struct parse *p = user;
 	if (p->failed)
 		return 0;
-	if (strcmp(section, p->cur_section) || !p->cur_kind) {
+	if (!*section) {
+		fail(p, p->line, "key '%s' before any [section]", key);
+		return 0;
+	}
+	/* A new object starts at each header, even one that repeats a name. */
+	if (strcmp(section, p->cur_section) || !p->cur_kind ||
+	    p->header_line != p->cur_header_line) {
+		p->cur_header_line = p->header_line;
 		if (!begin_section(p, section))
 			return 0;
 	}

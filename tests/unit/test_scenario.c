@@ -1,0 +1,166 @@
+/* test_scenario.c - scenario files: values with units, defaults, and the
+ * exact "file:line: message" for each kind of bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario/param.h"
+#include "scenario/scenario.h"
+#include "status.h"
+
+static char path[64];
+
+static const char *write_file(const char *text, size_t len)
+{
+	snprintf(path, sizeof path, "/tmp/hn-scn-%d.ini", (int)getpid());
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+/* Load text; expect failure with exactly "PATH:want". */
+static void expect_error(const char *text, const char *want)
+{
+	char err[1200], full[1300];
+	struct scenario *s = scenario_load(write_file(text, strlen(text)), err, sizeof err);
+	assert_null(s);
+	snprintf(full, sizeof full, "%s:%s", path, want);
+	assert_string_equal(err, full);
+	unlink(path);
+}
+
+#define TWO_NODES \
+	"[node a]\nrole = client\n" \
+	"[node b]\nrole = router\n" \
+	"[link ab]\na = a\nb = b\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n"
+
+static void scenario__minimal_file_loads_with_defaults(void **state)
+{
+	(void)state;
+	char err[1200];
+	const char *t = "[simulation]\nstop_time = 1.5ms\n" TWO_NODES "rate = 1.544Mbps\nmtu = 1KiB\n";
+	struct scenario *s = scenario_load(write_file(t, strlen(t)), err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(s->sim.stop_ns, 1500000);
+	assert_int_equal(s->sim.seed, 1);
+	assert_int_equal(s->sim.runs, 1);
+	assert_int_equal(s->sim.tcp_profile, SCN_TCP_BSD1998);
+	assert_int_equal(s->nnodes, 2);
+	assert_int_equal(s->node[1].role, SCN_ROUTER);
+	assert_int_equal(s->link[0].rate_bps, 1544000);
+	assert_int_equal(s->link[0].mtu, 1024);
+	assert_int_equal(s->link[0].delay_ns, 1000000);   /* default 1ms */
+	assert_int_equal(s->link[0].a_addr, 0x0A000001);
+	assert_int_equal(s->node_at[1].line, 5);   /* its [node b] header */
+	scenario_free(s);
+	unlink(path);
+}
+
+static void scenario__unknown_section_is_refused(void **state)
+{
+	(void)state;
+	expect_error(TWO_NODES "[router x]\nrole = client\n",
+		     "10: unknown section [router x] (sections: simulation, node, link, service, "
+		     "replica, workload, output)");
+}
+
+static void scenario__unknown_key_is_refused_with_its_line(void **state)
+{
+	(void)state;
+	expect_error("[node a]\nrole = client\ncolour = blue\n",
+		     "3: [node a]: unknown key 'colour' (keys: role, outer_ttl, frag_hold, "
+		     "frag_max_flows, frag_max_held, reass_timeout, reass_max_datagrams, reass_max_bytes)");
+}
+
+static void scenario__type_errors_are_refused(void **state)
+{
+	(void)state;
+	expect_error(TWO_NODES "rate = fast\n", "10: [link ab]: rate: 'fast' is not a number");
+	expect_error(TWO_NODES "delay = 5\n", "10: [link ab]: delay: '5' needs a unit, one of: ns us ms s");
+	expect_error(TWO_NODES "queue = 1.5\n", "10: [link ab]: queue: '1.5' is not an integer");
+	expect_error("[node a]\nrole = server\n",
+		     "2: [node a]: role: 'server' is not one of client|router|redirector|origin|hostserver");
+	expect_error("[node a]\nrole = client\n[link x]\na_addr = 10.0.0.256\n",
+		     "4: [link x]: a_addr: '10.0.0.256' is not an IPv4 address");
+}
+
+static void scenario__out_of_range_is_refused(void **state)
+{
+	(void)state;
+	expect_error(TWO_NODES "mtu = 40\n", "10: [link ab]: mtu = 40 is out of range [68, 65535] bytes");
+	expect_error(TWO_NODES "loss = 1.5\n", "10: [link ab]: loss = 1.5 is out of range [0, 1]");
+}
+
+static void scenario__duplicates_are_refused(void **state)
+{
+	(void)state;
+	expect_error("[node a]\nrole = client\n[node a]\nrole = router\n",
+		     "3: duplicate node 'a' (first defined at line 1)");
+	expect_error("[node a]\nrole = client\nrole = router\n",
+		     "3: [node a]: key 'role' given twice (first at line 2)");
+	expect_error("[simulation]\nseed = 1\n[node a]\nrole = client\n[simulation]\nruns = 2\n",
+		     "5: section [simulation] appears twice (first at line 1)");
+}
+
+static void scenario__references_are_checked(void **state)
+{
+	(void)state;
+	expect_error("[node a]\nrole = client\n[link ab]\na = a\nb = nowhere\na_addr = 10.0.0.1\n"
+		     "b_addr = 10.0.0.2\n",
+		     "5: [link ab]: no node named 'nowhere'");
+	expect_error(TWO_NODES "[node c]\nrole = client\n",
+		     "10: [node c]: not connected to node 'a': the topology is disconnected");
+	expect_error("[node a]\nrole = client\n[link ab]\na = a\n", "3: [link ab]: missing required key 'b'");
+	expect_error(TWO_NODES "[service web]\norigin = b\naddress = 10.0.0.2\nport = 80\napp = http\n",
+		     "11: [service web]: node 'b' is not an origin (role = origin)");
+}
+
+static void scenario__empty_missing_and_binary_files_are_refused(void **state)
+{
+	(void)state;
+	char err[1200], want[1300];
+	expect_error("", "1: empty scenario file");
+	assert_null(scenario_load("/nonexistent/x.ini", err, sizeof err));
+	assert_string_equal(err, "/nonexistent/x.ini:0: cannot open: No such file or directory");
+	static const char bin[] = "[node a]\nrole = cl\0\xff\xfe";
+	assert_null(scenario_load(write_file(bin, sizeof bin), err, sizeof err));
+	snprintf(want, sizeof want, "%s:2: NUL byte: not a text file", path);
+	assert_string_equal(err, want);
+	expect_error("[node a]\nrole = client\n\x01\x02garbage\n",
+		     "3: syntax error: expected [section], key = value, or ; comment");
+	expect_error("  indented = 1\n", "1: key 'indented' before any [section]");
+}
+
+static void scenario__overlong_line_is_refused(void **state)
+{
+	(void)state;
+	char text[400];
+	memset(text, 'x', sizeof text);
+	memcpy(text, "; ", 2);
+	text[sizeof text - 1] = 0;
+	expect_error(text, "1: line longer than 198 characters");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(scenario__minimal_file_loads_with_defaults),
+		cmocka_unit_test(scenario__unknown_section_is_refused),
+		cmocka_unit_test(scenario__unknown_key_is_refused_with_its_line),
+		cmocka_unit_test(scenario__type_errors_are_refused),
+		cmocka_unit_test(scenario__out_of_range_is_refused),
+		cmocka_unit_test(scenario__duplicates_are_refused),
+		cmocka_unit_test(scenario__references_are_checked),
+		cmocka_unit_test(scenario__empty_missing_and_binary_files_are_refused),
+		cmocka_unit_test(scenario__overlong_line_is_refused),
+	};
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}
