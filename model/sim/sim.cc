@@ -32,13 +32,14 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <fcntl.h>    // open: ValueParses silences its child's stderr
+#include <sys/wait.h> // waitpid
+#include <unistd.h>   // fork, dup2, _exit
 
 using namespace ns3;
 

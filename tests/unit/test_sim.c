@@ -573,6 +573,27 @@ static void sim__tcp_transfers_100k_byte_exact(void **state)
 	free(t);
 }
 
+static void refused_connect(void *ctx, sim_sock *s, bool ok)
+{
+	int *result = ctx;
+	(void)s;
+	*result = ok ? 1 : -1;
+}
+
+static void sim__tcp_connect_to_closed_port_fails(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	int result = 0;
+	const struct sim_sock_ops ops = {.on_connect = refused_connect};
+	sim_sock *s = sim_tcp_socket(c.a, &ops, &result);
+	assert_int_equal(sim_sock_connect(s, ADDR_B, 81), HN_OK);
+	assert_int_equal(sim_sock_sendto(s, (const uint8_t *)"x", 1, ADDR_B, 81), HN_EPROTO);
+	sim_run(0);
+	assert_int_equal(result, -1); /* B answered the SYN with a RST */
+	sim_destroy();
+}
+
 /* ---- hooks --------------------------------------------------------------- */
 
 static void sim__pre_routing_sees_every_datagram_with_valid_header(void **state)
@@ -596,7 +617,76 @@ static void sim__pre_routing_sees_every_datagram_with_valid_header(void **state)
 	assert_int_equal(get32(h.hdr + 12), ADDR_A);
 	assert_int_equal(get32(h.hdr + 16), ADDR_B);
 	assert_int_equal(get16(h.hdr + 4), 2);    /* ns-3's third id for this flow */
+	assert_int_equal(get16(h.hdr + 6), 0);    /* no DF, no MF, offset 0 */
 	assert_int_equal(h.at_ns, SEND_AT_NS + hop_ns(UDP_IP_LEN) + 2 * (UDP_IP_LEN + 2) * 800);
+	sim_destroy();
+}
+
+/* Records flags+offset and length of each datagram it sees. */
+struct frags {
+	int n;
+	uint16_t id[8];
+	uint16_t flags_off[8];
+	size_t len[8];
+};
+
+static int64_t frag_fn(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+		       const uint8_t *dg, size_t len)
+{
+	struct frags *f = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (f->n < 8 && header_cksum_ok(dg)) {
+		f->id[f->n] = get16(dg + 4);
+		f->flags_off[f->n] = get16(dg + 6);
+		f->len[f->n++] = len;
+	}
+	return SIM_ACCEPT;
+}
+
+struct big_send {
+	sim_sock *s;
+	int rc;
+};
+
+static void big_send_ev(void *arg)
+{
+	struct big_send *b = arg;
+	static uint8_t buf[3000];
+	b->rc = sim_sock_sendto(b->s, buf, sizeof buf, ADDR_B, PORT_B);
+}
+
+/* A 3000-byte UDP payload leaves A as three fragments (ns-3 fragments
+ * sockets' datagrams): R sees each one with its MF bit and offset, and B's
+ * LOCAL_IN sees them before reassembly. */
+static void sim__hooks_see_fragments_one_by_one(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rx r = {0};
+	struct frags pre_r = {0}, in_b = {0};
+	sim_sock *sb = sim_udp_socket(c.b, &RX_OPS, &r);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	struct big_send bs = {sim_udp_socket(c.a, NULL, NULL), 0};
+	sim_schedule(SEND_AT_NS, big_send_ev, &bs);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, frag_fn, &pre_r);
+	sim_hook_register(c.b, SIM_HOOK_LOCAL_IN, frag_fn, &in_b);
+	sim_run(0);
+	assert_int_equal(bs.rc, 3000);
+	assert_int_equal(pre_r.n, 3);
+	assert_int_equal(pre_r.flags_off[0], 0x2000 | 0);       /* MF, offset 0 */
+	assert_int_equal(pre_r.flags_off[1], 0x2000 | 185);     /* 1480 / 8 */
+	assert_int_equal(pre_r.flags_off[2], 370);              /* last: no MF */
+	assert_int_equal(pre_r.len[0], 1500);
+	assert_int_equal(pre_r.len[1], 1500);
+	assert_int_equal(pre_r.len[2], 20 + 3008 - 2960);
+	assert_int_equal(pre_r.id[1], pre_r.id[0]);
+	assert_int_equal(pre_r.id[2], pre_r.id[0]);
+	assert_int_equal(in_b.n, 3);
+	assert_int_equal(in_b.flags_off[2], 370);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.total, 3000);
 	sim_destroy();
 }
 
@@ -697,7 +787,7 @@ static void sim__stolen_and_reoutput_delivers_once(void **state)
 	udp_setup(&c, &r, &u, 1);
 	sim_hook_register(c.r, SIM_HOOK_FORWARD, steal_fn, &th);
 	sim_hook_register(c.b, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_b);
-	sim_run(0);
+	sim_run(10000000000u); /* bounded: a broken copy could make ICMP bounce */
 	assert_int_equal(th.count, 1);
 	assert_int_equal(th.rc, HN_OK);
 	assert_int_equal(pre_b.count, 1);
@@ -935,7 +1025,9 @@ int main(void)
 		T(sim__route_queries_and_vip_is_local_only),
 		T(sim__static_route_wins_over_global),
 		T(sim__tcp_transfers_100k_byte_exact),
+		T(sim__tcp_connect_to_closed_port_fails),
 		T(sim__pre_routing_sees_every_datagram_with_valid_header),
+		T(sim__hooks_see_fragments_one_by_one),
 		T(sim__forward_drop_stops_delivery_local_in_sees_rest),
 		T(sim__local_in_sees_delivery_after_ttl_decrement),
 		T(sim__delay_verdict_shifts_arrival_exactly),
