@@ -61,6 +61,18 @@ struct sim_node
     std::string name;                          // names pcap files
     std::vector<Hook> hooks[SIM_HOOK_NPOINTS]; // per point, registration order
     bool localOutWrapped = false;              // L4 down targets wrapped yet
+    // Routes by destination, valid while routeGen equals the singleton's
+    // (any topology or routing change bumps it).  A redirector asks for the
+    // route to its host server several times per datagram.
+    std::unordered_map<uint32_t, Ptr<Ipv4Route>> routes;
+    uint64_t routeGen = 0;
+    // The LOCAL_IN / FORWARD wrappers around Ipv4L3Protocol's deliver and
+    // forward callbacks, built once (ns-3 hands the same ones every time)
+    // rather than per datagram.  curIface is the receiving interface of the
+    // datagram being routed; ns-3 calls ucb synchronously inside RouteInput.
+    Ipv4RoutingProtocol::LocalDeliverCallback lcbOrig, lcbWrap;
+    Ipv4RoutingProtocol::UnicastForwardCallback ucbOrig, ucbWrap;
+    int curIface = -1;
 };
 
 struct sim_link
@@ -99,6 +111,7 @@ struct Sim
     // grow, so the per-packet path allocates nothing of ours.
     std::vector<std::vector<uint8_t>> scratch;
     size_t depth = 0;
+    uint64_t routeGen = 1; // bumped by every change that can change a route
 };
 
 Sim g;
@@ -360,33 +373,49 @@ class HookRouting : public Ipv4RoutingProtocol
         int iface = m_ipv4->GetInterfaceForDevice(idev);
         if (!n->hooks[SIM_HOOK_LOCAL_IN].empty())
         {
-            lcb = LocalDeliverCallback(
-                [n, lcb](Ptr<const Packet> q, const Ipv4Header& hq, uint32_t iif) {
-                    if (Walk(n, SIM_HOOK_LOCAL_IN, 0, (int)iif, hq, q,
-                             [=]() { lcb(q, hq, iif); }))
-                    {
-                        lcb(q, hq, iif);
-                    }
-                });
+            if (lcb.GetImpl() != n->lcbOrig.GetImpl())
+            {
+                LocalDeliverCallback orig = lcb;
+                n->lcbOrig = lcb;
+                n->lcbWrap = LocalDeliverCallback(
+                    [n, orig](Ptr<const Packet> q, const Ipv4Header& hq, uint32_t iif) {
+                        if (Walk(n, SIM_HOOK_LOCAL_IN, 0, (int)iif, hq, q,
+                                 [=]() { orig(q, hq, iif); }))
+                        {
+                            orig(q, hq, iif);
+                        }
+                    });
+            }
+            lcb = n->lcbWrap;
         }
         if (!n->hooks[SIM_HOOK_FORWARD].empty())
         {
-            ucb = UnicastForwardCallback(
-                [n, ucb, iface](Ptr<Ipv4Route> r, Ptr<const Packet> q, const Ipv4Header& hq) {
-                    if (Walk(n, SIM_HOOK_FORWARD, 0, iface, hq, q, [=]() { ucb(r, q, hq); }))
-                    {
-                        ucb(r, q, hq);
-                    }
-                });
+            if (ucb.GetImpl() != n->ucbOrig.GetImpl())
+            {
+                UnicastForwardCallback orig = ucb;
+                n->ucbOrig = ucb;
+                n->ucbWrap = UnicastForwardCallback(
+                    [n, orig](Ptr<Ipv4Route> r, Ptr<const Packet> q, const Ipv4Header& hq) {
+                        if (Walk(n, SIM_HOOK_FORWARD, 0, n->curIface, hq, q,
+                                 [=]() { orig(r, q, hq); }))
+                        {
+                            orig(r, q, hq);
+                        }
+                    });
+            }
+            ucb = n->ucbWrap;
         }
         Ptr<Ipv4ListRouting> inner = m_inner;
         // A deferred datagram's "no route" answer is lost: it is dropped
         // without Ipv4L3Protocol's drop trace.
-        if (!Walk(n, SIM_HOOK_PRE_ROUTING, 0, iface, h, p,
-                  [=]() { inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb); }))
+        if (!Walk(n, SIM_HOOK_PRE_ROUTING, 0, iface, h, p, [=]() {
+                n->curIface = iface;
+                inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+            }))
         {
             return true;
         }
+        n->curIface = iface;
         return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
     }
 
@@ -464,14 +493,30 @@ PrefixMask(uint8_t prefixLen)
     return Ipv4Mask(prefixLen == 0 ? 0 : 0xffffffffu << (32 - prefixLen));
 }
 
-// The route n would use towards dst, or null.
+// The route n would use towards dst, or null; cached until the next change
+// of topology or routing (routes are immutable once made).
 Ptr<Ipv4Route>
 RouteTo(sim_node* n, uint32_t dst)
 {
+    if (n->routeGen != g.routeGen)
+    {
+        n->routes.clear();
+        n->routeGen = g.routeGen;
+    }
+    auto it = n->routes.find(dst);
+    if (it != n->routes.end())
+    {
+        return it->second;
+    }
     Ipv4Header h;
     h.SetDestination(Ipv4Address(dst));
     Socket::SocketErrno err;
-    return n->ip->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
+    Ptr<Ipv4Route> r = n->ip->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
+    if (r)
+    {
+        n->routes.emplace(dst, r);
+    }
+    return r;
 }
 
 // n's Ipv4StaticRouting, found in the list under its HookRouting.
@@ -881,6 +926,7 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
         }
     }
     g.links.push_back(std::move(l));
+    g.routeGen++;
     return g.links.back().get();
 }
 
@@ -908,6 +954,7 @@ sim_node_add_local_addr(sim_node* n, uint32_t addr)
         return HN_EEXIST;
     }
     n->ip->AddAddress(0, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask::GetOnes()));
+    g.routeGen++;
     return HN_OK;
 }
 
@@ -921,6 +968,7 @@ sim_routing_populate(void)
         return HN_ESTATE;
     }
     Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    g.routeGen++;
     return HN_OK;
 }
 
@@ -939,6 +987,7 @@ sim_route_add(sim_node* n, uint32_t dst, uint8_t prefix_len, uint32_t next_hop)
     Ipv4Mask mask = PrefixMask(prefix_len);
     StaticRoutingOf(n)->AddNetworkRouteTo(Ipv4Address(dst).CombineMask(mask), mask,
                                           Ipv4Address(next_hop), (uint32_t)iface);
+    g.routeGen++;
     return HN_OK;
 }
 
@@ -1033,8 +1082,7 @@ sim_ip_output(sim_node* n, const uint8_t* dg, size_t len)
     Ptr<Packet> p;
     Ipv4Header h;
     ParseDatagram(dg, len, p, h);
-    Socket::SocketErrno err;
-    Ptr<Ipv4Route> r = n->ip->GetRoutingProtocol()->RouteOutput(p, h, nullptr, err);
+    Ptr<Ipv4Route> r = RouteTo(n, h.GetDestination().Get());
     if (!r)
     {
         return HN_ENOROUTE;
