@@ -23,6 +23,7 @@ static const struct param_def sim_params[] = {
 	{ "runs", PARAM_U64, "1", "", 1, 10000, "repetitions per point, on run numbers 1..runs", F(struct scn_simulation, runs), 0, NULL },
 	{ "stop_time", PARAM_TIME, "60s", "s", 1e-3 * NS, 86400 * NS, "simulated time at which the run stops", F(struct scn_simulation, stop_ns), 0, NULL },
 	{ "tcp_profile", PARAM_ENUM, "bsd1998", "", 0, 0, "TCP stack: bsd1998 (NewReno, no SACK/timestamps/window scaling, IW 1 segment, RTO 1..64 s, MSS = MTU - 40) or modern (ns-3 defaults: Cubic, SACK, timestamps, IW 10)", F(struct scn_simulation, tcp_profile), 0, "bsd1998|modern" },
+	{ "mss", PARAM_BYTES, "0", "bytes", 0, 65495, "TCP segment size of every host; 0: the smallest link MTU - 40 (- 12 for modern's timestamps). Larger than a path's MTU allows makes routers fragment, as 1998 stacks without path MTU discovery did", F(struct scn_simulation, mss), 0, NULL },
 };
 
 static const struct param_def node_params[] = {

@@ -31,6 +31,7 @@ struct scn_simulation {
 	uint64_t runs;
 	uint64_t stop_ns;
 	int tcp_profile;              /* enum scn_tcp_profile */
+	uint64_t mss;                 /* TCP segment size; 0: from the smallest MTU */
 };
 
 struct scn_node {

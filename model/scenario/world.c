@@ -87,7 +87,8 @@ static int set_tcp_profile(const struct scenario *s, char *err, size_t errlen)
 		{ "ns3::TcpSocket::SegmentSize", mss },
 	};
 	int bsd_profile = s->sim.tcp_profile == SCN_TCP_BSD1998;
-	snprintf(mss, sizeof mss, "%llu", (unsigned long long)(mtu - 40 - (bsd_profile ? 0 : 12)));
+	uint64_t seg = s->sim.mss ? s->sim.mss : mtu - 40 - (bsd_profile ? 0 : 12);
+	snprintf(mss, sizeof mss, "%llu", (unsigned long long)seg);
 	size_t n = bsd_profile ? sizeof bsd / sizeof bsd[0] : 1;
 	for (size_t i = 0; i < n; i++) {
 		const char *a = bsd_profile ? bsd[i].attr : modern[i].attr;
