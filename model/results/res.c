@@ -1,0 +1,226 @@
+/* res.c - the SQLite results store; see res.h. */
+#include "results/res.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+
+static const char schema_sql[] =
+#include "schema.inc"
+	;
+
+struct res_db {
+	sqlite3 *db;
+	sqlite3_stmt *ins_metric, *ins_series, *ins_request;
+};
+
+static int exec(struct res_db *r, const char *sql)
+{
+	return sqlite3_exec(r->db, sql, NULL, NULL, NULL) == SQLITE_OK ? HN_OK : HN_EIO;
+}
+
+struct res_db *res_open(const char *path, char *err, size_t errlen)
+{
+	struct res_db *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open(path, &r->db) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(r->db, 60000);
+	if (exec(r, "PRAGMA journal_mode=WAL") || exec(r, "PRAGMA foreign_keys=ON") ||
+	    exec(r, "BEGIN IMMEDIATE"))
+		goto fail;
+	if (exec(r, schema_sql)) {
+		exec(r, "ROLLBACK");
+		goto fail;
+	}
+	if (exec(r, "COMMIT"))
+		goto fail;
+	if (sqlite3_prepare_v2(r->db, "INSERT INTO metrics VALUES (?,?,?,?)", -1,
+			       &r->ins_metric, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO series VALUES (?,?,?,?)", -1,
+			       &r->ins_series, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
+			       &r->ins_request, NULL) != SQLITE_OK)
+		goto fail;
+	return r;
+fail:
+	snprintf(err, errlen, "%s: %s", path, r->db ? sqlite3_errmsg(r->db) : "cannot open");
+	res_close(r);
+	return NULL;
+}
+
+void res_close(struct res_db *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->ins_metric);
+	sqlite3_finalize(r->ins_series);
+	sqlite3_finalize(r->ins_request);
+	sqlite3_close(r->db);
+	free(r);
+}
+
+int res_run_exists(struct res_db *r, const struct res_run_info *ri)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT 1 FROM runs WHERE scenario_hash=? AND params=? AND seed=? "
+			       "AND run_number=? AND status='ok'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return HN_EIO;
+	sqlite3_bind_text(st, 1, ri->scenario_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, ri->params, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, ri->seed);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)ri->run_number);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : HN_EIO;
+}
+
+int res_run_begin(struct res_db *r, const struct res_run_info *ri, int64_t *run_id)
+{
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (exec(r, "BEGIN IMMEDIATE"))
+		return HN_EIO;
+	sqlite3_stmt *st;
+	/* A forced re-run replaces the stored one, in this same transaction. */
+	static const char *const del[] = {
+		"DELETE FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE scenario_hash=?1 "
+		"AND params=?2 AND seed=?3 AND run_number=?4)",
+		"DELETE FROM series WHERE run_id IN (SELECT id FROM runs WHERE scenario_hash=?1 "
+		"AND params=?2 AND seed=?3 AND run_number=?4)",
+		"DELETE FROM requests WHERE run_id IN (SELECT id FROM runs WHERE scenario_hash=?1 "
+		"AND params=?2 AND seed=?3 AND run_number=?4)",
+		"DELETE FROM runs WHERE scenario_hash=?1 AND params=?2 AND seed=?3 AND run_number=?4",
+		"INSERT INTO runs (scenario, scenario_hash, params, seed, run_number, code_version, "
+		"started_at, wall_seconds, sim_seconds, events, status) "
+		"VALUES (?5, ?1, ?2, ?3, ?4, ?6, ?7, 0, 0, 0, 'running')",
+	};
+	for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+		if (sqlite3_prepare_v2(r->db, del[i], -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_text(st, 1, ri->scenario_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, ri->params, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, ri->seed);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)ri->run_number);
+		if (i + 1 == sizeof del / sizeof del[0]) {
+			sqlite3_bind_text(st, 5, ri->scenario, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 6, ri->code_version, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			goto fail;
+	}
+	*run_id = sqlite3_last_insert_rowid(r->db);
+	return HN_OK;
+fail:
+	exec(r, "ROLLBACK");
+	return HN_EIO;
+}
+
+static int step_reset(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? HN_OK : HN_EIO;
+}
+
+int res_metric(struct res_db *r, int64_t run_id, const char *scope, const char *name,
+	       double value)
+{
+	sqlite3_bind_int64(r->ins_metric, 1, run_id);
+	sqlite3_bind_text(r->ins_metric, 2, scope, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(r->ins_metric, 3, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(r->ins_metric, 4, value);
+	return step_reset(r->ins_metric);
+}
+
+int res_series(struct res_db *r, int64_t run_id, const char *series, double x, double y)
+{
+	sqlite3_bind_int64(r->ins_series, 1, run_id);
+	sqlite3_bind_text(r->ins_series, 2, series, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(r->ins_series, 3, x);
+	sqlite3_bind_double(r->ins_series, 4, y);
+	return step_reset(r->ins_series);
+}
+
+int res_request(struct res_db *r, int64_t run_id, const struct res_request *q)
+{
+	sqlite3_stmt *st = r->ins_request;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, q->workload, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, q->client, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, q->seq);
+	sqlite3_bind_double(st, 6, q->start_s);
+	if (q->latency_s >= 0)
+		sqlite3_bind_double(st, 7, q->latency_s);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int64(st, 8, q->bytes_sent);
+	sqlite3_bind_int64(st, 9, q->bytes_received);
+	if (q->served_by)
+		sqlite3_bind_text(st, 10, q->served_by, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 10);
+	sqlite3_bind_int(st, 11, q->ok);
+	return step_reset(st);
+}
+
+int res_run_commit(struct res_db *r, int64_t run_id, double wall_seconds,
+		   double sim_seconds, uint64_t events)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->db,
+			       "UPDATE runs SET wall_seconds=?, sim_seconds=?, events=?, "
+			       "status='ok' WHERE id=?",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_double(st, 1, wall_seconds);
+	sqlite3_bind_double(st, 2, sim_seconds);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)events);
+	sqlite3_bind_int64(st, 4, run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || exec(r, "COMMIT"))
+		goto fail;
+	return HN_OK;
+fail:
+	exec(r, "ROLLBACK");
+	return HN_EIO;
+}
+
+void res_run_abort(struct res_db *r)
+{
+	exec(r, "ROLLBACK");
+}
+
+const char *res_errmsg(struct res_db *r)
+{
+	return sqlite3_errmsg(r->db);
+}
+
+void res_hash_hex(const void *bytes, size_t len, char out[17])
+{
+	const unsigned char *p = bytes;
+	uint64_t h = 14695981039346656037ull;   /* FNV-1a 64 offset basis */
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 1099511628211ull;              /* FNV-1a 64 prime */
+	}
+	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}

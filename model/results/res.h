@@ -1,0 +1,60 @@
+/* res.h - the SQLite results store (DESIGN.md, "SQLite").
+ *
+ * One database file holds runs, metrics, series and requests (schema.sql).
+ * A run is written in one transaction: res_run_begin() opens it,
+ * res_run_commit() makes it visible, res_run_abort() leaves no trace.  WAL mode
+ * and a busy timeout let several processes write one file.  Not here:
+ * statistics (res_stats.h), sweeps. */
+#ifndef HN_RES_H
+#define HN_RES_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct res_db;
+
+struct res_run_info {
+	const char *scenario;       /* file name as given */
+	const char *scenario_hash;  /* content hash, hex */
+	const char *params;         /* parameter point, key=value;... */
+	uint32_t seed;
+	uint64_t run_number;
+	const char *code_version;
+};
+
+/* Open (creating if needed) the database at path and apply the schema.
+ * Returns NULL and writes a message into err (errlen bytes) on failure. */
+struct res_db *res_open(const char *path, char *err, size_t errlen);
+void res_close(struct res_db *db);
+
+/* 1 when a run with the same identity is already stored, 0 if not, < 0 on
+ * error. */
+int res_run_exists(struct res_db *db, const struct res_run_info *ri);
+
+/* Begin the run's transaction and insert its runs row; *run_id is set. */
+int res_run_begin(struct res_db *db, const struct res_run_info *ri, int64_t *run_id);
+int res_metric(struct res_db *db, int64_t run_id, const char *scope, const char *name,
+	       double value);
+int res_series(struct res_db *db, int64_t run_id, const char *series, double x, double y);
+
+struct res_request {
+	const char *workload, *client, *service;
+	int64_t seq;
+	double start_s;
+	double latency_s;           /* < 0: failed (stored as NULL) */
+	int64_t bytes_sent, bytes_received;
+	const char *served_by;      /* NULL when unknown */
+	int ok;
+};
+int res_request(struct res_db *db, int64_t run_id, const struct res_request *rq);
+
+/* Fill in the run's totals and commit. */
+int res_run_commit(struct res_db *db, int64_t run_id, double wall_seconds,
+		   double sim_seconds, uint64_t events);
+void res_run_abort(struct res_db *db);
+
+/* Message of the last SQLite error. */
+const char *res_errmsg(struct res_db *db);
+
+/* 64-bit FNV-1a of bytes, as 16 hex digits into out[17]. */
+void res_hash_hex(const void *bytes, size_t len, char out[17]);
+#endif
