@@ -101,7 +101,6 @@ export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
 test: deps
 	@$(MAKE) --no-print-directory all unit unit-asan fuzz-smoke scenario-tests
-	@echo "make test: all suites passed"
 
 unit: $(addprefix $(B)/tests/,$(UNIT))
 	@sh tools/run-tests.sh plain $^

@@ -9,5 +9,5 @@ for bin in build/hydranet build/asan/hydranet; do
 		else fail=$((fail + 1)); echo "FAIL $t ($bin)"; fi
 	done
 done
-echo "scenario tests: $pass passed, $fail failed"
+echo "scenario: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

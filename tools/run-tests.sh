@@ -5,5 +5,5 @@ pass=0; fail=0
 for t in "$@"; do
 	if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t ($kind)"; fi
 done
-echo "unit tests ($kind): $pass passed, $fail failed"
+echo "unit-$kind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
