@@ -27,6 +27,8 @@ LIB_C   = $(wildcard model/*.c model/net/*.c model/hydranet/*.c model/apps/*.c \
                      model/results/*.c model/scenario/*.c model/testbed/*.c)
 LIB_CXX = model/sim/sim.cc
 NET_C   = model/status.c $(wildcard model/net/*.c)
+# what fuzz targets link: the pure-C layers, no simulator
+FUZZ_C  = $(NET_C) model/scenario/param.c model/scenario/source.c model/scenario/scenario.c
 CLI_C   = $(wildcard model/cli/*.c)
 UNIT    = $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
@@ -89,10 +91,10 @@ $(BA)/tests/%: $(BA)/obj/tests/unit/%.o $(BA)/libhydranet.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LDLIBS)
 
 # ---- fuzz targets (clang libFuzzer, ASan + UBSan) -------------------------
-$(B)/fuzz/%: tests/fuzz/%.c $(NET_C)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_C)
 	@mkdir -p $(@D)
 	$(CLANG) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Imodel $^ -o $@
+	  -fno-sanitize-recover=all -Imodel $^ -linih -o $@
 
 # ---- tests --------------------------------------------------------------
 FUZZ_SECONDS ?= 15

@@ -20,6 +20,16 @@ struct app_result {
 	bool ok;                    /* reply complete and byte-exact */
 };
 
+/* Think time between requests: fixed, or exponential with that mean drawn
+ * from the workload's own GSL stream (rng is a gsl_rng *, NULL for fixed). */
+struct app_think {
+	uint64_t mean_ns;
+	void *rng;
+};
+
+/* The next think time in ns. */
+uint64_t app_think_next(const struct app_think *t);
+
 /* Deterministic content: byte i of a payload stream.  Both ends use it, so
  * the receiver checks every byte. */
 static inline uint8_t app_pattern(uint64_t i)

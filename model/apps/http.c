@@ -238,7 +238,7 @@ static void cli_finish(struct http_client *c, int ok)
 		r->end_ns = sim_now_ns();
 	sim_sock_close(c->sock);
 	if (++c->cur < c->cfg.requests)
-		sim_schedule(c->cfg.think_ns, cli_start, c);
+		sim_schedule(app_think_next(&c->cfg.think), cli_start, c);
 }
 
 static void cli_pump(struct http_client *c)
@@ -367,7 +367,7 @@ static void cli_start(void *arg)
 	if (!c->sock || sim_sock_connect(c->sock, c->cfg.server_addr, c->cfg.server_port) != HN_OK) {
 		c->done = 1;
 		if (++c->cur < c->cfg.requests)
-			sim_schedule(c->cfg.think_ns, cli_start, c);
+			sim_schedule(app_think_next(&c->cfg.think), cli_start, c);
 	}
 }
 

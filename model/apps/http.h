@@ -40,7 +40,7 @@ struct http_client_config {
 	uint32_t request_bytes;    /* request size; > header size makes a POST body */
 	uint32_t requests;         /* how many, one after another */
 	uint64_t start_ns;         /* first connect */
-	uint64_t think_ns;         /* pause between a reply and the next connect */
+	struct app_think think;     /* pause between a reply and the next connect */
 };
 
 struct http_client;

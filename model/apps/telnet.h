@@ -29,7 +29,7 @@ struct telnet_client_config {
 	uint64_t write_gap_ns;     /* pause between writes */
 	uint32_t sessions;         /* one after another */
 	uint64_t start_ns;
-	uint64_t think_ns;         /* pause between sessions */
+	struct app_think think;     /* pause between sessions */
 };
 
 struct telnet_client;

@@ -1,22 +1,32 @@
-/* hydranet.c - the hydranet program: run scenarios, store results.
+/* hydranet.c - the hydranet program: run scenarios and sweeps, store results.
  *
- *   hydranet run SCENARIO [--db FILE] [--pcap DIR] [--seed N] [--runs N]
- *                         [--force] [--quiet]
- *   hydranet list SCENARIO
+ *   hydranet run SCENARIO [--set KEY=VALUE]... [--db FILE] [--pcap DIR]
+ *                [--seed N] [--runs N] [-j N] [--point K] [--force] [--quiet]
+ *   hydranet list SCENARIO [--set KEY=VALUE]... [--seed N] [--runs N]
+ *   hydranet jobs SCENARIO [--set KEY=VALUE]... [--seed N] [--runs N] [--dir DIR]
+ *   hydranet merge OUT IN...
  *   hydranet params
- *   hydranet --help
  *
- * Exit status: 0 success, 1 a run failed, 2 bad input (with "file:line:
- * message" on stderr and nothing written to the database). */
+ * A scenario's runs are its sweep points times [simulation] runs.  A run
+ * already stored (same scenario bytes, point, seed and run number) is
+ * skipped unless --force.  Every point is checked before anything runs.
+ * Exit status: 0 success, 1 a run or the database failed, 2 bad input (with
+ * "file:line: message" on stderr and nothing written). */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "results/res.h"
 #include "scenario/scenario.h"
+#include "scenario/source.h"
 #include "scenario/world.h"
 #include "status.h"
 
@@ -25,61 +35,140 @@
 #endif
 
 #define DEFAULT_DB "results/hydranet.sqlite"
+#define MAX_SETS 64
+#define MAX_JOBS_PAR 64
 
 static void usage(FILE *out)
 {
-	fputs("usage: hydranet run SCENARIO [options]   run a scenario (every run of it)\n"
-	      "       hydranet list SCENARIO            print the runs a scenario would make\n"
+	fputs("usage: hydranet run SCENARIO [options]   run every point and run of a scenario\n"
+	      "       hydranet list SCENARIO [options]  print the runs it would make\n"
+	      "       hydranet jobs SCENARIO [options]  print one self-contained command per point\n"
+	      "       hydranet merge OUT IN...          merge result databases, without duplicates\n"
 	      "       hydranet params                   print every scenario parameter\n"
 	      "       hydranet --help | --version\n"
 	      "\n"
-	      "run options:\n"
-	      "  --db FILE     results database (default " DEFAULT_DB ")\n"
-	      "  --pcap DIR    write one pcap per link end, DIR/NODE-IFACE.pcap\n"
+	      "options:\n"
+	      "  --set S.K=V   override key K of section S (e.g. link.ab.delay=5ms, or delay=5ms\n"
+	      "                when one section has it); sweeps allowed: 'delay=${1,5,10}ms'\n"
 	      "  --seed N      override [simulation] seed\n"
 	      "  --runs N      override [simulation] runs\n"
+	      "run options:\n"
+	      "  --db FILE     results database (default " DEFAULT_DB ")\n"
+	      "  --pcap DIR    one pcap per link end: DIR/NODE-IFACE.pcap (DIR/pK-rR/ in sweeps)\n"
+	      "  -j N          run N points in parallel processes\n"
+	      "  --point K     run only point K (1-based) of the sweep\n"
 	      "  --force       re-run runs already in the database\n"
-	      "  --quiet       print no summary\n",
+	      "  --quiet       no summaries and no progress line\n"
+	      "jobs options:\n"
+	      "  --dir DIR     where each command writes its database (default results/jobs)\n",
 	      out);
 }
 
-/* mkdir -p for the parent directories of path (or path itself when dir). */
-static int make_dirs(const char *path, int is_dir)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", path);
-	size_t n = strlen(buf);
-	if (!is_dir) {
-		char *slash = strrchr(buf, '/');
-		if (!slash)
-			return 0;
-		*slash = 0;
-		n = strlen(buf);
-	}
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] == '/' || buf[i] == 0) {
-			char c = buf[i];
-			buf[i] = 0;
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return -1;
-			buf[i] = c;
-		}
-	}
-	return 0;
-}
+struct opts {
+	const char *path, *db, *pcap, *dir;
+	const char *sets[MAX_SETS];
+	int nsets;
+	uint64_t seed, runs, jobs, point;
+	int force, quiet;
+};
 
 static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s ? s : "", &end, 10);
-	if (!s || !*s || *end || errno || v < min || v > max || *s == '-') {
+	unsigned long long v = s ? strtoull(s, &end, 10) : 0;
+	if (!s || !*s || *end || errno || *s == '-' || v < min || v > max) {
 		fprintf(stderr, "hydranet: %s needs an integer in [%llu, %llu]\n", opt,
 			(unsigned long long)min, (unsigned long long)max);
 		return -1;
 	}
 	*out = v;
 	return 0;
+}
+
+/* Parse the options of run/list/jobs.  Returns 0 or 2. */
+static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->db = DEFAULT_DB;
+	o->dir = "results/jobs";
+	o->jobs = 1;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+		if (!strcmp(a, "--set") && v) {
+			if (o->nsets == MAX_SETS) {
+				fprintf(stderr, "hydranet: more than %d --set\n", MAX_SETS);
+				return 2;
+			}
+			o->sets[o->nsets++] = v;
+		} else if (!strcmp(a, "--db") && v && !strcmp(cmd, "run"))
+			o->db = v;
+		else if (!strcmp(a, "--pcap") && v && !strcmp(cmd, "run"))
+			o->pcap = v;
+		else if (!strcmp(a, "--dir") && v && !strcmp(cmd, "jobs"))
+			o->dir = v;
+		else if (!strcmp(a, "--seed")) {
+			if (parse_u64("--seed", v, 1, 4294967295u, &o->seed))
+				return 2;
+		} else if (!strcmp(a, "--runs")) {
+			if (parse_u64("--runs", v, 1, 10000, &o->runs))
+				return 2;
+		} else if (!strcmp(a, "-j") && !strcmp(cmd, "run")) {
+			if (parse_u64("-j", v, 1, MAX_JOBS_PAR, &o->jobs))
+				return 2;
+		} else if (!strcmp(a, "--point") && !strcmp(cmd, "run")) {
+			if (parse_u64("--point", v, 1, SCN_MAX_POINTS, &o->point))
+				return 2;
+		} else {
+			takes = 0;
+			if (!strcmp(a, "--force") && !strcmp(cmd, "run"))
+				o->force = 1;
+			else if (!strcmp(a, "--quiet"))
+				o->quiet = 1;
+			else if (a[0] == '-' || o->path) {
+				fprintf(stderr, "hydranet %s: unexpected argument '%s'\n", cmd, a);
+				usage(stderr);
+				return 2;
+			} else
+				o->path = a;
+		}
+		i += takes;
+	}
+	if (!o->path) {
+		fprintf(stderr, "hydranet %s: no scenario file given\n", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+/* mkdir -p of dir. */
+static int make_dirs(const char *dir)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *c = buf + 1;; c++) {
+		if (*c == '/' || *c == 0) {
+			char keep = *c;
+			*c = 0;
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+				return -1;
+			*c = keep;
+			if (!keep)
+				return 0;
+		}
+	}
+}
+
+static int make_parent_dirs(const char *file)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", file);
+	char *slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return 0;
+	*slash = 0;
+	return make_dirs(buf);
 }
 
 static double wall_now(void)
@@ -89,131 +178,405 @@ static double wall_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static int cmd_run(int argc, char **argv)
+/* ---- the runs of a scenario -------------------------------------------------- */
+
+struct job {
+	size_t point;          /* 0-based */
+	uint64_t run;          /* 1-based: the ns-3 run number */
+	uint32_t seed;
+	int done;              /* already in the database */
+};
+
+struct plan {
+	struct scn_source *src;
+	char hash[17];
+	struct job *jobs;
+	size_t njobs;
+};
+
+static void plan_free(struct plan *p)
 {
-	const char *path = NULL, *db_path = DEFAULT_DB, *pcap = NULL;
-	uint64_t seed = 0, runs = 0;
-	int force = 0, quiet = 0;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--db") && i + 1 < argc)
-			db_path = argv[++i];
-		else if (!strcmp(a, "--pcap") && i + 1 < argc)
-			pcap = argv[++i];
-		else if (!strcmp(a, "--seed")) {
-			if (parse_u64("--seed", i + 1 < argc ? argv[++i] : NULL, 1, 4294967295u, &seed))
-				return 2;
-		} else if (!strcmp(a, "--runs")) {
-			if (parse_u64("--runs", i + 1 < argc ? argv[++i] : NULL, 1, 10000, &runs))
-				return 2;
-		} else if (!strcmp(a, "--force"))
-			force = 1;
-		else if (!strcmp(a, "--quiet"))
-			quiet = 1;
-		else if (a[0] == '-' || path) {
-			fprintf(stderr, "hydranet run: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
-		} else
-			path = a;
-	}
-	if (!path) {
-		fprintf(stderr, "hydranet run: no scenario file given\n");
-		return 2;
-	}
-	char err[1024];
-	struct scenario *s = scenario_load(path, err, sizeof err);
-	if (!s) {
+	scn_source_free(p->src);
+	free(p->jobs);
+}
+
+/* Read, override, expand and check every point; list the runs.  0 or 2. */
+static int plan_make(const struct opts *o, struct plan *p)
+{
+	char err[1400];
+	memset(p, 0, sizeof *p);
+	p->src = scn_source_open(o->path, err, sizeof err);
+	if (!p->src) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
-	if (seed)
-		s->sim.seed = seed;
-	if (runs)
-		s->sim.runs = runs;
-	if (!pcap && s->out.pcap_dir[0])
-		pcap = s->out.pcap_dir;
-	if (make_dirs(db_path, 0) != 0 || (pcap && make_dirs(pcap, 1) != 0)) {
-		fprintf(stderr, "hydranet: cannot create directories for %s: %s\n",
-			pcap ? pcap : db_path, strerror(errno));
+	for (int i = 0; i < o->nsets; i++)
+		if (scn_source_override(p->src, o->sets[i], err, sizeof err) != HN_OK) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	if (scn_source_expand(p->src, err, sizeof err) != HN_OK) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	if (o->point > p->src->npoints) {
+		fprintf(stderr, "hydranet: --point %llu: %s has %zu points\n",
+			(unsigned long long)o->point, o->path, p->src->npoints);
+		return 2;
+	}
+	res_hash_hex(p->src->text, p->src->text_len, p->hash);
+	size_t cap = 0;
+	for (size_t k = 0; k < p->src->npoints; k++) {
+		struct scenario *s = scenario_build(p->src, k, err, sizeof err);
+		if (!s) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+		uint64_t runs = o->runs ? o->runs : s->sim.runs;
+		uint32_t seed = (uint32_t)(o->seed ? o->seed : s->sim.seed);
+		scenario_free(s);
+		if (o->point && k + 1 != o->point)
+			continue;
+		for (uint64_t r = 1; r <= runs; r++) {
+			if (p->njobs == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct job *j = realloc(p->jobs, cap * sizeof *j);
+				if (!j) {
+					fprintf(stderr, "hydranet: out of memory\n");
+					return 1;
+				}
+				p->jobs = j;
+			}
+			p->jobs[p->njobs++] = (struct job){ k, r, seed, 0 };
+		}
+	}
+	return 0;
+}
+
+static void run_info(const struct plan *p, const struct opts *o, const struct job *j,
+		     char *params, size_t plen, struct res_run_info *ri)
+{
+	scn_source_point_label(p->src, j->point, params, plen);
+	*ri = (struct res_run_info){ o->path, p->hash, params, j->seed, j->run, HN_VERSION };
+}
+
+/* Build, run and store one run.  Returns 0, 1 (run or database failed). */
+static int do_job(const struct plan *p, const struct opts *o, const struct job *j,
+		  struct res_db *db, int summary)
+{
+	char err[1400], params[4096], pdir[PATH_MAX];
+	struct res_run_info ri;
+	run_info(p, o, j, params, sizeof params, &ri);
+	struct scenario *s = scenario_build(p->src, j->point, err, sizeof err);
+	if (!s) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	const char *pcap = o->pcap ? o->pcap : s->out.pcap_dir[0] ? s->out.pcap_dir : NULL;
+	if (pcap) {
+		if (p->src->npoints > 1 || p->njobs > 1)
+			snprintf(pdir, sizeof pdir, "%s/p%zu-r%llu", pcap, j->point + 1,
+				 (unsigned long long)j->run);
+		else
+			snprintf(pdir, sizeof pdir, "%s", pcap);
+		if (make_dirs(pdir) != 0) {
+			fprintf(stderr, "hydranet: cannot create %s: %s\n", pdir, strerror(errno));
+			scenario_free(s);
+			return 1;
+		}
+	}
+	struct world_options wo = { j->seed, j->run, pcap ? pdir : NULL };
+	double t0 = wall_now();
+	struct world *w = world_build(s, &wo, err, sizeof err);
+	if (!w) {
+		fprintf(stderr, "%s\n", err);
 		scenario_free(s);
 		return 1;
 	}
-	struct res_db *db = res_open(db_path, err, sizeof err);
+	double sim_s = world_run(w);
+	double wall = wall_now() - t0;
+	int64_t run_id;
+	int rc = res_run_begin(db, &ri, &run_id);
+	if (rc == HN_OK)
+		rc = world_store(w, db, run_id);
+	if (rc == HN_OK)
+		rc = res_run_commit(db, run_id, wall, sim_s, world_events(w));
+	else
+		res_run_abort(db);
+	if (rc != HN_OK)
+		fprintf(stderr, "hydranet: %s: storing point %zu run %llu failed: %s\n", o->db,
+			j->point + 1, (unsigned long long)j->run, res_errmsg(db));
+	else if (summary) {
+		printf("%s point %zu/%zu run %llu (seed %u)%s%s: %.3f s simulated in %.3f s wall, "
+		       "%llu events\n", o->path, j->point + 1, p->src->npoints,
+		       (unsigned long long)j->run, j->seed, *params ? ": " : "", params, sim_s, wall,
+		       (unsigned long long)world_events(w));
+		world_print_summary(w, stdout);
+	}
+	world_free(w);
+	scenario_free(s);
+	return rc == HN_OK ? 0 : 1;
+}
+
+/* The progress line: on a terminal only. */
+static void progress(const struct opts *o, size_t done, size_t total, const char *what,
+		     double t0)
+{
+	if (o->quiet || !isatty(2))
+		return;
+	double el = wall_now() - t0;
+	double eta = done ? el / (double)done * (double)(total - done) : 0;
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s | %02d:%02d elapsed | ETA %s%02d:%02d", done, total,
+		what, (int)el / 60, (int)el % 60, done ? "" : "~", (int)eta / 60, (int)eta % 60);
+	if (done == total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct opts o;
+	struct plan p;
+	int rc = parse_opts("run", argc, argv, &o);
+	if (rc)
+		return rc;
+	if ((rc = plan_make(&o, &p)) != 0) {
+		plan_free(&p);
+		return rc;
+	}
+	char err[1400];
+	if (make_parent_dirs(o.db) != 0) {
+		fprintf(stderr, "hydranet: cannot create the directory of %s: %s\n", o.db,
+			strerror(errno));
+		plan_free(&p);
+		return 1;
+	}
+	struct res_db *db = res_open(o.db, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "hydranet: %s\n", err);
-		scenario_free(s);
+		plan_free(&p);
 		return 1;
 	}
-	char hash[17];
-	res_hash_hex(s->text, s->text_len, hash);
+	size_t todo = 0, skipped = 0;
+	for (size_t i = 0; i < p.njobs; i++) {
+		char params[4096];
+		struct res_run_info ri;
+		run_info(&p, &o, &p.jobs[i], params, sizeof params, &ri);
+		p.jobs[i].done = !o.force && res_run_exists(db, &ri) == 1;
+		skipped += p.jobs[i].done;
+	}
+	todo = p.njobs - skipped;
+	if (skipped && !o.quiet)
+		printf("%s: %zu of %zu runs already in %s, skipped (--force to re-run)\n", o.path,
+		       skipped, p.njobs, o.db);
+	double t0 = wall_now();
 	int status = 0;
-	for (uint64_t run = 1; run <= s->sim.runs && status == 0; run++) {
-		struct res_run_info ri = { path, hash, "", (uint32_t)s->sim.seed, run, HN_VERSION };
-		if (!force && res_run_exists(db, &ri) == 1) {
-			if (!quiet)
-				printf("%s run %llu: already in %s, skipped (--force to re-run)\n", path,
-				       (unsigned long long)run, db_path);
-			continue;
+	size_t done = 0;
+	if (o.jobs <= 1 || todo <= 1) {
+		for (size_t i = 0; i < p.njobs && status == 0; i++) {
+			if (p.jobs[i].done)
+				continue;
+			char what[64];
+			snprintf(what, sizeof what, "point %zu run %llu", p.jobs[i].point + 1,
+				 (unsigned long long)p.jobs[i].run);
+			progress(&o, done, todo, what, t0);
+			status = do_job(&p, &o, &p.jobs[i], db, !o.quiet);
+			done++;
+			progress(&o, done, todo, what, t0);
 		}
-		char pdir[1024] = "";
-		if (pcap) {
-			snprintf(pdir, sizeof pdir, s->sim.runs > 1 ? "%s/run%llu" : "%s", pcap,
-				 (unsigned long long)run);
-			make_dirs(pdir, 1);
-		}
-		struct world_options wo = { (uint32_t)s->sim.seed, run, pcap ? pdir : NULL };
-		double t0 = wall_now();
-		struct world *w = world_build(s, &wo, err, sizeof err);
-		if (!w) {
-			fprintf(stderr, "%s\n", err);
-			status = 2;
+		res_close(db);
+		plan_free(&p);
+		return status;
+	}
+	/* Parallel: N workers, each with its own connection (WAL, busy timeout),
+	 * take every N-th pending run and report each one done on a pipe. */
+	res_close(db);
+	int fds[2];
+	if (pipe(fds) != 0) {
+		perror("hydranet: pipe");
+		plan_free(&p);
+		return 1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	size_t nw = o.jobs < todo ? (size_t)o.jobs : todo;
+	pid_t pids[MAX_JOBS_PAR];
+	for (size_t w = 0; w < nw; w++) {
+		pids[w] = fork();
+		if (pids[w] < 0) {
+			perror("hydranet: fork");
+			status = 1;
+			nw = w;
 			break;
 		}
-		double sim_s = world_run(w);
-		double wall = wall_now() - t0;
-		int64_t run_id;
-		int rc = res_run_begin(db, &ri, &run_id);
-		if (rc == HN_OK)
-			rc = world_store(w, db, run_id);
-		if (rc == HN_OK)
-			rc = res_run_commit(db, run_id, wall, sim_s, world_events(w));
-		else
-			res_run_abort(db);
-		if (rc != HN_OK) {
-			fprintf(stderr, "hydranet: %s: storing run %llu failed: %s\n", db_path,
-				(unsigned long long)run, res_errmsg(db));
-			status = 1;
-		} else if (!quiet) {
-			printf("%s run %llu (seed %llu): %.3f s simulated in %.3f s wall, %llu events\n",
-			       path, (unsigned long long)run, (unsigned long long)s->sim.seed, sim_s,
-			       wall, (unsigned long long)world_events(w));
-			world_print_summary(w, stdout);
+		if (pids[w] == 0) {
+			close(fds[0]);
+			struct res_db *wdb = res_open(o.db, err, sizeof err);
+			int st = wdb ? 0 : 1;
+			size_t n = 0;
+			for (size_t i = 0; i < p.njobs && st == 0; i++) {
+				if (p.jobs[i].done || n++ % nw != w)
+					continue;
+				st = do_job(&p, &o, &p.jobs[i], wdb, 0);
+				char msg[64];
+				int m = snprintf(msg, sizeof msg, "%zu %llu %d\n", p.jobs[i].point + 1,
+						 (unsigned long long)p.jobs[i].run, st);
+				if (write(fds[1], msg, (size_t)m) != m)
+					st = 1;
+			}
+			res_close(wdb);
+			_exit(st);
 		}
-		world_free(w);
 	}
-	res_close(db);
-	scenario_free(s);
+	close(fds[1]);
+	FILE *in = fdopen(fds[0], "r");
+	char line[128];
+	while (in && fgets(line, sizeof line, in)) {
+		unsigned long pt;
+		unsigned long long run;
+		int st;
+		if (sscanf(line, "%lu %llu %d", &pt, &run, &st) != 3)
+			continue;
+		done++;
+		char what[64];
+		snprintf(what, sizeof what, "point %lu run %llu %s", pt, run, st ? "FAILED" : "done");
+		if (!o.quiet && !isatty(2))
+			printf("%s point %lu run %llu: %s\n", o.path, pt, run, st ? "failed" : "stored");
+		progress(&o, done, todo, what, t0);
+	}
+	if (in)
+		fclose(in);
+	for (size_t w = 0; w < nw; w++) {
+		int ws;
+		if (waitpid(pids[w], &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+			status = 1;
+	}
+	if (!o.quiet)
+		printf("%s: %zu runs stored by %zu processes in %.1f s\n", o.path, done, nw,
+		       wall_now() - t0);
+	plan_free(&p);
 	return status;
 }
 
 static int cmd_list(int argc, char **argv)
 {
-	if (argc != 1) {
-		fprintf(stderr, "hydranet list: give one scenario file\n");
-		return 2;
+	struct opts o;
+	struct plan p;
+	int rc = parse_opts("list", argc, argv, &o);
+	if (rc)
+		return rc;
+	if ((rc = plan_make(&o, &p)) != 0) {
+		plan_free(&p);
+		return rc;
 	}
-	char err[1024];
-	struct scenario *s = scenario_load(argv[0], err, sizeof err);
-	if (!s) {
-		fprintf(stderr, "%s\n", err);
-		return 2;
+	for (size_t i = 0; i < p.njobs; i++) {
+		char params[4096];
+		scn_source_point_label(p.src, p.jobs[i].point, params, sizeof params);
+		printf("point %zu/%zu run %llu seed %u: %s\n", p.jobs[i].point + 1, p.src->npoints,
+		       (unsigned long long)p.jobs[i].run, p.jobs[i].seed, *params ? params : "(no sweep)");
 	}
-	for (uint64_t run = 1; run <= s->sim.runs; run++)
-		printf("%s seed=%llu run=%llu\n", argv[0], (unsigned long long)s->sim.seed,
-		       (unsigned long long)run);
-	scenario_free(s);
+	printf("%zu points, %zu runs\n", p.src->npoints, p.njobs);
+	plan_free(&p);
 	return 0;
+}
+
+/* Print s single-quoted for a POSIX shell. */
+static void shell_quote(const char *s)
+{
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+static int cmd_jobs(const char *self, int argc, char **argv)
+{
+	struct opts o;
+	struct plan p;
+	int rc = parse_opts("jobs", argc, argv, &o);
+	if (rc)
+		return rc;
+	if ((rc = plan_make(&o, &p)) != 0) {
+		plan_free(&p);
+		return rc;
+	}
+	char bin[PATH_MAX], scen[PATH_MAX], dir[2 * PATH_MAX + 2];
+	if (!realpath(self, bin) || !realpath(o.path, scen)) {
+		fprintf(stderr, "hydranet jobs: cannot resolve paths: %s\n", strerror(errno));
+		plan_free(&p);
+		return 1;
+	}
+	if (o.dir[0] == '/')
+		snprintf(dir, sizeof dir, "%s", o.dir);
+	else {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd)) {
+			plan_free(&p);
+			return 1;
+		}
+		snprintf(dir, sizeof dir, "%s/%s", cwd, o.dir);
+	}
+	const char *base = strrchr(scen, '/') ? strrchr(scen, '/') + 1 : scen;
+	char stem[256];
+	snprintf(stem, sizeof stem, "%.*s", (int)strcspn(base, "."), base);
+	for (size_t k = 0; k < p.src->npoints; k++) {
+		char db[3 * PATH_MAX];
+		snprintf(db, sizeof db, "%s/%s-p%zu.sqlite", dir, stem, k + 1);
+		shell_quote(bin);
+		fputs(" run ", stdout);
+		shell_quote(scen);
+		printf(" --point %zu --quiet --db ", k + 1);
+		shell_quote(db);
+		for (int i = 0; i < o.nsets; i++) {
+			fputs(" --set ", stdout);
+			shell_quote(o.sets[i]);
+		}
+		if (o.seed)
+			printf(" --seed %llu", (unsigned long long)o.seed);
+		if (o.runs)
+			printf(" --runs %llu", (unsigned long long)o.runs);
+		putchar('\n');
+	}
+	plan_free(&p);
+	return 0;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "hydranet merge: usage: hydranet merge OUT IN...\n");
+		return 2;
+	}
+	char err[1400];
+	for (int i = 1; i < argc; i++)
+		if (access(argv[i], R_OK) != 0) {
+			fprintf(stderr, "hydranet merge: %s: %s\n", argv[i], strerror(errno));
+			return 2;
+		}
+	if (make_parent_dirs(argv[0]) != 0) {
+		fprintf(stderr, "hydranet merge: cannot create the directory of %s\n", argv[0]);
+		return 1;
+	}
+	struct res_db *db = res_open(argv[0], err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "hydranet merge: %s\n", err);
+		return 1;
+	}
+	int status = 0;
+	for (int i = 1; i < argc && status == 0; i++) {
+		size_t added = 0, present = 0;
+		if (res_merge(db, argv[i], &added, &present, err, sizeof err) != HN_OK) {
+			fprintf(stderr, "hydranet merge: %s\n", err);
+			status = 1;
+		} else
+			printf("%s: %zu runs added, %zu already in %s\n", argv[i], added, present, argv[0]);
+	}
+	res_close(db);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -235,6 +598,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 2, argv + 2);
+	if (!strcmp(cmd, "jobs"))
+		return cmd_jobs(argv[0], argc - 2, argv + 2);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc - 2, argv + 2);
 	if (!strcmp(cmd, "params")) {
 		printf("# Scenario parameters\n");
 		scenario_print_params(stdout);

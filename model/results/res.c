@@ -204,6 +204,103 @@ fail:
 	return HN_EIO;
 }
 
+int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *present,
+	      char *err, size_t errlen)
+{
+	sqlite3_stmt *att = NULL, *list = NULL, *exists = NULL, *ins = NULL, *cp[3] = { NULL };
+	int ok = 0, attached = 0, began = 0;
+	*added = *present = 0;
+	if (sqlite3_prepare_v2(r->db, "ATTACH DATABASE ? AS src", -1, &att, NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_text(att, 1, in_path, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(att) != SQLITE_DONE)
+		goto done;
+	attached = 1;
+	sqlite3_stmt *ver;
+	int version = -1;
+	if (sqlite3_prepare_v2(r->db, "PRAGMA src.user_version", -1, &ver, NULL) == SQLITE_OK &&
+	    sqlite3_step(ver) == SQLITE_ROW)
+		version = sqlite3_column_int(ver, 0);
+	sqlite3_finalize(ver);
+	if (version != 1) {
+		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1)",
+			 in_path, version);
+		goto out;
+	}
+	static const char *const copy_sql[3] = {
+		"INSERT INTO main.metrics SELECT ?1, scope, name, value FROM src.metrics WHERE run_id = ?2",
+		"INSERT INTO main.series SELECT ?1, series, x, y FROM src.series WHERE run_id = ?2",
+		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
+		"bytes_sent, bytes_received, served_by, ok FROM src.requests WHERE run_id = ?2",
+	};
+	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	began = 1;
+	if (sqlite3_prepare_v2(r->db, "SELECT id, scenario_hash, params, seed, run_number FROM "
+			       "src.runs WHERE status = 'ok' ORDER BY id", -1, &list, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT 1 FROM main.runs WHERE scenario_hash=? AND params=? "
+			       "AND seed=? AND run_number=?", -1, &exists, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO main.runs (scenario, scenario_hash, params, seed, "
+			       "run_number, code_version, started_at, wall_seconds, sim_seconds, events, "
+			       "status) SELECT scenario, scenario_hash, params, seed, run_number, "
+			       "code_version, started_at, wall_seconds, sim_seconds, events, status "
+			       "FROM src.runs WHERE id = ?", -1, &ins, NULL) != SQLITE_OK)
+		goto done;
+	for (int i = 0; i < 3; i++)
+		if (sqlite3_prepare_v2(r->db, copy_sql[i], -1, &cp[i], NULL) != SQLITE_OK)
+			goto done;
+	int rc;
+	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
+		sqlite3_int64 src_id = sqlite3_column_int64(list, 0);
+		for (int c = 1; c <= 4; c++)
+			sqlite3_bind_value(exists, c, sqlite3_column_value(list, c));
+		int ex = sqlite3_step(exists);
+		sqlite3_reset(exists);
+		if (ex == SQLITE_ROW) {
+			(*present)++;
+			continue;
+		}
+		if (ex != SQLITE_DONE)
+			goto done;
+		sqlite3_bind_int64(ins, 1, src_id);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto done;
+		sqlite3_reset(ins);
+		sqlite3_int64 new_id = sqlite3_last_insert_rowid(r->db);
+		for (int i = 0; i < 3; i++) {
+			sqlite3_bind_int64(cp[i], 1, new_id);
+			sqlite3_bind_int64(cp[i], 2, src_id);
+			if (sqlite3_step(cp[i]) != SQLITE_DONE)
+				goto done;
+			sqlite3_reset(cp[i]);
+		}
+		(*added)++;
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	sqlite3_finalize(list);
+	list = NULL;
+	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	began = 0;
+	ok = 1;
+done:
+	if (!ok)
+		snprintf(err, errlen, "%s: %s", in_path, sqlite3_errmsg(r->db));
+out:
+	sqlite3_finalize(att);
+	sqlite3_finalize(list);
+	sqlite3_finalize(exists);
+	sqlite3_finalize(ins);
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(cp[i]);
+	if (began)
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	if (attached)
+		sqlite3_exec(r->db, "DETACH DATABASE src", NULL, NULL, NULL);
+	return ok ? HN_OK : HN_EIO;
+}
+
 void res_run_abort(struct res_db *r)
 {
 	exec(r, "ROLLBACK");

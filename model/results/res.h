@@ -52,6 +52,13 @@ int res_run_commit(struct res_db *db, int64_t run_id, double wall_seconds,
 		   double sim_seconds, uint64_t events);
 void res_run_abort(struct res_db *db);
 
+/* Copy every stored run of the database at in_path that db lacks (by run
+ * identity: scenario hash, parameters, seed, run number), with its metrics,
+ * series and requests, in one transaction.  Counts what was added and what
+ * was already present.  On error nothing of in_path is added. */
+int res_merge(struct res_db *db, const char *in_path, size_t *added, size_t *present,
+	      char *err, size_t errlen);
+
 /* Message of the last SQLite error. */
 const char *res_errmsg(struct res_db *db);
 

@@ -2,7 +2,6 @@
 #include "scenario/scenario.h"
 
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,7 @@
 #include "status.h"
 
 #define NS 1e9
-#define ERR_MAX 1200
+#define ERR_MAX 1300
 
 /* ---- parameter tables ------------------------------------------------------ */
 
@@ -77,6 +76,7 @@ static const struct param_def workload_params[] = {
 	{ "write_gap", PARAM_TIME, "100ms", "s", 0, 60 * NS, "telnet: pause between writes", F(struct scn_workload, write_gap_ns), 0, NULL },
 	{ "start", PARAM_TIME, "1s", "s", 0, 86400 * NS, "time of the first request", F(struct scn_workload, start_ns), 0, NULL },
 	{ "think", PARAM_TIME, "100ms", "s", 0, 86400 * NS, "pause between a reply and the next request", F(struct scn_workload, think_ns), 0, NULL },
+	{ "think_dist", PARAM_ENUM, "fixed", "", 0, 0, "think time: fixed, or exponential with mean think (from the workload's own GSL stream, seeded by seed, run and workload)", F(struct scn_workload, think_dist), 0, "fixed|exponential" },
 };
 
 static const struct param_def output_params[] = {
@@ -120,18 +120,16 @@ void scenario_print_params(FILE *out)
 	}
 }
 
-/* ---- parsing ----------------------------------------------------------------- */
+/* ---- building objects from entries ---------------------------------------- */
 
 struct parse {
 	struct scenario *s;
-	const char *text;             /* file bytes, NUL-terminated */
-	size_t pos;
-	int line;                     /* line most recently handed to inih */
-	int header_line;              /* line of the most recent [section] header */
-	int cur_header_line;          /* header line of the current object */
+	const struct scn_source *src;
+	size_t point;
 	char err[ERR_MAX];
 	int failed;
-	char cur_section[128];        /* section header of the current object */
+	int cur_header;               /* header line of the current object */
+	char cur_section[128];
 	void *cur_obj;
 	struct scn_origin *cur_at;
 	const struct kind *cur_kind;
@@ -152,30 +150,19 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 	snprintf(p->err, sizeof p->err, "%s:%d: %s", p->s->path, line, msg);
 }
 
-/* inih reader: one line at a time, counting lines.  A line longer than
- * inih's buffer would be split silently, so it is refused here. */
-static char *reader(char *buf, int size, void *stream)
+/* Like fail, at entry i: its file line, or the --set that gave it. */
+static void fail_entry(struct parse *p, size_t i, const char *fmt, ...)
 {
-	struct parse *p = stream;
-	if (p->failed || !p->text[p->pos])
-		return NULL;
-	int n = 0;
-	p->line++;
-	while (p->text[p->pos]) {
-		char c = p->text[p->pos++];
-		if (n == size - 1) {
-			fail(p, p->line, "line longer than %d characters", size - 2);
-			return NULL;
-		}
-		buf[n++] = c;
-		if (c == '\n')
-			break;
-	}
-	buf[n] = 0;
-	size_t lead = strspn(buf, " \t");
-	if (buf[lead] == '[')
-		p->header_line = p->line;
-	return buf;
+	if (p->failed)
+		return;
+	p->failed = 1;
+	char msg[512], where[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	scn_source_where(p->src, i, where, sizeof where);
+	snprintf(p->err, sizeof p->err, "%s: %s", where, msg);
 }
 
 static void set_defaults(const struct kind *k, void *obj)
@@ -186,8 +173,8 @@ static void set_defaults(const struct kind *k, void *obj)
 			param_parse(&k->params[i], k->params[i].def, obj, err, sizeof err);
 }
 
-/* Start the object of a new section header. */
-static int begin_section(struct parse *p, const char *section)
+/* Start the object of a new section header (at line hl). */
+static int begin_section(struct parse *p, const char *section, int hl)
 {
 	char kname[64], oname[128], extra[8];
 	int n = sscanf(section, "%63s %127s %7s", kname, oname, extra);
@@ -196,8 +183,8 @@ static int begin_section(struct parse *p, const char *section)
 		if (n >= 1 && !strcmp(kinds[i].name, kname))
 			k = &kinds[i];
 	if (!k) {
-		fail(p, p->header_line, "unknown section [%s] (sections: simulation, node, link, service, "
-				 "replica, workload, output)", section);
+		fail(p, hl, "unknown section [%s] (sections: simulation, node, link, service, "
+			    "replica, workload, output)", section);
 		return 0;
 	}
 	snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
@@ -205,40 +192,40 @@ static int begin_section(struct parse *p, const char *section)
 	char *base = (char *)p->s + k->base_off;
 	if (!k->named) {
 		if (n != 1) {
-			fail(p, p->header_line, "section [%s] takes no name", kname);
+			fail(p, hl, "section [%s] takes no name", kname);
 			return 0;
 		}
 		size_t ki = (size_t)(k - kinds);
 		if (p->seen_single[ki]) {
-			fail(p, p->header_line, "section [%s] appears twice (first at line %d)", kname,
+			fail(p, hl, "section [%s] appears twice (first at line %d)", kname,
 			     p->single_line[ki]);
 			return 0;
 		}
 		p->seen_single[ki] = 1;
-		p->single_line[ki] = p->header_line;
+		p->single_line[ki] = hl;
 		p->cur_obj = base;
 		p->cur_at = NULL;
 		return 1;
 	}
 	if (n != 2) {
-		fail(p, p->header_line, "section [%s] needs one name: [%s NAME]", section, kname);
+		fail(p, hl, "section [%s] needs one name: [%s NAME]", section, kname);
 		return 0;
 	}
 	if (strlen(oname) >= SCN_NAME_MAX) {
-		fail(p, p->header_line, "name '%s' is longer than %d characters", oname, SCN_NAME_MAX - 1);
+		fail(p, hl, "name '%s' is longer than %d characters", oname, SCN_NAME_MAX - 1);
 		return 0;
 	}
 	size_t *count = (size_t *)((char *)p->s + k->count_off);
 	struct scn_origin *at = (struct scn_origin *)((char *)p->s + k->at_off);
 	for (size_t i = 0; i < *count; i++) {
 		if (!strcmp(base + i * k->size, oname)) {   /* name is the first field */
-			fail(p, p->header_line, "duplicate %s '%s' (first defined at line %d)", kname,
-			     oname, at[i].line);
+			fail(p, hl, "duplicate %s '%s' (first defined at line %d)", kname, oname,
+			     at[i].line);
 			return 0;
 		}
 	}
 	if (*count == SCN_MAX_OBJECTS) {
-		fail(p, p->header_line, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
+		fail(p, hl, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
 		return 0;
 	}
 	p->cur_obj = base + *count * k->size;
@@ -247,51 +234,81 @@ static int begin_section(struct parse *p, const char *section)
 	memset(p->cur_obj, 0, k->size);
 	set_defaults(k, p->cur_obj);
 	memcpy(p->cur_obj, oname, strlen(oname) + 1);   /* length checked above */
-	p->cur_at->line = p->header_line;
+	p->cur_at->line = hl;
 	return 1;
 }
 
-static int handler(void *user, const char *section, const char *key, const char *value)
+/* Make the existing object of section current; 0 (and an error) if none. */
+static int find_object(struct parse *p, const char *section)
 {
-	struct parse *p = user;
-	if (p->failed)
-		return 0;
-	if (!*section) {
-		fail(p, p->line, "key '%s' before any [section]", key);
-		return 0;
+	char kname[64], oname[128];
+	int n = sscanf(section, "%63s %127s", kname, oname);
+	for (size_t k = 0; n >= 1 && k < N(kinds); k++) {
+		const struct kind *kd = &kinds[k];
+		if (strcmp(kd->name, kname))
+			continue;
+		char *base = (char *)p->s + kd->base_off;
+		p->cur_kind = kd;
+		snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
+		p->cur_header = -1;
+		if (!kd->named) {
+			p->cur_obj = base;
+			p->cur_at = NULL;
+			return 1;
+		}
+		size_t count = *(size_t *)((char *)p->s + kd->count_off);
+		struct scn_origin *at = (struct scn_origin *)((char *)p->s + kd->at_off);
+		for (size_t j = 0; n == 2 && j < count; j++)
+			if (!strcmp(base + j * kd->size, oname)) {
+				p->cur_obj = base + j * kd->size;
+				p->cur_at = &at[j];
+				return 1;
+			}
 	}
-	/* A new object starts at each header, even one that repeats a name. */
-	if (strcmp(section, p->cur_section) || !p->cur_kind ||
-	    p->header_line != p->cur_header_line) {
-		p->cur_header_line = p->header_line;
-		if (!begin_section(p, section))
-			return 0;
+	fail(p, 0, "no section [%s] for an override", section);
+	return 0;
+}
+
+/* Apply entry i (its value at the current point) to the object it names. */
+static void apply(struct parse *p, size_t i)
+{
+	const struct scn_entry *e = &p->src->e[i];
+	if (e->line == 0) {
+		/* A key added by --set joins the object its section made. */
+		if (!find_object(p, e->section))
+			return;
+	} else if (strcmp(e->section, p->cur_section) || !p->cur_kind ||
+		   e->header_line != p->cur_header) {
+		/* A new object starts at each header, even one repeating a name. */
+		p->cur_header = e->header_line;
+		if (!begin_section(p, e->section, e->header_line))
+			return;
 	}
 	const struct kind *k = p->cur_kind;
-	const struct param_def *d = param_find(k->params, k->nparams, key);
+	const struct param_def *d = param_find(k->params, k->nparams, e->key);
 	if (!d) {
 		char known[400] = "";
-		for (size_t i = 0; i < k->nparams; i++) {
-			strncat(known, i ? ", " : "", sizeof known - strlen(known) - 1);
-			strncat(known, k->params[i].name, sizeof known - strlen(known) - 1);
+		for (size_t j = 0; j < k->nparams; j++) {
+			strncat(known, j ? ", " : "", sizeof known - strlen(known) - 1);
+			strncat(known, k->params[j].name, sizeof known - strlen(known) - 1);
 		}
-		fail(p, p->line, "[%s]: unknown key '%s' (keys: %s)", section, key, known);
-		return 0;
+		fail_entry(p, i, "[%s]: unknown key '%s' (keys: %s)", e->section, e->key, known);
+		return;
 	}
 	size_t idx = (size_t)(d - k->params);
 	int *key_line = p->cur_at ? &p->cur_at->key_line[idx] : NULL;
-	if (key_line && *key_line) {
-		fail(p, p->line, "[%s]: key '%s' given twice (first at line %d)", section, key, *key_line);
-		return 0;
+	if (key_line && *key_line && !e->overridden) {
+		fail_entry(p, i, "[%s]: key '%s' given twice (first at line %d)", e->section, e->key,
+			   *key_line);
+		return;
 	}
 	char err[ERR_MAX];
-	if (param_parse(d, value, p->cur_obj, err, sizeof err) != HN_OK) {
-		fail(p, p->line, "[%s]: %s", section, err);
-		return 0;
+	if (param_parse(d, scn_source_value(p->src, i, p->point), p->cur_obj, err, sizeof err) != HN_OK) {
+		fail_entry(p, i, "[%s]: %s", e->section, err);
+		return;
 	}
 	if (key_line)
-		*key_line = p->line;
-	return 1;
+		*key_line = e->line ? e->line : e->header_line;
 }
 
 /* ---- checks after parsing -------------------------------------------------- */
@@ -509,83 +526,52 @@ static void check(struct parse *p)
 	}
 }
 
-struct scenario *scenario_load(const char *path, char *err, size_t errlen)
+struct scenario *scenario_build(const struct scn_source *src, size_t point, char *err,
+				size_t errlen)
 {
 	struct scenario *s = calloc(1, sizeof *s);
 	struct parse *p = calloc(1, sizeof *p);
 	if (!s || !p) {
-		snprintf(err, errlen, "%s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", src->path);
 		free(s);
 		free(p);
 		return NULL;
 	}
-	snprintf(s->path, sizeof s->path, "%s", path);
+	snprintf(s->path, sizeof s->path, "%s", src->path);
 	p->s = s;
+	p->src = src;
+	p->point = point;
 	set_defaults(&kinds[5], &s->sim);
 	set_defaults(&kinds[6], &s->out);
-
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
-		goto fail;
-	}
-	size_t cap = 4096, n = 0;
-	s->text = malloc(cap);
-	for (size_t got; s->text && (got = fread(s->text + n, 1, cap - n - 1, f)) > 0;) {
-		n += got;
-		if (n + 1 == cap) {
-			char *t = cap < (1u << 24) ? realloc(s->text, cap *= 2) : NULL;
-			if (!t) {
-				fclose(f);
-				snprintf(err, errlen, "%s:0: file larger than 16 MiB", path);
-				goto fail;
-			}
-			s->text = t;
-		}
-	}
-	fclose(f);
-	if (!s->text)
-		goto fail;
-	s->text[n] = 0;
-	s->text_len = n;
-	if (n == 0) {
-		snprintf(err, errlen, "%s:1: empty scenario file", path);
-		goto fail;
-	}
-	if (memchr(s->text, 0, n)) {
-		size_t z = (size_t)((char *)memchr(s->text, 0, n) - s->text);
-		int line = 1;
-		for (size_t i = 0; i < z; i++)
-			line += s->text[i] == '\n';
-		snprintf(err, errlen, "%s:%d: NUL byte: not a text file", path, line);
-		goto fail;
-	}
-	p->text = s->text;
-	ini_allow_multiline = false;      /* an indented line is an error, not a continuation */
-	ini_stop_on_first_error = true;
-	int rc = ini_parse_stream(reader, p, handler, p);
-	if (!p->failed && rc > 0)
-		fail(p, rc, "syntax error: expected [section], key = value, or ; comment");
-	else if (!p->failed && rc < 0)
-		fail(p, 0, "cannot parse");
+	/* File entries in file order; overrides that added a key follow, and
+	 * join their section through its header line. */
+	for (size_t i = 0; i < src->n && !p->failed; i++)
+		apply(p, i);
 	if (!p->failed)
 		check(p);
 	if (p->failed) {
 		snprintf(err, errlen, "%s", p->err);
-		goto fail;
+		free(p);
+		free(s);
+		return NULL;
 	}
 	free(p);
 	return s;
-fail:
-	free(p);
-	scenario_free(s);
-	return NULL;
+}
+
+struct scenario *scenario_load(const char *path, char *err, size_t errlen)
+{
+	struct scn_source *src = scn_source_open(path, err, errlen);
+	if (!src)
+		return NULL;
+	struct scenario *s = NULL;
+	if (scn_source_expand(src, err, errlen) == HN_OK)
+		s = scenario_build(src, 0, err, errlen);
+	scn_source_free(src);
+	return s;
 }
 
 void scenario_free(struct scenario *s)
 {
-	if (!s)
-		return;
-	free(s->text);
 	free(s);
 }

@@ -2,8 +2,10 @@
  *
  * Sections: [simulation], [node NAME], [link NAME], [service NAME],
  * [replica NAME], [workload NAME], [output].  Every key of every section is
- * declared in a parameter table (param.h) with default, unit, range and doc;
- * the file is read with libinih and checked whole before anything is built:
+ * declared in a parameter table (param.h) with default, unit, range and doc.
+ * source.h reads the file (libinih), applies overrides and expands sweeps;
+ * this module builds one point's objects and checks them whole before
+ * anything is simulated:
  * unknown sections and keys, bad values, duplicate names, references to
  * missing nodes or services, roles that do not fit and disconnected
  * topologies are refused with "file:line: message".  Not here: building the
@@ -15,6 +17,7 @@
 #include <stdio.h>
 
 #include "scenario/param.h"
+#include "scenario/source.h"
 
 #define SCN_NAME_MAX 48
 #define SCN_MAX_OBJECTS 256   /* of each kind */
@@ -23,6 +26,7 @@ enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERV
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_proto { SCN_TCP, SCN_UDP };
 enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET };
+enum scn_dist { SCN_DIST_FIXED, SCN_DIST_EXPONENTIAL };
 /* What the host server really has for a replica the redirectors point to. */
 enum scn_replica_state { SCN_REPLICA_RUNNING, SCN_REPLICA_UNBOUND, SCN_REPLICA_ABSENT };
 
@@ -88,6 +92,7 @@ struct scn_workload {
 	uint64_t write_gap_ns;
 	uint64_t start_ns;
 	uint64_t think_ns;
+	int think_dist;               /* enum scn_dist */
 };
 
 struct scn_output {
@@ -119,12 +124,14 @@ struct scenario {
 	struct scn_workload workload[SCN_MAX_OBJECTS];
 	struct scn_origin workload_at[SCN_MAX_OBJECTS];
 	size_t nworkloads;
-	char *text;                   /* the file's bytes (for the content hash) */
-	size_t text_len;
 };
 
-/* Load and check path.  Returns a scenario to free with scenario_free, or
- * NULL with "file:line: message" in err. */
+/* The typed, checked scenario at point `point` of an expanded source.
+ * NULL with "file:line: message" (or "--set '...': message") in err. */
+struct scenario *scenario_build(const struct scn_source *src, size_t point, char *err,
+				size_t errlen);
+
+/* Open, expand and build point 0 of path (a scenario without sweeps). */
 struct scenario *scenario_load(const char *path, char *err, size_t errlen);
 void scenario_free(struct scenario *s);
 

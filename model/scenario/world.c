@@ -1,6 +1,7 @@
 /* world.c - build, run and record a scenario; see world.h. */
 #include "scenario/world.h"
 
+#include <gsl/gsl_rng.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct wnode {
 };
 
 struct wworkload {
+	gsl_rng *rng;                 /* this workload's random stream */
 	const struct scn_workload *cfg;
 	const struct scn_service *svc;
 	struct http_client *http;
@@ -99,6 +101,17 @@ static int set_tcp_profile(const struct scenario *s, char *err, size_t errlen)
 		}
 	}
 	return HN_OK;
+}
+
+/* SplitMix64 (Steele, Lea, Flood 2014) of the stream's coordinates: well
+ * mixed seeds for generators that must not overlap. */
+static uint64_t stream_seed(uint32_t seed, uint64_t run, size_t index)
+{
+	uint64_t z = ((uint64_t)seed << 32) ^ (run << 12) ^ (uint64_t)index;
+	z += 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
 }
 
 static void fail_at(char *err, size_t errlen, const struct scenario *s, int line,
@@ -247,6 +260,17 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		wl->cfg = c;
 		wl->svc = scenario_service(s, c->service);
 		sim_node *cn = wnode(w, c->client)->sim;
+		/* Independent streams: one GSL generator per workload, seeded
+		 * from (seed, run, workload index); ns-3's own streams follow
+		 * its run number. */
+		wl->rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!wl->rng) {
+			fail_at(err, errlen, s, s->workload_at[i].line, "workload", c->name, HN_ENOMEM);
+			goto fail;
+		}
+		gsl_rng_set(wl->rng, (unsigned long)stream_seed(o->seed, o->run, i));
+		struct app_think think = { c->think_ns,
+					   c->think_dist == SCN_DIST_EXPONENTIAL ? wl->rng : NULL };
 		int ok;
 		if (wl->svc->app == SCN_APP_HTTP) {
 			struct http_client_config hc = {
@@ -254,7 +278,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				.object_bytes = (uint32_t)c->object_bytes,
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
-				.think_ns = c->think_ns,
+				.think = think,
 			};
 			ok = (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
@@ -262,7 +286,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
 				.bytes = (uint32_t)c->typed_bytes, .write_bytes = (uint32_t)c->write_bytes,
 				.write_gap_ns = c->write_gap_ns, .sessions = (uint32_t)c->requests,
-				.start_ns = c->start_ns, .think_ns = c->think_ns,
+				.start_ns = c->start_ns, .think = think,
 			};
 			ok = (wl->telnet = telnet_client_new(cn, &tc)) != NULL;
 		}
@@ -467,6 +491,8 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		http_client_free(w->wl[i].http);
 		telnet_client_free(w->wl[i].telnet);
+		if (w->wl[i].rng)
+			gsl_rng_free(w->wl[i].rng);
 	}
 	free(w);
 }

@@ -1,0 +1,14 @@
+/* app.c - what client applications share: think times. */
+#include "apps/app.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
+uint64_t app_think_next(const struct app_think *t)
+{
+	if (!t->rng || t->mean_ns == 0)
+		return t->mean_ns;
+	double v = gsl_ran_exponential(t->rng, (double)t->mean_ns);
+	return v < 1.8e19 ? (uint64_t)llround(v) : UINT64_MAX / 2;
+}
