@@ -81,6 +81,7 @@ static const struct param_def workload_params[] = {
 
 static const struct param_def output_params[] = {
 	{ "pcap", PARAM_STRING, "", "", 0, 0, "directory for pcap traces (NODE-IFACE.pcap); empty: none; --pcap overrides", STR(struct scn_output, pcap_dir), NULL },
+	{ "sample_interval", PARAM_TIME, "1s", "s", 0, 3600 * NS, "interval of the counter time series (series NODE.COUNTER: redirected, delivered, ...); 0: none", F(struct scn_output, sample_ns), 0, NULL },
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))

@@ -97,6 +97,7 @@ struct scn_workload {
 
 struct scn_output {
 	char pcap_dir[256];           /* "" = no pcap */
+	uint64_t sample_ns;           /* counter time series interval; 0: none */
 };
 
 /* Where in the file each object and each of its keys came from. */

@@ -29,8 +29,24 @@ struct wworkload {
 	struct telnet_client *telnet;
 };
 
+/* One point of a counter time series. */
+struct sample {
+	double t_s;
+	size_t node;
+	int counter;                  /* enum sample_counter */
+	double value;
+};
+
+enum sample_counter { SC_REDIRECTED, SC_FORWARDED, SC_FRAGMENTS_MADE, SC_DELIVERED,
+		      SC_REASSEMBLED, SC_NCOUNTERS };
+static const char *const sample_names[SC_NCOUNTERS] = {
+	"redirected", "forwarded", "fragments_made", "delivered", "reassembled",
+};
+
 struct world {
 	const struct scenario *s;
+	struct sample *samples;       /* counter time series, in time order */
+	size_t nsamples, capsamples;
 	struct wnode node[SCN_MAX_OBJECTS];
 	struct wworkload wl[SCN_MAX_OBJECTS];
 	struct http_server *http[2 * SCN_MAX_OBJECTS];
@@ -305,8 +321,45 @@ fail:
 	return NULL;
 }
 
+static void add_sample(struct world *w, size_t node, int counter, double v)
+{
+	if (w->nsamples == w->capsamples) {
+		size_t cap = w->capsamples ? 2 * w->capsamples : 256;
+		struct sample *n = realloc(w->samples, cap * sizeof *n);
+		if (!n)
+			return;   /* the series ends early; the counters stay exact */
+		w->samples = n;
+		w->capsamples = cap;
+	}
+	w->samples[w->nsamples++] = (struct sample){ (double)sim_now_ns() / 1e9, node, counter, v };
+}
+
+/* Every sample interval: the cumulative counters of each HydraNet node. */
+static void sample_tick(void *arg)
+{
+	struct world *w = arg;
+	for (size_t i = 0; i < w->s->nnodes; i++) {
+		const struct wnode *n = &w->node[i];
+		if (n->redir) {
+			const struct redir_stats *r = redir_stats(n->redir);
+			add_sample(w, i, SC_REDIRECTED, (double)r->redirected);
+			add_sample(w, i, SC_FORWARDED, (double)r->forwarded);
+			add_sample(w, i, SC_FRAGMENTS_MADE, (double)r->fragments_made);
+		}
+		if (n->hsrv) {
+			const struct hsrv_stats *h = hsrv_stats(n->hsrv);
+			add_sample(w, i, SC_DELIVERED, (double)h->delivered);
+			add_sample(w, i, SC_REASSEMBLED, (double)h->reassembled);
+		}
+	}
+	if (sim_now_ns() + w->s->out.sample_ns <= w->s->sim.stop_ns)
+		sim_schedule(w->s->out.sample_ns, sample_tick, w);
+}
+
 double world_run(struct world *w)
 {
+	if (w->s->out.sample_ns)
+		sim_schedule(0, sample_tick, w);
 	sim_run(w->s->sim.stop_ns);
 	w->sim_seconds = (double)sim_now_ns() / 1e9;
 	return w->sim_seconds;
@@ -439,6 +492,12 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 {
 	struct store_ctx c = { db, run_id, HN_OK };
 	walk_metrics(w, store_metric, &c);
+	for (size_t i = 0; i < w->nsamples && c.rc == HN_OK; i++) {
+		char name[SCN_NAME_MAX + 32];
+		snprintf(name, sizeof name, "%s.%s", w->s->node[w->samples[i].node].name,
+			 sample_names[w->samples[i].counter]);
+		c.rc = res_series(db, run_id, name, w->samples[i].t_s, w->samples[i].value);
+	}
 	for (size_t i = 0; i < w->s->nworkloads && c.rc == HN_OK; i++) {
 		const struct wworkload *wl = &w->wl[i];
 		const struct app_result *r;
@@ -494,5 +553,6 @@ void world_free(struct world *w)
 		if (w->wl[i].rng)
 			gsl_rng_free(w->wl[i].rng);
 	}
+	free(w->samples);
 	free(w);
 }
