@@ -376,9 +376,11 @@ static int cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < p.njobs && status == 0; i++) {
 			if (p.jobs[i].done)
 				continue;
-			char what[64];
-			snprintf(what, sizeof what, "point %zu run %llu", p.jobs[i].point + 1,
-				 (unsigned long long)p.jobs[i].run);
+			char what[128], label[4096];
+			scn_source_point_label(p.src, p.jobs[i].point, label, sizeof label);
+			snprintf(what, sizeof what, "point %zu/%zu run %llu%s%.60s", p.jobs[i].point + 1,
+				 p.src->npoints, (unsigned long long)p.jobs[i].run, *label ? " " : "",
+				 label);
 			progress(&o, done, todo, what, t0);
 			status = do_job(&p, &o, &p.jobs[i], db, !o.quiet);
 			done++;
