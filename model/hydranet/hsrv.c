@@ -310,6 +310,11 @@ static int64_t prerouting_hook(void *ctx, struct sim_node *n, enum sim_hook_poin
 	return v == HSRV_PASS ? SIM_ACCEPT : SIM_STOLEN;
 }
 
+void hsrv_set_io(struct hsrv *h, const struct hsrv_io *io)
+{
+	h->io = *io;
+}
+
 int hsrv_attach(struct hsrv *h, struct sim_node *node)
 {
 	h->io = (struct hsrv_io){ sim_input, sim_add_local, sim_is_local, node };

@@ -99,6 +99,10 @@ const struct ipv4_reass_stats *hsrv_reass_stats(const struct hsrv *h);
 const struct fragflow_stats *hsrv_fragflow_stats(const struct hsrv *h);
 const char *hsrv_drop_name(enum hsrv_drop d);
 
+/* Replace the io (e.g. with a cost model's, which charges the work and
+ * emits when it is done).  io is copied. */
+void hsrv_set_io(struct hsrv *x, const struct hsrv_io *io);
+
 /* Bind h to a simulated node (PRE_ROUTING hook, sim io). */
 int hsrv_attach(struct hsrv *h, struct sim_node *node);
 #endif

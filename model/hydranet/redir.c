@@ -346,6 +346,11 @@ static int64_t forward_hook(void *ctx, struct sim_node *n, enum sim_hook_point a
 	return v == REDIR_PASS ? SIM_ACCEPT : SIM_STOLEN;
 }
 
+void redir_set_io(struct redir *r, const struct redir_io *io)
+{
+	r->io = *io;
+}
+
 int redir_attach(struct redir *r, struct sim_node *node)
 {
 	r->node = node;

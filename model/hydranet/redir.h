@@ -95,6 +95,10 @@ const struct ipv4_frag_stats *redir_frag_stats(const struct redir *r);
 const struct fragflow_stats *redir_fragflow_stats(const struct redir *r);
 const char *redir_drop_name(enum redir_drop d);
 
+/* Replace the io (e.g. with a cost model's, which charges the work and
+ * emits when it is done).  io is copied. */
+void redir_set_io(struct redir *x, const struct redir_io *io);
+
 /* Bind r to a simulated node: its FORWARD hook feeds redir_input and its
  * io goes to sim_ip_output / sim_route_*.  The io given to redir_new is
  * replaced.  Returns HN_OK. */

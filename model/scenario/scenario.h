@@ -25,7 +25,8 @@
 enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERVER };
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_proto { SCN_TCP, SCN_UDP };
-enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET };
+enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET, SCN_APP_TTCP };
+enum scn_series { SCN_SERIES_CLEAN, SCN_SERIES_REALHOST, SCN_SERIES_VIRTUALHOST };
 enum scn_dist { SCN_DIST_FIXED, SCN_DIST_EXPONENTIAL };
 /* What the host server really has for a replica the redirectors point to. */
 enum scn_replica_state { SCN_REPLICA_RUNNING, SCN_REPLICA_UNBOUND, SCN_REPLICA_ABSENT };
@@ -41,6 +42,7 @@ struct scn_simulation {
 struct scn_node {
 	char name[SCN_NAME_MAX];
 	int role;                     /* enum scn_role */
+	int cpu;                      /* 0: none, else 1 + index in cpu profiles */
 	uint64_t outer_ttl;           /* redirector: tunnel TTL */
 	uint64_t frag_hold_ns;        /* redirector/host server: early fragments */
 	uint64_t frag_max_flows;
@@ -93,6 +95,18 @@ struct scn_workload {
 	uint64_t start_ns;
 	uint64_t think_ns;
 	int think_dist;               /* enum scn_dist */
+	uint64_t buflen;              /* ttcp: bytes per write/read */
+	uint64_t nbuf;                /* ttcp: buffers written */
+};
+
+/* The paper's testbed experiments (section 4.3). */
+struct scn_testbed {
+	int series;                   /* enum scn_series */
+	double jitter;                /* per-charge cost noise, fraction */
+	double cpu_scale;             /* multiplies every fixed CPU cost */
+	uint64_t decap_copies;        /* copies on decapsulation (profile: 2) */
+	uint64_t link_rate_bps;       /* when > 0, the rate of every link */
+	double ip_share;              /* IP's share of the per-packet path */
 };
 
 struct scn_output {
@@ -109,6 +123,7 @@ struct scn_origin {
 struct scenario {
 	char path[512];
 	struct scn_simulation sim;
+	struct scn_testbed testbed;
 	struct scn_output out;
 	struct scn_node node[SCN_MAX_OBJECTS];
 	struct scn_origin node_at[SCN_MAX_OBJECTS];

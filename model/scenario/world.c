@@ -7,18 +7,22 @@
 
 #include "apps/http.h"
 #include "apps/telnet.h"
+#include "apps/ttcp.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
 #include "net/ipv4.h"
 #include "results/res.h"
 #include "sim/sim.h"
 #include "status.h"
+#include "testbed/cpu.h"
 
 struct wnode {
 	const struct scn_node *cfg;
 	sim_node *sim;
-	struct redir *redir;          /* role redirector */
-	struct hsrv *hsrv;            /* role hostserver */
+	struct redir *redir;          /* role redirector (not in the clean series) */
+	struct hsrv *hsrv;            /* role hostserver (not in the clean series) */
+	struct cpu *cpu;              /* cost model, when the node has one */
+	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
 struct wworkload {
@@ -27,6 +31,8 @@ struct wworkload {
 	const struct scn_service *svc;
 	struct http_client *http;
 	struct telnet_client *telnet;
+	struct ttcp_sender *ttcp;
+	struct ttcp_receiver *ttcp_rx;   /* the receiver its data goes to */
 };
 
 /* One point of a counter time series. */
@@ -53,6 +59,9 @@ struct world {
 	size_t nhttp;
 	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
 	size_t ntelnet;
+	struct ttcp_receiver *ttcp[2 * SCN_MAX_OBJECTS];
+	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
+	size_t nttcp;
 	double sim_seconds;
 };
 
@@ -136,6 +145,39 @@ static void fail_at(char *err, size_t errlen, const struct scenario *s, int line
 	snprintf(err, errlen, "%s:%d: %s '%s': %s", s->path, line, what, name, hn_strerror(rc));
 }
 
+/* A node's address on its first link (names it as a tunnel end). */
+static uint32_t node_addr(const struct scenario *s, const char *name)
+{
+	for (size_t k = 0; k < s->nlinks; k++) {
+		if (!strcmp(s->link[k].a, name))
+			return s->link[k].a_addr;
+		if (!strcmp(s->link[k].b, name))
+			return s->link[k].b_addr;
+	}
+	return 0;
+}
+
+/* A ttcp receiver for service v on node n at addr, bound through hs when set. */
+static int add_ttcp_receiver(struct world *w, struct wnode *n, struct hsrv *hs,
+			     const struct scn_service *v, uint32_t addr)
+{
+	/* Size the receiver for the largest workload of the service. */
+	uint64_t buflen = 8192, nbuf = 1;
+	for (size_t i = 0; i < w->s->nworkloads; i++)
+		if (!strcmp(w->s->workload[i].service, v->name)) {
+			buflen = w->s->workload[i].buflen;
+			nbuf = w->s->workload[i].nbuf;
+		}
+	struct ttcp_config tc = { (uint32_t)buflen, (uint32_t)nbuf, v->protocol == SCN_UDP, addr,
+				  (uint16_t)v->port, 0 };
+	struct ttcp_receiver *r = ttcp_receiver_new(n->sim, hs, n->cpu, &tc);
+	if (!r)
+		return HN_EINVAL;
+	w->ttcp[w->nttcp] = r;
+	w->ttcp_addr[w->nttcp++] = addr;
+	return HN_OK;
+}
+
 struct world *world_build(const struct scenario *s, const struct world_options *o,
 			  char *err, size_t errlen)
 {
@@ -164,7 +206,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	for (size_t i = 0; i < s->nlinks; i++) {
 		const struct scn_link *l = &s->link[i];
 		struct sim_link_config lc = {
-			.rate_bps = l->rate_bps, .delay_ns = l->delay_ns,
+			.rate_bps = s->testbed.link_rate_bps ? s->testbed.link_rate_bps : l->rate_bps,
+			.delay_ns = l->delay_ns,
 			.mtu_bytes = (uint32_t)l->mtu, .queue_packets = (uint32_t)l->queue,
 			.loss_rate = l->loss,
 		};
@@ -176,30 +219,78 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	}
 	sim_routing_populate();
 
-	/* HydraNet nodes. */
+	/* Cost models first: their hooks must see what the HydraNet modules
+	 * see (PRE_ROUTING) or be left (FORWARD); see cpu.h. */
+	int hydranet = s->testbed.series != SCN_SERIES_CLEAN;
 	for (size_t i = 0; i < s->nnodes; i++) {
 		struct wnode *n = &w->node[i];
 		const struct scn_node *c = n->cfg;
-		if (c->role == SCN_REDIRECTOR) {
-			struct redir_config rc = {
+		n->rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (!n->rng) {
+			fail_at(err, errlen, s, s->node_at[i].line, "node", c->name, HN_ENOMEM);
+			goto fail;
+		}
+		gsl_rng_set(n->rng, (unsigned long)stream_seed(o->seed, o->run, 1000 + i));
+		if (!c->cpu)
+			continue;
+		struct cpu_config cc = {
+			.hydranet_kernel = hydranet && (c->role == SCN_REDIRECTOR || c->role == SCN_HOSTSERVER),
+			.jitter = s->testbed.jitter,
+			.rng = n->rng,
+		};
+		if (cpu_profile_make(c->cpu == 1 ? "pentium-120" : "i486sx-33", s->testbed.ip_share,
+				     &cc.profile) != 0) {
+			fail_at(err, errlen, s, s->node_at[i].line, "node", c->name, HN_ECONFIG);
+			goto fail;
+		}
+		for (int k = 0; k < CPU_NOPS; k++)
+			cc.profile.op_ns[k] = (uint64_t)((double)cc.profile.op_ns[k] * s->testbed.cpu_scale);
+		cc.profile.decap_copies = (unsigned)s->testbed.decap_copies;
+		n->cpu = cpu_new(&cc);
+		if (!n->cpu) {
+			fail_at(err, errlen, s, s->node_at[i].line, "node", c->name, HN_ENOMEM);
+			goto fail;
+		}
+	}
+	/* HydraNet nodes (unmodified software in the clean series). */
+	for (size_t i = 0; i < s->nnodes; i++) {
+		struct wnode *n = &w->node[i];
+		const struct scn_node *c = n->cfg;
+		int rc = HN_OK;
+		if (hydranet && c->role == SCN_REDIRECTOR) {
+			struct redir_config rc_cfg = {
 				.outer_ttl = (uint8_t)c->outer_ttl,
 				.frag = { c->frag_max_flows, c->frag_max_held_bytes, c->frag_hold_ns },
 			};
-			n->redir = redir_new(&rc, NULL);
-			if (!n->redir || redir_attach(n->redir, n->sim) != HN_OK) {
-				fail_at(err, errlen, s, s->node_at[i].line, "redirector", c->name, HN_ENOMEM);
-				goto fail;
+			n->redir = redir_new(&rc_cfg, NULL);
+			rc = n->redir ? redir_attach(n->redir, n->sim) : HN_ENOMEM;
+			if (rc == HN_OK && n->cpu) {
+				rc = cpu_attach(n->cpu, n->sim);   /* FORWARD: after the redirector */
+				struct redir_io io = cpu_redir_io(n->cpu);
+				redir_set_io(n->redir, &io);
 			}
-		} else if (c->role == SCN_HOSTSERVER) {
+		} else if (hydranet && c->role == SCN_HOSTSERVER) {
 			struct hsrv_config hc = {
 				.reass = { c->reass_max_datagrams, c->reass_max_bytes, c->reass_timeout_ns },
 				.frag = { c->frag_max_flows, c->frag_max_held_bytes, c->frag_hold_ns },
 			};
 			n->hsrv = hsrv_new(&hc, NULL);
-			if (!n->hsrv || hsrv_attach(n->hsrv, n->sim) != HN_OK) {
-				fail_at(err, errlen, s, s->node_at[i].line, "host server", c->name, HN_ENOMEM);
-				goto fail;
+			if (!n->hsrv)
+				rc = HN_ENOMEM;
+			if (rc == HN_OK && n->cpu)
+				rc = cpu_attach(n->cpu, n->sim);   /* PRE_ROUTING: before the host server */
+			if (rc == HN_OK)
+				rc = hsrv_attach(n->hsrv, n->sim);
+			if (rc == HN_OK && n->cpu) {
+				struct hsrv_io io = cpu_hsrv_io(n->cpu);
+				hsrv_set_io(n->hsrv, &io);
 			}
+		} else if (n->cpu) {
+			rc = cpu_attach(n->cpu, n->sim);
+		}
+		if (rc != HN_OK) {
+			fail_at(err, errlen, s, s->node_at[i].line, "node", c->name, rc);
+			goto fail;
 		}
 	}
 	/* Services on their origin hosts. */
@@ -207,7 +298,9 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		const struct scn_service *v = &s->service[i];
 		struct wnode *o_node = wnode(w, v->origin);
 		int ok;
-		if (v->app == SCN_APP_HTTP) {
+		if (v->app == SCN_APP_TTCP) {
+			ok = add_ttcp_receiver(w, o_node, NULL, v, v->address) == HN_OK;
+		} else if (v->app == SCN_APP_HTTP) {
 			struct http_server_config hc = { v->origin, v->address, (uint16_t)v->port,
 							 v->processing_ns };
 			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
@@ -230,6 +323,17 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		const struct scn_service *v = scenario_service(s, r->service);
 		struct wnode *h = wnode(w, r->host_server);
 		int rc = HN_OK, ok = 1;
+		if (v->app == SCN_APP_TTCP) {
+			/* ttcp also listens on the host server's own address: the
+			 * target of the clean and realhost series. */
+			rc = add_ttcp_receiver(w, h, NULL, v, node_addr(s, r->host_server));
+			if (rc != HN_OK) {
+				fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, rc);
+				goto fail;
+			}
+		}
+		if (!hydranet)
+			continue;   /* clean: unmodified software, no replicas */
 		if (r->state != SCN_REPLICA_ABSENT)
 			rc = hsrv_vhost_create(h->hsrv, v->address, v->name);
 		if (rc != HN_OK && rc != HN_EEXIST) {
@@ -238,6 +342,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		}
 		if (r->state != SCN_REPLICA_RUNNING)
 			;   /* no application bound: the table entry is stale */
+		else if (v->app == SCN_APP_TTCP)
+			ok = add_ttcp_receiver(w, h, h->hsrv, v, v->address) == HN_OK;
 		else if (v->app == SCN_APP_HTTP) {
 			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
 							 v->processing_ns };
@@ -253,10 +359,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			goto fail;
 		}
 		/* The host server's address on its first link names it in tunnels. */
-		uint32_t hs_addr = 0;
-		for (size_t k = 0; k < s->nlinks && !hs_addr; k++)
-			hs_addr = !strcmp(s->link[k].a, r->host_server) ? s->link[k].a_addr
-				: !strcmp(s->link[k].b, r->host_server) ? s->link[k].b_addr : 0;
+		uint32_t hs_addr = node_addr(s, r->host_server);
 		char list[sizeof r->redirectors], *save = NULL;
 		snprintf(list, sizeof list, "%s", r->redirectors);
 		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
@@ -288,7 +391,25 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		struct app_think think = { c->think_ns,
 					   c->think_dist == SCN_DIST_EXPONENTIAL ? wl->rng : NULL };
 		int ok;
-		if (wl->svc->app == SCN_APP_HTTP) {
+		if (wl->svc->app == SCN_APP_TTCP) {
+			/* virtualhost: to the origin address (redirected); clean and
+			 * realhost: to the replica's host server's own address. */
+			uint32_t dst = wl->svc->address;
+			for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST; k++)
+				if (!strcmp(s->replica[k].service, wl->svc->name)) {
+					dst = node_addr(s, s->replica[k].host_server);
+					break;
+				}
+			struct ttcp_config tc = {
+				.buflen = (uint32_t)c->buflen, .nbuf = (uint32_t)c->nbuf,
+				.udp = wl->svc->protocol == SCN_UDP, .addr = dst,
+				.port = (uint16_t)wl->svc->port, .start_ns = c->start_ns,
+			};
+			for (size_t k = 0; k < w->nttcp; k++)
+				if (w->ttcp_addr[k] == dst)
+					wl->ttcp_rx = w->ttcp[k];
+			ok = wl->ttcp_rx && (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc));
+		} else if (wl->svc->app == SCN_APP_HTTP) {
 			struct http_client_config hc = {
 				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
 				.object_bytes = (uint32_t)c->object_bytes,
@@ -434,8 +555,33 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			}
 		}
 	}
+	for (size_t i = 0; i < w->s->nnodes; i++) {
+		const struct wnode *n = &w->node[i];
+		if (!n->cpu)
+			continue;
+		const struct cpu_stats *c = cpu_stats(n->cpu);
+		put(ctx, n->cfg->name, "cpu.busy_s", (double)c->busy_ns / 1e9);
+		put(ctx, n->cfg->name, "cpu.max_backlog_ms", (double)c->max_backlog_ns / 1e6);
+		put(ctx, n->cfg->name, "cpu.copied_bytes", (double)c->copied_bytes);
+		for (int k = 0; k < CPU_NOPS; k++) {
+			snprintf(name, sizeof name, "cpu.n_%s", cpu_op_name(k));
+			put(ctx, n->cfg->name, name, (double)c->charges[k]);
+		}
+	}
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
+		if (wl->ttcp) {
+			const struct ttcp_result *t = ttcp_receiver_result(wl->ttcp_rx);
+			char sc[SCN_NAME_MAX + 16];
+			snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
+			double secs = (double)(t->end_ns - t->start_ns) / 1e9;
+			put(ctx, sc, "ttcp_bytes", (double)t->bytes);
+			put(ctx, sc, "ttcp_reads", (double)t->reads);
+			put(ctx, sc, "ttcp_complete", t->complete);
+			put(ctx, sc, "ttcp_seconds", secs);
+			put(ctx, sc, "throughput_mbps", secs > 0 ? (double)t->bytes * 8 / secs / 1e6 : 0);
+			continue;
+		}
 		const struct app_result *r;
 		size_t n = wl->http ? http_client_results(wl->http, &r)
 				    : telnet_client_results(wl->telnet, &r);
@@ -501,6 +647,8 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 	for (size_t i = 0; i < w->s->nworkloads && c.rc == HN_OK; i++) {
 		const struct wworkload *wl = &w->wl[i];
 		const struct app_result *r;
+		if (wl->ttcp)
+			continue;   /* a transfer, not requests: its metrics say it all */
 		size_t n = wl->http ? http_client_results(wl->http, &r)
 				    : telnet_client_results(wl->telnet, &r);
 		for (size_t k = 0; k < n && c.rc == HN_OK; k++) {
@@ -542,7 +690,12 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->s->nnodes; i++) {
 		redir_free(w->node[i].redir);
 		hsrv_free(w->node[i].hsrv);
+		cpu_free(w->node[i].cpu);
+		if (w->node[i].rng)
+			gsl_rng_free(w->node[i].rng);
 	}
+	for (size_t i = 0; i < w->nttcp; i++)
+		ttcp_receiver_free(w->ttcp[i]);
 	for (size_t i = 0; i < w->nhttp; i++)
 		http_server_free(w->http[i]);
 	for (size_t i = 0; i < w->ntelnet; i++)
@@ -550,6 +703,7 @@ void world_free(struct world *w)
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		http_client_free(w->wl[i].http);
 		telnet_client_free(w->wl[i].telnet);
+		ttcp_sender_free(w->wl[i].ttcp);
 		if (w->wl[i].rng)
 			gsl_rng_free(w->wl[i].rng);
 	}

@@ -1229,6 +1229,16 @@ sim_sock_close(sim_sock* s)
     return s->so->Close() == 0 ? HN_OK : SockStatus(s);
 }
 
+int
+sim_sock_set_nodelay(sim_sock* s, bool nodelay)
+{
+    if (!s || !s->tcp)
+    {
+        return HN_EINVAL;
+    }
+    return s->so->SetAttributeFailSafe("TcpNoDelay", BooleanValue(nodelay)) ? HN_OK : HN_EINVAL;
+}
+
 sim_node*
 sim_sock_node(const sim_sock* s)
 {

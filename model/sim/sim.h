@@ -184,6 +184,8 @@ int sim_sock_send(sim_sock *s, const uint8_t *buf, size_t len);
 int sim_sock_sendto(sim_sock *s, const uint8_t *buf, size_t len,
 		    uint32_t addr, uint16_t port);               /* UDP */
 size_t sim_sock_tx_avail(const sim_sock *s);
+/* TCP_NODELAY: true turns Nagle's algorithm off for this socket. */
+int sim_sock_set_nodelay(sim_sock *s, bool nodelay);
 int sim_sock_close(sim_sock *s);
 sim_node *sim_sock_node(const sim_sock *s);
 /* The socket's local address and port (after bind/connect/accept). */
