@@ -1,13 +1,210 @@
 #!/bin/sh
-# figures.sh - draw every analysis/*.gp from the results database into
-# analysis/figures/ (PNG and SVG).  Each script reads its data through the
-# sqlite3 command line named in its first lines.
+# figures.sh [DB] - draw the paper's figures from a results database.
+#
+#   sh tools/figures.sh [DB]        (make figures; DB defaults to $DB, then
+#                                    results/hydranet.sqlite)
+#
+# 1. runs `hydranet summarize DB` (cheap, idempotent) to fill `summaries`;
+# 2. extracts, with the sqlite3 command line, whitespace-separated data files
+#    into analysis/figures/data/ (one file per link rate and series for
+#    Figures 3a/3b, one for connection setup);
+# 3. runs the gnuplot scripts analysis/fig3.gp (for fig3a and fig3b) and
+#    analysis/conn-setup.gp, which write analysis/figures/NAME.png and .svg.
+# A figure whose scenario has no summaries in DB is skipped with a note.
+#
+# A scenario is recognised by the basename of summaries.scenario (runs made
+# by `hydranet jobs` record an absolute path).  When DB holds points of more
+# than one version of a scenario file (different scenario_hash), only the
+# version with the most recent run is drawn.
 set -eu
-mkdir -p analysis/figures
-n=0
-for gp in analysis/*.gp; do
-	[ -e "$gp" ] || continue
-	gnuplot "$gp"
-	n=$((n + 1))
-done
-echo "figures: $n drawn into analysis/figures/"
+
+DB=${1:-${DB:-results/hydranet.sqlite}}
+HYDRANET=${HYDRANET:-build/hydranet}
+OUT=analysis/figures
+DATA=$OUT/data
+
+die() { echo "figures: $*" >&2; exit 1; }
+
+[ -f "$DB" ] || die "no results database '$DB' (make one with
+  $HYDRANET run scenarios/fig3a.ini --db $DB, or make reproduce;
+  or give its path: sh tools/figures.sh DB, make figures DB=...)"
+command -v sqlite3 >/dev/null || die "sqlite3 command line not found (apt-get install sqlite3)"
+command -v gnuplot >/dev/null || die "gnuplot not found (apt-get install gnuplot-nox)"
+[ -x "$HYDRANET" ] || die "$HYDRANET not built (make $HYDRANET)"
+
+"$HYDRANET" summarize "$DB" >/dev/null || die "'$HYDRANET summarize $DB' failed: is it a HydraNet results database?"
+nsum=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM summaries")
+[ "$nsum" -gt 0 ] || die "$DB has no summaries (no successful runs?)"
+
+mkdir -p "$DATA"
+# pngcairo draws anti-aliased text; plain png (libgd) is the fallback.
+if gnuplot -e "set terminal" 2>&1 | grep -q pngcairo; then PNGTERM=pngcairo; else PNGTERM=png; fi
+
+q() { sqlite3 -readonly -batch -bail "$DB" "$@"; }
+
+# newest_hash NAME.ini: the scenario_hash of NAME.ini's newest version in DB
+# (empty when DB has no summaries of it).
+newest_hash() {
+	q "SELECT s.scenario_hash FROM summaries s
+	   WHERE s.scenario = '$1' OR s.scenario LIKE '%/$1'
+	   GROUP BY s.scenario_hash
+	   ORDER BY (SELECT max(started_at) FROM runs r WHERE r.scenario_hash = s.scenario_hash) DESC
+	   LIMIT 1"
+}
+# nversions NAME.ini: how many versions of NAME.ini DB summarises.
+nversions() {
+	q "SELECT count(DISTINCT scenario_hash) FROM summaries
+	   WHERE scenario = '$1' OR scenario LIKE '%/$1'"
+}
+# kv KEY: SQL for the value of KEY in p (';'||params||';').
+kv() {
+	k=";$1="; l=${#k}
+	echo "substr(p, instr(p, '$k') + $l, instr(substr(p, instr(p, '$k') + $l), ';') - 1)"
+}
+# pick SCOPE NAME COLUMN: one metric of a point, in the GROUP BY below.
+pick() { echo "max(CASE WHEN scope = '$1' AND name = '$2' THEN $3 END)"; }
+
+drawn=0
+skipped=0
+note() { echo "figures: $*"; }
+# skip NAME WHY: note it, and remove NAME's figure and data files left by an
+# earlier run (perhaps from another database), so none is mistaken for DB's.
+skip() {
+	rm -f "$OUT/$1.png" "$OUT/$1.svg" "$DATA/$1.dat" "$DATA/$1"_*.dat
+	note "skip $1: $2"
+	skipped=$((skipped + 1))
+}
+produced() {
+	for f in "$@"; do
+		[ -s "$f" ] || die "gnuplot did not write $f"
+		echo "  $f"
+	done
+	drawn=$((drawn + 1))
+}
+
+# ---------------------------------------------------------------------------
+# Figures 3a and 3b: ttcp throughput vs buffer length, per link rate/series.
+# Data file columns (one file per link rate and series, sorted by buflen):
+#   1 buflen  2 n  3 throughput_mbps mean  4 its ci95  5 ttcp_bytes mean
+#   6 redirector fragments_made mean  7 its ci95
+#   8 hostserver reassembled mean  9 its ci95
+#   10 fragments_made per KB sent  11 its ci95  12 reassembled per KB sent
+# Fragment counts are absent in the clean series (no HydraNet code): 0.
+fig3() {
+	name=$1 title=$2
+	hash=$(newest_hash "$name.ini")
+	if [ -z "$hash" ]; then
+		skip "$name" "no summaries of scenarios/$name.ini in $DB"; return 0
+	fi
+	nv=$(nversions "$name.ini")
+	[ "$nv" -le 1 ] || note "$name: $DB holds $nv versions of $name.ini; drawing the newest ($hash)"
+	rm -f "$DATA/${name}"_*.dat
+	q "WITH s AS (
+	     SELECT ';' || params || ';' AS p, params, scope, name, n, mean,
+	            ifnull(ci95, 0) AS ci
+	     FROM summaries
+	     WHERE scenario_hash = '$hash' AND instr(params, 'testbed.series=') > 0
+	       AND instr(params, 'testbed.link_rate=') > 0
+	       AND instr(params, 'workload.ttcp.buflen=') > 0),
+	   kv AS (
+	     SELECT $(kv testbed.series) AS series, $(kv testbed.link_rate) AS rate,
+	            CAST($(kv workload.ttcp.buflen) AS INTEGER) AS buflen, *
+	     FROM s),
+	   pt AS (
+	     SELECT rate, series, buflen, count(DISTINCT params) AS nparams,
+	            $(pick workload:ttcp throughput_mbps n) AS n,
+	            $(pick workload:ttcp throughput_mbps mean) AS tput,
+	            $(pick workload:ttcp throughput_mbps ci) AS tput_ci,
+	            $(pick workload:ttcp ttcp_bytes mean) AS bytes,
+	            ifnull($(pick redirector fragments_made mean), 0) AS frags,
+	            ifnull($(pick redirector fragments_made ci), 0) AS frags_ci,
+	            ifnull($(pick hostserver reassembled mean), 0) AS reass,
+	            ifnull($(pick hostserver reassembled ci), 0) AS reass_ci
+	     FROM kv GROUP BY rate, series, buflen)
+	   SELECT rate, series, buflen, n, tput, tput_ci, ifnull(bytes, 0),
+	          frags, frags_ci, reass, reass_ci,
+	          ifnull(frags * 1024.0 / bytes, 0), ifnull(frags_ci * 1024.0 / bytes, 0),
+	          ifnull(reass * 1024.0 / bytes, 0), nparams
+	   FROM pt WHERE tput IS NOT NULL
+	   ORDER BY CAST(rate AS INTEGER), series, buflen" |
+	awk -F'|' -v pre="$DATA/$name" -v name="$name" '
+		$15 > 1 { dup[$1 " " $2 " " $3] = 1 }
+		$4 < 2 { few = 1 }
+		{
+			f = pre "_" $1 "_" $2 ".dat"
+			if (!(f in seen)) {
+				seen[f] = 1
+				print "# " name " " $1 " " $2 ": buflen n tput_mbps tput_ci95 ttcp_bytes frags_made frags_ci95 reassembled reass_ci95 frags_per_kb frags_per_kb_ci95 reass_per_kb" > f
+			}
+			print $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 > f
+		}
+		END {
+			for (k in dup) print "figures: " name ": " k " has several parameter points (--set overrides?); one is drawn" > "/dev/stderr"
+			if (few) print "figures: " name ": some points have fewer than 2 runs: no confidence interval" > "/dev/stderr"
+		}'
+	# Link rates present, in increasing order (the panels, left to right).
+	rates=$(q "SELECT DISTINCT $(kv testbed.link_rate) FROM
+	             (SELECT ';' || params || ';' AS p FROM summaries
+	              WHERE scenario_hash = '$hash' AND scope = 'workload:ttcp'
+	                AND name = 'throughput_mbps' AND instr(params, 'testbed.link_rate=') > 0)
+	           ORDER BY CAST($(kv testbed.link_rate) AS INTEGER)" | tr '\n' ' ')
+	if [ -z "$rates" ]; then
+		skip "$name" "no ttcp throughput_mbps summaries in $DB"; return 0
+	fi
+	bufs=$(q "SELECT DISTINCT CAST($(kv workload.ttcp.buflen) AS INTEGER) AS b FROM
+	             (SELECT ';' || params || ';' AS p FROM summaries
+	              WHERE scenario_hash = '$hash' AND scope = 'workload:ttcp'
+	                AND name = 'throughput_mbps' AND instr(params, 'workload.ttcp.buflen=') > 0)
+	           ORDER BY b" | tr '\n' ' ')
+	runs=$(q "SELECT CASE WHEN min(n) = max(n) THEN min(n) ELSE min(n) || '-' || max(n) END
+	          FROM summaries WHERE scenario_hash = '$hash'
+	            AND scope = 'workload:ttcp' AND name = 'throughput_mbps'")
+	# Warn about points whose transfer did not finish within stop_time.
+	q "SELECT '$name: ' || params || ': ttcp_complete mean ' || mean
+	   FROM summaries WHERE scenario_hash = '$hash' AND scope = 'workload:ttcp'
+	     AND name = 'ttcp_complete' AND mean < 1" | sed 's/^/figures: warning: /' >&2
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "prefix='$DATA/$name'; rates='$rates'; bufs='$bufs'; nruns='$runs'; \
+			figtitle='$title'; term='$1'; out='$OUT/$name.$2'" analysis/fig3.gp
+	done
+	produced "$OUT/$name.png" "$OUT/$name.svg"
+}
+
+fig3 fig3a "Figure 3a (HydraNet model): sustained TCP bandwidth, 486/33 SX as redirector"
+fig3 fig3b "Figure 3b (HydraNet model): sustained TCP bandwidth, 486/33 SX as host server"
+
+# ---------------------------------------------------------------------------
+# Connection setup (section 4.3): connect_mean_ms per series.
+# Data file columns: 1 x position  2 series  3 mean ms  4 ci95  5 n
+conn_setup() {
+	hash=$(newest_hash conn-setup.ini)
+	if [ -z "$hash" ]; then
+		skip conn-setup "no summaries of scenarios/conn-setup.ini in $DB"; return 0
+	fi
+	nv=$(nversions conn-setup.ini)
+	[ "$nv" -le 1 ] || note "conn-setup: $DB holds $nv versions of conn-setup.ini; drawing the newest ($hash)"
+	f=$DATA/conn-setup.dat
+	{
+		echo "# conn-setup: x series connect_mean_ms ci95 n"
+		q -separator ' ' "SELECT CASE $(kv testbed.series) WHEN 'realhost' THEN 1 ELSE 2 END,
+		        $(kv testbed.series), mean, ifnull(ci95, 0), n
+		 FROM (SELECT ';' || params || ';' AS p, * FROM summaries)
+		 WHERE scenario_hash = '$hash' AND scope = 'workload:connect'
+		   AND name = 'connect_mean_ms'
+		   AND $(kv testbed.series) IN ('realhost', 'virtualhost')
+		 ORDER BY 1"
+	} > "$f"
+	# exactly one realhost (x = 1) then one virtualhost (x = 2) row
+	if [ "$(grep -v '^#' "$f" | cut -d' ' -f1 | tr -d '\n')" != 12 ]; then
+		skip conn-setup "need connect_mean_ms of realhost and of virtualhost, one point each, in $DB"; return 0
+	fi
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "datafile='$f'; term='$1'; out='$OUT/conn-setup.$2'" analysis/conn-setup.gp
+	done
+	produced "$OUT/conn-setup.png" "$OUT/conn-setup.svg"
+}
+conn_setup
+
+echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

@@ -13,6 +13,7 @@
 
 struct app_result {
 	uint64_t start_ns;          /* connect() */
+	uint64_t connected_ns;      /* connection established (TCP handshake done); 0 if never */
 	uint64_t end_ns;            /* last byte received; 0 if never */
 	uint64_t bytes_sent;        /* application bytes the client sent */
 	uint64_t bytes_received;    /* application bytes the client received */

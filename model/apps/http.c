@@ -275,6 +275,7 @@ static void cli_connect(void *ctx, sim_sock *s, bool ok)
 		cli_finish(c, 0);
 		return;
 	}
+	c->res[c->cur].connected_ns = sim_now_ns();
 	cli_pump(c);
 }
 

@@ -166,9 +166,12 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 
 static void cli_connect(void *ctx, sim_sock *s, bool ok)
 {
+	struct telnet_client *c = ctx;
 	(void)s;
 	if (!ok)
-		cli_finish(ctx, 0);
+		cli_finish(c, 0);
+	else
+		c->res[c->cur].connected_ns = sim_now_ns();
 }
 
 static void cli_close(void *ctx, sim_sock *s, bool error)

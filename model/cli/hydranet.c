@@ -44,6 +44,7 @@ static void usage(FILE *out)
 	      "       hydranet list SCENARIO [options]  print the runs it would make\n"
 	      "       hydranet jobs SCENARIO [options]  print one self-contained command per point\n"
 	      "       hydranet merge OUT IN...          merge result databases, without duplicates\n"
+	      "       hydranet summarize DB             mean and 95% CI of every metric per point\n"
 	      "       hydranet params                   print every scenario parameter\n"
 	      "       hydranet --help | --version\n"
 	      "\n"
@@ -581,6 +582,29 @@ static int cmd_merge(int argc, char **argv)
 	return status;
 }
 
+static int cmd_summarize(int argc, char **argv)
+{
+	char err[1400];
+	size_t groups;
+	if (argc != 1) {
+		fprintf(stderr, "hydranet summarize: usage: hydranet summarize DB\n");
+		return 2;
+	}
+	if (access(argv[0], R_OK) != 0) {
+		fprintf(stderr, "hydranet summarize: %s: %s\n", argv[0], strerror(errno));
+		return 2;
+	}
+	struct res_db *db = res_open(argv[0], err, sizeof err);
+	if (!db || res_summarize(db, &groups, err, sizeof err) != HN_OK) {
+		fprintf(stderr, "hydranet summarize: %s\n", err);
+		res_close(db);
+		return 1;
+	}
+	printf("%s: %zu summaries (mean, sd, 95%% CI over each point's runs)\n", argv[0], groups);
+	res_close(db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -604,6 +628,8 @@ int main(int argc, char **argv)
 		return cmd_jobs(argv[0], argc - 2, argv + 2);
 	if (!strcmp(cmd, "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(cmd, "summarize"))
+		return cmd_summarize(argc - 2, argv + 2);
 	if (!strcmp(cmd, "params")) {
 		printf("# Scenario parameters\n");
 		scenario_print_params(stdout);

@@ -1,11 +1,14 @@
 /* res.c - the SQLite results store; see res.h. */
 #include "results/res.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <math.h>
 
 #include "status.h"
 
@@ -298,6 +301,99 @@ out:
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 	if (attached)
 		sqlite3_exec(r->db, "DETACH DATABASE src", NULL, NULL, NULL);
+	return ok ? HN_OK : HN_EIO;
+}
+
+/* Write one group's summary row. */
+static int put_summary(sqlite3_stmt *ins, const unsigned char *hash, const unsigned char *scen,
+		       const unsigned char *params, const unsigned char *scope,
+		       const unsigned char *name, const double *v, size_t n)
+{
+	double mean = gsl_stats_mean(v, 1, n);
+	sqlite3_bind_text(ins, 1, (const char *)hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 2, (const char *)scen, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, (const char *)params, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 4, (const char *)scope, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 5, (const char *)name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 6, (sqlite3_int64)n);
+	sqlite3_bind_double(ins, 7, mean);
+	if (n >= 2) {
+		double sd = gsl_stats_sd_m(v, 1, n, mean);
+		sqlite3_bind_double(ins, 8, sd);
+		sqlite3_bind_double(ins, 9, gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n));
+	} else {
+		sqlite3_bind_null(ins, 8);
+		sqlite3_bind_null(ins, 9);
+	}
+	return step_reset(ins);
+}
+
+int res_summarize(struct res_db *r, size_t *groups, char *err, size_t errlen)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	double *v = NULL;
+	size_t n = 0, cap = 0;
+	int ok = 0;
+	unsigned char *key[5] = { NULL };
+	*groups = 0;
+	if (exec(r, "BEGIN IMMEDIATE") || exec(r, "DELETE FROM summaries"))
+		goto done;
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT r.scenario_hash, r.scenario, r.params, m.scope, m.name, m.value "
+			       "FROM runs r JOIN metrics m ON m.run_id = r.id WHERE r.status = 'ok' "
+			       "ORDER BY r.scenario_hash, r.params, m.scope, m.name", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO summaries VALUES (?,?,?,?,?,?,?,?,?)", -1, &ins,
+			       NULL) != SQLITE_OK)
+		goto done;
+	int rc;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		/* Key columns 0, 2, 3, 4 define the group; 1 rides along. */
+		int same = key[0] != NULL;
+		for (int c = 0; c < 5 && same; c++)
+			if (c != 1)
+				same = !strcmp((const char *)key[c], (const char *)sqlite3_column_text(sel, c));
+		if (!same) {
+			if (key[0] && put_summary(ins, key[0], key[1], key[2], key[3], key[4], v, n) != HN_OK)
+				goto done;
+			if (key[0])
+				(*groups)++;
+			for (int c = 0; c < 5; c++) {
+				free(key[c]);
+				key[c] = (unsigned char *)strdup((const char *)sqlite3_column_text(sel, c));
+				if (!key[c])
+					goto done;
+			}
+			n = 0;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			double *nv = realloc(v, cap * sizeof *nv);
+			if (!nv)
+				goto done;
+			v = nv;
+		}
+		v[n++] = sqlite3_column_double(sel, 5);
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	if (key[0]) {
+		if (put_summary(ins, key[0], key[1], key[2], key[3], key[4], v, n) != HN_OK)
+			goto done;
+		(*groups)++;
+	}
+	sqlite3_finalize(sel);
+	sel = NULL;
+	ok = exec(r, "COMMIT") == HN_OK;
+done:
+	if (!ok) {
+		snprintf(err, errlen, "summarize: %s", sqlite3_errmsg(r->db));
+		exec(r, "ROLLBACK");
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	for (int c = 0; c < 5; c++)
+		free(key[c]);
+	free(v);
 	return ok ? HN_OK : HN_EIO;
 }
 

@@ -59,6 +59,10 @@ void res_run_abort(struct res_db *db);
 int res_merge(struct res_db *db, const char *in_path, size_t *added, size_t *present,
 	      char *err, size_t errlen);
 
+/* Recompute the summaries table from every stored run (one transaction);
+ * *groups is set to the number of (point, metric) rows written. */
+int res_summarize(struct res_db *db, size_t *groups, char *err, size_t errlen);
+
 /* Message of the last SQLite error. */
 const char *res_errmsg(struct res_db *db);
 

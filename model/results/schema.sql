@@ -48,4 +48,19 @@ CREATE TABLE IF NOT EXISTS requests (
   ok         INTEGER NOT NULL,   -- 1 when the reply was complete and correct
   PRIMARY KEY (run_id, workload, seq)
 );
+-- Derived by `hydranet summarize`: each metric over the runs of one point
+-- (all its seeds and run numbers): mean, sample standard deviation and the
+-- half-width of the 95% confidence interval of the mean (Student t).
+CREATE TABLE IF NOT EXISTS summaries (
+  scenario_hash TEXT NOT NULL,
+  scenario      TEXT NOT NULL,
+  params        TEXT NOT NULL,
+  scope         TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  n             INTEGER NOT NULL,
+  mean          REAL NOT NULL,
+  sd            REAL,              -- NULL when n < 2
+  ci95          REAL,              -- NULL when n < 2
+  PRIMARY KEY (scenario_hash, params, scope, name)
+);
 PRAGMA user_version = 1;

@@ -50,7 +50,10 @@ static int parse_number_unit(const char *text, const struct unit *units, double 
 			strncat(list, " ", sizeof list - strlen(list) - 1);
 			strncat(list, u->name, sizeof list - strlen(list) - 1);
 		}
-	snprintf(err, errlen, "'%s' needs a unit, one of:%s", text, list);
+	if (*end)
+		snprintf(err, errlen, "'%s': unknown unit '%s', one of:%s", text, end, list);
+	else
+		snprintf(err, errlen, "'%s' needs a unit, one of:%s", text, list);
 	return HN_ECONFIG;
 }
 
@@ -141,7 +144,14 @@ int param_parse(const struct param_def *d, const char *text, void *base, char *e
 			}
 			c += n + (c[n] == '|');
 		}
-		snprintf(err, errlen, "%s: '%s' is not one of %s", d->name, text, d->choices);
+		char list[200] = "";
+		for (const char *ch = d->choices; ch && *ch && strlen(list) + 3 < sizeof list; ch++) {
+			if (*ch == '|')
+				strcat(list, ", ");
+			else
+				strncat(list, ch, 1);
+		}
+		snprintf(err, errlen, "%s: '%s' is not one of: %s", d->name, text, list);
 		return HN_ECONFIG;
 	}
 	}

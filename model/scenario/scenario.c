@@ -27,6 +27,7 @@ static const struct param_def sim_params[] = {
 
 static const struct param_def node_params[] = {
 	{ "role", PARAM_ENUM, NULL, "", 0, 0, "what the node is", F(struct scn_node, role), 0, "client|router|redirector|origin|hostserver" },
+	{ "cpu", PARAM_ENUM, "none", "", 0, 0, "processor cost model (model/testbed/profile.c): none (free), pentium-120 or i486sx-33", F(struct scn_node, cpu), 0, "none|pentium-120|i486sx-33" },
 	{ "outer_ttl", PARAM_U64, "64", "", 1, 255, "redirector: TTL of the outer (tunnel) header; RFC 2003 3.1 default 64", F(struct scn_node, outer_ttl), 0, NULL },
 	{ "frag_hold", PARAM_TIME, "30s", "s", 1e-3 * NS, 600 * NS, "how long a fragment's verdict is kept, and an early fragment held waiting for its first", F(struct scn_node, frag_hold_ns), 0, NULL },
 	{ "frag_max_flows", PARAM_U64, "1024", "", 1, 1e6, "fragmented datagrams whose verdict is remembered at once", F(struct scn_node, frag_max_flows), 0, NULL },
@@ -54,7 +55,7 @@ static const struct param_def service_params[] = {
 	{ "address", PARAM_ADDR, NULL, "", 0, 0, "origin IP: one of the origin node's addresses", F(struct scn_service, address), 0, NULL },
 	{ "port", PARAM_U64, NULL, "", 1, 65535, "transport port of the service access point", F(struct scn_service, port), 0, NULL },
 	{ "protocol", PARAM_ENUM, "tcp", "", 0, 0, "transport protocol", F(struct scn_service, protocol), 0, "tcp|udp" },
-	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0) or telnet (banner + echo)", F(struct scn_service, app), 0, "http|telnet" },
+	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo) or ttcp (throughput test)", F(struct scn_service, app), 0, "http|telnet|ttcp" },
 	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", F(struct scn_service, processing_ns), 0, NULL },
 };
 
@@ -77,6 +78,17 @@ static const struct param_def workload_params[] = {
 	{ "start", PARAM_TIME, "1s", "s", 0, 86400 * NS, "time of the first request", F(struct scn_workload, start_ns), 0, NULL },
 	{ "think", PARAM_TIME, "100ms", "s", 0, 86400 * NS, "pause between a reply and the next request", F(struct scn_workload, think_ns), 0, NULL },
 	{ "think_dist", PARAM_ENUM, "fixed", "", 0, 0, "think time: fixed, or exponential with mean think (from the workload's own GSL stream, seeded by seed, run and workload)", F(struct scn_workload, think_dist), 0, "fixed|exponential" },
+	{ "buflen", PARAM_BYTES, "8192", "bytes", 1, 65536, "ttcp: bytes per write and per read (-l; ttcp's default 8192)", F(struct scn_workload, buflen), 0, NULL },
+	{ "nbuf", PARAM_U64, "2048", "", 1, 1e7, "ttcp: buffers written (-n; ttcp's default 2048)", F(struct scn_workload, nbuf), 0, NULL },
+};
+
+static const struct param_def testbed_params[] = {
+	{ "series", PARAM_ENUM, "virtualhost", "", 0, 0, "the paper's series: clean (unmodified kernels, no redirection), realhost (HydraNet kernels, ttcp to the host server's own address) or virtualhost (HydraNet kernels, ttcp to the origin address, tunnelled to the replica)", F(struct scn_testbed, series), 0, "clean|realhost|virtualhost" },
+	{ "jitter", PARAM_DOUBLE, "0", "", 0, 0.5, "run-to-run noise: each CPU charge times 1 + U(-jitter, +jitter), from the node's own stream (an assumption: the paper gives no variance)", F(struct scn_testbed, jitter), 0, NULL },
+	{ "cpu_scale", PARAM_DOUBLE, "1", "", 0.1, 10, "multiplies every fixed CPU cost (sensitivity to the clock scaling of profile.c)", F(struct scn_testbed, cpu_scale), 0, NULL },
+	{ "decap_copies", PARAM_U64, "2", "", 0, 8, "copies of a datagram on decapsulation (assumed 2 in profile.c)", F(struct scn_testbed, decap_copies), 0, NULL },
+	{ "link_rate", PARAM_RATE, "0bps", "bit/s", 0, 1e11, "when not 0, the rate of every link (one knob for the testbed's Ethernet: 10 or 100 Mb/s)", F(struct scn_testbed, link_rate_bps), 0, NULL },
+	{ "ip_share", PARAM_DOUBLE, "0.1", "", 0.01, 0.49, "IP's share (and UDP's) of the measured per-packet path; the rest is driver/OS work (assumed after Clark et al. 1989, see model/testbed/profile.c)", F(struct scn_testbed, ip_share), 0, NULL },
 };
 
 static const struct param_def output_params[] = {
@@ -108,6 +120,8 @@ static const struct kind kinds[] = {
 	KIND("workload", workload_params, 1, struct scn_workload, workload, workload_at, nworkloads),
 	{ "simulation", sim_params, N(sim_params), 0, sizeof(struct scn_simulation),
 	  offsetof(struct scenario, sim), 0, 0 },
+	{ "testbed", testbed_params, N(testbed_params), 0, sizeof(struct scn_testbed),
+	  offsetof(struct scenario, testbed), 0, 0 },
 	{ "output", output_params, N(output_params), 0, sizeof(struct scn_output),
 	  offsetof(struct scenario, out), 0, 0 },
 };
@@ -136,6 +150,7 @@ struct parse {
 	const struct kind *cur_kind;
 	int seen_single[N(kinds)];    /* unnamed sections met */
 	int single_line[N(kinds)];
+	struct scn_origin single_at[N(kinds)];   /* their keys' lines */
 };
 
 static void fail(struct parse *p, int line, const char *fmt, ...)
@@ -184,8 +199,12 @@ static int begin_section(struct parse *p, const char *section, int hl)
 		if (n >= 1 && !strcmp(kinds[i].name, kname))
 			k = &kinds[i];
 	if (!k) {
-		fail(p, hl, "unknown section [%s] (sections: simulation, node, link, service, "
-			    "replica, workload, output)", section);
+		char names[200] = "";
+		for (size_t i = 0; i < N(kinds); i++) {
+			strncat(names, i ? ", " : "", sizeof names - strlen(names) - 1);
+			strncat(names, kinds[i].name, sizeof names - strlen(names) - 1);
+		}
+		fail(p, hl, "unknown section [%s] (sections: %s)", section, names);
 		return 0;
 	}
 	snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
@@ -193,7 +212,7 @@ static int begin_section(struct parse *p, const char *section, int hl)
 	char *base = (char *)p->s + k->base_off;
 	if (!k->named) {
 		if (n != 1) {
-			fail(p, hl, "section [%s] takes no name", kname);
+			fail(p, hl, "section [%s]: [%s] takes no name", section, kname);
 			return 0;
 		}
 		size_t ki = (size_t)(k - kinds);
@@ -205,7 +224,8 @@ static int begin_section(struct parse *p, const char *section, int hl)
 		p->seen_single[ki] = 1;
 		p->single_line[ki] = hl;
 		p->cur_obj = base;
-		p->cur_at = NULL;
+		p->cur_at = &p->single_at[ki];
+		p->cur_at->line = hl;
 		return 1;
 	}
 	if (n != 2) {
@@ -254,7 +274,7 @@ static int find_object(struct parse *p, const char *section)
 		p->cur_header = -1;
 		if (!kd->named) {
 			p->cur_obj = base;
-			p->cur_at = NULL;
+			p->cur_at = &p->single_at[k];
 			return 1;
 		}
 		size_t count = *(size_t *)((char *)p->s + kd->count_off);
@@ -285,6 +305,8 @@ static void apply(struct parse *p, size_t i)
 		if (!begin_section(p, e->section, e->header_line))
 			return;
 	}
+	if (!e->key[0])
+		return;   /* a section without keys (source.c) */
 	const struct kind *k = p->cur_kind;
 	const struct param_def *d = param_find(k->params, k->nparams, e->key);
 	if (!d) {
@@ -348,6 +370,13 @@ static int required(struct parse *p, const struct kind *k, const struct scn_orig
 			return 0;
 		}
 	return 1;
+}
+
+static const char *role_name(int role)
+{
+	static const char *const names[] = { "client", "router", "redirector", "origin",
+					     "hostserver" };
+	return role >= 0 && role < (int)N(names) ? names[role] : "?";
 }
 
 static int node_index(const struct scenario *s, const char *name)
@@ -444,10 +473,15 @@ static void check(struct parse *p)
 		if (!required(p, &kinds[2], at, v->name))
 			return;
 		const struct scn_node *o = scenario_node(s, v->origin);
-		if (!o || o->role != SCN_ORIGIN) {
+		if (!o) {
 			fail(p, key_line(at, service_params, N(service_params), "origin"),
-			     o ? "[service %s]: node '%s' is not an origin (role = origin)"
-			       : "[service %s]: no node named '%s'", v->name, v->origin);
+			     "[service %s]: no node named '%s'", v->name, v->origin);
+			return;
+		}
+		if (o->role != SCN_ORIGIN) {
+			fail(p, key_line(at, service_params, N(service_params), "origin"),
+			     "[service %s]: origin '%s' has role = %s, not role = origin", v->name,
+			     v->origin, role_name(o->role));
 			return;
 		}
 		if (!node_has_addr(s, v->origin, v->address)) {
@@ -456,9 +490,10 @@ static void check(struct parse *p)
 			     ipv4_ntoa(v->address, a1), v->origin);
 			return;
 		}
-		if (v->protocol != SCN_TCP) {
+		if (v->protocol != SCN_TCP && v->app != SCN_APP_TTCP) {
 			fail(p, key_line(at, service_params, N(service_params), "protocol"),
-			     "[service %s]: the %s application runs over tcp", v->name,
+			     "[service %s]: protocol = udp, but the %s application runs over tcp only",
+			     v->name,
 			     v->app == SCN_APP_HTTP ? "http" : "telnet");
 			return;
 		}
@@ -466,7 +501,8 @@ static void check(struct parse *p)
 			if (s->service[j].address == v->address && s->service[j].port == v->port &&
 			    s->service[j].protocol == v->protocol) {
 				fail(p, key_line(at, service_params, N(service_params), "port"),
-				     "[service %s]: same access point as service '%s'", v->name,
+				     "[service %s]: same access point (%s port %llu tcp) as service '%s'",
+				     v->name, ipv4_ntoa(v->address, a1), (unsigned long long)v->port,
 				     s->service[j].name);
 				return;
 			}
@@ -482,10 +518,15 @@ static void check(struct parse *p)
 			return;
 		}
 		const struct scn_node *h = scenario_node(s, r->host_server);
-		if (!h || h->role != SCN_HOSTSERVER) {
+		if (!h) {
 			fail(p, key_line(at, replica_params, N(replica_params), "host_server"),
-			     h ? "[replica %s]: node '%s' is not a host server (role = hostserver)"
-			       : "[replica %s]: no node named '%s'", r->name, r->host_server);
+			     "[replica %s]: no node named '%s'", r->name, r->host_server);
+			return;
+		}
+		if (h->role != SCN_HOSTSERVER) {
+			fail(p, key_line(at, replica_params, N(replica_params), "host_server"),
+			     "[replica %s]: host_server '%s' has role = %s, not role = hostserver",
+			     r->name, r->host_server, role_name(h->role));
 			return;
 		}
 		char list[sizeof r->redirectors], *save = NULL;
@@ -494,16 +535,22 @@ static void check(struct parse *p)
 		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
 			const struct scn_node *d = scenario_node(s, t);
 			count++;
-			if (!d || d->role != SCN_REDIRECTOR) {
+			if (!d) {
 				fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
-				     d ? "[replica %s]: node '%s' is not a redirector (role = redirector)"
-				       : "[replica %s]: no node named '%s'", r->name, t);
+				     "[replica %s]: redirectors: no node named '%s'", r->name, t);
+				return;
+			}
+			if (d->role != SCN_REDIRECTOR) {
+				fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
+				     "[replica %s]: redirectors: '%s' has role = %s, not role = redirector",
+				     r->name, t, role_name(d->role));
 				return;
 			}
 		}
 		if (!count) {
 			fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
-			     "[replica %s]: no redirector named", r->name);
+			     "[replica %s]: redirectors is empty: name at least one redirector node",
+			     r->name);
 			return;
 		}
 	}
@@ -513,10 +560,15 @@ static void check(struct parse *p)
 		if (!required(p, &kinds[4], at, w->name))
 			return;
 		const struct scn_node *c = scenario_node(s, w->client);
-		if (!c || c->role != SCN_CLIENT) {
+		if (!c) {
 			fail(p, key_line(at, workload_params, N(workload_params), "client"),
-			     c ? "[workload %s]: node '%s' is not a client (role = client)"
-			       : "[workload %s]: no node named '%s'", w->name, w->client);
+			     "[workload %s]: no node named '%s'", w->name, w->client);
+			return;
+		}
+		if (c->role != SCN_CLIENT) {
+			fail(p, key_line(at, workload_params, N(workload_params), "client"),
+			     "[workload %s]: client '%s' has role = %s, not role = client", w->name,
+			     w->client, role_name(c->role));
 			return;
 		}
 		if (!scenario_service(s, w->service)) {
@@ -543,7 +595,8 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 	p->src = src;
 	p->point = point;
 	set_defaults(&kinds[5], &s->sim);
-	set_defaults(&kinds[6], &s->out);
+	set_defaults(&kinds[6], &s->testbed);
+	set_defaults(&kinds[7], &s->out);
 	/* File entries in file order; overrides that added a key follow, and
 	 * join their section through its header line. */
 	for (size_t i = 0; i < src->n && !p->failed; i++)

@@ -1,6 +1,7 @@
 /* source.c - scenario entries, overrides and sweeps; see source.h. */
 #include "scenario/source.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
@@ -24,6 +25,10 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 
 /* ---- reading --------------------------------------------------------------- */
 
+/* inih (r55) keeps at most this many characters of a section name and
+ * would cut a longer one silently. */
+#define INI_SECTION_MAX 49
+
 struct reading {
 	struct scn_source *s;
 	size_t pos;
@@ -31,7 +36,11 @@ struct reading {
 	int failed;
 	char *err;
 	size_t errlen;
+	int pending;              /* the last header has had no key yet */
+	char pending_name[INI_SECTION_MAX + 1];
 };
+
+static struct scn_entry *add_entry(struct scn_source *s);
 
 static void fail(struct reading *r, int line, const char *fmt, ...)
 {
@@ -44,6 +53,68 @@ static void fail(struct reading *r, int line, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	say(r->err, r->errlen, "%s:%d: %s", r->s->path, line, msg);
+}
+
+/* A section header that got no key (inih calls the handler for keys only)
+ * becomes an entry with an empty key, so that the second stage still sees
+ * the section: an empty [node x] is then missing its role, an empty
+ * [nodes x] is an unknown section, instead of both vanishing. */
+static void flush_pending(struct reading *r)
+{
+	if (!r->pending || r->failed)
+		return;
+	r->pending = 0;
+	struct scn_entry *e = add_entry(r->s);
+	if (!e) {
+		fail(r, r->header_line, "more than %d keys", SCN_MAX_ENTRIES);
+		return;
+	}
+	memcpy(e->section, r->pending_name, strlen(r->pending_name) + 1);
+	e->line = r->header_line;
+	e->header_line = r->header_line;
+}
+
+/* Check a "[section]" line the way inih will read it: the name ends at the
+ * first ']' (or at an inline comment, which inih reports as a syntax
+ * error).  inih would silently cut a long name and ignore text after the
+ * ']', so both are refused here.  Returns 0 after fail(). */
+static int header(struct reading *r, const char *start)
+{
+	const char *c = start + 1;
+	int was_space = 0;
+	while (*c && *c != ']' && !(was_space && *c == ';')) {
+		was_space = isspace((unsigned char)*c);
+		c++;
+	}
+	if (*c != ']')
+		return 1;   /* inih reports the syntax error */
+	size_t n = (size_t)(c - start - 1);
+	if (strspn(start + 1, " \t\v\f") == n) {
+		fail(r, r->line, "section header without a name: '[%.*s]'", (int)n, start + 1);
+		return 0;
+	}
+	if (n > INI_SECTION_MAX) {
+		fail(r, r->line, "section name '%.*s' longer than %d characters", (int)n, start + 1,
+		     INI_SECTION_MAX);
+		return 0;
+	}
+	const char *rest = c + 1;
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (*rest && *rest != ';' && *rest != '#') {
+		size_t m = strcspn(rest, "\r\n");
+		fail(r, r->line, "text after [%.*s]: '%.*s' (put each key on its own line)", (int)n,
+		     start + 1, (int)(m > 60 ? 60 : m), rest);
+		return 0;
+	}
+	flush_pending(r);
+	if (r->failed)
+		return 0;
+	r->header_line = r->line;
+	r->pending = 1;
+	memcpy(r->pending_name, start + 1, n);
+	r->pending_name[n] = 0;
+	return 1;
 }
 
 /* inih reader: one line at a time, counting lines and noting section
@@ -68,8 +139,14 @@ static char *reader(char *buf, int size, void *stream)
 			break;
 	}
 	buf[n] = 0;
-	if (buf[strspn(buf, " \t")] == '[')
-		r->header_line = r->line;
+	/* where inih looks for '[': after a UTF-8 BOM on line 1 and any space */
+	const char *start = buf;
+	if (r->line == 1 && !strncmp(start, "\xEF\xBB\xBF", 3))
+		start += 3;
+	while (isspace((unsigned char)*start))
+		start++;
+	if (*start == '[' && !header(r, start))
+		return NULL;
 	return buf;
 }
 
@@ -100,8 +177,13 @@ static int handler(void *user, const char *section, const char *key, const char 
 		fail(r, r->line, "key '%s' before any [section]", key);
 		return 0;
 	}
-	if (strlen(section) >= sizeof r->s->e[0].section || strlen(key) >= sizeof r->s->e[0].key) {
-		fail(r, r->line, "section or key name too long");
+	if (strlen(section) >= sizeof r->s->e[0].section) {
+		fail(r, r->line, "section name longer than %zu characters", sizeof r->s->e[0].section - 1);
+		return 0;
+	}
+	if (strlen(key) >= sizeof r->s->e[0].key) {
+		fail(r, r->line, "key '%.20s...' longer than %zu characters", key,
+		     sizeof r->s->e[0].key - 1);
 		return 0;
 	}
 	if (strlen(value) >= sizeof r->s->e[0].value) {
@@ -109,6 +191,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		     sizeof r->s->e[0].value - 1);
 		return 0;
 	}
+	r->pending = 0;
 	struct scn_entry *e = add_entry(r->s);
 	if (!e) {
 		fail(r, r->line, "more than %d keys", SCN_MAX_ENTRIES);
@@ -152,6 +235,8 @@ struct scn_source *scn_source_from_text(const char *name, const char *text, size
 	ini_allow_multiline = false;      /* an indented line is a key, not a continuation */
 	ini_stop_on_first_error = true;
 	int rc = ini_parse_stream(reader, &r, handler, &r);
+	if (rc == 0)
+		flush_pending(&r);
 	if (!r.failed && rc > 0)
 		fail(&r, rc, "syntax error: expected [section], key = value, or ; comment");
 	else if (!r.failed && rc < 0)
@@ -228,7 +313,12 @@ void scn_source_where(const struct scn_source *s, size_t i, char *out, size_t le
 int scn_source_override(struct scn_source *s, const char *arg, char *err, size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
-	if (!eq || eq == arg || strlen(arg) >= sizeof s->e[0].set_arg) {
+	if (strlen(arg) >= sizeof s->e[0].set_arg) {
+		say(err, errlen, "--set '%.40s...': longer than %zu characters", arg,
+		    sizeof s->e[0].set_arg - 1);
+		return HN_ECONFIG;
+	}
+	if (!eq || eq == arg) {
 		say(err, errlen, "--set '%s': expected section.key=value", arg);
 		return HN_ECONFIG;
 	}
@@ -267,11 +357,13 @@ int scn_source_override(struct scn_source *s, const char *arg, char *err, size_t
 		}
 		memcpy(key, lhs, ln + 1);
 		/* A bare key names the one section that has it. */
-		size_t found = 0, idx = 0;
+		size_t found = 0, idx = 0, first = 0;
 		char list[256] = "";
 		for (size_t i = 0; i < s->n; i++) {
 			if (strcmp(s->e[i].key, key))
 				continue;
+			if (!found)
+				first = i;
 			if (found++ < 3) {
 				strncat(list, found > 1 ? ", " : "", sizeof list - strlen(list) - 1);
 				strncat(list, s->e[i].section, sizeof list - strlen(list) - 1);
@@ -279,13 +371,19 @@ int scn_source_override(struct scn_source *s, const char *arg, char *err, size_t
 			idx = i;
 		}
 		if (found == 0) {
-			say(err, errlen, "--set '%s': no section of %s has key '%s'; write section.key=value",
-			    arg, s->path, key);
+			say(err, errlen, "--set '%s': no section of %s has key '%s' yet; name the "
+			    "section, as in KIND.NAME.%s=%s", arg, s->path, key, key, value);
 			return HN_ECONFIG;
 		}
 		if (found > 1) {
+			char example[128];
+			snprintf(example, sizeof example, "%s", s->e[first].section);
+			for (char *c = example; *c; c++)
+				if (*c == ' ')
+					*c = '.';
 			say(err, errlen, "--set '%s': key '%s' is in %zu sections (%s%s): name one, as in "
-			    "section.name.%s=...", arg, key, found, list, found > 3 ? ", ..." : "", key);
+			    "%s.%s=%s", arg, key, found, list, found > 3 ? ", ..." : "", example, key,
+			    value);
 			return HN_ECONFIG;
 		}
 		memcpy(section, s->e[idx].section, strlen(s->e[idx].section) + 1);
@@ -379,11 +477,11 @@ static int expand_one(const struct scn_source *s, size_t i, struct scn_axis *ax,
 	const char *open = strstr(e->value, "${");
 	const char *close = strchr(open, '}');
 	if (!close) {
-		say(err, errlen, "%s: [%s] %s: unterminated sweep '%s'", where, e->section, e->key, open);
+		say(err, errlen, "%s: [%s]: %s: unterminated sweep '%s'", where, e->section, e->key, open);
 		return HN_ECONFIG;
 	}
 	if (strstr(close, "${")) {
-		say(err, errlen, "%s: [%s] %s: only one sweep per value", where, e->section, e->key);
+		say(err, errlen, "%s: [%s]: %s: only one sweep per value", where, e->section, e->key);
 		return HN_ECONFIG;
 	}
 	const char *pre = e->value, *body = open + 2, *post = close + 1;
@@ -391,7 +489,7 @@ static int expand_one(const struct scn_source *s, size_t i, struct scn_axis *ax,
 	const char *b = body, *end = close;
 	trim(&b, &end);
 	if (b == end) {
-		say(err, errlen, "%s: [%s] %s: empty sweep '${}'", where, e->section, e->key);
+		say(err, errlen, "%s: [%s]: %s: empty sweep '${}'", where, e->section, e->key);
 		return HN_ECONFIG;
 	}
 	const char *dots = strstr(body, "..");
@@ -407,23 +505,23 @@ static int expand_one(const struct scn_source *s, size_t i, struct scn_axis *ax,
 		if (!step || split_number(text, &from, u1, sizeof u1) ||
 		    (*step = 0, split_number(text + (dots - body) + 2, &to, u2, sizeof u2)) ||
 		    split_number(step + 6, &st, u3, sizeof u3)) {
-			say(err, errlen, "%s: [%s] %s: bad sweep range '%.*s': expected ${from..to step s}",
+			say(err, errlen, "%s: [%s]: %s: bad sweep range '%.*s': expected ${from..to step s}",
 			    where, e->section, e->key, (int)(close - open + 1), open);
 			return HN_ECONFIG;
 		}
 		if (strcmp(u1, u2) || strcmp(u1, u3)) {
-			say(err, errlen, "%s: [%s] %s: sweep range '%.*s' mixes units", where, e->section,
+			say(err, errlen, "%s: [%s]: %s: sweep range '%.*s' mixes units", where, e->section,
 			    e->key, (int)(close - open + 1), open);
 			return HN_ECONFIG;
 		}
 		if (!(st > 0) || to < from) {
-			say(err, errlen, "%s: [%s] %s: sweep range '%.*s' is empty: it needs from <= to "
+			say(err, errlen, "%s: [%s]: %s: sweep range '%.*s' is empty: it needs from <= to "
 			    "and step > 0", where, e->section, e->key, (int)(close - open + 1), open);
 			return HN_ECONFIG;
 		}
 		double count = floor((to - from) / st + 1e-9) + 1;
 		if (count > SCN_MAX_POINTS) {
-			say(err, errlen, "%s: [%s] %s: sweep range '%.*s' has %.0f values, more than the "
+			say(err, errlen, "%s: [%s]: %s: sweep range '%.*s' has %.0f values, more than the "
 			    "limit of %d", where, e->section, e->key, (int)(close - open + 1), open,
 			    count, SCN_MAX_POINTS);
 			return HN_ECONFIG;
@@ -445,7 +543,7 @@ static int expand_one(const struct scn_source *s, size_t i, struct scn_axis *ax,
 		const char *ib = p, *ie = q;
 		trim(&ib, &ie);
 		if (ib == ie) {
-			say(err, errlen, "%s: [%s] %s: empty value in sweep '%.*s'", where, e->section,
+			say(err, errlen, "%s: [%s]: %s: empty value in sweep '%.*s'", where, e->section,
 			    e->key, (int)(close - open + 1), open);
 			return HN_ECONFIG;
 		}
@@ -481,7 +579,7 @@ int scn_source_expand(struct scn_source *s, char *err, size_t errlen)
 		if ((double)s->npoints * (double)ax->nvalues > SCN_MAX_POINTS) {
 			char where[700];
 			scn_source_where(s, i, where, sizeof where);
-			say(err, errlen, "%s: [%s] %s: the sweep reaches %.0f points, more than the limit "
+			say(err, errlen, "%s: [%s]: %s: the sweep reaches %.0f points, more than the limit "
 			    "of %d", where, s->e[i].section, s->e[i].key,
 			    (double)s->npoints * (double)ax->nvalues, SCN_MAX_POINTS);
 			return HN_ELIMIT;

@@ -323,10 +323,24 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		const struct scn_service *v = scenario_service(s, r->service);
 		struct wnode *h = wnode(w, r->host_server);
 		int rc = HN_OK, ok = 1;
-		if (v->app == SCN_APP_TTCP) {
-			/* ttcp also listens on the host server's own address: the
+		if (s->testbed.series != SCN_SERIES_VIRTUALHOST) {
+			/* The same service on the host server's own address: the
 			 * target of the clean and realhost series. */
-			rc = add_ttcp_receiver(w, h, NULL, v, node_addr(s, r->host_server));
+			uint32_t own = node_addr(s, r->host_server);
+			if (v->app == SCN_APP_TTCP) {
+				rc = add_ttcp_receiver(w, h, NULL, v, own);
+			} else if (v->app == SCN_APP_HTTP) {
+				struct http_server_config hc = { r->host_server, own, (uint16_t)v->port,
+								 v->processing_ns };
+				w->http[w->nhttp] = http_server_new(h->sim, NULL, &hc);
+				rc = w->http[w->nhttp] ? HN_OK : HN_EINVAL;
+				w->nhttp += rc == HN_OK;
+			} else {
+				w->telnet[w->ntelnet] = telnet_server_new(h->sim, NULL, r->host_server, own,
+									  (uint16_t)v->port);
+				rc = w->telnet[w->ntelnet] ? HN_OK : HN_EINVAL;
+				w->ntelnet += rc == HN_OK;
+			}
 			if (rc != HN_OK) {
 				fail_at(err, errlen, s, s->replica_at[i].line, "replica", r->name, rc);
 				goto fail;
@@ -391,15 +405,16 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		struct app_think think = { c->think_ns,
 					   c->think_dist == SCN_DIST_EXPONENTIAL ? wl->rng : NULL };
 		int ok;
+		/* virtualhost (HydraNet's normal case): the client addresses the
+		 * origin.  clean and realhost, the paper's baselines: it addresses
+		 * the replica's host server by its own address, a traditional port. */
+		uint32_t dst = wl->svc->address;
+		for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST; k++)
+			if (!strcmp(s->replica[k].service, wl->svc->name)) {
+				dst = node_addr(s, s->replica[k].host_server);
+				break;
+			}
 		if (wl->svc->app == SCN_APP_TTCP) {
-			/* virtualhost: to the origin address (redirected); clean and
-			 * realhost: to the replica's host server's own address. */
-			uint32_t dst = wl->svc->address;
-			for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST; k++)
-				if (!strcmp(s->replica[k].service, wl->svc->name)) {
-					dst = node_addr(s, s->replica[k].host_server);
-					break;
-				}
 			struct ttcp_config tc = {
 				.buflen = (uint32_t)c->buflen, .nbuf = (uint32_t)c->nbuf,
 				.udp = wl->svc->protocol == SCN_UDP, .addr = dst,
@@ -411,7 +426,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			ok = wl->ttcp_rx && (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc));
 		} else if (wl->svc->app == SCN_APP_HTTP) {
 			struct http_client_config hc = {
-				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
+				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
 				.object_bytes = (uint32_t)c->object_bytes,
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
@@ -420,7 +435,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			ok = (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
 			struct telnet_client_config tc = {
-				.server_addr = wl->svc->address, .server_port = (uint16_t)wl->svc->port,
+				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
 				.bytes = (uint32_t)c->typed_bytes, .write_bytes = (uint32_t)c->write_bytes,
 				.write_gap_ns = c->write_gap_ns, .sessions = (uint32_t)c->requests,
 				.start_ns = c->start_ns, .think = think,
@@ -585,13 +600,17 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		const struct app_result *r;
 		size_t n = wl->http ? http_client_results(wl->http, &r)
 				    : telnet_client_results(wl->telnet, &r);
-		double sent = 0, recv = 0, ok = 0, lat = 0;
+		double sent = 0, recv = 0, ok = 0, lat = 0, conn = 0, nconn = 0;
 		for (size_t k = 0; k < n; k++) {
 			sent += (double)r[k].bytes_sent;
 			recv += (double)r[k].bytes_received;
 			ok += r[k].ok;
 			if (r[k].ok)
 				lat += (double)(r[k].end_ns - r[k].start_ns) / 1e9;
+			if (r[k].connected_ns) {
+				conn += (double)(r[k].connected_ns - r[k].start_ns) / 1e9;
+				nconn++;
+			}
 		}
 		char sc[SCN_NAME_MAX + 16];
 		snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
@@ -601,6 +620,8 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		put(ctx, sc, "bytes_received", recv);
 		if (ok > 0)
 			put(ctx, sc, "latency_mean_s", lat / ok);
+		if (nconn > 0)
+			put(ctx, sc, "connect_mean_ms", conn / nconn * 1e3);
 		/* Which node served the requests, counted from the replies. */
 		for (size_t k = 0; k < n; k++) {
 			if (!r[k].served_by[0])

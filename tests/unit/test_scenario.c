@@ -68,15 +68,15 @@ static void scenario__unknown_section_is_refused(void **state)
 {
 	(void)state;
 	expect_error(TWO_NODES "[router x]\nrole = client\n",
-		     "10: unknown section [router x] (sections: simulation, node, link, service, "
-		     "replica, workload, output)");
+		     "10: unknown section [router x] (sections: node, link, service, replica, "
+		     "workload, simulation, testbed, output)");
 }
 
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
 {
 	(void)state;
 	expect_error("[node a]\nrole = client\ncolour = blue\n",
-		     "3: [node a]: unknown key 'colour' (keys: role, outer_ttl, frag_hold, "
+		     "3: [node a]: unknown key 'colour' (keys: role, cpu, outer_ttl, frag_hold, "
 		     "frag_max_flows, frag_max_held, reass_timeout, reass_max_datagrams, reass_max_bytes)");
 }
 
@@ -87,7 +87,7 @@ static void scenario__type_errors_are_refused(void **state)
 	expect_error(TWO_NODES "delay = 5\n", "10: [link ab]: delay: '5' needs a unit, one of: ns us ms s");
 	expect_error(TWO_NODES "queue = 1.5\n", "10: [link ab]: queue: '1.5' is not an integer");
 	expect_error("[node a]\nrole = server\n",
-		     "2: [node a]: role: 'server' is not one of client|router|redirector|origin|hostserver");
+		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver");
 	expect_error("[node a]\nrole = client\n[link x]\na_addr = 10.0.0.256\n",
 		     "4: [link x]: a_addr: '10.0.0.256' is not an IPv4 address");
 }
@@ -120,7 +120,7 @@ static void scenario__references_are_checked(void **state)
 		     "10: [node c]: not connected to node 'a': the topology is disconnected");
 	expect_error("[node a]\nrole = client\n[link ab]\na = a\n", "3: [link ab]: missing required key 'b'");
 	expect_error(TWO_NODES "[service web]\norigin = b\naddress = 10.0.0.2\nport = 80\napp = http\n",
-		     "11: [service web]: node 'b' is not an origin (role = origin)");
+		     "11: [service web]: origin 'b' has role = router, not role = origin");
 }
 
 static void scenario__empty_missing_and_binary_files_are_refused(void **state)

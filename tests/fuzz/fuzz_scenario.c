@@ -1,0 +1,84 @@
+/* fuzz_scenario.c - libFuzzer target for the scenario parser (source.c,
+ * scenario.c, param.c).
+ *
+ * The input is a scenario file, optionally followed by a 0xFF byte and one
+ * --set argument.  Read the file with scn_source_from_text; when that
+ * succeeds apply the override (if any), expand the sweeps and build the
+ * first points (at most 4).  Every failure must come back as a message that
+ * names where it is ("fuzz.ini:LINE: ..." or "--set '...': ..."); an empty
+ * message, or one without its place, aborts. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/scenario.h"
+#include "scenario/source.h"
+#include "status.h"
+
+#define NAME "fuzz.ini"
+#define MAX_BUILDS 4
+
+static void check_message(const char *err, int overridden)
+{
+	if (!err[0])
+		abort();   /* failure without a message */
+	if (strncmp(err, NAME ":", strlen(NAME ":")) && (!overridden || strncmp(err, "--set '", 7)))
+		abort();   /* message that does not say where */
+	if (!overridden && strchr(err, '\n'))
+		abort();   /* "file:line: message" is one line */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *ff = memchr(data, 0xFF, size);
+	size_t file_len = ff ? (size_t)(ff - data) : size;
+	char *set = NULL;
+	if (ff) {
+		size_t n = size - file_len - 1;
+		set = malloc(n + 1);
+		if (!set)
+			return 0;
+		memcpy(set, ff + 1, n);
+		set[n] = 0;   /* a command-line argument ends at its first NUL */
+	}
+	char err[1400];
+	err[0] = 0;
+	struct scn_source *src = scn_source_from_text(NAME, (const char *)data, file_len, err,
+						      sizeof err);
+	if (!src) {
+		check_message(err, 0);
+		free(set);
+		return 0;
+	}
+	int overridden = set != NULL;
+	err[0] = 0;
+	if (set && scn_source_override(src, set, err, sizeof err) != HN_OK) {
+		if (strncmp(err, "--set '", 7))
+			abort();
+		goto out;
+	}
+	err[0] = 0;
+	if (scn_source_expand(src, err, sizeof err) != HN_OK) {
+		check_message(err, overridden);
+		goto out;
+	}
+	if (src->npoints < 1 || src->npoints > SCN_MAX_POINTS)
+		abort();
+	for (size_t k = 0; k < src->npoints && k < MAX_BUILDS; k++) {
+		char label[4096];
+		scn_source_point_label(src, k, label, sizeof label);
+		err[0] = 0;
+		struct scenario *s = scenario_build(src, k, err, sizeof err);
+		if (!s) {
+			check_message(err, overridden);
+			break;
+		}
+		if (s->nnodes == 0)
+			abort();   /* a built scenario has something to simulate */
+		scenario_free(s);
+	}
+out:
+	scn_source_free(src);
+	free(set);
+	return 0;
+}
