@@ -1,0 +1,197 @@
+/* rmp.c - encode and decode replica-management messages; see rmp.h and
+ * docs/rmp.md for the layout. */
+#include "hydranet/rmp.h"
+
+#include <string.h>
+
+#include "net/bytes.h"
+#include "status.h"
+
+/* Body length of a message of type t, given its count field (nports or
+ * nsaps); -1 for an unknown type. */
+static int body_len(uint8_t t, unsigned count)
+{
+	switch (t) {
+	case RMP_INSTALL: return 12 + 2 * (int)count;     /* origin svc proto n image ports */
+	case RMP_INSTALL_ACK:
+	case RMP_REMOVE_ACK: return 8;                    /* origin svc status pad */
+	case RMP_REMOVE: return 8;                        /* origin svc pad */
+	case RMP_LOAD: return 24;                         /* origin svc pad req ivl bytes */
+	case RMP_ANNOUNCE:
+	case RMP_WITHDRAW: return 8 + 8 * (int)count;     /* hs lifetime n pad saps */
+	default: return -1;
+	}
+}
+
+static int valid_proto(uint8_t p)
+{
+	return p == 6 || p == 17;
+}
+
+/* The checks both directions share. */
+static int check(const struct rmp_msg *m)
+{
+	switch (m->type) {
+	case RMP_INSTALL:
+		if (!m->origin || !valid_proto(m->proto) || m->nports < 1 || m->nports > RMP_MAX_PORTS)
+			return HN_EINVAL;
+		for (unsigned i = 0; i < m->nports; i++)
+			if (!m->ports[i])
+				return HN_EINVAL;
+		return HN_OK;
+	case RMP_INSTALL_ACK:
+	case RMP_REMOVE_ACK:
+	case RMP_REMOVE:
+	case RMP_LOAD:
+		return m->origin ? HN_OK : HN_EINVAL;
+	case RMP_ANNOUNCE:
+	case RMP_WITHDRAW:
+		if (!m->host_server || m->nsaps < 1 || m->nsaps > RMP_MAX_ENTRIES)
+			return HN_EINVAL;
+		if ((m->type == RMP_ANNOUNCE) != (m->lifetime_s > 0) || m->lifetime_s > RMP_MAX_LIFETIME)
+			return HN_EINVAL;
+		for (unsigned i = 0; i < m->nsaps; i++)
+			if (!m->saps[i].origin || !m->saps[i].port || !valid_proto(m->saps[i].proto))
+				return HN_EINVAL;
+		return HN_OK;
+	default:
+		return HN_EPROTO;
+	}
+}
+
+int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
+{
+	int rc = check(m);
+	if (rc != HN_OK)
+		return rc;
+	unsigned count = m->type == RMP_INSTALL ? m->nports
+		       : (m->type == RMP_ANNOUNCE || m->type == RMP_WITHDRAW) ? m->nsaps : 0;
+	size_t len = RMP_HDR_LEN + (size_t)body_len(m->type, count);
+	if (cap < len)
+		return HN_ENOSPC;
+	memset(buf, 0, len);
+	buf[0] = RMP_VERSION;
+	buf[1] = m->type;
+	net_put16(buf + 2, (uint16_t)len);
+	net_put32(buf + 4, m->seq);
+	uint8_t *b = buf + RMP_HDR_LEN;
+	switch (m->type) {
+	case RMP_INSTALL:
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		b[6] = m->proto;
+		b[7] = m->nports;
+		net_put32(b + 8, m->image_bytes);
+		for (unsigned i = 0; i < m->nports; i++)
+			net_put16(b + 12 + 2 * i, m->ports[i]);
+		break;
+	case RMP_INSTALL_ACK:
+	case RMP_REMOVE_ACK:
+	case RMP_REMOVE:
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		b[6] = m->type == RMP_REMOVE ? 0 : m->status;
+		break;
+	case RMP_LOAD:
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		net_put32(b + 8, m->requests);
+		net_put32(b + 12, m->interval_ms);
+		net_put32(b + 16, (uint32_t)(m->bytes >> 32));
+		net_put32(b + 20, (uint32_t)m->bytes);
+		break;
+	default:   /* ANNOUNCE, WITHDRAW */
+		net_put32(b, m->host_server);
+		net_put16(b + 4, m->lifetime_s);
+		b[6] = m->nsaps;
+		for (unsigned i = 0; i < m->nsaps; i++) {
+			uint8_t *e = b + 8 + 8 * i;
+			net_put32(e, m->saps[i].origin);
+			net_put16(e + 4, m->saps[i].port);
+			e[6] = m->saps[i].proto;
+		}
+		break;
+	}
+	return (int)len;
+}
+
+int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
+{
+	if (len < RMP_HDR_LEN)
+		return 0;   /* a stream may still bring the rest */
+	if (buf[0] != RMP_VERSION)
+		return HN_EVERSION;
+	uint8_t t = buf[1];
+	size_t mlen = net_get16(buf + 2);
+	if (body_len(t, 0) < 0)
+		return HN_EPROTO;
+	if (mlen < RMP_HDR_LEN + (size_t)body_len(t, 0) || mlen > RMP_MAX_LEN)
+		return HN_ELEN;
+	if (len < mlen)
+		return 0;
+	memset(m, 0, sizeof *m);
+	m->type = t;
+	m->seq = net_get32(buf + 4);
+	const uint8_t *b = buf + RMP_HDR_LEN;
+	unsigned count = 0;
+	switch (t) {
+	case RMP_INSTALL:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->proto = b[6];
+		count = m->nports = b[7];
+		m->image_bytes = net_get32(b + 8);
+		if (count > RMP_MAX_PORTS)
+			return HN_EINVAL;
+		break;
+	case RMP_INSTALL_ACK:
+	case RMP_REMOVE_ACK:
+	case RMP_REMOVE:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->status = b[6];
+		break;
+	case RMP_LOAD:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->requests = net_get32(b + 8);
+		m->interval_ms = net_get32(b + 12);
+		m->bytes = (uint64_t)net_get32(b + 16) << 32 | net_get32(b + 20);
+		break;
+	default:   /* ANNOUNCE, WITHDRAW */
+		m->host_server = net_get32(b);
+		m->lifetime_s = net_get16(b + 4);
+		count = m->nsaps = b[6];
+		if (count > RMP_MAX_ENTRIES)
+			return HN_EINVAL;
+		break;
+	}
+	/* The length field must be exactly what the counts say: no trailing
+	 * bytes to smuggle, no entries cut short. */
+	if (mlen != RMP_HDR_LEN + (size_t)body_len(t, count))
+		return HN_ELEN;
+	if (t == RMP_INSTALL)
+		for (unsigned i = 0; i < count; i++)
+			m->ports[i] = net_get16(b + 12 + 2 * i);
+	if (t == RMP_ANNOUNCE || t == RMP_WITHDRAW)
+		for (unsigned i = 0; i < count; i++) {
+			const uint8_t *e = b + 8 + 8 * i;
+			m->saps[i] = (struct rmp_sap){ net_get32(e), net_get16(e + 4), e[6] };
+		}
+	int rc = check(m);
+	return rc == HN_OK ? (int)mlen : rc;
+}
+
+const char *rmp_type_name(uint8_t type)
+{
+	switch (type) {
+	case RMP_INSTALL: return "install";
+	case RMP_INSTALL_ACK: return "install_ack";
+	case RMP_REMOVE: return "remove";
+	case RMP_REMOVE_ACK: return "remove_ack";
+	case RMP_LOAD: return "load";
+	case RMP_ANNOUNCE: return "announce";
+	case RMP_WITHDRAW: return "withdraw";
+	default: return "unknown";
+	}
+}
