@@ -37,7 +37,7 @@ FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 obj     = $(patsubst %.c,$(1)/obj/%.o,$(filter %.c,$(2))) \
           $(patsubst %.cc,$(1)/obj/%.o,$(filter %.cc,$(2)))
 
-.PHONY: params all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
+.PHONY: FORCE params all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
 .SUFFIXES:
 .SECONDARY:
 
@@ -73,7 +73,13 @@ build/gen/schema.inc: model/results/schema.sql
 	@mkdir -p $(@D)
 	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@
 $(B)/obj/model/results/res.o $(BA)/obj/model/results/res.o: build/gen/schema.inc
-$(B)/obj/model/cli/hydranet.o $(BA)/obj/model/cli/hydranet.o: CPPFLAGS += -DHN_VERSION='"$(VERSION)"'
+# The code version every run records: rewritten only when it changes, so
+# the program is rebuilt exactly then.
+build/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@v='#define HN_VERSION "$(VERSION)"'; [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+$(B)/obj/model/cli/hydranet.o $(BA)/obj/model/cli/hydranet.o: build/gen/version.h
+FORCE:
 
 # ---- ASan + UBSan build -------------------------------------------------
 $(BA)/obj/%.o: %.c

@@ -113,34 +113,64 @@ const struct ttcp_result *ttcp_receiver_result(const struct ttcp_receiver *r)
 
 /* ---- sender ---------------------------------------------------------------------- */
 
+/* The send buffer's low-water mark: 4.4BSD sosend() waits until the free
+ * space reaches so_snd.sb_lowat, MCLBYTES (2048) by default (uipc_socket.c,
+ * uipc_socket2.c soreserve), unless the rest of the write fits. */
+#define SB_LOWAT 2048
+
 struct ttcp_sender {
 	struct ttcp_config cfg;
 	struct sim_node *node;
 	struct cpu *cpu;
 	sim_sock *s;
 	uint32_t written;         /* buffers written */
-	int busy;                 /* a write is in the CPU */
+	uint32_t buf_off;         /* bytes of the current buffer handed to TCP */
+	int busy;                 /* a write's system call is in the CPU */
 	int blocked;              /* waiting for socket buffer space */
 	uint8_t *buf;
 };
 
 static void snd_next(struct ttcp_sender *t);
 
-/* The write's system call is done: hand the buffer to the socket. */
+/* Hand the rest of the current buffer to the socket, as BSD's sosend copies
+ * a write in pieces as the send buffer drains; the write completes when all
+ * of it is in. */
+static void snd_drain(struct ttcp_sender *t)
+{
+	if (t->cfg.udp) {
+		/* A UDP datagram the stack could not queue is lost, as with
+		 * ENOBUFS: ttcp -u does not retry. */
+		sim_sock_sendto(t->s, t->buf, t->cfg.buflen, t->cfg.addr, t->cfg.port);
+		t->buf_off = t->cfg.buflen;
+	}
+	while (t->buf_off < t->cfg.buflen) {
+		/* sosend copies only when the free space reaches the send
+		 * buffer's low-water mark, or holds all that is left. */
+		size_t left = t->cfg.buflen - t->buf_off;
+		size_t need = left < SB_LOWAT ? left : SB_LOWAT;
+		if (sim_sock_tx_avail(t->s) < need) {
+			t->blocked = 1;   /* like a blocking write: wait for space */
+			return;
+		}
+		int n = sim_sock_send(t->s, t->buf + t->buf_off, left);
+		if (n <= 0) {
+			t->blocked = 1;
+			return;
+		}
+		t->buf_off += (uint32_t)n;
+	}
+	t->blocked = 0;
+	t->buf_off = 0;
+	t->written++;
+	snd_next(t);
+}
+
+/* The write's system call has been charged: its data goes to the socket. */
 static void snd_write_done(void *arg)
 {
 	struct ttcp_sender *t = arg;
 	t->busy = 0;
-	int n = t->cfg.udp ? sim_sock_sendto(t->s, t->buf, t->cfg.buflen, t->cfg.addr, t->cfg.port)
-			   : sim_sock_send(t->s, t->buf, t->cfg.buflen);
-	if (t->cfg.udp || n == (int)t->cfg.buflen) {
-		/* A UDP datagram the stack could not queue is lost, as with
-		 * ENOBUFS: ttcp -u does not retry. */
-		t->written++;
-		snd_next(t);
-	} else {
-		t->blocked = 1;   /* like a blocking write: wait for space, retry */
-	}
+	snd_drain(t);
 }
 
 static void snd_next(struct ttcp_sender *t)
@@ -149,10 +179,6 @@ static void snd_next(struct ttcp_sender *t)
 		return;
 	if (t->written == t->cfg.nbuf) {
 		sim_sock_close(t->s);
-		return;
-	}
-	if (!t->cfg.udp && sim_sock_tx_avail(t->s) < t->cfg.buflen) {
-		t->blocked = 1;
 		return;
 	}
 	t->busy = 1;
@@ -164,10 +190,9 @@ static void snd_space(void *ctx, sim_sock *s, size_t avail)
 {
 	struct ttcp_sender *t = ctx;
 	(void)s;
-	if (t->blocked && avail >= t->cfg.buflen) {
-		t->blocked = 0;
-		snd_next(t);
-	}
+	(void)avail;
+	if (t->blocked)
+		snd_drain(t);
 }
 
 static void snd_connect(void *ctx, sim_sock *s, bool ok)

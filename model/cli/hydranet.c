@@ -30,9 +30,7 @@
 #include "scenario/world.h"
 #include "status.h"
 
-#ifndef HN_VERSION
-#define HN_VERSION "unknown"
-#endif
+#include "version.h"   /* HN_VERSION, written by the Makefile from git describe */
 
 #define DEFAULT_DB "results/hydranet.sqlite"
 #define MAX_SETS 64

@@ -75,13 +75,14 @@ int res_run_exists(struct res_db *r, const struct res_run_info *ri)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT 1 FROM runs WHERE scenario_hash=? AND params=? AND seed=? "
-			       "AND run_number=? AND status='ok'",
+			       "AND run_number=? AND status='ok' AND code_version=?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return HN_EIO;
 	sqlite3_bind_text(st, 1, ri->scenario_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, ri->params, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, ri->seed);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)ri->run_number);
+	sqlite3_bind_text(st, 5, ri->code_version, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : HN_EIO;

@@ -26,8 +26,10 @@ struct res_run_info {
 struct res_db *res_open(const char *path, char *err, size_t errlen);
 void res_close(struct res_db *db);
 
-/* 1 when a run with the same identity is already stored, 0 if not, < 0 on
- * error. */
+/* 1 when a run with the same identity (scenario hash, parameters, seed, run
+ * number) is already stored by the same code version, 0 if not, < 0 on
+ * error.  A run stored by another version is stale: running it again
+ * replaces it (res_run_begin). */
 int res_run_exists(struct res_db *db, const struct res_run_info *ri);
 
 /* Begin the run's transaction and insert its runs row; *run_id is set. */

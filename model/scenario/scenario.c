@@ -571,11 +571,55 @@ static void check(struct parse *p)
 			     w->client, role_name(c->role));
 			return;
 		}
-		if (!scenario_service(s, w->service)) {
+		const struct scn_service *v = scenario_service(s, w->service);
+		if (!v) {
 			fail(p, key_line(at, workload_params, N(workload_params), "service"),
 			     "[workload %s]: no service named '%s'", w->name, w->service);
 			return;
 		}
+		if (w->start_ns >= s->sim.stop_ns) {
+			fail(p, key_line(at, workload_params, N(workload_params), "start"),
+			     "[workload %s]: starts at %g s, not before stop_time (%g s): it would "
+			     "measure nothing", w->name, (double)w->start_ns / 1e9,
+			     (double)s->sim.stop_ns / 1e9);
+			return;
+		}
+		if (v->app == SCN_APP_TTCP && v->protocol == SCN_UDP && w->buflen > 65507) {
+			fail(p, key_line(at, workload_params, N(workload_params), "buflen"),
+			     "[workload %s]: buflen = %llu is more than a UDP datagram carries (65507)",
+			     w->name, (unsigned long long)w->buflen);
+			return;
+		}
+		for (size_t j = 0; j < i && v->app == SCN_APP_TTCP; j++)
+			if (!strcmp(s->workload[j].service, w->service)) {
+				fail(p, key_line(at, workload_params, N(workload_params), "service"),
+				     "[workload %s]: ttcp service '%s' already has workload '%s'; give "
+				     "each ttcp workload its own service (port)", w->name, w->service,
+				     s->workload[j].name);
+				return;
+			}
+		int replicated = 0;
+		for (size_t j = 0; j < s->nreplicas; j++)
+			replicated |= !strcmp(s->replica[j].service, w->service);
+		if (s->testbed.series != SCN_SERIES_VIRTUALHOST && !replicated) {
+			fail(p, key_line(at, workload_params, N(workload_params), "service"),
+			     "[workload %s]: series = %s sends it to the host server of a replica of "
+			     "'%s', but the service has no [replica]", w->name,
+			     s->testbed.series == SCN_SERIES_CLEAN ? "clean" : "realhost", w->service);
+			return;
+		}
+	}
+	/* Bounds that one parameter's range cannot say. */
+	int tb_line = p->seen_single[6] ? p->single_line[6] : 1;
+	int out_line = p->seen_single[7] ? p->single_line[7] : 1;
+	if (s->testbed.link_rate_bps > 0 && s->testbed.link_rate_bps < 1000) {
+		fail(p, tb_line, "[testbed]: link_rate = %llu bps: 0 (each link's own rate) or at "
+			       "least 1000 bps", (unsigned long long)s->testbed.link_rate_bps);
+		return;
+	}
+	if (s->out.sample_ns > 0 && s->out.sample_ns < 1000000) {
+		fail(p, out_line, "[output]: sample_interval below 1 ms (0 turns sampling off)");
+		return;
 	}
 }
 

@@ -32,7 +32,7 @@ struct wworkload {
 	struct http_client *http;
 	struct telnet_client *telnet;
 	struct ttcp_sender *ttcp;
-	struct ttcp_receiver *ttcp_rx;   /* the receiver its data goes to */
+	uint32_t ttcp_dst;            /* the address its sender targets */
 };
 
 /* One point of a counter time series. */
@@ -161,7 +161,7 @@ static uint32_t node_addr(const struct scenario *s, const char *name)
 static int add_ttcp_receiver(struct world *w, struct wnode *n, struct hsrv *hs,
 			     const struct scn_service *v, uint32_t addr)
 {
-	/* Size the receiver for the largest workload of the service. */
+	/* Size the receiver for the service's workload (it has one). */
 	uint64_t buflen = 8192, nbuf = 1;
 	for (size_t i = 0; i < w->s->nworkloads; i++)
 		if (!strcmp(w->s->workload[i].service, v->name)) {
@@ -420,10 +420,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				.udp = wl->svc->protocol == SCN_UDP, .addr = dst,
 				.port = (uint16_t)wl->svc->port, .start_ns = c->start_ns,
 			};
-			for (size_t k = 0; k < w->nttcp; k++)
-				if (w->ttcp_addr[k] == dst)
-					wl->ttcp_rx = w->ttcp[k];
-			ok = wl->ttcp_rx && (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc));
+			wl->ttcp_dst = dst;
+			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
 		} else if (wl->svc->app == SCN_APP_HTTP) {
 			struct http_client_config hc = {
 				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
@@ -578,6 +576,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		put(ctx, n->cfg->name, "cpu.busy_s", (double)c->busy_ns / 1e9);
 		put(ctx, n->cfg->name, "cpu.max_backlog_ms", (double)c->max_backlog_ns / 1e6);
 		put(ctx, n->cfg->name, "cpu.copied_bytes", (double)c->copied_bytes);
+		put(ctx, n->cfg->name, "drop.cpu_emit_failed", (double)c->emit_failed);
 		for (int k = 0; k < CPU_NOPS; k++) {
 			snprintf(name, sizeof name, "cpu.n_%s", cpu_op_name(k));
 			put(ctx, n->cfg->name, name, (double)c->charges[k]);
@@ -586,15 +585,27 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
 		if (wl->ttcp) {
-			const struct ttcp_result *t = ttcp_receiver_result(wl->ttcp_rx);
+			/* Several receivers may listen on the address the sender
+			 * targets (the origin's and a replica's): the one that got
+			 * the connection is the one with the data.  A ttcp service
+			 * has one workload (scenario.c), so it holds only ours. */
+			const struct ttcp_result *t = NULL;
+			for (size_t k = 0; k < w->nttcp; k++)
+				if (w->ttcp_addr[k] == wl->ttcp_dst &&
+				    (!t || ttcp_receiver_result(w->ttcp[k])->bytes > t->bytes))
+					t = ttcp_receiver_result(w->ttcp[k]);
+			if (!t)
+				continue;
 			char sc[SCN_NAME_MAX + 16];
 			snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
-			double secs = (double)(t->end_ns - t->start_ns) / 1e9;
+			double secs = t->end_ns > t->start_ns ? (double)(t->end_ns - t->start_ns) / 1e9 : 0;
 			put(ctx, sc, "ttcp_bytes", (double)t->bytes);
 			put(ctx, sc, "ttcp_reads", (double)t->reads);
 			put(ctx, sc, "ttcp_complete", t->complete);
-			put(ctx, sc, "ttcp_seconds", secs);
-			put(ctx, sc, "throughput_mbps", secs > 0 ? (double)t->bytes * 8 / secs / 1e6 : 0);
+			if (secs > 0) {   /* nothing received: no time, no rate */
+				put(ctx, sc, "ttcp_seconds", secs);
+				put(ctx, sc, "throughput_mbps", (double)t->bytes * 8 / secs / 1e6);
+			}
 			continue;
 		}
 		const struct app_result *r;

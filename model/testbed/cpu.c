@@ -181,10 +181,10 @@ int cpu_attach(struct cpu *c, struct sim_node *node)
 static void emit(void *arg)
 {
 	struct pending *p = arg;
-	if (p->input)
-		sim_ip_input(p->c->node, p->bytes, p->len);
-	else
-		sim_ip_output(p->c->node, p->bytes, p->len);
+	int rc = p->input ? sim_ip_input(p->c->node, p->bytes, p->len)
+			  : sim_ip_output(p->c->node, p->bytes, p->len);
+	if (rc != HN_OK)
+		p->c->st.emit_failed++;   /* refused after the work was done: counted */
 	free(p);
 }
 
@@ -217,7 +217,7 @@ static int redir_output(void *ctx, const uint8_t *dg, size_t len)
 		cost += op(c, CPU_OP_LOOKUP);
 	if (h.proto == IPV4_PROTO_IPIP && h.frag_off == 0)
 		cost += op(c, CPU_OP_ENCAP) + copies(c, c->cfg.profile.encap_copies, len);
-	if (h.proto == IPV4_PROTO_IPIP && ipv4_is_fragment(&h))
+	if (h.frag_off > 0)   /* each fragment after the first was cut (as in local_out) */
 		cost += op(c, CPU_OP_FRAG);
 	return defer(c, 0, dg, len, cpu_charge(c, sim_now_ns(), cost));
 }
@@ -241,9 +241,8 @@ struct redir_io cpu_redir_io(struct cpu *c)
 static int requeue(void *ctx, const uint8_t *dg, size_t len)
 {
 	struct cpu *c = ctx;
+	/* The virtual-host check is charged once, at LOCAL_IN (tcp/udp input). */
 	uint64_t cost = op(c, CPU_OP_DECAP) + copies(c, c->cfg.profile.decap_copies, len);
-	if (c->cfg.hydranet_kernel)
-		cost += op(c, CPU_OP_LOOKUP);   /* the virtual-host table */
 	return defer(c, 1, dg, len, cpu_charge(c, sim_now_ns(), cost));
 }
 

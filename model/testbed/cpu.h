@@ -18,11 +18,16 @@
  * is busy with earlier work (FIFO), so a slow node becomes the bottleneck by
  * itself.  Profiles and the source of every constant are in profile.c.
  *
- * Hooks: cpu_attach() registers at all four hook points of the node, first
- * in each chain, and must run before the redirector or host server attach.
- * Their outputs pass through cpu_redir_io()/cpu_hsrv_io(), which charge the
- * tunnel work and emit after it.  Not here: contention for the bus or the
- * NIC beyond the copies the driver makes. */
+ * Hooks: cpu_attach() registers at all four hook points of the node.  Order
+ * matters: on a host server, attach the CPU before the host server (its
+ * PRE_ROUTING hook must charge the frame before the host server takes it);
+ * on a redirector, attach it after the redirector (its FORWARD hook must see
+ * only what the redirector left to ordinary forwarding, or a redirected
+ * datagram would be charged twice).  The HydraNet modules' outputs pass
+ * through cpu_redir_io()/cpu_hsrv_io(), which charge the tunnel work and
+ * emit after it.  A fragment after the first pays FRAG (cutting it) besides
+ * its own transmission, on every path.  Not here: contention for the bus or
+ * the NIC beyond the copies the driver makes. */
 #ifndef HN_CPU_H
 #define HN_CPU_H
 #include <stdbool.h>
@@ -82,6 +87,7 @@ struct cpu_stats {
 	uint64_t charges[CPU_NOPS];   /* operations charged, by kind */
 	uint64_t copied_bytes;        /* bytes charged as copies */
 	uint64_t max_backlog_ns;      /* longest wait for the CPU */
+	uint64_t emit_failed;         /* deferred datagrams the stack then refused */
 };
 
 struct cpu;

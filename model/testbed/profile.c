@@ -47,8 +47,9 @@
  * outer header ~200, stripping it and requeueing ~200, ip_reass per fragment
  * ~500 [C-sized paths], at ~100 MIPS on the Pentium/120 and 5.19 times
  * slower on the 486 (the ratio of their measured per-packet paths,
- * 391.9/75.5).  A fragment costs what ip_output costs (it runs the tail of
- * ip_output again).  Copies: 4.4BSD moves mbufs by reference, so
+ * 391.9/75.5).  Cutting a fragment after the first costs what ip_output's
+ * fixed part costs (ASSUMED: building its header and mbuf chain), besides
+ * its own transmission.  Copies: 4.4BSD moves mbufs by reference, so
  * forwarding, encapsulation and reassembly copy no data; decapsulation is
  * ASSUMED to copy the datagram twice (m_pullup of the tunnelled datagram
  * into a contiguous buffer, and the copy that requeues it), the "excessive
