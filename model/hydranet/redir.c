@@ -18,13 +18,32 @@
 
 #define NBUCKETS 64
 
+struct replica {
+	uint32_t host_server;
+	uint64_t expires_ns;       /* 0: permanent (configured) */
+};
+
 struct entry {
 	struct entry *next;
 	uint32_t origin;
 	uint16_t port;
 	uint8_t proto;
-	uint32_t host_server;
+	size_t n;                  /* replicas in use */
+	struct replica rep[REDIR_MAX_REPLICAS];
+	unsigned turn;             /* round robin, and ties */
 };
+
+/* A flow's choice: 5-tuple -> host server (0: the origin). */
+struct flow {
+	struct flow *next;
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint32_t host_server;
+	uint64_t last_ns;
+};
+
+#define FLOW_BUCKETS 1024
 
 struct redir {
 	struct redir_config cfg;
@@ -35,6 +54,11 @@ struct redir {
 	struct entry *bucket[NBUCKETS];
 	size_t entries;
 	uint16_t next_id;          /* outer IP identification counter */
+	redir_metric_fn metric;    /* nearest policy: distance to a host */
+	void *metric_ctx;
+	struct flow *flows[FLOW_BUCKETS];
+	size_t nflows;
+	uint64_t next_flow_sweep_ns;
 	struct sim_node *node;     /* set by redir_attach */
 	int timer_pending;         /* an expiry event is scheduled */
 	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
@@ -55,6 +79,10 @@ struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *i
 	if (!r)
 		return NULL;
 	r->cfg = *cfg;
+	if (!r->cfg.max_flows)
+		r->cfg.max_flows = 4096;
+	if (!r->cfg.flow_idle_ns)
+		r->cfg.flow_idle_ns = 300000000000ull;   /* 300 s, assumed */
 	if (io)
 		r->io = *io;
 	r->ff = fragflow_new(&cfg->frag);
@@ -77,6 +105,14 @@ void redir_free(struct redir *r)
 			e = n;
 		}
 	}
+	for (int b = 0; b < FLOW_BUCKETS; b++) {
+		struct flow *f = r->flows[b];
+		while (f) {
+			struct flow *n = f->next;
+			free(f);
+			f = n;
+		}
+	}
 	fragflow_free(r->ff);
 	free(r);
 }
@@ -90,23 +126,72 @@ static struct entry **table_find(const struct redir *r, uint32_t origin, uint16_
 	return pp;
 }
 
+/* The entry for the access point, created when absent and create is set. */
+static struct entry *entry_get(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			       int create)
+{
+	struct entry **pp = table_find(r, origin, port, proto);
+	if (*pp || !create)
+		return *pp;
+	struct entry *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->origin = origin;
+	e->port = port;
+	e->proto = proto;
+	*pp = e;
+	r->entries++;
+	return e;
+}
+
+static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+		       uint32_t hs, uint64_t expires_ns)
+{
+	if ((proto != IPV4_PROTO_TCP && proto != IPV4_PROTO_UDP) || hs == 0)
+		return HN_EINVAL;
+	struct entry *e = entry_get(r, origin, port, proto, 1);
+	if (!e)
+		return HN_ENOMEM;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->rep[i].host_server == hs) {
+			/* A configured replica stays permanent; an announced one
+			 * is refreshed. */
+			if (e->rep[i].expires_ns)
+				e->rep[i].expires_ns = expires_ns;
+			return HN_OK;
+		}
+	if (e->n == REDIR_MAX_REPLICAS)
+		return HN_ELIMIT;
+	e->rep[e->n++] = (struct replica){ hs, expires_ns };
+	return HN_OK;
+}
+
 int redir_table_add(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
 		    uint32_t host_server)
 {
-	if ((proto != IPV4_PROTO_TCP && proto != IPV4_PROTO_UDP) || host_server == 0)
+	return replica_put(r, origin, port, proto, host_server, 0);
+}
+
+int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			 uint32_t host_server, uint64_t lifetime_ns, uint64_t now_ns)
+{
+	if (lifetime_ns == 0)
 		return HN_EINVAL;
-	struct entry **pp = table_find(r, origin, port, proto);
-	if (*pp) {
-		(*pp)->host_server = host_server;
-		return HN_OK;
-	}
-	struct entry *e = calloc(1, sizeof *e);
-	if (!e)
-		return HN_ENOMEM;
-	*e = (struct entry){ NULL, origin, port, proto, host_server };
-	*pp = e;
-	r->entries++;
-	return HN_OK;
+	return replica_put(r, origin, port, proto, host_server, now_ns + lifetime_ns);
+}
+
+int redir_table_withdraw(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			 uint32_t host_server)
+{
+	struct entry *e = entry_get(r, origin, port, proto, 0);
+	for (size_t i = 0; e && i < e->n; i++)
+		if (e->rep[i].host_server == host_server) {
+			e->rep[i] = e->rep[--e->n];
+			if (e->n == 0)
+				redir_table_remove(r, origin, port, proto);
+			return HN_OK;
+		}
+	return HN_ENOENT;
 }
 
 int redir_table_remove(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto)
@@ -121,11 +206,26 @@ int redir_table_remove(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 	return HN_OK;
 }
 
+static int alive(const struct replica *p, uint64_t now_ns)
+{
+	return p->expires_ns == 0 || p->expires_ns > now_ns;
+}
+
 uint32_t redir_table_lookup(const struct redir *r, uint32_t origin, uint16_t port,
 			    uint8_t proto)
 {
-	struct entry *e = *table_find(r, origin, port, proto);
-	return e ? e->host_server : 0;
+	const struct entry *e = *table_find(r, origin, port, proto);
+	return e && e->n ? e->rep[0].host_server : 0;
+}
+
+size_t redir_table_replicas(const struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			    uint64_t now_ns)
+{
+	const struct entry *e = *table_find(r, origin, port, proto);
+	size_t n = 0;
+	for (size_t i = 0; e && i < e->n; i++)
+		n += alive(&e->rep[i], now_ns);
+	return n;
 }
 
 size_t redir_table_size(const struct redir *r)
@@ -230,6 +330,110 @@ static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t ve
 		forward_by_c(r, frag, len);
 }
 
+/* ---- choosing a replica, and remembering the choice -------------------------- */
+
+static unsigned flow_hash(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport, uint8_t proto)
+{
+	uint32_t h = src * 2654435761u ^ dst * 2246822519u ^
+		     ((uint32_t)sport << 16 | dport) * 3266489917u ^ proto;
+	return (h ^ (h >> 15)) % FLOW_BUCKETS;
+}
+
+static unsigned flows_on(const struct redir *r, uint32_t hs)
+{
+	unsigned n = 0;
+	for (int b = 0; b < FLOW_BUCKETS; b++)
+		for (const struct flow *f = r->flows[b]; f; f = f->next)
+			n += f->host_server == hs;
+	return n;
+}
+
+/* The host server for a new flow to entry e (0: the origin). */
+static uint32_t choose(struct redir *r, struct entry *e, uint64_t now_ns)
+{
+	size_t live[REDIR_MAX_REPLICAS], n = 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (alive(&e->rep[i], now_ns))
+			live[n++] = i;
+	if (n == 0)
+		return 0;
+	unsigned turn = e->turn++;
+	if (r->cfg.policy == REDIR_ROUND_ROBIN)
+		return e->rep[live[turn % n]].host_server;
+	uint64_t best = UINT64_MAX;
+	size_t tied[REDIR_MAX_REPLICAS], ntied = 0;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t hs = e->rep[live[k]].host_server;
+		uint64_t score = r->cfg.policy == REDIR_LEAST_LOADED ? flows_on(r, hs)
+			       : r->metric ? r->metric(r->metric_ctx, hs) : 0;
+		if (score < best) {
+			best = score;
+			ntied = 0;
+		}
+		if (score == best)
+			tied[ntied++] = live[k];
+	}
+	/* Nearest: the origin is a candidate too; it wins only when strictly
+	 * nearer than every replica. */
+	if (r->cfg.policy == REDIR_NEAREST && r->metric &&
+	    r->metric(r->metric_ctx, e->origin) < best) {
+		r->st.to_origin++;
+		return 0;
+	}
+	return e->rep[tied[turn % ntied]].host_server;   /* ties in turn */
+}
+
+static void flows_sweep(struct redir *r, uint64_t now_ns)
+{
+	for (int b = 0; b < FLOW_BUCKETS; b++) {
+		struct flow **pp = &r->flows[b];
+		while (*pp) {
+			struct flow *f = *pp;
+			if (now_ns - f->last_ns >= r->cfg.flow_idle_ns) {
+				*pp = f->next;
+				free(f);
+				r->nflows--;
+				r->st.flows_expired++;
+			} else {
+				pp = &f->next;
+			}
+		}
+	}
+	r->next_flow_sweep_ns = now_ns + r->cfg.flow_idle_ns / 4 + 1;
+}
+
+/* The host server for the datagram of a matched entry: its flow's, or a new
+ * choice (remembered when the flow table is on). */
+static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_hdr *h,
+			    uint16_t sport, uint16_t dport, uint64_t now_ns)
+{
+	if (!r->cfg.flow_table) {
+		r->st.flows_new++;
+		return choose(r, e, now_ns);
+	}
+	if (now_ns >= r->next_flow_sweep_ns)
+		flows_sweep(r, now_ns);
+	unsigned b = flow_hash(h->src, h->dst, sport, dport, h->proto);
+	for (struct flow *f = r->flows[b]; f; f = f->next)
+		if (f->src == h->src && f->dst == h->dst && f->sport == sport && f->dport == dport &&
+		    f->proto == h->proto) {
+			f->last_ns = now_ns;
+			r->st.flows_kept++;
+			return f->host_server;
+		}
+	uint32_t hs = choose(r, e, now_ns);
+	r->st.flows_new++;
+	struct flow *f = r->nflows < r->cfg.max_flows ? malloc(sizeof *f) : NULL;
+	if (!f) {
+		r->st.flows_table_full++;   /* chosen, but not remembered */
+		return hs;
+	}
+	*f = (struct flow){ r->flows[b], h->src, h->dst, sport, dport, h->proto, hs, now_ns };
+	r->flows[b] = f;
+	r->nflows++;
+	return hs;
+}
+
 enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 			       uint64_t now_ns)
 {
@@ -250,7 +454,8 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 	if (h.frag_off == 0) {
 		if (ipv4_ports(dg, len, &h, &sport, &dport) != HN_OK)
 			goto pass;
-		hs = redir_table_lookup(r, h.dst, dport, h.proto);
+		struct entry *e = entry_get(r, h.dst, dport, h.proto, 0);
+		hs = e ? flow_choice(r, e, &h, sport, dport, now_ns) : 0;
 		if (h.mf)   /* first fragment: later ones follow this verdict */
 			fragflow_decide(r->ff, &h, hs, now_ns, release_held, r);
 	} else if (!fragflow_lookup(r->ff, &h, now_ns, &hs)) {
@@ -344,6 +549,12 @@ static int64_t forward_hook(void *ctx, struct sim_node *n, enum sim_hook_point a
 		sim_schedule(next > now ? next - now : 0, expiry_timer, r);
 	}
 	return v == REDIR_PASS ? SIM_ACCEPT : SIM_STOLEN;
+}
+
+void redir_set_metric(struct redir *r, redir_metric_fn fn, void *ctx)
+{
+	r->metric = fn;
+	r->metric_ctx = ctx;
 }
 
 void redir_set_io(struct redir *r, const struct redir_io *io)

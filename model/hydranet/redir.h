@@ -11,11 +11,18 @@
  *
  * The module is pure C: it talks to the node it runs on through struct
  * redir_io, so unit tests drive it without a simulator.  redir_attach() binds
- * it to a simulated node (FORWARD hook, sim_ip_output).  Not here: choosing
- * among several replicas, flow tables, the routing daemon that fills the
- * table (issue: replica management). */
+ * it to a simulated node (FORWARD hook, sim_ip_output).
+ *
+ * A service may have several replicas.  A new flow (5-tuple) picks one by
+ * the configured policy, the nearest by routing metric by default, with the
+ * origin itself a candidate; the flow table then keeps the flow's later
+ * datagrams on that choice, so connections that exist when the table changes
+ * keep their replica (a withdrawn replica keeps its flows until they go
+ * idle).  Without the flow table every datagram chooses afresh.  Not here:
+ * the routing daemon that fills the table. */
 #ifndef HN_REDIR_H
 #define HN_REDIR_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,9 +41,25 @@ struct redir_io {
 	void *ctx;
 };
 
+/* Routing metric from the redirector to dst (lower is nearer). */
+typedef uint64_t (*redir_metric_fn)(void *ctx, uint32_t dst);
+
+/* How a new flow picks among the replicas of its service. */
+enum redir_policy {
+	REDIR_NEAREST,       /* least routing metric; the origin is a candidate too */
+	REDIR_ROUND_ROBIN,   /* the replicas in turn */
+	REDIR_LEAST_LOADED   /* the replica with the fewest flows in the flow table */
+};
+
+#define REDIR_MAX_REPLICAS 8   /* host servers per service access point */
+
 struct redir_config {
 	uint8_t outer_ttl;               /* 0: RFC 2003 default (64) */
 	struct fragflow_limits frag;     /* inner fragments awaiting their first */
+	enum redir_policy policy;
+	bool flow_table;                 /* keep each flow on the server it started on */
+	size_t max_flows;                /* flows remembered at once (0: 4096) */
+	uint64_t flow_idle_ns;           /* a flow idle this long is forgotten (0: 300 s) */
 };
 
 enum redir_drop {
@@ -57,6 +80,11 @@ struct redir_stats {
 	uint64_t forwarded_by_c;    /* held fragments forwarded by the redirector */
 	uint64_t outer_fragmented;  /* tunnelled datagrams cut for the MTU */
 	uint64_t fragments_made;    /* outer fragments emitted by that cutting */
+	uint64_t flows_new;         /* flows that made a choice */
+	uint64_t flows_kept;        /* datagrams that followed their flow's choice */
+	uint64_t flows_expired;     /* idle flows forgotten */
+	uint64_t flows_table_full;  /* new flows that could not be remembered */
+	uint64_t to_origin;         /* new flows sent to the origin (nearest) */
 	uint64_t drops[REDIR_NDROP];
 };
 
@@ -67,15 +95,30 @@ struct redir;
 struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *io);
 void redir_free(struct redir *r);
 
-/* Redirector table.  proto is 6 (TCP) or 17 (UDP).  add replaces the host
- * server of an existing entry. */
+/* Redirector table: (origin, port, proto) -> up to REDIR_MAX_REPLICAS host
+ * servers.  proto is 6 (TCP) or 17 (UDP).  add installs a permanent replica
+ * (configured by hand); announce installs or refreshes one that expires
+ * lifetime_ns after now_ns unless announced again (the routing daemons');
+ * withdraw removes one host server, remove the whole entry.  HN_ELIMIT
+ * when the entry already has REDIR_MAX_REPLICAS host servers. */
 int redir_table_add(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
 		    uint32_t host_server);
+int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			 uint32_t host_server, uint64_t lifetime_ns, uint64_t now_ns);
+int redir_table_withdraw(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			 uint32_t host_server);
 int redir_table_remove(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto);
-/* Host server for the service access point, or 0. */
+/* The first live host server of the service access point, or 0. */
 uint32_t redir_table_lookup(const struct redir *r, uint32_t origin, uint16_t port,
 			    uint8_t proto);
+/* Live host servers of the access point at now_ns. */
+size_t redir_table_replicas(const struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			    uint64_t now_ns);
 size_t redir_table_size(const struct redir *r);
+
+/* Set the metric the nearest policy uses; without one, every candidate is
+ * equally near (ties take turns) and the origin never wins. */
+void redir_set_metric(struct redir *r, redir_metric_fn fn, void *ctx);
 
 /* Verdict of redir_input. */
 enum redir_verdict {

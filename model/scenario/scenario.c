@@ -35,6 +35,9 @@ static const struct param_def node_params[] = {
 	{ "reass_timeout", PARAM_TIME, "30s", "s", 1e-3 * NS, 600 * NS, "host server: reassembly timeout of tunnelled fragments (RFC 1122 3.3.2 suggests 60-120 s; BSD used 30 s)", F(struct scn_node, reass_timeout_ns), 0, NULL },
 	{ "reass_max_datagrams", PARAM_U64, "256", "", 1, 1e6, "host server: datagrams under reassembly at once", F(struct scn_node, reass_max_datagrams), 0, NULL },
 	{ "reass_max_bytes", PARAM_BYTES, "4MiB", "bytes", 1, 1e9, "host server: fragment bytes held at once", F(struct scn_node, reass_max_bytes), 0, NULL },
+	{ "policy", PARAM_ENUM, "nearest", "", 0, 0, "redirector: how a new flow picks among a service's replicas: nearest (least path delay from the redirector; the origin competes and wins only when strictly nearer; ties take turns), round_robin, or least_loaded (fewest flows in the redirector's flow table)", F(struct scn_node, policy), 0, "nearest|round_robin|least_loaded" },
+	{ "flow_table", PARAM_BOOL, "true", "", 0, 0, "redirector: keep each flow on the replica it started on when the table changes (false: every datagram chooses afresh, and connections can break)", F(struct scn_node, flow_table), 0, NULL },
+	{ "flow_idle", PARAM_TIME, "300s", "s", 1e-3 * NS, 86400 * NS, "redirector: a flow idle this long is forgotten (assumed: longer than TCP's keepalive-free idle periods in the workloads here)", F(struct scn_node, flow_idle_ns), 0, NULL },
 };
 
 static const struct param_def link_params[] = {

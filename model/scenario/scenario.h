@@ -50,6 +50,9 @@ struct scn_node {
 	uint64_t reass_timeout_ns;    /* host server: outer reassembly */
 	uint64_t reass_max_datagrams;
 	uint64_t reass_max_bytes;
+	int policy;                   /* redirector: enum redir_policy */
+	int flow_table;               /* redirector: keep flows on their replica */
+	uint64_t flow_idle_ns;        /* redirector: idle flow lifetime */
 };
 
 struct scn_link {

@@ -16,7 +16,14 @@
 #include "status.h"
 #include "testbed/cpu.h"
 
+/* The nearest policy's metric at one redirector: path delay over links. */
+struct wmetric {
+	const struct scenario *s;
+	uint64_t dist[SCN_MAX_OBJECTS];   /* ns, from the redirector to each node */
+};
+
 struct wnode {
+	struct wmetric *metric;       /* redirectors */
 	const struct scn_node *cfg;
 	sim_node *sim;
 	struct redir *redir;          /* role redirector (not in the clean series) */
@@ -145,6 +152,51 @@ static void fail_at(char *err, size_t errlen, const struct scenario *s, int line
 	snprintf(err, errlen, "%s:%d: %s '%s': %s", s->path, line, what, name, hn_strerror(rc));
 }
 
+static int node_of(const struct scenario *s, const char *name)
+{
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (!strcmp(s->node[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Dijkstra over the links, by one-way delay: the routing metric a 1998
+ * routing daemon would have (delay-based, as OSPF costs are often set). */
+static void shortest_delays(const struct scenario *s, size_t from, uint64_t *dist)
+{
+	int done[SCN_MAX_OBJECTS] = { 0 };
+	for (size_t i = 0; i < s->nnodes; i++)
+		dist[i] = UINT64_MAX;
+	dist[from] = 0;
+	for (;;) {
+		size_t u = SIZE_MAX;
+		for (size_t i = 0; i < s->nnodes; i++)
+			if (!done[i] && dist[i] != UINT64_MAX && (u == SIZE_MAX || dist[i] < dist[u]))
+				u = i;
+		if (u == SIZE_MAX)
+			return;
+		done[u] = 1;
+		for (size_t k = 0; k < s->nlinks; k++) {
+			int a = node_of(s, s->link[k].a), b = node_of(s, s->link[k].b);
+			int v = a == (int)u ? b : b == (int)u ? a : -1;
+			uint64_t d = dist[u] + s->link[k].delay_ns + 1;   /* +1: hops break delay ties */
+			if (v >= 0 && d < dist[v])
+				dist[v] = d;
+		}
+	}
+}
+
+static uint64_t wmetric_fn(void *ctx, uint32_t addr)
+{
+	const struct wmetric *m = ctx;
+	for (size_t k = 0; k < m->s->nlinks; k++) {
+		const struct scn_link *l = &m->s->link[k];
+		if (l->a_addr == addr || l->b_addr == addr)
+			return m->dist[node_of(m->s, l->a_addr == addr ? l->a : l->b)];
+	}
+	return UINT64_MAX;
+}
+
 /* A node's address on its first link (names it as a tunnel end). */
 static uint32_t node_addr(const struct scenario *s, const char *name)
 {
@@ -261,8 +313,17 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			struct redir_config rc_cfg = {
 				.outer_ttl = (uint8_t)c->outer_ttl,
 				.frag = { c->frag_max_flows, c->frag_max_held_bytes, c->frag_hold_ns },
+				.policy = (enum redir_policy)c->policy,
+				.flow_table = c->flow_table != 0,
+				.flow_idle_ns = c->flow_idle_ns,
 			};
 			n->redir = redir_new(&rc_cfg, NULL);
+			n->metric = n->redir ? calloc(1, sizeof *n->metric) : NULL;
+			if (n->metric) {
+				n->metric->s = s;
+				shortest_delays(s, i, n->metric->dist);
+				redir_set_metric(n->redir, wmetric_fn, n->metric);
+			}
 			rc = n->redir ? redir_attach(n->redir, n->sim) : HN_ENOMEM;
 			if (rc == HN_OK && n->cpu) {
 				rc = cpu_attach(n->cpu, n->sim);   /* FORWARD: after the redirector */
@@ -524,6 +585,10 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "redirected_bytes", (double)r->redirected_bytes);
 			put(ctx, sc, "forwarded", (double)r->forwarded);
 			put(ctx, sc, "forwarded_by_c", (double)r->forwarded_by_c);
+			put(ctx, sc, "flows_new", (double)r->flows_new);
+			put(ctx, sc, "flows_kept", (double)r->flows_kept);
+			put(ctx, sc, "flows_to_origin", (double)r->to_origin);
+			put(ctx, sc, "drop.flow_table_full", (double)r->flows_table_full);
 			put(ctx, sc, "outer_fragmented", (double)r->outer_fragmented);
 			put(ctx, sc, "fragments_made", (double)r->fragments_made);
 			put(ctx, sc, "inner_frags_matched", (double)ff->matched);
@@ -721,6 +786,7 @@ void world_free(struct world *w)
 	sim_destroy();
 	for (size_t i = 0; i < w->s->nnodes; i++) {
 		redir_free(w->node[i].redir);
+		free(w->node[i].metric);
 		hsrv_free(w->node[i].hsrv);
 		cpu_free(w->node[i].cpu);
 		if (w->node[i].rng)

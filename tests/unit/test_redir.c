@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 
 #include "hydranet/redir.h"
 #include "net/frag.h"
@@ -306,6 +307,139 @@ static void redir__bad_header_is_dropped_and_counted(void **state)
 	assert_int_equal(fx->fake.out.count, 0);
 }
 
+/* ---- several replicas, policies, flows ------------------------------------ */
+
+#define HS2 IP4(128, 142, 223, 80)
+#define HS3 IP4(128, 142, 224, 80)
+
+struct metric_tab {
+	uint32_t addr[4];
+	uint64_t dist[4];
+};
+
+static uint64_t tab_metric(void *ctx, uint32_t dst)
+{
+	struct metric_tab *t = ctx;
+	for (int i = 0; i < 4; i++)
+		if (t->addr[i] == dst)
+			return t->dist[i];
+	return 1000;
+}
+
+/* Send one TCP datagram of flow sport at time now; returns the tunnel exit
+ * it went to, or 0 when it was left to forwarding (to the origin). */
+static uint32_t send_flow(struct fixture *fx, uint16_t sport, uint64_t now)
+{
+	uint8_t dg[100];
+	int before = fx->fake.out.count;
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, sport, 8080, 1, 64, 0);
+	enum redir_verdict v = redir_input(fx->r, dg, sizeof dg, now);
+	if (v == REDIR_PASS)
+		return 0;
+	assert_int_equal(fx->fake.out.count, before + 1);
+	struct ipv4_hdr oh;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[before], fx->fake.out.len[before], &oh), HN_OK);
+	return oh.dst;
+}
+
+static int setup_multi(void **state, enum redir_policy policy, bool flow_table)
+{
+	struct fixture *fx = test_calloc(1, sizeof *fx);
+	fx->fake.mtu = 1500;
+	struct redir_config cfg = { .frag = { 16, 16384, 1000000000ull }, .policy = policy,
+				    .flow_table = flow_table, .flow_idle_ns = 60000000000ull };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	fx->r = redir_new(&cfg, &io);
+	assert_non_null(fx->r);
+	*state = fx;
+	return 0;
+}
+static int setup_nearest_flows(void **state) { return setup_multi(state, REDIR_NEAREST, true); }
+static int setup_nearest_noflows(void **state) { return setup_multi(state, REDIR_NEAREST, false); }
+static int setup_rr(void **state) { return setup_multi(state, REDIR_ROUND_ROBIN, true); }
+static int setup_ll(void **state) { return setup_multi(state, REDIR_LEAST_LOADED, true); }
+
+static void redir__nearest_replica_wins_and_the_origin_competes(void **state)
+{
+	struct fixture *fx = *state;
+	struct metric_tab t = { { HS, HS2, ORIGIN }, { 5, 2, 10 } };
+	redir_set_metric(fx->r, tab_metric, &t);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS), HN_OK);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(send_flow(fx, 1001, 0), HS2);
+	t.dist[2] = 1;   /* the origin is now nearer than any replica */
+	assert_int_equal(send_flow(fx, 1002, 0), 0);
+	assert_int_equal(redir_stats(fx->r)->to_origin, 1);
+	t.dist[2] = 2;   /* a tie with HS2 goes to the replica */
+	assert_int_equal(send_flow(fx, 1003, 0), HS2);
+}
+
+static void redir__flows_keep_their_replica_when_the_table_changes(void **state)
+{
+	struct fixture *fx = *state;
+	struct metric_tab t = { { HS, HS2, HS3, ORIGIN }, { 5, 2, 1, 10 } };
+	redir_set_metric(fx->r, tab_metric, &t);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(send_flow(fx, 2001, 0), HS2);
+	/* A nearer replica is announced: new flows go there, the old one stays. */
+	assert_int_equal(redir_table_announce(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3,
+					      30000000000ull, 1000), HN_OK);
+	assert_int_equal(send_flow(fx, 2001, 2000), HS2);
+	assert_int_equal(send_flow(fx, 2002, 2000), HS3);
+	assert_int_equal(redir_stats(fx->r)->flows_kept, 1);
+	assert_int_equal(redir_stats(fx->r)->flows_new, 2);
+	/* HS3 is not refreshed: after its lifetime new flows fall back to HS2,
+	 * and the flow on HS3 keeps it until it goes idle. */
+	assert_int_equal(redir_table_replicas(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, 30000001000ull), 1);
+	assert_int_equal(send_flow(fx, 2003, 30000001000ull), HS2);
+	assert_int_equal(send_flow(fx, 2002, 30000001000ull), HS3);
+	/* Idle for the flow timeout: forgotten, the next datagram chooses anew. */
+	assert_int_equal(send_flow(fx, 2002, 95000000000ull), HS2);
+	assert_true(redir_stats(fx->r)->flows_expired >= 1);
+	/* Withdrawing the last replica removes the entry: back to forwarding. */
+	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_OK);
+	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_ENOENT);
+	assert_int_equal(redir_table_size(fx->r), 0);
+	assert_int_equal(send_flow(fx, 2004, 95000000001ull), 0);
+}
+
+static void redir__without_a_flow_table_flows_move(void **state)
+{
+	struct fixture *fx = *state;
+	struct metric_tab t = { { HS2, HS3, ORIGIN }, { 2, 1, 10 } };
+	redir_set_metric(fx->r, tab_metric, &t);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(send_flow(fx, 3001, 0), HS2);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_OK);
+	assert_int_equal(send_flow(fx, 3001, 1), HS3);   /* the connection breaks */
+	assert_int_equal(redir_stats(fx->r)->flows_kept, 0);
+}
+
+static void redir__round_robin_takes_turns(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_OK);
+	uint32_t a = send_flow(fx, 4001, 0), b = send_flow(fx, 4002, 0), c = send_flow(fx, 4003, 0);
+	assert_int_not_equal(a, b);
+	assert_int_equal(a, c);
+	assert_true((a == HS2 || a == HS3) && (b == HS2 || b == HS3));
+}
+
+static void redir__least_loaded_balances_flows(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_OK);
+	int on2 = 0;
+	for (uint16_t p = 0; p < 10; p++)
+		on2 += send_flow(fx, (uint16_t)(5000 + p), 0) == HS2;
+	assert_int_equal(on2, 5);
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_ICMP, HS2), HN_EINVAL);
+	assert_int_equal(redir_table_announce(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2, 0, 0), HN_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +457,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__held_fragment_of_unreplicated_port_is_forwarded, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__fragment_to_unknown_origin_passes_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__bad_header_is_dropped_and_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__nearest_replica_wins_and_the_origin_competes, setup_nearest_flows, teardown),
+		cmocka_unit_test_setup_teardown(redir__flows_keep_their_replica_when_the_table_changes, setup_nearest_flows, teardown),
+		cmocka_unit_test_setup_teardown(redir__without_a_flow_table_flows_move, setup_nearest_noflows, teardown),
+		cmocka_unit_test_setup_teardown(redir__round_robin_takes_turns, setup_rr, teardown),
+		cmocka_unit_test_setup_teardown(redir__least_loaded_balances_flows, setup_ll, teardown),
 	};
 	return cmocka_run_group_tests_name("redir", tests, NULL, NULL);
 }
