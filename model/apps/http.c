@@ -32,6 +32,7 @@ struct http_server {
 	struct http_server_config cfg;
 	char name[APP_NAME_MAX];
 	sim_sock *listener;
+	struct hsrv *hs;           /* the virtual host's host server, or NULL */
 	uint64_t requests;
 	struct http_conn **conns;  /* owned, freed with the server */
 	size_t nconns, capconns;
@@ -187,7 +188,18 @@ struct http_server *http_server_new(struct sim_node *node, struct hsrv *hs,
 		free(srv);
 		return NULL;
 	}
+	srv->hs = hs;
 	return srv;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (!srv->listener)
+		return;
+	sim_sock_close(srv->listener);
+	srv->listener = NULL;
+	if (srv->hs)
+		hsrv_vhost_unbind(srv->hs, srv->cfg.addr, IPV4_PROTO_TCP, srv->cfg.port);
 }
 
 void http_server_free(struct http_server *srv)

@@ -31,6 +31,9 @@ struct http_server;
 struct http_server *http_server_new(struct sim_node *node, struct hsrv *hs,
 				    const struct http_server_config *cfg);
 void http_server_free(struct http_server *s);
+/* Stop listening (connections in progress finish); a replica's port is
+ * given up at its host server, which tells the routing daemon. */
+void http_server_stop(struct http_server *s);
 uint64_t http_server_requests(const struct http_server *s);
 
 struct http_client_config {

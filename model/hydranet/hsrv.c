@@ -131,8 +131,21 @@ int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t por
 		return HN_ELIMIT;
 	v->ports[v->nports++] = (struct vport){ proto, port };
 	if (h->on_bind)
-		h->on_bind(h->on_bind_ctx, origin, proto, port);
+		h->on_bind(h->on_bind_ctx, origin, proto, port, true);
 	return HN_OK;
+}
+
+int hsrv_vhost_unbind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port)
+{
+	struct vhost *v = vhost_find(h, origin);
+	for (size_t i = 0; v && i < v->nports; i++)
+		if (v->ports[i].proto == proto && v->ports[i].port == port) {
+			v->ports[i] = v->ports[--v->nports];
+			if (h->on_bind)
+				h->on_bind(h->on_bind_ctx, origin, proto, port, false);
+			return HN_OK;
+		}
+	return HN_ENOENT;
 }
 
 int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,

@@ -21,6 +21,7 @@
  * hsrv_set_bind_listener), replica management. */
 #ifndef HN_HSRV_H
 #define HN_HSRV_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,9 +64,10 @@ struct hsrv_stats {
 	uint64_t drops[HSRV_NDROP];
 };
 
-/* Called when a socket of a virtual host binds a port (for the routing
- * daemon that tells the redirectors). */
-typedef void (*hsrv_bind_fn)(void *ctx, uint32_t origin, uint8_t proto, uint16_t port);
+/* Called when a socket of a virtual host binds a port (bound true) or gives
+ * it up (false): for the routing daemon that tells the redirectors. */
+typedef void (*hsrv_bind_fn)(void *ctx, uint32_t origin, uint8_t proto, uint16_t port,
+			     bool bound);
 
 struct hsrv;
 
@@ -86,6 +88,10 @@ int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t por
  * the port as the virtual host's, like the kernel marking the PCB. */
 int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,
 	      uint16_t port);
+
+/* The virtual host origin gives up (proto, port): later datagrams for it are
+ * dropped as not replicated.  HN_ENOENT when it was not bound. */
+int hsrv_vhost_unbind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port);
 
 void hsrv_set_bind_listener(struct hsrv *h, hsrv_bind_fn fn, void *ctx);
 

@@ -339,6 +339,14 @@ static unsigned flow_hash(uint32_t src, uint32_t dst, uint16_t sport, uint16_t d
 	return (h ^ (h >> 15)) % FLOW_BUCKETS;
 }
 
+static int replica_alive(const struct entry *e, uint32_t hs, uint64_t now_ns)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (e->rep[i].host_server == hs)
+			return alive(&e->rep[i], now_ns);
+	return 0;
+}
+
 static unsigned flows_on(const struct redir *r, uint32_t hs)
 {
 	unsigned n = 0;
@@ -418,6 +426,14 @@ static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_
 		if (f->src == h->src && f->dst == h->dst && f->sport == sport && f->dport == dport &&
 		    f->proto == h->proto) {
 			f->last_ns = now_ns;
+			if (f->host_server && !replica_alive(e, f->host_server, now_ns)) {
+				/* Its replica was withdrawn or expired: the flow
+				 * would be black-holed there, so it chooses again
+				 * (as LVS does with expire_nodest_conn). */
+				f->host_server = choose(r, e, now_ns);
+				r->st.flows_rerouted++;
+				return f->host_server;
+			}
 			r->st.flows_kept++;
 			return f->host_server;
 		}

@@ -17,8 +17,8 @@
  * the configured policy, the nearest by routing metric by default, with the
  * origin itself a candidate; the flow table then keeps the flow's later
  * datagrams on that choice, so connections that exist when the table changes
- * keep their replica (a withdrawn replica keeps its flows until they go
- * idle).  Without the flow table every datagram chooses afresh.  Not here:
+ * keep their replica; a flow whose replica is withdrawn or expires chooses
+ * again rather than being black-holed.  Without the flow table every datagram chooses afresh.  Not here:
  * the routing daemon that fills the table. */
 #ifndef HN_REDIR_H
 #define HN_REDIR_H
@@ -84,6 +84,7 @@ struct redir_stats {
 	uint64_t flows_kept;        /* datagrams that followed their flow's choice */
 	uint64_t flows_expired;     /* idle flows forgotten */
 	uint64_t flows_table_full;  /* new flows that could not be remembered */
+	uint64_t flows_rerouted;    /* flows whose replica went away, chosen again */
 	uint64_t to_origin;         /* new flows sent to the origin (nearest) */
 	uint64_t drops[REDIR_NDROP];
 };

@@ -38,6 +38,9 @@ static const struct param_def node_params[] = {
 	{ "policy", PARAM_ENUM, "nearest", "", 0, 0, "redirector: how a new flow picks among a service's replicas: nearest (least path delay from the redirector; the origin competes and wins only when strictly nearer; ties take turns), round_robin, or least_loaded (fewest flows in the redirector's flow table)", F(struct scn_node, policy), 0, "nearest|round_robin|least_loaded" },
 	{ "flow_table", PARAM_BOOL, "true", "", 0, 0, "redirector: keep each flow on the replica it started on when the table changes (false: every datagram chooses afresh, and connections can break)", F(struct scn_node, flow_table), 0, NULL },
 	{ "flow_idle", PARAM_TIME, "300s", "s", 1e-3 * NS, 86400 * NS, "redirector: a flow idle this long is forgotten (assumed: longer than TCP's keepalive-free idle periods in the workloads here)", F(struct scn_node, flow_idle_ns), 0, NULL },
+	{ "announce_lifetime", PARAM_TIME, "30s", "s", 1 * NS, 3600 * NS, "host server: lifetime of its routing daemon's announcements (whole seconds on the wire)", F(struct scn_node, announce_lifetime_ns), 0, NULL },
+	{ "announce_refresh", PARAM_TIME, "10s", "s", 1e-3 * NS, 3600 * NS, "host server: announcements are repeated this often, less than their lifetime, so a lost one heals", F(struct scn_node, announce_refresh_ns), 0, NULL },
+	{ "withdraw", PARAM_BOOL, "true", "", 0, 0, "host server: withdraw an access point when its replica stops (false: let the redirectors' entries expire)", F(struct scn_node, withdraw), 0, NULL },
 };
 
 static const struct param_def link_params[] = {
@@ -67,6 +70,8 @@ static const struct param_def replica_params[] = {
 	{ "host_server", PARAM_STRING, NULL, "", 0, 0, "host server node that runs the replica", STR(struct scn_replica, host_server), NULL },
 	{ "redirectors", PARAM_STRING, NULL, "", 0, 0, "redirector nodes whose tables send the service to this replica (space separated)", STR(struct scn_replica, redirectors), NULL },
 	{ "state", PARAM_ENUM, "running", "", 0, 0, "what the host server has: running (virtual host, application bound), unbound (virtual host, no application on the port) or absent (no virtual host: a stale redirector entry)", F(struct scn_replica, state), 0, "running|unbound|absent" },
+	{ "announce", PARAM_ENUM, "static", "", 0, 0, "how the redirectors learn of the replica: static (their tables are configured with it) or daemon (the host server's routing daemon announces it over UDP when it binds, docs/rmp.md)", F(struct scn_replica, announce), 0, "static|daemon" },
+	{ "stop", PARAM_TIME, "0s", "s", 0, 86400 * NS, "time at which the replica stops and gives up its port; 0: never (http replicas)", F(struct scn_replica, stop_ns), 0, NULL },
 };
 
 static const struct param_def workload_params[] = {
@@ -549,6 +554,19 @@ static void check(struct parse *p)
 				     r->name, t, role_name(d->role));
 				return;
 			}
+		}
+		const struct scn_service *sv = scenario_service(s, r->service);
+		if (r->stop_ns && (sv->app != SCN_APP_HTTP || r->state != SCN_REPLICA_RUNNING)) {
+			fail(p, key_line(at, replica_params, N(replica_params), "stop"),
+			     "[replica %s]: stop is supported for running http replicas only", r->name);
+			return;
+		}
+		if (r->announce && h->announce_refresh_ns >= h->announce_lifetime_ns) {
+			fail(p, key_line(at, replica_params, N(replica_params), "announce"),
+			     "[replica %s]: host server '%s' refreshes its announcements every %g s, "
+			     "not within their lifetime of %g s", r->name, h->name,
+			     (double)h->announce_refresh_ns / 1e9, (double)h->announce_lifetime_ns / 1e9);
+			return;
 		}
 		if (!count) {
 			fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),

@@ -53,6 +53,9 @@ struct scn_node {
 	int policy;                   /* redirector: enum redir_policy */
 	int flow_table;               /* redirector: keep flows on their replica */
 	uint64_t flow_idle_ns;        /* redirector: idle flow lifetime */
+	uint64_t announce_lifetime_ns;/* host server: routing daemon ANNOUNCE lifetime */
+	uint64_t announce_refresh_ns; /* host server: ANNOUNCE repeated this often */
+	int withdraw;                 /* host server: WITHDRAW when a replica stops */
 };
 
 struct scn_link {
@@ -83,6 +86,8 @@ struct scn_replica {
 	char host_server[SCN_NAME_MAX];
 	char redirectors[256];        /* node names, space separated */
 	int state;                    /* enum scn_replica_state */
+	int announce;                 /* 0: static table entry, 1: routing daemon */
+	uint64_t stop_ns;             /* the replica stops (gives up its port); 0: never */
 };
 
 struct scn_workload {

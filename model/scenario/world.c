@@ -10,6 +10,7 @@
 #include "apps/ttcp.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
+#include "hydranet/rtd.h"
 #include "net/ipv4.h"
 #include "results/res.h"
 #include "sim/sim.h"
@@ -29,6 +30,7 @@ struct wnode {
 	struct redir *redir;          /* role redirector (not in the clean series) */
 	struct hsrv *hsrv;            /* role hostserver (not in the clean series) */
 	struct cpu *cpu;              /* cost model, when the node has one */
+	struct rtd *rtd;              /* routing daemon (redirectors; host servers that announce) */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -62,6 +64,7 @@ struct world {
 	size_t nsamples, capsamples;
 	struct wnode node[SCN_MAX_OBJECTS];
 	struct wworkload wl[SCN_MAX_OBJECTS];
+	struct http_server *replica_http[SCN_MAX_OBJECTS];   /* per replica, for stop */
 	struct http_server *http[2 * SCN_MAX_OBJECTS];
 	size_t nhttp;
 	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
@@ -195,6 +198,11 @@ static uint64_t wmetric_fn(void *ctx, uint32_t addr)
 			return m->dist[node_of(m->s, l->a_addr == addr ? l->a : l->b)];
 	}
 	return UINT64_MAX;
+}
+
+static void replica_stop(void *arg)
+{
+	http_server_stop(arg);
 }
 
 /* A node's address on its first link (names it as a tunnel end). */
@@ -354,6 +362,43 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			goto fail;
 		}
 	}
+	/* Routing daemons: every redirector listens; a host server with a
+	 * replica announced by daemon tells that replica's redirectors.  They
+	 * exist before the replicas bind, so the first bind is announced. */
+	for (size_t i = 0; i < s->nnodes && hydranet; i++) {
+		struct wnode *n = &w->node[i];
+		if (n->redir && !(n->rtd = rtd_redir_new(n->sim, n->redir))) {
+			fail_at(err, errlen, s, s->node_at[i].line, "redirector", n->cfg->name, HN_ENOMEM);
+			goto fail;
+		}
+		if (!n->hsrv)
+			continue;
+		uint32_t reds[16];
+		size_t nred = 0;
+		for (size_t k = 0; k < s->nreplicas; k++) {
+			const struct scn_replica *r = &s->replica[k];
+			if (!r->announce || strcmp(r->host_server, n->cfg->name))
+				continue;
+			char list[sizeof r->redirectors], *save = NULL;
+			snprintf(list, sizeof list, "%s", r->redirectors);
+			for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+				uint32_t a = node_addr(s, t);
+				int known = 0;
+				for (size_t j = 0; j < nred; j++)
+					known |= reds[j] == a;
+				if (!known && nred < 16)
+					reds[nred++] = a;
+			}
+		}
+		if (!nred)
+			continue;
+		struct rtd_config rc = { n->cfg->announce_lifetime_ns, n->cfg->announce_refresh_ns,
+					 n->cfg->withdraw != 0 };
+		if (!(n->rtd = rtd_host_new(n->sim, n->hsrv, node_addr(s, n->cfg->name), reds, nred, &rc))) {
+			fail_at(err, errlen, s, s->node_at[i].line, "host server", n->cfg->name, HN_ECONFIG);
+			goto fail;
+		}
+	}
 	/* Services on their origin hosts. */
 	for (size_t i = 0; i < s->nservices; i++) {
 		const struct scn_service *v = &s->service[i];
@@ -423,6 +468,10 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
 							 v->processing_ns };
 			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
+			if (ok && r->stop_ns) {
+				w->replica_http[i] = w->http[w->nhttp];
+				sim_schedule(r->stop_ns, replica_stop, w->replica_http[i]);
+			}
 			w->nhttp += ok;
 		} else {
 			ok = (w->telnet[w->ntelnet] = telnet_server_new(h->sim, h->hsrv, r->host_server,
@@ -437,7 +486,9 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		uint32_t hs_addr = node_addr(s, r->host_server);
 		char list[sizeof r->redirectors], *save = NULL;
 		snprintf(list, sizeof list, "%s", r->redirectors);
-		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		/* Announced replicas reach the tables through the routing daemons. */
+		for (char *t = r->announce ? NULL : strtok_r(list, " \t,", &save); t;
+		     t = strtok_r(NULL, " \t,", &save)) {
 			rc = redir_table_add(wnode(w, t)->redir, v->address, (uint16_t)v->port,
 					     v->protocol == SCN_TCP ? IPV4_PROTO_TCP : IPV4_PROTO_UDP,
 					     hs_addr);
@@ -576,6 +627,19 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 	for (size_t i = 0; i < w->s->nnodes; i++) {
 		const struct wnode *n = &w->node[i];
 		const char *sc = n->cfg->name;
+		if (n->rtd) {
+			const struct rtd_stats *d = rtd_stats(n->rtd);
+			put(ctx, sc, "rtd.announces_sent", (double)d->announces_sent);
+			put(ctx, sc, "rtd.withdraws_sent", (double)d->withdraws_sent);
+			put(ctx, sc, "rtd.bytes_sent", (double)d->bytes_sent);
+			put(ctx, sc, "rtd.announces_received", (double)d->announces_received);
+			put(ctx, sc, "rtd.withdraws_received", (double)d->withdraws_received);
+			put(ctx, sc, "rtd.entries_applied", (double)d->entries_applied);
+			for (int k = 0; k < RTD_NDROP; k++) {
+				snprintf(name, sizeof name, "drop.%s", rtd_drop_name(k));
+				put(ctx, sc, name, (double)d->drops[k]);
+			}
+		}
 		if (n->redir) {
 			const struct redir_stats *r = redir_stats(n->redir);
 			const struct ipv4_frag_stats *f = redir_frag_stats(n->redir);
@@ -587,6 +651,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "forwarded_by_c", (double)r->forwarded_by_c);
 			put(ctx, sc, "flows_new", (double)r->flows_new);
 			put(ctx, sc, "flows_kept", (double)r->flows_kept);
+			put(ctx, sc, "flows_rerouted", (double)r->flows_rerouted);
 			put(ctx, sc, "flows_to_origin", (double)r->to_origin);
 			put(ctx, sc, "drop.flow_table_full", (double)r->flows_table_full);
 			put(ctx, sc, "outer_fragmented", (double)r->outer_fragmented);
@@ -789,6 +854,7 @@ void world_free(struct world *w)
 		free(w->node[i].metric);
 		hsrv_free(w->node[i].hsrv);
 		cpu_free(w->node[i].cpu);
+		rtd_free(w->node[i].rtd);
 		if (w->node[i].rng)
 			gsl_rng_free(w->node[i].rng);
 	}

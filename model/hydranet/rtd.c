@@ -1,0 +1,203 @@
+/* rtd.c - HydraNet routing daemons; see rtd.h. */
+#include "hydranet/rtd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hydranet/hsrv.h"
+#include "hydranet/redir.h"
+#include "hydranet/rmp.h"
+#include "sim/sim.h"
+#include "status.h"
+
+#define MAX_REDIRECTORS 16
+
+struct rtd {
+	struct rtd_config cfg;
+	struct rtd_stats st;
+	sim_sock *sock;
+	/* host server side */
+	uint32_t self;
+	uint32_t redirectors[MAX_REDIRECTORS];
+	size_t nredirectors;
+	struct rmp_sap saps[RMP_MAX_ENTRIES];   /* bound access points */
+	size_t nsaps;
+	uint32_t seq;
+	int timer_pending;
+	/* redirector side */
+	struct redir *redir;
+};
+
+static void send_all(struct rtd *d, const struct rmp_msg *m)
+{
+	uint8_t buf[RMP_MAX_LEN];
+	int n = rmp_encode(m, buf, sizeof buf);
+	if (n < 0)
+		return;
+	for (size_t i = 0; i < d->nredirectors; i++) {
+		if (sim_sock_sendto(d->sock, buf, (size_t)n, d->redirectors[i], RMP_PORT_ROUTING) < 0)
+			continue;
+		d->st.bytes_sent += (uint64_t)n;
+		if (m->type == RMP_ANNOUNCE)
+			d->st.announces_sent++;
+		else
+			d->st.withdraws_sent++;
+	}
+}
+
+static void announce(struct rtd *d)
+{
+	if (d->nsaps == 0)
+		return;
+	struct rmp_msg m = { .type = RMP_ANNOUNCE, .seq = ++d->seq, .host_server = d->self,
+			     .lifetime_s = (uint16_t)(d->cfg.lifetime_ns / 1000000000ull),
+			     .nsaps = (uint8_t)d->nsaps };
+	memcpy(m.saps, d->saps, d->nsaps * sizeof m.saps[0]);
+	send_all(d, &m);
+}
+
+static void refresh(void *arg)
+{
+	struct rtd *d = arg;
+	d->timer_pending = 0;
+	if (d->nsaps == 0)
+		return;
+	announce(d);
+	d->timer_pending = 1;
+	sim_schedule(d->cfg.refresh_ns, refresh, d);
+}
+
+/* hsrv tells us a virtual host bound or gave up a port. */
+static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bool bound)
+{
+	struct rtd *d = ctx;
+	struct rmp_sap sap = { origin, port, proto };
+	if (bound) {
+		if (d->nsaps == RMP_MAX_ENTRIES)
+			return;
+		d->saps[d->nsaps++] = sap;
+		announce(d);   /* at once: the paper's redirectors are "informed" on bind */
+		if (!d->timer_pending) {
+			d->timer_pending = 1;
+			sim_schedule(d->cfg.refresh_ns, refresh, d);
+		}
+		return;
+	}
+	for (size_t i = 0; i < d->nsaps; i++)
+		if (d->saps[i].origin == origin && d->saps[i].port == port && d->saps[i].proto == proto) {
+			d->saps[i] = d->saps[--d->nsaps];
+			if (d->cfg.withdraw) {
+				struct rmp_msg m = { .type = RMP_WITHDRAW, .seq = ++d->seq,
+						     .host_server = d->self, .nsaps = 1 };
+				m.saps[0] = sap;
+				send_all(d, &m);
+			}
+			return;
+		}
+}
+
+struct rtd *rtd_host_new(struct sim_node *node, struct hsrv *hs, uint32_t self,
+			 const uint32_t *redirectors, size_t n, const struct rtd_config *cfg)
+{
+	if (!cfg || n == 0 || n > MAX_REDIRECTORS || cfg->lifetime_ns < 1000000000ull ||
+	    cfg->lifetime_ns > RMP_MAX_LIFETIME * 1000000000ull || cfg->refresh_ns == 0 ||
+	    cfg->refresh_ns >= cfg->lifetime_ns)
+		return NULL;
+	struct rtd *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->cfg = *cfg;
+	d->self = self;
+	memcpy(d->redirectors, redirectors, n * sizeof *redirectors);
+	d->nredirectors = n;
+	static const struct sim_sock_ops ops = { 0 };
+	d->sock = sim_udp_socket(node, &ops, d);
+	if (!d->sock || sim_sock_bind(d->sock, self, 0) != HN_OK) {
+		free(d);
+		return NULL;
+	}
+	hsrv_set_bind_listener(hs, on_bind, d);
+	return d;
+}
+
+/* ---- redirector side ------------------------------------------------------------ */
+
+int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
+{
+	struct rmp_msg m;
+	d->st.bytes_received += len;
+	int rc = rmp_decode(msg, len, &m);
+	if (rc <= 0 || (size_t)rc != len) {
+		enum rtd_drop why = rc == 0 ? RTD_DROP_TRUNCATED
+				  : rc == HN_EVERSION ? RTD_DROP_VERSION
+				  : rc == HN_EPROTO ? RTD_DROP_TYPE
+				  : rc == HN_EINVAL ? RTD_DROP_FIELD : RTD_DROP_LENGTH;
+		d->st.drops[why]++;   /* a datagram is one message: leftovers too */
+		return rc < 0 ? rc : HN_ELEN;
+	}
+	if (m.type != RMP_ANNOUNCE && m.type != RMP_WITHDRAW) {
+		d->st.drops[RTD_DROP_UNEXPECTED]++;
+		return HN_EPROTO;
+	}
+	if (m.type == RMP_ANNOUNCE)
+		d->st.announces_received++;
+	else
+		d->st.withdraws_received++;
+	for (size_t i = 0; i < m.nsaps; i++) {
+		const struct rmp_sap *s = &m.saps[i];
+		int r = m.type == RMP_ANNOUNCE
+			? redir_table_announce(d->redir, s->origin, s->port, s->proto, m.host_server,
+					       (uint64_t)m.lifetime_s * 1000000000ull, now_ns)
+			: redir_table_withdraw(d->redir, s->origin, s->port, s->proto, m.host_server);
+		if (r == HN_OK)
+			d->st.entries_applied++;
+		else if (m.type == RMP_ANNOUNCE)
+			d->st.drops[RTD_DROP_TABLE]++;   /* a withdraw of an unknown entry is harmless */
+	}
+	return HN_OK;
+}
+
+static void on_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
+		    uint16_t port)
+{
+	(void)s;
+	(void)from;
+	(void)port;
+	rtd_receive(ctx, data, len, sim_now_ns());
+}
+
+struct rtd *rtd_redir_new(struct sim_node *node, struct redir *r)
+{
+	struct rtd *d = calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->redir = r;
+	static const struct sim_sock_ops ops = { .on_recv = on_recv };
+	if (node) {
+		d->sock = sim_udp_socket(node, &ops, d);
+		if (!d->sock || sim_sock_bind(d->sock, 0, RMP_PORT_ROUTING) != HN_OK) {
+			free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
+void rtd_free(struct rtd *d)
+{
+	free(d);
+}
+
+const struct rtd_stats *rtd_stats(const struct rtd *d)
+{
+	return &d->st;
+}
+
+const char *rtd_drop_name(enum rtd_drop d)
+{
+	static const char *const names[RTD_NDROP] = {
+		"rtd_truncated", "rtd_bad_version", "rtd_unknown_type", "rtd_bad_length",
+		"rtd_bad_field", "rtd_unexpected", "rtd_table_refused",
+	};
+	return (unsigned)d < RTD_NDROP ? names[d] : "unknown";
+}
