@@ -75,10 +75,9 @@ static void scenario__unknown_section_is_refused(void **state)
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
 {
 	(void)state;
-	expect_error("[node a]\nrole = client\ncolour = blue\n",
-		     "3: [node a]: unknown key 'colour' (keys: role, cpu, outer_ttl, frag_hold, "
-		     "frag_max_flows, frag_max_held, reass_timeout, reass_max_datagrams, reass_max_bytes, "
-		     "policy, flow_table, flow_idle)");
+	expect_error("[service web]\nport = 80\ncolour = blue\n",
+		     "3: [service web]: unknown key 'colour' (keys: origin, address, port, protocol, "
+		     "app, processing)");
 }
 
 static void scenario__type_errors_are_refused(void **state)
