@@ -286,7 +286,7 @@ static int sim_input(void *ctx, const uint8_t *dg, size_t len)
 
 static int sim_add_local(void *ctx, uint32_t addr)
 {
-	return sim_node_add_local_addr(ctx, addr);
+	return sim_node_add_vhost_addr(ctx, addr);
 }
 
 static int sim_is_local(void *ctx, uint32_t addr)

@@ -413,12 +413,13 @@ static void flows_sweep(struct redir *r, uint64_t now_ns)
 /* The host server for the datagram of a matched entry: its flow's, or a new
  * choice (remembered when the flow table is on). */
 static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_hdr *h,
-			    uint16_t sport, uint16_t dport, uint64_t now_ns)
+			    uint16_t sport, uint16_t dport, int opens, uint64_t now_ns)
 {
 	if (!r->cfg.flow_table) {
 		r->st.flows_new++;
 		return choose(r, e, now_ns);
 	}
+	(void)opens;
 	if (now_ns >= r->next_flow_sweep_ns)
 		flows_sweep(r, now_ns);
 	unsigned b = flow_hash(h->src, h->dst, sport, dport, h->proto);
@@ -437,8 +438,16 @@ static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_
 			r->st.flows_kept++;
 			return f->host_server;
 		}
-	uint32_t hs = choose(r, e, now_ns);
-	r->st.flows_new++;
+	/* A TCP segment that does not open a connection belongs to one that
+	 * was open before the access point had replicas: it stays with the
+	 * origin, where its state is. */
+	uint32_t hs = 0;
+	if (opens) {
+		hs = choose(r, e, now_ns);
+		r->st.flows_new++;
+	} else {
+		r->st.flows_existing++;
+	}
 	struct flow *f = r->nflows < r->cfg.max_flows ? malloc(sizeof *f) : NULL;
 	if (!f) {
 		r->st.flows_table_full++;   /* chosen, but not remembered */
@@ -471,7 +480,12 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 		if (ipv4_ports(dg, len, &h, &sport, &dport) != HN_OK)
 			goto pass;
 		struct entry *e = entry_get(r, h.dst, dport, h.proto, 0);
-		hs = e ? flow_choice(r, e, &h, sport, dport, now_ns) : 0;
+		/* UDP has no connections: every new 5-tuple chooses.  TCP: only a
+		 * SYN without ACK opens a connection. */
+		int opens = h.proto != IPV4_PROTO_TCP ||
+			    (len > (size_t)h.hdr_len + 13 &&
+			     (dg[h.hdr_len + 13] & 0x12) == 0x02);
+		hs = e ? flow_choice(r, e, &h, sport, dport, opens, now_ns) : 0;
 		if (h.mf)   /* first fragment: later ones follow this verdict */
 			fragflow_decide(r->ff, &h, hs, now_ns, release_held, r);
 	} else if (!fragflow_lookup(r->ff, &h, now_ns, &hs)) {

@@ -85,6 +85,7 @@ struct redir_stats {
 	uint64_t flows_expired;     /* idle flows forgotten */
 	uint64_t flows_table_full;  /* new flows that could not be remembered */
 	uint64_t flows_rerouted;    /* flows whose replica went away, chosen again */
+	uint64_t flows_existing;    /* TCP connections already open when replicas appeared: kept on the origin */
 	uint64_t to_origin;         /* new flows sent to the origin (nearest) */
 	uint64_t drops[REDIR_NDROP];
 };

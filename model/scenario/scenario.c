@@ -63,6 +63,13 @@ static const struct param_def service_params[] = {
 	{ "protocol", PARAM_ENUM, "tcp", "", 0, 0, "transport protocol", F(struct scn_service, protocol), 0, "tcp|udp" },
 	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo) or ttcp (throughput test)", F(struct scn_service, app), 0, "http|telnet|ttcp" },
 	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", F(struct scn_service, processing_ns), 0, NULL },
+	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", F(struct scn_service, manager), 0, "none|static|dynamic" },
+	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", STR(struct scn_service, candidates), NULL },
+	{ "image_size", PARAM_BYTES, "250000", "bytes", 0, 1e9, "manager: size of the replica's code image sent with each install (assumed: a 1998 Java HTTP replica of a few hundred KB)", F(struct scn_service, image_bytes), 0, NULL },
+	{ "install_above", PARAM_DOUBLE, "10", "req/s", 0, 1e6, "manager (dynamic): origin request rate that triggers an install", F(struct scn_service, install_above_rps), 0, NULL },
+	{ "remove_below", PARAM_DOUBLE, "1", "req/s", 0, 1e6, "manager (dynamic): a replica serving fewer requests/s is idle", F(struct scn_service, remove_below_rps), 0, NULL },
+	{ "idle_intervals", PARAM_U64, "3", "", 1, 1000, "manager (dynamic): idle load reports in a row before a replica is removed", F(struct scn_service, idle_intervals), 0, NULL },
+	{ "load_interval", PARAM_TIME, "2s", "s", 1e-3 * NS, 3600 * NS, "manager: load measurement and report interval", F(struct scn_service, load_interval_ns), 0, NULL },
 };
 
 static const struct param_def replica_params[] = {
@@ -629,6 +636,45 @@ static void check(struct parse *p)
 			     s->testbed.series == SCN_SERIES_CLEAN ? "clean" : "realhost", w->service);
 			return;
 		}
+	}
+	/* Replica managers: http services, candidates that are host servers. */
+	for (size_t i = 0; i < s->nservices; i++) {
+		const struct scn_service *v = &s->service[i];
+		const struct scn_origin *at = &s->service_at[i];
+		if (!v->manager)
+			continue;
+		int line = key_line(at, service_params, N(service_params), "manager");
+		if (v->app != SCN_APP_HTTP) {
+			fail(p, line, "[service %s]: a replica manager runs http services only", v->name);
+			return;
+		}
+		char list[sizeof v->candidates], *save = NULL;
+		snprintf(list, sizeof list, "%s", v->candidates);
+		int count = 0;
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			const struct scn_node *h = scenario_node(s, t);
+			if (!h || h->role != SCN_HOSTSERVER) {
+				fail(p, key_line(at, service_params, N(service_params), "candidates"),
+				     "[service %s]: candidates: '%s' is not a host server node", v->name, t);
+				return;
+			}
+			if (++count > 8) {
+				fail(p, key_line(at, service_params, N(service_params), "candidates"),
+				     "[service %s]: candidates: more than 8 host servers", v->name);
+				return;
+			}
+		}
+		if (!count) {
+			fail(p, line, "[service %s]: manager = %s needs candidates (host server nodes)",
+			     v->name, v->manager == 1 ? "static" : "dynamic");
+			return;
+		}
+		for (size_t j = 0; j < s->nreplicas; j++)
+			if (!strcmp(s->replica[j].service, v->name)) {
+				fail(p, s->replica_at[j].line, "[replica %s]: service '%s' has a replica "
+				     "manager, which installs its replicas itself", s->replica[j].name, v->name);
+				return;
+			}
 	}
 	/* Bounds that one parameter's range cannot say. */
 	int tb_line = p->seen_single[6] ? p->single_line[6] : 1;

@@ -78,6 +78,13 @@ struct scn_service {
 	int protocol;                 /* enum scn_proto */
 	int app;                      /* enum scn_app */
 	uint64_t processing_ns;
+	int manager;                  /* 0 none, 1 static, 2 dynamic (replica manager) */
+	char candidates[256];         /* host servers the manager may install on, in order */
+	uint64_t image_bytes;         /* replica code image size */
+	double install_above_rps;
+	double remove_below_rps;
+	uint64_t idle_intervals;
+	uint64_t load_interval_ns;
 };
 
 struct scn_replica {

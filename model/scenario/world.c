@@ -10,6 +10,7 @@
 #include "apps/ttcp.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
+#include "hydranet/rmgr.h"
 #include "hydranet/rtd.h"
 #include "net/ipv4.h"
 #include "results/res.h"
@@ -24,6 +25,7 @@ struct wmetric {
 };
 
 struct wnode {
+	struct world *w;              /* the world it belongs to */
 	struct wmetric *metric;       /* redirectors */
 	const struct scn_node *cfg;
 	sim_node *sim;
@@ -31,6 +33,7 @@ struct wnode {
 	struct hsrv *hsrv;            /* role hostserver (not in the clean series) */
 	struct cpu *cpu;              /* cost model, when the node has one */
 	struct rtd *rtd;              /* routing daemon (redirectors; host servers that announce) */
+	struct rsrv *rsrv;            /* replication server (candidates of a replica manager) */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -58,8 +61,19 @@ static const char *const sample_names[SC_NCOUNTERS] = {
 	"redirected", "forwarded", "fragments_made", "delivered", "reassembled",
 };
 
+/* A replica a replication server started (for its stop and load). */
+struct managed {
+	struct world *w;
+	struct wnode *host;
+	struct http_server *srv;
+};
+
 struct world {
 	const struct scenario *s;
+	struct rmgr *rmgr[SCN_MAX_OBJECTS];           /* per service */
+	struct http_server *origin_http[SCN_MAX_OBJECTS];
+	struct managed managed[64];
+	size_t nmanaged;
 	struct sample *samples;       /* counter time series, in time order */
 	size_t nsamples, capsamples;
 	struct wnode node[SCN_MAX_OBJECTS];
@@ -200,6 +214,56 @@ static uint64_t wmetric_fn(void *ctx, uint32_t addr)
 	return UINT64_MAX;
 }
 
+static int name_in(const char *list, const char *name)
+{
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save))
+		if (!strcmp(t, name))
+			return 1;
+	return 0;
+}
+
+/* Replication server ops: a managed replica is an http server bound through
+ * the host server's virtual host for the origin. */
+static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
+{
+	struct wnode *n = ctx;
+	struct world *w = n->w;
+	if (!w || w->nmanaged == sizeof w->managed / sizeof w->managed[0])
+		return NULL;
+	int rc = hsrv_vhost_create(n->hsrv, origin, "managed");
+	if (rc != HN_OK && rc != HN_EEXIST)
+		return NULL;
+	struct http_server_config hc = { n->cfg->name, origin, port, 0 };
+	for (size_t k = 0; k < w->s->nservices; k++)
+		if (w->s->service[k].address == origin && w->s->service[k].port == port)
+			hc.processing_ns = w->s->service[k].processing_ns;
+	struct http_server *srv = http_server_new(n->sim, n->hsrv, &hc);
+	if (!srv)
+		return NULL;
+	struct managed *m = &w->managed[w->nmanaged++];
+	*m = (struct managed){ w, n, srv };
+	return m;
+}
+
+static void managed_stop(void *ctx, void *replica)
+{
+	(void)ctx;
+	http_server_stop(((struct managed *)replica)->srv);
+}
+
+static uint64_t managed_served(void *ctx, void *replica)
+{
+	(void)ctx;
+	return http_server_requests(((struct managed *)replica)->srv);
+}
+
+static uint64_t origin_served(void *ctx)
+{
+	return http_server_requests(ctx);
+}
+
 static void replica_stop(void *arg)
 {
 	http_server_stop(arg);
@@ -257,6 +321,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		goto fail;
 	for (size_t i = 0; i < s->nnodes; i++) {
 		w->node[i].cfg = &s->node[i];
+		w->node[i].w = w;
 		w->node[i].sim = sim_node_create(s->node[i].name);
 		if (!w->node[i].sim) {
 			fail_at(err, errlen, s, s->node_at[i].line, "node", s->node[i].name, HN_ENOMEM);
@@ -375,6 +440,12 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			continue;
 		uint32_t reds[16];
 		size_t nred = 0;
+		int candidate = 0;
+		for (size_t k = 0; k < s->nservices; k++)
+			candidate |= s->service[k].manager && name_in(s->service[k].candidates, n->cfg->name);
+		for (size_t k = 0; k < s->nnodes && candidate; k++)
+			if (s->node[k].role == SCN_REDIRECTOR && nred < 16)
+				reds[nred++] = node_addr(s, s->node[k].name);
 		for (size_t k = 0; k < s->nreplicas; k++) {
 			const struct scn_replica *r = &s->replica[k];
 			if (!r->announce || strcmp(r->host_server, n->cfg->name))
@@ -398,6 +469,18 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			fail_at(err, errlen, s, s->node_at[i].line, "host server", n->cfg->name, HN_ECONFIG);
 			goto fail;
 		}
+		if (candidate) {
+			struct rsrv_ops ops = { managed_start, managed_stop, managed_served, n };
+			uint64_t ivl = 0;
+			for (size_t k = 0; k < s->nservices; k++)
+				if (s->service[k].manager && name_in(s->service[k].candidates, n->cfg->name))
+					ivl = s->service[k].load_interval_ns;
+			n->rsrv = rsrv_new(n->sim, node_addr(s, n->cfg->name), &ops, ivl);
+			if (!n->rsrv) {
+				fail_at(err, errlen, s, s->node_at[i].line, "host server", n->cfg->name, HN_ECONFIG);
+				goto fail;
+			}
+		}
 	}
 	/* Services on their origin hosts. */
 	for (size_t i = 0; i < s->nservices; i++) {
@@ -410,7 +493,26 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			struct http_server_config hc = { v->origin, v->address, (uint16_t)v->port,
 							 v->processing_ns };
 			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
+			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
+			if (ok && v->manager && hydranet) {
+				struct rmgr_config mc = {
+					.origin = v->address, .service = (uint16_t)(i + 1),
+					.port = (uint16_t)v->port, .image_bytes = (uint32_t)v->image_bytes,
+					.policy = v->manager == 1 ? RMGR_STATIC : RMGR_DYNAMIC,
+					.install_above_rps = v->install_above_rps,
+					.remove_below_rps = v->remove_below_rps,
+					.idle_intervals = (unsigned)v->idle_intervals,
+					.interval_ns = v->load_interval_ns,
+				};
+				char list[sizeof v->candidates], *save = NULL;
+				snprintf(list, sizeof list, "%s", v->candidates);
+				for (char *t = strtok_r(list, " \t,", &save); t && mc.ncandidates < RMGR_MAX_CANDIDATES;
+				     t = strtok_r(NULL, " \t,", &save))
+					mc.candidates[mc.ncandidates++] = node_addr(s, t);
+				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, origin_served,
+							    w->origin_http[i])) != NULL;
+			}
 		} else {
 			ok = (w->telnet[w->ntelnet] = telnet_server_new(o_node->sim, NULL, v->origin,
 									 v->address, (uint16_t)v->port)) != NULL;
@@ -652,6 +754,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "flows_new", (double)r->flows_new);
 			put(ctx, sc, "flows_kept", (double)r->flows_kept);
 			put(ctx, sc, "flows_rerouted", (double)r->flows_rerouted);
+			put(ctx, sc, "flows_existing", (double)r->flows_existing);
 			put(ctx, sc, "flows_to_origin", (double)r->to_origin);
 			put(ctx, sc, "drop.flow_table_full", (double)r->flows_table_full);
 			put(ctx, sc, "outer_fragmented", (double)r->outer_fragmented);
@@ -670,6 +773,19 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			for (int d = 0; d < FRAGFLOW_NDROP; d++) {
 				snprintf(name, sizeof name, "drop.%s", fragflow_drop_name(d));
 				put(ctx, sc, name, (double)ff->drops[d]);
+			}
+		}
+		if (n->rsrv) {
+			const struct rmgr_stats *m = rsrv_stats(n->rsrv);
+			put(ctx, sc, "rmp.installs", (double)m->installs);
+			put(ctx, sc, "rmp.removes", (double)m->removes);
+			put(ctx, sc, "rmp.msgs_sent", (double)m->msgs_sent);
+			put(ctx, sc, "rmp.msgs_received", (double)m->msgs_received);
+			put(ctx, sc, "rmp.bytes_received", (double)m->bytes_received);
+			put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
+			for (int k = 0; k < RMGR_NDROP; k++) {
+				snprintf(name, sizeof name, "drop.%s", rmgr_drop_name(k));
+				put(ctx, sc, name, (double)m->drops[k]);
 			}
 		}
 		if (n->hsrv) {
@@ -711,6 +827,36 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			snprintf(name, sizeof name, "cpu.n_%s", cpu_op_name(k));
 			put(ctx, n->cfg->name, name, (double)c->charges[k]);
 		}
+	}
+	for (size_t i = 0; i < w->s->nservices; i++) {
+		char sc[SCN_NAME_MAX + 16];
+		snprintf(sc, sizeof sc, "service:%s", w->s->service[i].name);
+		if (w->origin_http[i])
+			put(ctx, sc, "origin_requests", (double)http_server_requests(w->origin_http[i]));
+		if (!w->rmgr[i])
+			continue;
+		const struct rmgr_stats *m = rmgr_stats(w->rmgr[i]);
+		put(ctx, sc, "rmp.installs", (double)m->installs);
+		put(ctx, sc, "rmp.removes", (double)m->removes);
+		put(ctx, sc, "rmp.loads", (double)m->loads);
+		put(ctx, sc, "rmp.msgs_sent", (double)m->msgs_sent);
+		put(ctx, sc, "rmp.msgs_received", (double)m->msgs_received);
+		put(ctx, sc, "rmp.bytes_sent", (double)m->bytes_sent);
+		put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
+		put(ctx, sc, "replicas_installed_at_end", (double)rmgr_installed(w->rmgr[i]));
+		if (m->first_trigger_s >= 0) {
+			put(ctx, sc, "first_trigger_s", m->first_trigger_s);
+			put(ctx, sc, "install_latency_s", m->last_install_s);
+		}
+		for (int k = 0; k < RMGR_NDROP; k++) {
+			snprintf(name, sizeof name, "drop.%s", rmgr_drop_name(k));
+			put(ctx, sc, name, (double)m->drops[k]);
+		}
+	}
+	for (size_t i = 0; i < w->nmanaged; i++) {
+		char sc[SCN_NAME_MAX + 16];
+		snprintf(sc, sizeof sc, "%s", w->managed[i].host->cfg->name);
+		put(ctx, sc, "replica_requests", (double)http_server_requests(w->managed[i].srv));
 	}
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
@@ -855,11 +1001,16 @@ void world_free(struct world *w)
 		hsrv_free(w->node[i].hsrv);
 		cpu_free(w->node[i].cpu);
 		rtd_free(w->node[i].rtd);
+		rsrv_free(w->node[i].rsrv);
 		if (w->node[i].rng)
 			gsl_rng_free(w->node[i].rng);
 	}
 	for (size_t i = 0; i < w->nttcp; i++)
 		ttcp_receiver_free(w->ttcp[i]);
+	for (size_t i = 0; i < w->s->nservices; i++)
+		rmgr_free(w->rmgr[i]);
+	for (size_t i = 0; i < w->nmanaged; i++)
+		http_server_free(w->managed[i].srv);
 	for (size_t i = 0; i < w->nhttp; i++)
 		http_server_free(w->http[i]);
 	for (size_t i = 0; i < w->ntelnet; i++)

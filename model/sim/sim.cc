@@ -35,6 +35,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fcntl.h>    // open: ValueParses silences its child's stderr
@@ -73,6 +74,10 @@ struct sim_node
     Ipv4RoutingProtocol::LocalDeliverCallback lcbOrig, lcbWrap;
     Ipv4RoutingProtocol::UnicastForwardCallback ucbOrig, ucbWrap;
     int curIface = -1;
+    // Virtual-host addresses (sim_node_add_vhost_addr): datagrams re-injected
+    // on the loopback for one of them are delivered locally, while the node's
+    // own traffic to that address is still routed out to its real owner.
+    std::unordered_set<uint32_t> vhosts;
 };
 
 struct sim_link
@@ -334,6 +339,38 @@ WrapLocalOut(sim_node* n)
 
 namespace ns3
 {
+// The routing decision after PRE_ROUTING: a datagram re-injected on the
+// loopback (interface 0) for one of the node's virtual-host addresses is
+// delivered locally; everything else goes to the node's routing list.
+class ListRoutingVhost : public SimpleRefCount<ListRoutingVhost>
+{
+  public:
+    ListRoutingVhost(Ptr<Ipv4ListRouting> inner, sim_node* n)
+        : m_inner(inner),
+          m_node(n)
+    {
+    }
+
+    bool Input(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev, int iface,
+               Ipv4RoutingProtocol::UnicastForwardCallback ucb,
+               Ipv4RoutingProtocol::MulticastForwardCallback mcb,
+               Ipv4RoutingProtocol::LocalDeliverCallback lcb,
+               Ipv4RoutingProtocol::ErrorCallback ecb)
+    {
+        m_node->curIface = iface;
+        if (iface == 0 && m_node->vhosts.count(h.GetDestination().Get()))
+        {
+            lcb(p, h, 0);
+            return true;
+        }
+        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+    }
+
+  private:
+    Ptr<Ipv4ListRouting> m_inner;
+    sim_node* m_node;
+};
+
 // Wraps the node's whole routing list (static first, then global), so its
 // RouteInput sees every datagram the node receives, and wraps the deliver
 // and forward callbacks it hands down.  RouteOutput and the notifications
@@ -405,18 +442,16 @@ class HookRouting : public Ipv4RoutingProtocol
             }
             ucb = n->ucbWrap;
         }
-        Ptr<Ipv4ListRouting> inner = m_inner;
+        Ptr<ListRoutingVhost> route = Create<ListRoutingVhost>(m_inner, n);
         // A deferred datagram's "no route" answer is lost: it is dropped
         // without Ipv4L3Protocol's drop trace.
         if (!Walk(n, SIM_HOOK_PRE_ROUTING, 0, iface, h, p, [=]() {
-                n->curIface = iface;
-                inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+                route->Input(p, h, idev, iface, ucb, mcb, lcb, ecb);
             }))
         {
             return true;
         }
-        n->curIface = iface;
-        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+        return route->Input(p, h, idev, iface, ucb, mcb, lcb, ecb);
     }
 
     void NotifyInterfaceUp(uint32_t i) override { m_inner->NotifyInterfaceUp(i); }
@@ -940,6 +975,20 @@ uint32_t
 sim_link_addr(const sim_link* l, int side)
 {
     return side == 0 || side == 1 ? l->addr[side] : 0;
+}
+
+int
+sim_node_add_vhost_addr(sim_node* n, uint32_t addr)
+{
+    if (!n || addr == 0)
+    {
+        return HN_EINVAL;
+    }
+    if (!n->vhosts.insert(addr).second)
+    {
+        return HN_EEXIST;
+    }
+    return HN_OK;
 }
 
 int

@@ -88,6 +88,13 @@ uint32_t sim_link_addr(const sim_link *l, int side);
  * so the rest of the network keeps routing addr to its real owner. */
 int sim_node_add_local_addr(sim_node *n, uint32_t addr);
 
+/* Make addr a virtual-host address of n (the paper's v_host): datagrams for
+ * it that C re-injects with sim_ip_input() are delivered to n's sockets bound
+ * to addr, while n's own traffic to addr is still routed to the address's
+ * real owner, and datagrams arriving from the network for addr are
+ * forwarded as usual.  Sockets may bind to it. */
+int sim_node_add_vhost_addr(sim_node *n, uint32_t addr);
+
 /* Compute global (shortest path) routes for all nodes.  Call after the
  * topology is built. */
 int sim_routing_populate(void);

@@ -248,7 +248,7 @@ static int requeue(void *ctx, const uint8_t *dg, size_t len)
 
 static int hsrv_add_local(void *ctx, uint32_t addr)
 {
-	return sim_node_add_local_addr(((struct cpu *)ctx)->node, addr);
+	return sim_node_add_vhost_addr(((struct cpu *)ctx)->node, addr);
 }
 
 static int hsrv_is_local(void *ctx, uint32_t addr)

@@ -333,6 +333,7 @@ static uint32_t send_flow(struct fixture *fx, uint16_t sport, uint64_t now)
 	uint8_t dg[100];
 	int before = fx->fake.out.count;
 	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, sport, 8080, 1, 64, 0);
+	dg[20 + 13] = 0x02;   /* SYN: a flow the redirector has not seen opens here */
 	enum redir_verdict v = redir_input(fx->r, dg, sizeof dg, now);
 	if (v == REDIR_PASS)
 		return 0;
@@ -405,6 +406,20 @@ static void redir__flows_keep_their_replica_when_the_table_changes(void **state)
 	assert_int_equal(send_flow(fx, 2004, 95000000001ull), 0);
 }
 
+static void redir__connections_open_before_replicas_stay_with_the_origin(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(redir_table_add(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
+	uint8_t dg[100];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 6001, 8080, 1, 64, 0);
+	dg[20 + 13] = 0x10;   /* ACK: mid-connection */
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_PASS);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 1), REDIR_PASS);   /* remembered */
+	assert_int_equal(redir_stats(fx->r)->flows_existing, 1);
+	assert_int_equal(redir_stats(fx->r)->flows_kept, 1);
+	assert_int_equal(send_flow(fx, 6002, 2), HS2);   /* a new connection is redirected */
+}
+
 static void redir__without_a_flow_table_flows_move(void **state)
 {
 	struct fixture *fx = *state;
@@ -460,6 +475,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__bad_header_is_dropped_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__nearest_replica_wins_and_the_origin_competes, setup_nearest_flows, teardown),
 		cmocka_unit_test_setup_teardown(redir__flows_keep_their_replica_when_the_table_changes, setup_nearest_flows, teardown),
+		cmocka_unit_test_setup_teardown(redir__connections_open_before_replicas_stay_with_the_origin, setup_nearest_flows, teardown),
 		cmocka_unit_test_setup_teardown(redir__without_a_flow_table_flows_move, setup_nearest_noflows, teardown),
 		cmocka_unit_test_setup_teardown(redir__round_robin_takes_turns, setup_rr, teardown),
 		cmocka_unit_test_setup_teardown(redir__least_loaded_balances_flows, setup_ll, teardown),

@@ -75,9 +75,8 @@ static void scenario__unknown_section_is_refused(void **state)
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
 {
 	(void)state;
-	expect_error("[service web]\nport = 80\ncolour = blue\n",
-		     "3: [service web]: unknown key 'colour' (keys: origin, address, port, protocol, "
-		     "app, processing)");
+	expect_error("[output]\npcap = x\ncolour = blue\n",
+		     "3: [output]: unknown key 'colour' (keys: pcap, sample_interval)");
 }
 
 static void scenario__type_errors_are_refused(void **state)

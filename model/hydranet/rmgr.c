@@ -1,0 +1,462 @@
+/* rmgr.c - replica manager and replication server; see rmgr.h. */
+#include "hydranet/rmgr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hydranet/rmp.h"
+#include "sim/sim.h"
+#include "status.h"
+
+#define IMAGE_CHUNK 4096
+
+/* One framed TCP stream carrying RMP messages (and, after INSTALL, an image). */
+struct stream {
+	sim_sock *sock;
+	uint8_t buf[RMP_MAX_LEN];
+	size_t have;
+	uint64_t image_left;          /* image bytes still to come (receiver) */
+	int closed;
+};
+
+typedef void (*msg_fn)(void *owner, struct stream *st, const struct rmp_msg *m);
+typedef void (*image_done_fn)(void *owner, struct stream *st);
+
+/* Take up to n image bytes from the buffer's front; true when the image is
+ * complete (and on_image was called). */
+static int take_image(struct stream *st, struct rmgr_stats *stats, image_done_fn on_image,
+		      void *owner)
+{
+	size_t k = st->have < st->image_left ? st->have : (size_t)st->image_left;
+	memmove(st->buf, st->buf + k, st->have - k);
+	st->have -= k;
+	st->image_left -= k;
+	stats->image_bytes += k;
+	if (st->image_left)
+		return 0;
+	on_image(owner, st);
+	return 1;
+}
+
+/* Feed received bytes to the framer: messages go to on_msg, and after an
+ * INSTALL the image bytes are counted until on_image.  A stream that cannot
+ * be framed any more is closed and counted. */
+static void stream_input(struct stream *st, const uint8_t *data, size_t len,
+			 struct rmgr_stats *stats, msg_fn on_msg, image_done_fn on_image,
+			 void *owner)
+{
+	stats->bytes_received += len;
+	while (len > 0 && !st->closed) {
+		if (st->image_left && st->have == 0) {   /* image bytes straight off the wire */
+			size_t n = len < st->image_left ? len : (size_t)st->image_left;
+			st->image_left -= n;
+			stats->image_bytes += n;
+			data += n;
+			len -= n;
+			if (!st->image_left)
+				on_image(owner, st);
+			continue;
+		}
+		size_t n = sizeof st->buf - st->have < len ? sizeof st->buf - st->have : len;
+		memcpy(st->buf + st->have, data, n);
+		st->have += n;
+		data += n;
+		len -= n;
+		while (!st->closed) {
+			if (st->image_left) {
+				if (!take_image(st, stats, on_image, owner))
+					break;
+				continue;
+			}
+			struct rmp_msg m;
+			int rc = rmp_decode(st->buf, st->have, &m);
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				stats->drops[RMGR_DROP_MALFORMED]++;
+				st->closed = 1;
+				sim_sock_close(st->sock);
+				return;
+			}
+			memmove(st->buf, st->buf + rc, st->have - (size_t)rc);
+			st->have -= (size_t)rc;
+			stats->msgs_received++;
+			on_msg(owner, st, &m);
+		}
+	}
+}
+
+static int stream_send(struct stream *st, const struct rmp_msg *m, struct rmgr_stats *stats)
+{
+	uint8_t buf[RMP_MAX_LEN];
+	int n = rmp_encode(m, buf, sizeof buf);
+	if (n < 0 || st->closed)
+		return n < 0 ? n : HN_ESTATE;
+	/* RMP messages are small; the socket buffer holds them. */
+	if (sim_sock_send(st->sock, buf, (size_t)n) != n)
+		return HN_ELIMIT;
+	stats->msgs_sent++;
+	stats->bytes_sent += (uint64_t)n;
+	return HN_OK;
+}
+
+/* ---- replication server ------------------------------------------------------- */
+
+#define RSRV_MAX 16
+
+struct rsrv_conn {
+	struct rsrv *srv;
+	struct stream st;
+	struct rmp_msg pending;       /* the INSTALL whose image is arriving */
+	void *replica;                /* running replica, or NULL */
+	uint64_t last_served;
+	uint32_t seq;
+};
+
+struct rsrv {
+	struct rsrv_ops ops;
+	uint64_t interval_ns;
+	struct rmgr_stats st;
+	sim_sock *listener;
+	struct rsrv_conn *conns[RSRV_MAX];
+	size_t nconns;
+};
+
+static void rsrv_load_tick(void *arg)
+{
+	struct rsrv_conn *c = arg;
+	if (!c->replica || c->st.closed)
+		return;
+	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
+	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
+			     .service = c->pending.service,
+			     .requests = (uint32_t)(served - c->last_served),
+			     .interval_ms = (uint32_t)(c->srv->interval_ns / 1000000) };
+	c->last_served = served;
+	if (stream_send(&c->st, &m, &c->srv->st) == HN_OK)
+		c->srv->st.loads++;
+	sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
+}
+
+static void rsrv_image_done(void *owner, struct stream *st)
+{
+	struct rsrv_conn *c = owner;
+	(void)st;
+	const struct rmp_msg *in = &c->pending;
+	c->replica = c->srv->ops.start(c->srv->ops.ctx, in->origin, in->ports[0]);
+	struct rmp_msg ack = { .type = RMP_INSTALL_ACK, .seq = in->seq, .origin = in->origin,
+			       .service = in->service, .status = c->replica ? 0 : 1 };
+	if (!c->replica)
+		c->srv->st.drops[RMGR_DROP_START_FAILED]++;
+	else
+		c->srv->st.installs++;
+	stream_send(&c->st, &ack, &c->srv->st);
+	if (c->replica) {
+		c->last_served = 0;
+		sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
+	}
+}
+
+static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
+{
+	struct rsrv_conn *c = owner;
+	if (m->type == RMP_INSTALL && !c->replica) {
+		c->pending = *m;
+		st->image_left = m->image_bytes;
+		if (!st->image_left)
+			rsrv_image_done(c, st);
+		return;
+	}
+	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin) {
+		c->srv->ops.stop(c->srv->ops.ctx, c->replica);
+		c->replica = NULL;
+		c->srv->st.removes++;
+		struct rmp_msg ack = { .type = RMP_REMOVE_ACK, .seq = m->seq, .origin = m->origin,
+				       .service = m->service };
+		stream_send(st, &ack, &c->srv->st);
+		return;
+	}
+	c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
+}
+
+static void rsrv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t a,
+		      uint16_t p)
+{
+	struct rsrv *srv = ctx;
+	(void)a;
+	(void)p;
+	for (size_t i = 0; i < srv->nconns; i++)
+		if (srv->conns[i]->st.sock == s)
+			stream_input(&srv->conns[i]->st, data, len, &srv->st, rsrv_msg, rsrv_image_done,
+				     srv->conns[i]);
+}
+
+static void rsrv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint16_t port)
+{
+	struct rsrv *srv = ctx;
+	(void)l;
+	(void)peer;
+	(void)port;
+	struct rsrv_conn *c = srv->nconns < RSRV_MAX ? calloc(1, sizeof *c) : NULL;
+	if (!c) {
+		sim_sock_close(s);
+		return;
+	}
+	c->srv = srv;
+	c->st.sock = s;
+	srv->conns[srv->nconns++] = c;
+}
+
+struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_ops *ops,
+		      uint64_t load_interval_ns)
+{
+	if (!ops || !ops->start || !ops->stop || !ops->served || !load_interval_ns)
+		return NULL;
+	struct rsrv *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return NULL;
+	srv->ops = *ops;
+	srv->interval_ns = load_interval_ns;
+	static const struct sim_sock_ops sops = { .on_accept = rsrv_accept, .on_recv = rsrv_recv };
+	srv->listener = sim_tcp_socket(node, &sops, srv);
+	if (!srv->listener || sim_sock_bind(srv->listener, self, RMP_PORT_MANAGER) != HN_OK ||
+	    sim_sock_listen(srv->listener) != HN_OK) {
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+void rsrv_free(struct rsrv *srv)
+{
+	if (!srv)
+		return;
+	for (size_t i = 0; i < srv->nconns; i++)
+		free(srv->conns[i]);
+	free(srv);
+}
+
+const struct rmgr_stats *rsrv_stats(const struct rsrv *srv)
+{
+	return &srv->st;
+}
+
+/* ---- replica manager ------------------------------------------------------------ */
+
+enum cand_state { C_IDLE, C_CONNECTING, C_INSTALLING, C_INSTALLED, C_REMOVING };
+
+struct cand {
+	struct rmgr *m;
+	uint32_t addr;
+	enum cand_state state;
+	struct stream st;
+	uint64_t image_sent;
+	unsigned idle;                /* idle LOAD reports in a row */
+	uint64_t trigger_ns;          /* when its install was decided */
+};
+
+struct rmgr {
+	struct rmgr_config cfg;
+	struct rmgr_stats st;
+	struct sim_node *node;
+	uint64_t (*origin_served)(void *ctx);
+	void *ctx;
+	uint64_t last_origin;
+	uint32_t seq;
+	struct cand cand[RMGR_MAX_CANDIDATES];
+};
+
+static void send_image(struct cand *c)
+{
+	static const uint8_t zero[IMAGE_CHUNK];
+	while (c->image_sent < c->m->cfg.image_bytes) {
+		uint64_t left = c->m->cfg.image_bytes - c->image_sent;
+		int n = sim_sock_send(c->st.sock, zero, left < IMAGE_CHUNK ? (size_t)left : IMAGE_CHUNK);
+		if (n <= 0)
+			return;   /* on_send_space continues */
+		c->image_sent += (uint64_t)n;
+		c->m->st.image_bytes += (uint64_t)n;
+		c->m->st.bytes_sent += (uint64_t)n;
+	}
+}
+
+static struct cand *cand_of(struct rmgr *m, sim_sock *s)
+{
+	for (size_t i = 0; i < m->cfg.ncandidates; i++)
+		if (m->cand[i].st.sock == s)
+			return &m->cand[i];
+	return NULL;
+}
+
+static void mgr_connected(void *ctx, sim_sock *s, bool ok)
+{
+	struct rmgr *m = ctx;
+	struct cand *c = cand_of(m, s);
+	if (!c)
+		return;
+	if (!ok) {
+		c->state = C_IDLE;
+		return;
+	}
+	struct rmp_msg in = { .type = RMP_INSTALL, .seq = ++m->seq, .origin = m->cfg.origin,
+			      .service = m->cfg.service, .proto = 6, .nports = 1,
+			      .ports = { m->cfg.port }, .image_bytes = m->cfg.image_bytes };
+	c->state = C_INSTALLING;
+	c->image_sent = 0;
+	if (stream_send(&c->st, &in, &m->st) == HN_OK)
+		send_image(c);
+}
+
+static void mgr_space(void *ctx, sim_sock *s, size_t avail)
+{
+	struct rmgr *m = ctx;
+	struct cand *c = cand_of(m, s);
+	(void)avail;
+	if (c && c->state == C_INSTALLING)
+		send_image(c);
+}
+
+static void mgr_image_unused(void *owner, struct stream *st)
+{
+	(void)owner;
+	(void)st;
+}
+
+static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
+{
+	struct cand *c = owner;
+	struct rmgr *g = c->m;
+	(void)st;
+	if (m->type == RMP_INSTALL_ACK && c->state == C_INSTALLING) {
+		c->state = m->status == 0 ? C_INSTALLED : C_IDLE;
+		if (m->status == 0) {
+			g->st.installs++;
+			g->st.last_install_s = (double)(sim_now_ns() - c->trigger_ns) / 1e9;
+		}
+		c->idle = 0;
+		return;
+	}
+	if (m->type == RMP_LOAD && c->state == C_INSTALLED) {
+		g->st.loads++;
+		double rps = m->interval_ms ? m->requests * 1000.0 / m->interval_ms : 0;
+		c->idle = rps < g->cfg.remove_below_rps ? c->idle + 1 : 0;
+		if (g->cfg.policy == RMGR_DYNAMIC && c->idle >= g->cfg.idle_intervals) {
+			struct rmp_msg rm = { .type = RMP_REMOVE, .seq = ++g->seq, .origin = g->cfg.origin,
+					      .service = g->cfg.service };
+			if (stream_send(&c->st, &rm, &g->st) == HN_OK)
+				c->state = C_REMOVING;
+		}
+		return;
+	}
+	if (m->type == RMP_REMOVE_ACK && c->state == C_REMOVING) {
+		g->st.removes++;
+		c->state = C_IDLE;
+		sim_sock_close(c->st.sock);
+		c->st.sock = NULL;
+		return;
+	}
+	g->st.drops[RMGR_DROP_UNEXPECTED]++;
+}
+
+static void mgr_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t a,
+		     uint16_t p)
+{
+	struct rmgr *m = ctx;
+	(void)a;
+	(void)p;
+	struct cand *c = cand_of(m, s);
+	if (c)
+		stream_input(&c->st, data, len, &m->st, mgr_msg, mgr_image_unused, c);
+}
+
+static void install(struct rmgr *m, struct cand *c)
+{
+	static const struct sim_sock_ops ops = { .on_connect = mgr_connected,
+						 .on_recv = mgr_recv,
+						 .on_send_space = mgr_space };
+	memset(&c->st, 0, sizeof c->st);
+	c->st.sock = sim_tcp_socket(m->node, &ops, m);
+	c->trigger_ns = sim_now_ns();
+	if (m->st.first_trigger_s < 0)
+		m->st.first_trigger_s = (double)c->trigger_ns / 1e9;
+	if (c->st.sock && sim_sock_connect(c->st.sock, c->addr, RMP_PORT_MANAGER) == HN_OK)
+		c->state = C_CONNECTING;
+}
+
+static void mgr_tick(void *arg)
+{
+	struct rmgr *m = arg;
+	uint64_t served = m->origin_served(m->ctx);
+	double rps = (double)(served - m->last_origin) * 1e9 / (double)m->cfg.interval_ns;
+	m->last_origin = served;
+	if (rps > m->cfg.install_above_rps) {
+		/* One install at a time, on the next candidate in order. */
+		int busy = 0;
+		for (size_t i = 0; i < m->cfg.ncandidates; i++)
+			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_INSTALLING;
+		for (size_t i = 0; i < m->cfg.ncandidates && !busy; i++)
+			if (m->cand[i].state == C_IDLE) {
+				install(m, &m->cand[i]);
+				break;
+			}
+	}
+	sim_schedule(m->cfg.interval_ns, mgr_tick, m);
+}
+
+static void mgr_start(void *arg)
+{
+	struct rmgr *m = arg;
+	if (m->cfg.policy == RMGR_STATIC) {
+		for (size_t i = 0; i < m->cfg.ncandidates; i++)
+			install(m, &m->cand[i]);
+		return;
+	}
+	m->last_origin = m->origin_served(m->ctx);
+	sim_schedule(m->cfg.interval_ns, mgr_tick, m);
+}
+
+struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
+		      uint64_t (*origin_served)(void *ctx), void *ctx)
+{
+	if (!cfg || !cfg->ncandidates || cfg->ncandidates > RMGR_MAX_CANDIDATES || !cfg->interval_ns ||
+	    !origin_served)
+		return NULL;
+	struct rmgr *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->cfg = *cfg;
+	m->node = node;
+	m->origin_served = origin_served;
+	m->ctx = ctx;
+	m->st.first_trigger_s = -1;
+	for (size_t i = 0; i < cfg->ncandidates; i++)
+		m->cand[i] = (struct cand){ .m = m, .addr = cfg->candidates[i] };
+	sim_schedule(0, mgr_start, m);
+	return m;
+}
+
+void rmgr_free(struct rmgr *m)
+{
+	free(m);
+}
+
+const struct rmgr_stats *rmgr_stats(const struct rmgr *m)
+{
+	return &m->st;
+}
+
+size_t rmgr_installed(const struct rmgr *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->cfg.ncandidates; i++)
+		n += m->cand[i].state == C_INSTALLED;
+	return n;
+}
+
+const char *rmgr_drop_name(enum rmgr_drop d)
+{
+	static const char *const names[RMGR_NDROP] = {
+		"rmp_malformed", "rmp_unexpected", "replica_start_failed",
+	};
+	return (unsigned)d < RMGR_NDROP ? names[d] : "unknown";
+}

@@ -1,0 +1,87 @@
+/* rmgr.h - HydraNet replica management (paper, section 5).
+ *
+ * "We have developed a replica management protocol, which allows servers to
+ * dynamically install replicas on host servers, and remove them when they
+ * are no longer needed."  The replica manager runs on the origin host; a
+ * replication server runs on each host server.  They talk over TCP
+ * (RMP_PORT_MANAGER) in the messages of rmp.h: INSTALL followed by the
+ * replica's code image, INSTALL_ACK once the replica has bound its port (so
+ * the host server's routing daemon has announced it), periodic LOAD reports,
+ * and REMOVE / REMOVE_ACK.  The manager's policy is static (install on every
+ * candidate at start) or dynamic (install on the next candidate when the
+ * origin's request rate crosses a threshold; remove a replica whose reported
+ * rate stayed below another for some intervals).  A malformed or unexpected
+ * message is dropped and counted; a stream that cannot be framed any more is
+ * closed.  Not here: what a replica does (the ops the caller gives). */
+#ifndef HN_RMGR_H
+#define HN_RMGR_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim_node;
+
+enum rmgr_drop {
+	RMGR_DROP_MALFORMED,      /* refused by rmp_decode; the connection is closed */
+	RMGR_DROP_UNEXPECTED,     /* a valid message this end does not take */
+	RMGR_DROP_START_FAILED,   /* the replica could not start */
+	RMGR_NDROP
+};
+
+struct rmgr_stats {
+	uint64_t msgs_sent, msgs_received;
+	uint64_t bytes_sent, bytes_received;     /* messages and images */
+	uint64_t image_bytes;                    /* code image bytes moved */
+	uint64_t installs, removes;              /* completed (acknowledged) */
+	uint64_t loads;                          /* LOAD reports */
+	uint64_t drops[RMGR_NDROP];
+	double last_install_s;                   /* manager: trigger to INSTALL_ACK */
+	double first_trigger_s;                  /* manager: first time a threshold was crossed, -1 if never */
+};
+
+/* ---- replication server (host server) ---- */
+
+struct rsrv_ops {
+	/* Start the replica of (origin, port); returns a handle or NULL. */
+	void *(*start)(void *ctx, uint32_t origin, uint16_t port);
+	void (*stop)(void *ctx, void *replica);
+	/* Requests the replica has served so far. */
+	uint64_t (*served)(void *ctx, void *replica);
+	void *ctx;
+};
+
+struct rsrv;
+struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_ops *ops,
+		      uint64_t load_interval_ns);
+void rsrv_free(struct rsrv *s);
+const struct rmgr_stats *rsrv_stats(const struct rsrv *s);
+
+/* ---- replica manager (origin host) ---- */
+
+enum rmgr_policy { RMGR_STATIC, RMGR_DYNAMIC };
+
+#define RMGR_MAX_CANDIDATES 8
+
+struct rmgr_config {
+	uint32_t origin;              /* the service's origin IP */
+	uint16_t service;             /* id carried in the messages */
+	uint16_t port;                /* the service port (TCP) */
+	uint32_t image_bytes;         /* code image sent with each INSTALL */
+	enum rmgr_policy policy;
+	double install_above_rps;     /* dynamic: origin requests/s that trigger an install */
+	double remove_below_rps;      /* dynamic: replica requests/s below which it is idle */
+	unsigned idle_intervals;      /* dynamic: idle reports in a row before REMOVE */
+	uint64_t interval_ns;         /* load measurement and report interval */
+	uint32_t candidates[RMGR_MAX_CANDIDATES];   /* host servers, in order of preference */
+	size_t ncandidates;
+};
+
+struct rmgr;
+/* origin_served returns the requests the origin's own server has served. */
+struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
+		      uint64_t (*origin_served)(void *ctx), void *ctx);
+void rmgr_free(struct rmgr *m);
+const struct rmgr_stats *rmgr_stats(const struct rmgr *m);
+/* Replicas installed now. */
+size_t rmgr_installed(const struct rmgr *m);
+const char *rmgr_drop_name(enum rmgr_drop d);
+#endif
