@@ -19,6 +19,7 @@ struct app_result {
 	uint64_t bytes_received;    /* application bytes the client received */
 	char served_by[APP_NAME_MAX];  /* node named in the reply, "" if none */
 	bool ok;                    /* reply complete and byte-exact */
+	bool started;               /* the request was made (a user may leave first) */
 };
 
 /* Think time between requests: fixed, or exponential with that mean drawn

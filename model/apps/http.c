@@ -219,10 +219,10 @@ uint64_t http_server_requests(const struct http_server *srv)
 
 /* ---- client ------------------------------------------------------------- */
 
-struct http_client {
-	struct http_client_config cfg;
-	struct sim_node *node;
-	struct app_result *res;     /* cfg.requests entries */
+/* One user: requests one after another.  A client runs cfg.clients of them. */
+struct http_session {
+	struct http_client *cl;
+	struct app_result *res;     /* this user's cfg.requests results */
 	uint32_t cur;               /* request in progress */
 	sim_sock *sock;
 	char req[HDR_MAX];
@@ -236,24 +236,43 @@ struct http_client {
 	int done;                   /* current request finished */
 };
 
+struct http_client {
+	struct http_client_config cfg;
+	struct sim_node *node;
+	struct app_result *res;     /* clients x requests */
+	struct http_session *sess;
+};
+
 static void cli_start(void *arg);
 
-static void cli_finish(struct http_client *c, int ok)
+/* Schedule the session's next request, unless it is done or past stop. */
+static void cli_next(struct http_session *c)
+{
+	if (++c->cur >= c->cl->cfg.requests)
+		return;
+	uint64_t think = app_think_next(&c->cl->cfg.think);
+	if (c->cl->cfg.stop_ns && sim_now_ns() + think >= c->cl->cfg.stop_ns) {
+		c->cur = c->cl->cfg.requests;   /* the user leaves */
+		return;
+	}
+	sim_schedule(think, cli_start, c);
+}
+
+static void cli_finish(struct http_session *c, int ok)
 {
 	struct app_result *r = &c->res[c->cur];
 	if (c->done)
 		return;
 	c->done = 1;
 	r->ok = ok && c->status == 200 && c->body_got == c->content_length &&
-		c->content_length == c->cfg.object_bytes && !c->body_bad;
+		c->content_length == c->cl->cfg.object_bytes && !c->body_bad;
 	if (ok)
 		r->end_ns = sim_now_ns();
 	sim_sock_close(c->sock);
-	if (++c->cur < c->cfg.requests)
-		sim_schedule(app_think_next(&c->cfg.think), cli_start, c);
+	cli_next(c);
 }
 
-static void cli_pump(struct http_client *c)
+static void cli_pump(struct http_session *c)
 {
 	uint8_t chunk[4096];
 	while (c->req_sent < c->req_total) {
@@ -281,7 +300,7 @@ static void cli_pump(struct http_client *c)
 
 static void cli_connect(void *ctx, sim_sock *s, bool ok)
 {
-	struct http_client *c = ctx;
+	struct http_session *c = ctx;
 	(void)s;
 	if (!ok) {
 		cli_finish(c, 0);
@@ -294,7 +313,7 @@ static void cli_connect(void *ctx, sim_sock *s, bool ok)
 static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 		     uint32_t from, uint16_t fport)
 {
-	struct http_client *c = ctx;
+	struct http_session *c = ctx;
 	struct app_result *r = &c->res[c->cur];
 	(void)from;
 	(void)fport;
@@ -329,7 +348,7 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 
 static void cli_close(void *ctx, sim_sock *s, bool error)
 {
-	struct http_client *c = ctx;
+	struct http_session *c = ctx;
 	(void)error;
 	if (s == c->sock)
 		cli_finish(c, c->hdr_done && c->body_got >= c->content_length);
@@ -337,7 +356,7 @@ static void cli_close(void *ctx, sim_sock *s, bool error)
 
 static void cli_space(void *ctx, sim_sock *s, size_t avail)
 {
-	struct http_client *c = ctx;
+	struct http_session *c = ctx;
 	(void)avail;
 	if (s == c->sock && !c->done)
 		cli_pump(c);
@@ -352,9 +371,11 @@ static const struct sim_sock_ops client_ops = {
 
 static void cli_start(void *arg)
 {
-	struct http_client *c = arg;
+	struct http_session *c = arg;
+	const struct http_client_config *cfg = &c->cl->cfg;
 	struct app_result *r = &c->res[c->cur];
 	r->start_ns = sim_now_ns();
+	r->started = true;
 	c->hdr_len = 0;
 	c->hdr_done = 0;
 	c->status = 0;
@@ -364,41 +385,47 @@ static void cli_start(void *arg)
 	c->req_sent = 0;
 	/* A request with a body is a POST whose Content-Length pads it to
 	 * request_bytes in total. */
-	int n = snprintf(c->req, sizeof c->req, "GET /obj/%u HTTP/1.0\r\n\r\n", c->cfg.object_bytes);
+	int n = snprintf(c->req, sizeof c->req, "GET /obj/%u HTTP/1.0\r\n\r\n", cfg->object_bytes);
 	uint64_t body = 0;
-	if ((uint64_t)n < c->cfg.request_bytes) {
+	if ((uint64_t)n < cfg->request_bytes) {
 		char tmp[128];
 		int m = snprintf(tmp, sizeof tmp, "POST /obj/%u HTTP/1.0\r\nContent-Length: 0000000000\r\n\r\n",
-				 c->cfg.object_bytes);
-		body = c->cfg.request_bytes > (uint32_t)m ? c->cfg.request_bytes - (uint32_t)m : 0;
+				 cfg->object_bytes);
+		body = cfg->request_bytes > (uint32_t)m ? cfg->request_bytes - (uint32_t)m : 0;
 		n = snprintf(c->req, sizeof c->req, "POST /obj/%u HTTP/1.0\r\nContent-Length: %010llu\r\n\r\n",
-			     c->cfg.object_bytes, (unsigned long long)body);
+			     cfg->object_bytes, (unsigned long long)body);
 	}
 	c->req_hdr_len = (size_t)n;
 	c->req_total = (uint64_t)n + body;
-	c->sock = sim_tcp_socket(c->node, &client_ops, c);
-	if (!c->sock || sim_sock_connect(c->sock, c->cfg.server_addr, c->cfg.server_port) != HN_OK) {
+	c->sock = sim_tcp_socket(c->cl->node, &client_ops, c);
+	if (!c->sock || sim_sock_connect(c->sock, cfg->server_addr, cfg->server_port) != HN_OK) {
 		c->done = 1;
-		if (++c->cur < c->cfg.requests)
-			sim_schedule(app_think_next(&c->cfg.think), cli_start, c);
+		cli_next(c);
 	}
 }
 
 struct http_client *http_client_new(struct sim_node *node, const struct http_client_config *cfg)
 {
-	if (cfg->requests == 0)
+	uint32_t users = cfg->clients ? cfg->clients : 1;
+	if (cfg->requests == 0 || users > 100000)
 		return NULL;
 	struct http_client *c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
-	c->res = calloc(cfg->requests, sizeof *c->res);
-	if (!c->res) {
-		free(c);
+	c->res = calloc((size_t)users * cfg->requests, sizeof *c->res);
+	c->sess = calloc(users, sizeof *c->sess);
+	if (!c->res || !c->sess) {
+		http_client_free(c);
 		return NULL;
 	}
 	c->cfg = *cfg;
+	c->cfg.clients = users;
 	c->node = node;
-	sim_schedule(cfg->start_ns, cli_start, c);
+	/* Users arrive spread over one think time, not all in one instant. */
+	for (uint32_t k = 0; k < users; k++) {
+		c->sess[k] = (struct http_session){ .cl = c, .res = c->res + (size_t)k * cfg->requests };
+		sim_schedule(cfg->start_ns + cfg->think.mean_ns * k / users, cli_start, &c->sess[k]);
+	}
 	return c;
 }
 
@@ -407,11 +434,12 @@ void http_client_free(struct http_client *c)
 	if (!c)
 		return;
 	free(c->res);
+	free(c->sess);
 	free(c);
 }
 
 size_t http_client_results(const struct http_client *c, const struct app_result **out)
 {
 	*out = c->res;
-	return c->cfg.requests;   /* unfinished ones have ok == false */
+	return (size_t)c->cfg.clients * c->cfg.requests;   /* unfinished ones have ok == false */
 }

@@ -41,7 +41,9 @@ struct http_client_config {
 	uint16_t server_port;
 	uint32_t object_bytes;     /* body size asked for */
 	uint32_t request_bytes;    /* request size; > header size makes a POST body */
-	uint32_t requests;         /* how many, one after another */
+	uint32_t requests;         /* how many, one after another, per user */
+	uint32_t clients;          /* users, each requesting independently (0: 1) */
+	uint64_t stop_ns;          /* no request starts after this time (0: none) */
 	uint64_t start_ns;         /* first connect */
 	struct app_think think;     /* pause between a reply and the next connect */
 };
@@ -50,7 +52,7 @@ struct http_client;
 
 struct http_client *http_client_new(struct sim_node *node, const struct http_client_config *cfg);
 void http_client_free(struct http_client *c);
-/* All cfg.requests results; a request that never finished has ok false
- * and end_ns 0. */
+/* All clients x requests results (user k's at k * requests); a request that
+ * never finished has ok false and end_ns 0, one never started start_ns 0. */
 size_t http_client_results(const struct http_client *c, const struct app_result **out);
 #endif

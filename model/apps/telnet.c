@@ -192,6 +192,7 @@ static void cli_start(void *arg)
 {
 	struct telnet_client *c = arg;
 	c->res[c->cur].start_ns = sim_now_ns();
+	c->res[c->cur].started = true;
 	c->banner_len = 0;
 	c->banner_done = 0;
 	c->typed = c->echoed = 0;

@@ -93,6 +93,8 @@ static const struct param_def workload_params[] = {
 	{ "start", PARAM_TIME, "1s", "s", 0, 86400 * NS, "time of the first request", F(struct scn_workload, start_ns), 0, NULL },
 	{ "think", PARAM_TIME, "100ms", "s", 0, 86400 * NS, "pause between a reply and the next request", F(struct scn_workload, think_ns), 0, NULL },
 	{ "think_dist", PARAM_ENUM, "fixed", "", 0, 0, "think time: fixed, or exponential with mean think (from the workload's own GSL stream, seeded by seed, run and workload)", F(struct scn_workload, think_dist), 0, "fixed|exponential" },
+	{ "clients", PARAM_U64, "1", "", 1, 100000, "http: users, each making its requests one after another; they arrive spread over one think time", F(struct scn_workload, clients), 0, NULL },
+	{ "stop", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http: no request starts after this time (users leave); 0: none", F(struct scn_workload, stop_ns), 0, NULL },
 	{ "buflen", PARAM_BYTES, "8192", "bytes", 1, 65536, "ttcp: bytes per write and per read (-l; ttcp's default 8192)", F(struct scn_workload, buflen), 0, NULL },
 	{ "nbuf", PARAM_U64, "2048", "", 1, 1e7, "ttcp: buffers written (-n; ttcp's default 2048)", F(struct scn_workload, nbuf), 0, NULL },
 };
@@ -104,6 +106,10 @@ static const struct param_def testbed_params[] = {
 	{ "decap_copies", PARAM_U64, "2", "", 0, 8, "copies of a datagram on decapsulation (assumed 2 in profile.c)", F(struct scn_testbed, decap_copies), 0, NULL },
 	{ "link_rate", PARAM_RATE, "0bps", "bit/s", 0, 1e11, "when not 0, the rate of every link (one knob for the testbed's Ethernet: 10 or 100 Mb/s)", F(struct scn_testbed, link_rate_bps), 0, NULL },
 	{ "ip_share", PARAM_DOUBLE, "0.1", "", 0.01, 0.49, "IP's share (and UDP's) of the measured per-packet path; the rest is driver/OS work (assumed after Clark et al. 1989, see model/testbed/profile.c)", F(struct scn_testbed, ip_share), 0, NULL },
+};
+
+static const struct param_def replication_params[] = {
+	{ "mode", PARAM_ENUM, "per-service", "", 0, 0, "replica managers of every http service with candidates: per-service (each service's own manager key), none, static or dynamic (the Figure 1 cases in one knob)", F(struct scn_replication, mode), 0, "per-service|none|static|dynamic" },
 };
 
 static const struct param_def output_params[] = {
@@ -139,6 +145,8 @@ static const struct kind kinds[] = {
 	  offsetof(struct scenario, testbed), 0, 0 },
 	{ "output", output_params, N(output_params), 0, sizeof(struct scn_output),
 	  offsetof(struct scenario, out), 0, 0 },
+	{ "replication", replication_params, N(replication_params), 0,
+	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0 },
 };
 
 void scenario_print_params(FILE *out)
@@ -637,6 +645,10 @@ static void check(struct parse *p)
 			return;
 		}
 	}
+	/* [replication] mode sets every candidate-bearing service's manager. */
+	for (size_t i = 0; i < s->nservices && s->replication.mode; i++)
+		if (s->service[i].candidates[0])
+			s->service[i].manager = s->replication.mode - 1;
 	/* Replica managers: http services, candidates that are host servers. */
 	for (size_t i = 0; i < s->nservices; i++) {
 		const struct scn_service *v = &s->service[i];
@@ -708,6 +720,7 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 	set_defaults(&kinds[5], &s->sim);
 	set_defaults(&kinds[6], &s->testbed);
 	set_defaults(&kinds[7], &s->out);
+	set_defaults(&kinds[8], &s->replication);
 	/* File entries in file order; overrides that added a key follow, and
 	 * join their section through its header line. */
 	for (size_t i = 0; i < src->n && !p->failed; i++)

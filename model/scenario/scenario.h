@@ -110,6 +110,8 @@ struct scn_workload {
 	uint64_t start_ns;
 	uint64_t think_ns;
 	int think_dist;               /* enum scn_dist */
+	uint64_t clients;             /* http: users requesting independently */
+	uint64_t stop_ns;             /* http: no request starts after this; 0: none */
 	uint64_t buflen;              /* ttcp: bytes per write/read */
 	uint64_t nbuf;                /* ttcp: buffers written */
 };
@@ -122,6 +124,11 @@ struct scn_testbed {
 	uint64_t decap_copies;        /* copies on decapsulation (profile: 2) */
 	uint64_t link_rate_bps;       /* when > 0, the rate of every link */
 	double ip_share;              /* IP's share of the per-packet path */
+};
+
+/* Replication across all services (the Figure 1 cases). */
+struct scn_replication {
+	int mode;                     /* 0: per service; 1 none; 2 static; 3 dynamic */
 };
 
 struct scn_output {
@@ -139,6 +146,7 @@ struct scenario {
 	char path[512];
 	struct scn_simulation sim;
 	struct scn_testbed testbed;
+	struct scn_replication replication;
 	struct scn_output out;
 	struct scn_node node[SCN_MAX_OBJECTS];
 	struct scn_origin node_at[SCN_MAX_OBJECTS];

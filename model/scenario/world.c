@@ -2,6 +2,8 @@
 #include "scenario/world.h"
 
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,9 +58,10 @@ struct sample {
 };
 
 enum sample_counter { SC_REDIRECTED, SC_FORWARDED, SC_FRAGMENTS_MADE, SC_DELIVERED,
-		      SC_REASSEMBLED, SC_NCOUNTERS };
+		      SC_REASSEMBLED, SC_ORIGIN_REQUESTS, SC_REPLICA_REQUESTS, SC_NCOUNTERS };
 static const char *const sample_names[SC_NCOUNTERS] = {
 	"redirected", "forwarded", "fragments_made", "delivered", "reassembled",
+	"origin_requests", "replica_requests",
 };
 
 /* A replica a replication server started (for its stop and load). */
@@ -77,6 +80,7 @@ struct world {
 	struct sample *samples;       /* counter time series, in time order */
 	size_t nsamples, capsamples;
 	struct wnode node[SCN_MAX_OBJECTS];
+	sim_link *link[SCN_MAX_OBJECTS];
 	struct wworkload wl[SCN_MAX_OBJECTS];
 	struct http_server *replica_http[SCN_MAX_OBJECTS];   /* per replica, for stop */
 	struct http_server *http[2 * SCN_MAX_OBJECTS];
@@ -336,8 +340,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			.mtu_bytes = (uint32_t)l->mtu, .queue_packets = (uint32_t)l->queue,
 			.loss_rate = l->loss,
 		};
-		if (!sim_link_create(wnode(w, l->a)->sim, wnode(w, l->b)->sim, &lc, l->a_addr,
-				     l->b_addr, (uint8_t)l->prefix)) {
+		if (!(w->link[i] = sim_link_create(wnode(w, l->a)->sim, wnode(w, l->b)->sim, &lc,
+						   l->a_addr, l->b_addr, (uint8_t)l->prefix))) {
 			fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ECONFIG);
 			goto fail;
 		}
@@ -642,7 +646,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				.object_bytes = (uint32_t)c->object_bytes,
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
-				.think = think,
+				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
 			};
 			ok = (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
@@ -700,6 +704,12 @@ static void sample_tick(void *arg)
 			add_sample(w, i, SC_REASSEMBLED, (double)h->reassembled);
 		}
 	}
+	for (size_t i = 0; i < w->s->nservices; i++)
+		if (w->origin_http[i])
+			add_sample(w, i, SC_ORIGIN_REQUESTS, (double)http_server_requests(w->origin_http[i]));
+	for (size_t i = 0; i < w->nmanaged; i++)
+		add_sample(w, (size_t)(w->managed[i].host - w->node), SC_REPLICA_REQUESTS,
+			   (double)http_server_requests(w->managed[i].srv));
 	if (sim_now_ns() + w->s->out.sample_ns <= w->s->sim.stop_ns)
 		sim_schedule(w->s->out.sample_ns, sample_tick, w);
 }
@@ -828,6 +838,14 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, n->cfg->name, name, (double)c->charges[k]);
 		}
 	}
+	for (size_t i = 0; i < w->s->nlinks; i++) {
+		char sc[SCN_NAME_MAX + 16];
+		snprintf(sc, sizeof sc, "link:%s", w->s->link[i].name);
+		put(ctx, sc, "bytes_a_to_b", (double)sim_link_tx_bytes(w->link[i], 0));
+		put(ctx, sc, "bytes_b_to_a", (double)sim_link_tx_bytes(w->link[i], 1));
+		put(ctx, sc, "frames", (double)(sim_link_tx_packets(w->link[i], 0) +
+						sim_link_tx_packets(w->link[i], 1)));
+	}
 	for (size_t i = 0; i < w->s->nservices; i++) {
 		char sc[SCN_NAME_MAX + 16];
 		snprintf(sc, sizeof sc, "service:%s", w->s->service[i].name);
@@ -887,13 +905,21 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		const struct app_result *r;
 		size_t n = wl->http ? http_client_results(wl->http, &r)
 				    : telnet_client_results(wl->telnet, &r);
-		double sent = 0, recv = 0, ok = 0, lat = 0, conn = 0, nconn = 0;
+		double sent = 0, recv = 0, ok = 0, lat = 0, conn = 0, nconn = 0, started = 0;
+		double *lats = malloc((n ? n : 1) * sizeof *lats);
+		size_t nl = 0;
 		for (size_t k = 0; k < n; k++) {
+			if (!r[k].started)
+				continue;
+			started++;
 			sent += (double)r[k].bytes_sent;
 			recv += (double)r[k].bytes_received;
 			ok += r[k].ok;
-			if (r[k].ok)
+			if (r[k].ok) {
 				lat += (double)(r[k].end_ns - r[k].start_ns) / 1e9;
+				if (lats)
+					lats[nl++] = (double)(r[k].end_ns - r[k].start_ns) / 1e9;
+			}
 			if (r[k].connected_ns) {
 				conn += (double)(r[k].connected_ns - r[k].start_ns) / 1e9;
 				nconn++;
@@ -901,12 +927,19 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		}
 		char sc[SCN_NAME_MAX + 16];
 		snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
-		put(ctx, sc, "requests", (double)n);
+		put(ctx, sc, "requests", started);
 		put(ctx, sc, "ok", ok);
 		put(ctx, sc, "bytes_sent", sent);
 		put(ctx, sc, "bytes_received", recv);
 		if (ok > 0)
 			put(ctx, sc, "latency_mean_s", lat / ok);
+		if (nl > 0) {   /* quantiles of the completed requests' latency (GSL) */
+			gsl_sort(lats, 1, nl);
+			put(ctx, sc, "latency_p50_s", gsl_stats_quantile_from_sorted_data(lats, 1, nl, 0.5));
+			put(ctx, sc, "latency_p90_s", gsl_stats_quantile_from_sorted_data(lats, 1, nl, 0.9));
+			put(ctx, sc, "latency_p99_s", gsl_stats_quantile_from_sorted_data(lats, 1, nl, 0.99));
+		}
+		free(lats);
 		if (nconn > 0)
 			put(ctx, sc, "connect_mean_ms", conn / nconn * 1e3);
 		/* Which node served the requests, counted from the replies. */
@@ -948,7 +981,10 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 	walk_metrics(w, store_metric, &c);
 	for (size_t i = 0; i < w->nsamples && c.rc == HN_OK; i++) {
 		char name[SCN_NAME_MAX + 32];
-		snprintf(name, sizeof name, "%s.%s", w->s->node[w->samples[i].node].name,
+		/* node is a service index for origin_requests, else a node index */
+		snprintf(name, sizeof name, "%s.%s",
+			 w->samples[i].counter == SC_ORIGIN_REQUESTS ? w->s->service[w->samples[i].node].name
+								     : w->s->node[w->samples[i].node].name,
 			 sample_names[w->samples[i].counter]);
 		c.rc = res_series(db, run_id, name, w->samples[i].t_s, w->samples[i].value);
 	}
@@ -960,6 +996,8 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 		size_t n = wl->http ? http_client_results(wl->http, &r)
 				    : telnet_client_results(wl->telnet, &r);
 		for (size_t k = 0; k < n && c.rc == HN_OK; k++) {
+			if (!r[k].started)
+				continue;   /* the user left before making it */
 			struct res_request q = {
 				.workload = wl->cfg->name, .client = wl->cfg->client,
 				.service = wl->cfg->service, .seq = (int64_t)k,

@@ -87,6 +87,8 @@ struct sim_link
     uint32_t iface[2];                    // its IPv4 interface index
     uint32_t addr[2];                     // its address, host order
     bool pcap[2] = {false, false};        // a pcap writer is attached
+    uint64_t txBytes[2] = {0, 0};         // bytes each end put on the wire (PPP frames)
+    uint64_t txPackets[2] = {0, 0};
 };
 
 struct sim_sock
@@ -951,6 +953,13 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
                        Ipv4InterfaceAddress(Ipv4Address(addrs[side]), PrefixMask(prefix_len)));
         ip->SetMetric(l->iface[side], 1);
         ip->SetUp(l->iface[side]);
+        sim_link* lp = l.get();
+        l->dev[side]->TraceConnectWithoutContext(
+            "PhyTxEnd",
+            Callback<void, Ptr<const Packet>>([lp, side](Ptr<const Packet> p) {
+                lp->txBytes[side] += p->GetSize();
+                lp->txPackets[side]++;
+            }));
         if (cfg->loss_rate > 0)
         {
             Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
@@ -963,6 +972,18 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
     g.links.push_back(std::move(l));
     g.routeGen++;
     return g.links.back().get();
+}
+
+uint64_t
+sim_link_tx_bytes(const sim_link* l, int side)
+{
+    return l && (side == 0 || side == 1) ? l->txBytes[side] : 0;
+}
+
+uint64_t
+sim_link_tx_packets(const sim_link* l, int side)
+{
+    return l && (side == 0 || side == 1) ? l->txPackets[side] : 0;
 }
 
 int

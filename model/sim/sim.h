@@ -83,6 +83,10 @@ sim_link *sim_link_create(sim_node *a, sim_node *b,
 /* Interface index of the link's end on side 0 (a) or 1 (b) at its node. */
 int sim_link_iface(const sim_link *l, int side);
 uint32_t sim_link_addr(const sim_link *l, int side);
+/* Bytes (PPP frames, 2-byte header included) and frames the end on side
+ * put on the wire so far. */
+uint64_t sim_link_tx_bytes(const sim_link *l, int side);
+uint64_t sim_link_tx_packets(const sim_link *l, int side);
 
 /* Add addr/32 on the node's loopback (a VIP).  Global routing ignores it,
  * so the rest of the network keeps routing addr to its real owner. */
