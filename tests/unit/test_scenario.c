@@ -69,7 +69,7 @@ static void scenario__unknown_section_is_refused(void **state)
 	(void)state;
 	expect_error(TWO_NODES "[router x]\nrole = client\n",
 		     "10: unknown section [router x] (sections: node, link, service, replica, "
-		     "workload, simulation, testbed, output)");
+		     "workload, simulation, testbed, output, replication)");
 }
 
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
