@@ -9,6 +9,7 @@
 #include "net/ipv4.h"
 #include "sim/sim.h"
 #include "status.h"
+#include "testbed/cpu.h"
 
 #define HDR_MAX 2048   /* request or response header bytes */
 
@@ -87,8 +88,12 @@ static void srv_request_done(struct http_conn *c)
 		status, status == 200 ? "OK" : "Bad Request", c->srv->name,
 		(unsigned long long)c->body_len);
 	c->srv->requests++;
-	if (c->srv->cfg.processing_ns)
-		sim_schedule(c->srv->cfg.processing_ns, srv_reply, c);
+	/* On a node with a CPU the processing waits its turn: a busy server
+	 * answers later (the server load of the Figure 1 experiments). */
+	uint64_t d = c->srv->cfg.cpu ? cpu_charge(c->srv->cfg.cpu, sim_now_ns(), c->srv->cfg.processing_ns)
+				     : c->srv->cfg.processing_ns;
+	if (d)
+		sim_schedule(d, srv_reply, c);
 	else
 		srv_reply(c);
 }

@@ -16,12 +16,14 @@
 
 struct sim_node;
 struct hsrv;
+struct cpu;
 
 struct http_server_config {
 	const char *name;          /* node name put in the Server: header */
 	uint32_t addr;             /* address to bind (an origin IP on a replica) */
 	uint16_t port;
 	uint64_t processing_ns;    /* time between request complete and reply */
+	struct cpu *cpu;           /* when set, processing is CPU work queued FIFO */
 };
 
 struct http_server;

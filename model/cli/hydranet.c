@@ -298,13 +298,15 @@ static int do_job(const struct plan *p, const struct opts *o, const struct job *
 	int rc = res_run_begin(db, &ri, &run_id);
 	if (rc == HN_OK)
 		rc = world_store(w, db, run_id);
+	char why[512];
+	snprintf(why, sizeof why, "%s", res_errmsg(db));   /* before a rollback clears it */
 	if (rc == HN_OK)
 		rc = res_run_commit(db, run_id, wall, sim_s, world_events(w));
 	else
 		res_run_abort(db);
 	if (rc != HN_OK)
 		fprintf(stderr, "hydranet: %s: storing point %zu run %llu failed: %s\n", o->db,
-			j->point + 1, (unsigned long long)j->run, res_errmsg(db));
+			j->point + 1, (unsigned long long)j->run, why);
 	else if (summary) {
 		printf("%s point %zu/%zu run %llu (seed %u)%s%s: %.3f s simulated in %.3f s wall, "
 		       "%llu events\n", o->path, j->point + 1, p->src->npoints,

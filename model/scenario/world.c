@@ -69,6 +69,9 @@ struct managed {
 	struct world *w;
 	struct wnode *host;
 	struct http_server *srv;
+	uint32_t origin;
+	uint16_t port;
+	int installs;                 /* how many times it was installed here */
 };
 
 struct world {
@@ -239,7 +242,7 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 	int rc = hsrv_vhost_create(n->hsrv, origin, "managed");
 	if (rc != HN_OK && rc != HN_EEXIST)
 		return NULL;
-	struct http_server_config hc = { n->cfg->name, origin, port, 0 };
+	struct http_server_config hc = { n->cfg->name, origin, port, 0, n->cpu };
 	for (size_t k = 0; k < w->s->nservices; k++)
 		if (w->s->service[k].address == origin && w->s->service[k].port == port)
 			hc.processing_ns = w->s->service[k].processing_ns;
@@ -247,7 +250,7 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 	if (!srv)
 		return NULL;
 	struct managed *m = &w->managed[w->nmanaged++];
-	*m = (struct managed){ w, n, srv };
+	*m = (struct managed){ w, n, srv, origin, port, 1 };
 	return m;
 }
 
@@ -495,7 +498,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			ok = add_ttcp_receiver(w, o_node, NULL, v, v->address) == HN_OK;
 		} else if (v->app == SCN_APP_HTTP) {
 			struct http_server_config hc = { v->origin, v->address, (uint16_t)v->port,
-							 v->processing_ns };
+							 v->processing_ns, o_node->cpu };
 			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
 			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
@@ -543,7 +546,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				rc = add_ttcp_receiver(w, h, NULL, v, own);
 			} else if (v->app == SCN_APP_HTTP) {
 				struct http_server_config hc = { r->host_server, own, (uint16_t)v->port,
-								 v->processing_ns };
+								 v->processing_ns, h->cpu };
 				w->http[w->nhttp] = http_server_new(h->sim, NULL, &hc);
 				rc = w->http[w->nhttp] ? HN_OK : HN_EINVAL;
 				w->nhttp += rc == HN_OK;
@@ -572,7 +575,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			ok = add_ttcp_receiver(w, h, h->hsrv, v, v->address) == HN_OK;
 		else if (v->app == SCN_APP_HTTP) {
 			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
-							 v->processing_ns };
+							 v->processing_ns, h->cpu };
 			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
 			if (ok && r->stop_ns) {
 				w->replica_http[i] = w->http[w->nhttp];
@@ -708,8 +711,7 @@ static void sample_tick(void *arg)
 		if (w->origin_http[i])
 			add_sample(w, i, SC_ORIGIN_REQUESTS, (double)http_server_requests(w->origin_http[i]));
 	for (size_t i = 0; i < w->nmanaged; i++)
-		add_sample(w, (size_t)(w->managed[i].host - w->node), SC_REPLICA_REQUESTS,
-			   (double)http_server_requests(w->managed[i].srv));
+		add_sample(w, i, SC_REPLICA_REQUESTS, (double)http_server_requests(w->managed[i].srv));
 	if (sim_now_ns() + w->s->out.sample_ns <= w->s->sim.stop_ns)
 		sim_schedule(w->s->out.sample_ns, sample_tick, w);
 }
@@ -872,9 +874,14 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		}
 	}
 	for (size_t i = 0; i < w->nmanaged; i++) {
-		char sc[SCN_NAME_MAX + 16];
-		snprintf(sc, sizeof sc, "%s", w->managed[i].host->cfg->name);
-		put(ctx, sc, "replica_requests", (double)http_server_requests(w->managed[i].srv));
+		/* A host server may run replicas of several services. */
+		const struct managed *m = &w->managed[i];
+		const char *svc = "?";
+		for (size_t k = 0; k < w->s->nservices; k++)
+			if (w->s->service[k].address == m->origin && w->s->service[k].port == m->port)
+				svc = w->s->service[k].name;
+		snprintf(name, sizeof name, "replica_requests.%s", svc);
+		put(ctx, m->host->cfg->name, name, (double)http_server_requests(m->srv));
 	}
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
@@ -981,11 +988,22 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 	walk_metrics(w, store_metric, &c);
 	for (size_t i = 0; i < w->nsamples && c.rc == HN_OK; i++) {
 		char name[SCN_NAME_MAX + 32];
-		/* node is a service index for origin_requests, else a node index */
-		snprintf(name, sizeof name, "%s.%s",
-			 w->samples[i].counter == SC_ORIGIN_REQUESTS ? w->s->service[w->samples[i].node].name
-								     : w->s->node[w->samples[i].node].name,
-			 sample_names[w->samples[i].counter]);
+		/* node is a service index for origin_requests, a managed replica
+		 * index for replica_requests, else a node index */
+		const struct sample *sp = &w->samples[i];
+		if (sp->counter == SC_ORIGIN_REQUESTS) {
+			snprintf(name, sizeof name, "%s.origin_requests", w->s->service[sp->node].name);
+		} else if (sp->counter == SC_REPLICA_REQUESTS) {
+			const struct managed *m = &w->managed[sp->node];
+			const char *svc = "?";
+			for (size_t k = 0; k < w->s->nservices; k++)
+				if (w->s->service[k].address == m->origin && w->s->service[k].port == m->port)
+					svc = w->s->service[k].name;
+			snprintf(name, sizeof name, "%s.replica_requests.%s", m->host->cfg->name, svc);
+		} else {
+			snprintf(name, sizeof name, "%s.%s", w->s->node[sp->node].name,
+				 sample_names[sp->counter]);
+		}
 		c.rc = res_series(db, run_id, name, w->samples[i].t_s, w->samples[i].value);
 	}
 	for (size_t i = 0; i < w->s->nworkloads && c.rc == HN_OK; i++) {
