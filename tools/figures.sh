@@ -207,4 +207,43 @@ conn_setup() {
 }
 conn_setup
 
+# ---------------------------------------------------------------------------
+# Figure 1 flash crowd: northeast.com's origin load and south.net's latency to
+# it over time, run 1 of each replication mode (none, static, dynamic).
+# Data files fig1-flash_load_MODE.dat: t  requests/s at the origin (5 s bins);
+#            fig1-flash_lat_MODE.dat:  t  mean latency (s) of south.net's
+#            requests to northeast.com started in that 10 s bin.
+fig1_flash() {
+	hash=$(q "SELECT scenario_hash FROM runs WHERE scenario LIKE '%fig1-isp.ini'
+		  ORDER BY started_at DESC LIMIT 1")
+	if [ -z "$hash" ]; then
+		skip fig1-flash "no runs of scenarios/fig1-isp.ini in $DB"; return 0
+	fi
+	n=0
+	for mode in none static dynamic; do
+		run=$(q "SELECT id FROM runs WHERE scenario_hash = '$hash' AND run_number = 1
+			 AND params = 'replication.mode=$mode' LIMIT 1")
+		[ -n "$run" ] || continue
+		n=$((n + 1))
+		q -separator ' ' "SELECT a.x, (a.y - b.y) / (a.x - b.x) FROM series a JOIN series b
+			ON b.run_id = a.run_id AND b.series = a.series
+			AND b.x = (SELECT max(x) FROM series c WHERE c.run_id = a.run_id
+				   AND c.series = a.series AND c.x < a.x)
+			WHERE a.run_id = $run AND a.series = 'northeast.origin_requests' ORDER BY a.x" \
+			> "$DATA/fig1-flash_load_$mode.dat"
+		q -separator ' ' "SELECT 10 * CAST(start_s / 10 AS INTEGER) + 5, avg(latency_s) FROM requests
+			WHERE run_id = $run AND workload IN ('s-northeast', 'flash') AND ok = 1
+			GROUP BY CAST(start_s / 10 AS INTEGER) ORDER BY 1" > "$DATA/fig1-flash_lat_$mode.dat"
+	done
+	if [ "$n" -ne 3 ]; then
+		skip fig1-flash "need run 1 of replication.mode none, static and dynamic in $DB"; return 0
+	fi
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "prefix='$DATA/fig1-flash'; term='$1'; out='$OUT/fig1-flash.$2'" analysis/fig1-flash.gp
+	done
+	produced "$OUT/fig1-flash.png" "$OUT/fig1-flash.svg"
+}
+fig1_flash
+
 echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

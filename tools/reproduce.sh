@@ -11,7 +11,7 @@ hn=build/hydranet
 t0=$(date +%s)
 echo "== fig2-components"
 $hn run scenarios/fig2-components.ini --db "$db" --pcap traces/fig2-components --quiet
-for s in fig3a fig3b conn-setup; do
+for s in fig3a fig3b conn-setup fig1-isp; do
 	echo "== $s"
 	$hn run "scenarios/$s.ini" --db "$db" -j 2 --quiet
 done
