@@ -26,6 +26,7 @@ struct http_conn {
 	size_t reply_hdr_len, reply_hdr_sent;
 	uint64_t body_len, body_sent;
 	int replying;              /* reply started (after processing time) */
+	uint64_t request_ns;       /* when the request was complete */
 	int closed;
 };
 
@@ -35,6 +36,7 @@ struct http_server {
 	sim_sock *listener;
 	struct hsrv *hs;           /* the virtual host's host server, or NULL */
 	uint64_t requests;
+	uint64_t service_ns, answered;   /* request complete -> reply started */
 	struct http_conn **conns;  /* owned, freed with the server */
 	size_t nconns, capconns;
 };
@@ -70,6 +72,8 @@ static void srv_reply(void *arg)
 {
 	struct http_conn *c = arg;
 	c->replying = 1;
+	c->srv->service_ns += sim_now_ns() - c->request_ns;
+	c->srv->answered++;
 	srv_pump(c);
 }
 
@@ -88,6 +92,7 @@ static void srv_request_done(struct http_conn *c)
 		status, status == 200 ? "OK" : "Bad Request", c->srv->name,
 		(unsigned long long)c->body_len);
 	c->srv->requests++;
+	c->request_ns = sim_now_ns();
 	/* On a node with a CPU the processing waits its turn: a busy server
 	 * answers later (the server load of the Figure 1 experiments). */
 	uint64_t d = c->srv->cfg.cpu ? cpu_charge(c->srv->cfg.cpu, sim_now_ns(), c->srv->cfg.processing_ns)
@@ -220,6 +225,12 @@ void http_server_free(struct http_server *srv)
 uint64_t http_server_requests(const struct http_server *srv)
 {
 	return srv->requests;
+}
+
+void http_server_service(const struct http_server *srv, uint64_t *sum_ns, uint64_t *count)
+{
+	*sum_ns = srv->service_ns;
+	*count = srv->answered;
 }
 
 /* ---- client ------------------------------------------------------------- */

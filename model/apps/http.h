@@ -37,6 +37,9 @@ void http_server_free(struct http_server *s);
  * given up at its host server, which tells the routing daemon. */
 void http_server_stop(struct http_server *s);
 uint64_t http_server_requests(const struct http_server *s);
+/* Total time requests waited for their reply at the server (processing and
+ * its CPU queue), and how many were answered. */
+void http_server_service(const struct http_server *s, uint64_t *sum_ns, uint64_t *count);
 
 struct http_client_config {
 	uint32_t server_addr;

@@ -259,9 +259,9 @@ struct rmgr {
 	struct rmgr_config cfg;
 	struct rmgr_stats st;
 	struct sim_node *node;
-	uint64_t (*origin_served)(void *ctx);
-	void *ctx;
+	struct rmgr_origin origin;
 	uint64_t last_origin;
+	uint64_t last_sum_ns, last_count;
 	uint32_t seq;
 	struct cand cand[RMGR_MAX_CANDIDATES];
 };
@@ -386,10 +386,18 @@ static void install(struct rmgr *m, struct cand *c)
 static void mgr_tick(void *arg)
 {
 	struct rmgr *m = arg;
-	uint64_t served = m->origin_served(m->ctx);
+	uint64_t served = m->origin.served(m->origin.ctx);
 	double rps = (double)(served - m->last_origin) * 1e9 / (double)m->cfg.interval_ns;
 	m->last_origin = served;
-	if (rps > m->cfg.install_above_rps) {
+	uint64_t sum = 0, count = 0;
+	if (m->origin.service)
+		m->origin.service(m->origin.ctx, &sum, &count);
+	double ms = count > m->last_count ? (double)(sum - m->last_sum_ns) / 1e6 / (double)(count - m->last_count) : 0;
+	m->last_sum_ns = sum;
+	m->last_count = count;
+	int over = m->cfg.trigger == RMGR_ON_LATENCY ? ms > m->cfg.install_above_ms
+						     : rps > m->cfg.install_above_rps;
+	if (over) {
 		/* One install at a time, on the next candidate in order. */
 		int busy = 0;
 		for (size_t i = 0; i < m->cfg.ncandidates; i++)
@@ -411,23 +419,24 @@ static void mgr_start(void *arg)
 			install(m, &m->cand[i]);
 		return;
 	}
-	m->last_origin = m->origin_served(m->ctx);
+	m->last_origin = m->origin.served(m->origin.ctx);
+	if (m->origin.service)
+		m->origin.service(m->origin.ctx, &m->last_sum_ns, &m->last_count);
 	sim_schedule(m->cfg.interval_ns, mgr_tick, m);
 }
 
 struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
-		      uint64_t (*origin_served)(void *ctx), void *ctx)
+		      const struct rmgr_origin *origin)
 {
 	if (!cfg || !cfg->ncandidates || cfg->ncandidates > RMGR_MAX_CANDIDATES || !cfg->interval_ns ||
-	    !origin_served)
+	    !origin || !origin->served || (cfg->trigger == RMGR_ON_LATENCY && !origin->service))
 		return NULL;
 	struct rmgr *m = calloc(1, sizeof *m);
 	if (!m)
 		return NULL;
 	m->cfg = *cfg;
 	m->node = node;
-	m->origin_served = origin_served;
-	m->ctx = ctx;
+	m->origin = *origin;
 	m->st.first_trigger_s = -1;
 	for (size_t i = 0; i < cfg->ncandidates; i++)
 		m->cand[i] = (struct cand){ .m = m, .addr = cfg->candidates[i] };

@@ -58,6 +58,10 @@ const struct rmgr_stats *rsrv_stats(const struct rsrv *s);
 /* ---- replica manager (origin host) ---- */
 
 enum rmgr_policy { RMGR_STATIC, RMGR_DYNAMIC };
+/* What crosses the threshold in the dynamic policy: the origin's request
+ * rate, or its response time (the wait of a request for its reply at the
+ * origin server, the part of the clients' latency the origin can see). */
+enum rmgr_trigger { RMGR_ON_LOAD, RMGR_ON_LATENCY };
 
 #define RMGR_MAX_CANDIDATES 8
 
@@ -67,7 +71,9 @@ struct rmgr_config {
 	uint16_t port;                /* the service port (TCP) */
 	uint32_t image_bytes;         /* code image sent with each INSTALL */
 	enum rmgr_policy policy;
-	double install_above_rps;     /* dynamic: origin requests/s that trigger an install */
+	enum rmgr_trigger trigger;
+	double install_above_rps;     /* dynamic, on load: origin requests/s that trigger an install */
+	double install_above_ms;      /* dynamic, on latency: origin response time that does */
 	double remove_below_rps;      /* dynamic: replica requests/s below which it is idle */
 	unsigned idle_intervals;      /* dynamic: idle reports in a row before REMOVE */
 	uint64_t interval_ns;         /* load measurement and report interval */
@@ -77,8 +83,16 @@ struct rmgr_config {
 
 struct rmgr;
 /* origin_served returns the requests the origin's own server has served. */
+struct rmgr_origin {
+	/* Requests the origin's own server has served so far. */
+	uint64_t (*served)(void *ctx);
+	/* Total response time and requests answered so far. */
+	void (*service)(void *ctx, uint64_t *sum_ns, uint64_t *count);
+	void *ctx;
+};
+
 struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
-		      uint64_t (*origin_served)(void *ctx), void *ctx);
+		      const struct rmgr_origin *origin);
 void rmgr_free(struct rmgr *m);
 const struct rmgr_stats *rmgr_stats(const struct rmgr *m);
 /* Replicas installed now. */

@@ -81,7 +81,9 @@ struct scn_service {
 	int manager;                  /* 0 none, 1 static, 2 dynamic (replica manager) */
 	char candidates[256];         /* host servers the manager may install on, in order */
 	uint64_t image_bytes;         /* replica code image size */
+	int trigger;                  /* 0 load, 1 latency */
 	double install_above_rps;
+	double install_above_ms;
 	double remove_below_rps;
 	uint64_t idle_intervals;
 	uint64_t load_interval_ns;

@@ -271,6 +271,11 @@ static uint64_t origin_served(void *ctx)
 	return http_server_requests(ctx);
 }
 
+static void origin_service(void *ctx, uint64_t *sum_ns, uint64_t *count)
+{
+	http_server_service(ctx, sum_ns, count);
+}
+
 static void replica_stop(void *arg)
 {
 	http_server_stop(arg);
@@ -507,7 +512,9 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 					.origin = v->address, .service = (uint16_t)(i + 1),
 					.port = (uint16_t)v->port, .image_bytes = (uint32_t)v->image_bytes,
 					.policy = v->manager == 1 ? RMGR_STATIC : RMGR_DYNAMIC,
+					.trigger = v->trigger ? RMGR_ON_LATENCY : RMGR_ON_LOAD,
 					.install_above_rps = v->install_above_rps,
+					.install_above_ms = v->install_above_ms,
 					.remove_below_rps = v->remove_below_rps,
 					.idle_intervals = (unsigned)v->idle_intervals,
 					.interval_ns = v->load_interval_ns,
@@ -517,8 +524,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				for (char *t = strtok_r(list, " \t,", &save); t && mc.ncandidates < RMGR_MAX_CANDIDATES;
 				     t = strtok_r(NULL, " \t,", &save))
 					mc.candidates[mc.ncandidates++] = node_addr(s, t);
-				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, origin_served,
-							    w->origin_http[i])) != NULL;
+				struct rmgr_origin og = { origin_served, origin_service, w->origin_http[i] };
+				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
 			}
 		} else {
 			ok = (w->telnet[w->ntelnet] = telnet_server_new(o_node->sim, NULL, v->origin,

@@ -45,3 +45,7 @@ expect "before the flash, south.net's northeast users reach the origin (%)" \
 expect_num "flash requests served by the new replica (%)" \
 	"$(q "$db" "SELECT printf('%d', 100.0 * sum(served_by = 'hs-s') / count(*)) FROM requests
 		WHERE run_id = $dyn AND workload = 'flash' AND start_s > $trig + 10")" -ge 99
+# Connections open when the replica appeared stayed with the origin (the flow
+# table), and none of them failed (checked above for every request).
+expect_num "connections kept on the origin across the table change" \
+	"$(q "$db" "SELECT printf('%d', value) FROM metrics WHERE run_id = $dyn AND scope = 'red-s' AND name = 'flows_existing'")" -gt 0

@@ -27,3 +27,13 @@ expect "origin requests after the install settled" \
 	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'burst' AND served_by = 'origin' AND start_s > $trig + $lat + 1")" 0
 expect_num "replica requests" "$(m hostserver replica_requests)" -ge 100
 expect "protocol drops" "$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE name LIKE 'drop.rmp_%' OR name LIKE 'drop.rtd_%'")" 0
+# The latency trigger: the same burst by 10 users at once queues on a busy
+# origin (30 ms of CPU per request): its response time, not its rate, crosses
+# 60 ms and the manager installs.
+db=$T/lat.sqlite
+$HYDRANET run tests/scenario/manager.ini --db "$db" --quiet --set node.origin.cpu=pentium-120 \
+	--set service.web.processing=30ms --set service.web.trigger=latency \
+	--set service.web.install_above_ms=60 --set workload.burst.clients=10 || die "latency run failed"
+expect "installs (latency trigger)" "$(metric "$db" service:web rmp.installs)" 1
+awk -v t="$(q "$db" "SELECT value FROM metrics WHERE scope = 'service:web' AND name = 'first_trigger_s'")" \
+	'BEGIN { exit !(t >= 10 && t <= 14) }' || die "latency trigger at the wrong time"
