@@ -25,7 +25,7 @@ first=$(q "$db" "SELECT min(start_s) FROM requests WHERE served_by = 'hostserver
 awk -v f="$first" -v t="$trig" -v l="$lat" 'BEGIN { exit !(f >= t) }' || die "replica served a request started at $first s, before the install at $trig s"
 expect "origin requests after the install settled" \
 	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'burst' AND served_by = 'origin' AND start_s > $trig + $lat + 1")" 0
-expect_num "replica requests" "$(m hostserver replica_requests)" -ge 100
+expect_num "replica requests" "$(m hostserver replica_requests.web)" -ge 100
 expect "protocol drops" "$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE name LIKE 'drop.rmp_%' OR name LIKE 'drop.rtd_%'")" 0
 # The latency trigger: the same burst by 10 users at once queues on a busy
 # origin (30 ms of CPU per request): its response time, not its rate, crosses
