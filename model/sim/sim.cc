@@ -341,38 +341,6 @@ WrapLocalOut(sim_node* n)
 
 namespace ns3
 {
-// The routing decision after PRE_ROUTING: a datagram re-injected on the
-// loopback (interface 0) for one of the node's virtual-host addresses is
-// delivered locally; everything else goes to the node's routing list.
-class ListRoutingVhost : public SimpleRefCount<ListRoutingVhost>
-{
-  public:
-    ListRoutingVhost(Ptr<Ipv4ListRouting> inner, sim_node* n)
-        : m_inner(inner),
-          m_node(n)
-    {
-    }
-
-    bool Input(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev, int iface,
-               Ipv4RoutingProtocol::UnicastForwardCallback ucb,
-               Ipv4RoutingProtocol::MulticastForwardCallback mcb,
-               Ipv4RoutingProtocol::LocalDeliverCallback lcb,
-               Ipv4RoutingProtocol::ErrorCallback ecb)
-    {
-        m_node->curIface = iface;
-        if (iface == 0 && m_node->vhosts.count(h.GetDestination().Get()))
-        {
-            lcb(p, h, 0);
-            return true;
-        }
-        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
-    }
-
-  private:
-    Ptr<Ipv4ListRouting> m_inner;
-    sim_node* m_node;
-};
-
 // Wraps the node's whole routing list (static first, then global), so its
 // RouteInput sees every datagram the node receives, and wraps the deliver
 // and forward callbacks it hands down.  RouteOutput and the notifications
@@ -444,16 +412,32 @@ class HookRouting : public Ipv4RoutingProtocol
             }
             ucb = n->ucbWrap;
         }
-        Ptr<ListRoutingVhost> route = Create<ListRoutingVhost>(m_inner, n);
+        Ptr<HookRouting> self = this;
         // A deferred datagram's "no route" answer is lost: it is dropped
         // without Ipv4L3Protocol's drop trace.
         if (!Walk(n, SIM_HOOK_PRE_ROUTING, 0, iface, h, p, [=]() {
-                route->Input(p, h, idev, iface, ucb, mcb, lcb, ecb);
+                self->Decide(p, h, idev, iface, ucb, mcb, lcb, ecb);
             }))
         {
             return true;
         }
-        return route->Input(p, h, idev, iface, ucb, mcb, lcb, ecb);
+        return Decide(p, h, idev, iface, ucb, mcb, lcb, ecb);
+    }
+
+    // The routing decision after PRE_ROUTING: a datagram re-injected on the
+    // loopback (interface 0) for one of the node's virtual-host addresses is
+    // delivered locally; everything else goes to the node's routing list.
+    bool Decide(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev, int iface,
+                UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                LocalDeliverCallback lcb, ErrorCallback ecb)
+    {
+        m_node->curIface = iface;
+        if (iface == 0 && !m_node->vhosts.empty() && m_node->vhosts.count(h.GetDestination().Get()))
+        {
+            lcb(p, h, 0);
+            return true;
+        }
+        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
     }
 
     void NotifyInterfaceUp(uint32_t i) override { m_inner->NotifyInterfaceUp(i); }
