@@ -35,6 +35,7 @@ struct http_server {
 	char name[APP_NAME_MAX];
 	sim_sock *listener;
 	struct hsrv *hs;           /* the virtual host's host server, or NULL */
+	int stopped;               /* takes no new connections */
 	uint64_t requests;
 	uint64_t service_ns, answered;   /* request complete -> reply started */
 	struct http_conn **conns;  /* owned, freed with the server */
@@ -145,6 +146,10 @@ static void srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint1
 	(void)l;
 	(void)peer;
 	(void)pport;
+	if (srv->stopped) {
+		sim_sock_close(s);
+		return;
+	}
 	if (srv->nconns == srv->capconns) {
 		size_t cap = srv->capconns ? 2 * srv->capconns : 16;
 		struct http_conn **nc = realloc(srv->conns, cap * sizeof *nc);
@@ -202,14 +207,24 @@ struct http_server *http_server_new(struct sim_node *node, struct hsrv *hs,
 	return srv;
 }
 
+/* The listening socket stays open while stopped (ns-3 keeps a closed
+ * listener's endpoint, so a new one could not bind the port again); the
+ * host server drops datagrams for the unbound port before they reach it. */
 void http_server_stop(struct http_server *srv)
 {
-	if (!srv->listener)
+	if (srv->stopped)
 		return;
-	sim_sock_close(srv->listener);
-	srv->listener = NULL;
+	srv->stopped = 1;
 	if (srv->hs)
 		hsrv_vhost_unbind(srv->hs, srv->cfg.addr, IPV4_PROTO_TCP, srv->cfg.port);
+}
+
+int http_server_restart(struct http_server *srv)
+{
+	if (!srv->stopped)
+		return HN_OK;
+	srv->stopped = 0;
+	return srv->hs ? hsrv_vhost_bind(srv->hs, srv->cfg.addr, IPV4_PROTO_TCP, srv->cfg.port) : HN_OK;
 }
 
 void http_server_free(struct http_server *srv)

@@ -33,9 +33,11 @@ struct http_server;
 struct http_server *http_server_new(struct sim_node *node, struct hsrv *hs,
 				    const struct http_server_config *cfg);
 void http_server_free(struct http_server *s);
-/* Stop listening (connections in progress finish); a replica's port is
- * given up at its host server, which tells the routing daemon. */
+/* Stop taking connections (those in progress finish); a replica's port is
+ * given up at its host server, which tells the routing daemon.  restart
+ * takes connections again and binds the port anew (a reinstall). */
 void http_server_stop(struct http_server *s);
+int http_server_restart(struct http_server *s);
 uint64_t http_server_requests(const struct http_server *s);
 /* Total time requests waited for their reply at the server (processing and
  * its CPU queue), and how many were answered. */

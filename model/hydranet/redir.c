@@ -54,6 +54,7 @@ struct redir {
 	struct entry *bucket[NBUCKETS];
 	size_t entries;
 	uint16_t next_id;          /* outer IP identification counter */
+	uint64_t now_hint_ns;      /* time of the latest announcement (for expiry) */
 	redir_metric_fn metric;    /* nearest policy: distance to a host */
 	void *metric_ctx;
 	struct flow *flows[FLOW_BUCKETS];
@@ -160,10 +161,41 @@ static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 				e->rep[i].expires_ns = expires_ns;
 			return HN_OK;
 		}
+	/* An expired slot is free again (expires_ns in the past is dead). */
+	for (size_t i = 0; i < e->n; i++)
+		if (e->rep[i].expires_ns && expires_ns > e->rep[i].expires_ns &&
+		    e->rep[i].expires_ns <= r->now_hint_ns) {
+			e->rep[i] = (struct replica){ hs, expires_ns };
+			return HN_OK;
+		}
 	if (e->n == REDIR_MAX_REPLICAS)
 		return HN_ELIMIT;
 	e->rep[e->n++] = (struct replica){ hs, expires_ns };
 	return HN_OK;
+}
+
+/* Remove announced replicas that expired by now_ns, and entries left with
+ * none: a table that only announcements fill cannot grow without bound. */
+static void table_prune(struct redir *r, uint64_t now_ns)
+{
+	for (int b = 0; b < NBUCKETS; b++) {
+		struct entry **pp = &r->bucket[b];
+		while (*pp) {
+			struct entry *e = *pp;
+			for (size_t i = 0; i < e->n;)
+				if (e->rep[i].expires_ns && e->rep[i].expires_ns <= now_ns)
+					e->rep[i] = e->rep[--e->n];
+				else
+					i++;
+			if (e->n == 0) {
+				*pp = e->next;
+				free(e);
+				r->entries--;
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
 }
 
 int redir_table_add(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
@@ -177,6 +209,12 @@ int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_
 {
 	if (lifetime_ns == 0)
 		return HN_EINVAL;
+	r->now_hint_ns = now_ns;
+	if (r->entries >= REDIR_MAX_ENTRIES) {
+		table_prune(r, now_ns);
+		if (r->entries >= REDIR_MAX_ENTRIES && !entry_get(r, origin, port, proto, 0))
+			return HN_ELIMIT;
+	}
 	return replica_put(r, origin, port, proto, host_server, now_ns + lifetime_ns);
 }
 
@@ -215,7 +253,10 @@ uint32_t redir_table_lookup(const struct redir *r, uint32_t origin, uint16_t por
 			    uint8_t proto)
 {
 	const struct entry *e = *table_find(r, origin, port, proto);
-	return e && e->n ? e->rep[0].host_server : 0;
+	for (size_t i = 0; e && i < e->n; i++)
+		if (alive(&e->rep[i], r->now_hint_ns))
+			return e->rep[i].host_server;
+	return 0;
 }
 
 size_t redir_table_replicas(const struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
@@ -408,6 +449,7 @@ static void flows_sweep(struct redir *r, uint64_t now_ns)
 		}
 	}
 	r->next_flow_sweep_ns = now_ns + r->cfg.flow_idle_ns / 4 + 1;
+	table_prune(r, now_ns);
 }
 
 /* The host server for the datagram of a matched entry: its flow's, or a new

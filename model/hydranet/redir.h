@@ -52,6 +52,7 @@ enum redir_policy {
 };
 
 #define REDIR_MAX_REPLICAS 8   /* host servers per service access point */
+#define REDIR_MAX_ENTRIES 4096  /* access points announcements may add */
 
 struct redir_config {
 	uint8_t outer_ttl;               /* 0: RFC 2003 default (64) */

@@ -109,6 +109,7 @@ struct rsrv_conn {
 	struct stream st;
 	struct rmp_msg pending;       /* the INSTALL whose image is arriving */
 	void *replica;                /* running replica, or NULL */
+	int ticking;                  /* a LOAD report is scheduled */
 	uint64_t last_served;
 	uint32_t seq;
 };
@@ -125,8 +126,10 @@ struct rsrv {
 static void rsrv_load_tick(void *arg)
 {
 	struct rsrv_conn *c = arg;
-	if (!c->replica || c->st.closed)
+	if (!c->replica || c->st.closed) {
+		c->ticking = 0;
 		return;
+	}
 	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
 	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
 			     .service = c->pending.service,
@@ -151,8 +154,9 @@ static void rsrv_image_done(void *owner, struct stream *st)
 	else
 		c->srv->st.installs++;
 	stream_send(&c->st, &ack, &c->srv->st);
-	if (c->replica) {
-		c->last_served = 0;
+	if (c->replica && !c->ticking) {
+		c->ticking = 1;
+		c->last_served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
 		sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 	}
 }
@@ -167,7 +171,8 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			rsrv_image_done(c, st);
 		return;
 	}
-	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin) {
+	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin &&
+	    m->service == c->pending.service) {
 		c->srv->ops.stop(c->srv->ops.ctx, c->replica);
 		c->replica = NULL;
 		c->srv->st.removes++;
@@ -197,14 +202,29 @@ static void rsrv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint
 	(void)l;
 	(void)peer;
 	(void)port;
-	struct rsrv_conn *c = srv->nconns < RSRV_MAX ? calloc(1, sizeof *c) : NULL;
+	/* A connection that closed with no replica running frees its slot. */
+	struct rsrv_conn *c = NULL;
+	for (size_t i = 0; i < srv->nconns && !c; i++)
+		if (srv->conns[i]->st.closed && !srv->conns[i]->replica)
+			c = srv->conns[i];
+	if (!c && srv->nconns < RSRV_MAX && (c = calloc(1, sizeof *c)))
+		srv->conns[srv->nconns++] = c;
 	if (!c) {
 		sim_sock_close(s);
 		return;
 	}
-	c->srv = srv;
-	c->st.sock = s;
-	srv->conns[srv->nconns++] = c;
+	*c = (struct rsrv_conn){ .srv = srv, .st = { .sock = s } };
+}
+
+static void rsrv_close(void *ctx, sim_sock *s, bool error)
+{
+	struct rsrv *srv = ctx;
+	(void)error;
+	for (size_t i = 0; i < srv->nconns; i++)
+		if (srv->conns[i]->st.sock == s && !srv->conns[i]->st.closed) {
+			srv->conns[i]->st.closed = 1;   /* its replica, if any, keeps running */
+			sim_sock_close(s);
+		}
 }
 
 struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_ops *ops,
@@ -217,7 +237,8 @@ struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_op
 		return NULL;
 	srv->ops = *ops;
 	srv->interval_ns = load_interval_ns;
-	static const struct sim_sock_ops sops = { .on_accept = rsrv_accept, .on_recv = rsrv_recv };
+	static const struct sim_sock_ops sops = { .on_accept = rsrv_accept, .on_recv = rsrv_recv,
+						  .on_close = rsrv_close };
 	srv->listener = sim_tcp_socket(node, &sops, srv);
 	if (!srv->listener || sim_sock_bind(srv->listener, self, RMP_PORT_MANAGER) != HN_OK ||
 	    sim_sock_listen(srv->listener) != HN_OK) {
@@ -332,11 +353,16 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		if (m->status == 0) {
 			g->st.installs++;
 			g->st.last_install_s = (double)(sim_now_ns() - c->trigger_ns) / 1e9;
+			if (g->st.first_install_s < 0)
+				g->st.first_install_s = g->st.last_install_s;
+		} else {
+			sim_sock_close(c->st.sock);   /* refused: a later tick tries again */
+			c->st.closed = 1;
 		}
 		c->idle = 0;
 		return;
 	}
-	if (m->type == RMP_LOAD && c->state == C_INSTALLED) {
+	if (m->type == RMP_LOAD && c->state == C_INSTALLED && m->interval_ms > 0) {
 		g->st.loads++;
 		double rps = m->interval_ms ? m->requests * 1000.0 / m->interval_ms : 0;
 		c->idle = rps < g->cfg.remove_below_rps ? c->idle + 1 : 0;
@@ -358,6 +384,20 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	g->st.drops[RMGR_DROP_UNEXPECTED]++;
 }
 
+/* The replication server went away: an install in progress failed. */
+static void mgr_close(void *ctx, sim_sock *s, bool error)
+{
+	struct rmgr *m = ctx;
+	struct cand *c = cand_of(m, s);
+	(void)error;
+	if (!c)
+		return;
+	c->st.closed = 1;
+	sim_sock_close(s);
+	if (c->state != C_INSTALLED)
+		c->state = C_IDLE;
+}
+
 static void mgr_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t a,
 		     uint16_t p)
 {
@@ -373,7 +413,8 @@ static void install(struct rmgr *m, struct cand *c)
 {
 	static const struct sim_sock_ops ops = { .on_connect = mgr_connected,
 						 .on_recv = mgr_recv,
-						 .on_send_space = mgr_space };
+						 .on_send_space = mgr_space,
+						 .on_close = mgr_close };
 	memset(&c->st, 0, sizeof c->st);
 	c->st.sock = sim_tcp_socket(m->node, &ops, m);
 	c->trigger_ns = sim_now_ns();
@@ -415,8 +456,15 @@ static void mgr_start(void *arg)
 {
 	struct rmgr *m = arg;
 	if (m->cfg.policy == RMGR_STATIC) {
-		for (size_t i = 0; i < m->cfg.ncandidates; i++)
-			install(m, &m->cand[i]);
+		/* Install on every candidate not installed yet; retry later. */
+		int pending = 0;
+		for (size_t i = 0; i < m->cfg.ncandidates; i++) {
+			if (m->cand[i].state == C_IDLE)
+				install(m, &m->cand[i]);
+			pending |= m->cand[i].state != C_INSTALLED;
+		}
+		if (pending)
+			sim_schedule(m->cfg.interval_ns, mgr_start, m);
 		return;
 	}
 	m->last_origin = m->origin.served(m->origin.ctx);
@@ -438,6 +486,7 @@ struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 	m->node = node;
 	m->origin = *origin;
 	m->st.first_trigger_s = -1;
+	m->st.first_install_s = -1;
 	for (size_t i = 0; i < cfg->ncandidates; i++)
 		m->cand[i] = (struct cand){ .m = m, .addr = cfg->candidates[i] };
 	sim_schedule(0, mgr_start, m);

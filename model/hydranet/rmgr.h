@@ -34,7 +34,8 @@ struct rmgr_stats {
 	uint64_t installs, removes;              /* completed (acknowledged) */
 	uint64_t loads;                          /* LOAD reports */
 	uint64_t drops[RMGR_NDROP];
-	double last_install_s;                   /* manager: trigger to INSTALL_ACK */
+	double last_install_s;                   /* manager: trigger to INSTALL_ACK, latest install */
+	double first_install_s;                  /* manager: the same, first install (-1: none) */
 	double first_trigger_s;                  /* manager: first time a threshold was crossed, -1 if never */
 };
 

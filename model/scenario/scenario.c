@@ -578,6 +578,12 @@ static void check(struct parse *p)
 			     "[replica %s]: stop is supported for running http replicas only", r->name);
 			return;
 		}
+		if (r->announce && h->announce_lifetime_ns % 1000000000ull) {
+			fail(p, h->announce_lifetime_ns ? s->node_at[h - s->node].line : 1,
+			     "[node %s]: announce_lifetime must be whole seconds (it travels as seconds)",
+			     h->name);
+			return;
+		}
 		if (r->announce && h->announce_refresh_ns >= h->announce_lifetime_ns) {
 			fail(p, key_line(at, replica_params, N(replica_params), "announce"),
 			     "[replica %s]: host server '%s' refreshes its announcements every %g s, "

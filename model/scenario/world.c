@@ -237,7 +237,15 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 {
 	struct wnode *n = ctx;
 	struct world *w = n->w;
-	if (!w || w->nmanaged == sizeof w->managed / sizeof w->managed[0])
+	if (!w)
+		return NULL;
+	/* A reinstall on the same host server restarts the replica it had. */
+	for (size_t i = 0; i < w->nmanaged; i++) {
+		struct managed *m = &w->managed[i];
+		if (m->host == n && m->origin == origin && m->port == port)
+			return http_server_restart(m->srv) == HN_OK ? (m->installs++, m) : NULL;
+	}
+	if (w->nmanaged == sizeof w->managed / sizeof w->managed[0])
 		return NULL;
 	int rc = hsrv_vhost_create(n->hsrv, origin, "managed");
 	if (rc != HN_OK && rc != HN_EEXIST)
@@ -871,9 +879,11 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		put(ctx, sc, "rmp.bytes_sent", (double)m->bytes_sent);
 		put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
 		put(ctx, sc, "replicas_installed_at_end", (double)rmgr_installed(w->rmgr[i]));
-		if (m->first_trigger_s >= 0) {
+		if (m->first_trigger_s >= 0)
 			put(ctx, sc, "first_trigger_s", m->first_trigger_s);
-			put(ctx, sc, "install_latency_s", m->last_install_s);
+		if (m->first_install_s >= 0) {   /* trigger to INSTALL_ACK (replica bound and announced) */
+			put(ctx, sc, "install_latency_s", m->first_install_s);
+			put(ctx, sc, "last_install_latency_s", m->last_install_s);
 		}
 		for (int k = 0; k < RMGR_NDROP; k++) {
 			snprintf(name, sizeof name, "drop.%s", rmgr_drop_name(k));

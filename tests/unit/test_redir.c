@@ -398,8 +398,9 @@ static void redir__flows_keep_their_replica_when_the_table_changes(void **state)
 	/* Idle for the flow timeout: forgotten. */
 	assert_int_equal(send_flow(fx, 2001, 95000000000ull), HS2);
 	assert_true(redir_stats(fx->r)->flows_expired >= 1);
-	/* Withdrawing the last replica removes the entry: back to forwarding. */
-	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_OK);
+	/* The expired HS3 was pruned by the flow sweep; withdrawing the last
+	 * replica removes the entry: back to forwarding. */
+	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS3), HN_ENOENT);
 	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_OK);
 	assert_int_equal(redir_table_withdraw(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2), HN_ENOENT);
 	assert_int_equal(redir_table_size(fx->r), 0);
@@ -418,6 +419,28 @@ static void redir__connections_open_before_replicas_stay_with_the_origin(void **
 	assert_int_equal(redir_stats(fx->r)->flows_existing, 1);
 	assert_int_equal(redir_stats(fx->r)->flows_kept, 1);
 	assert_int_equal(send_flow(fx, 6002, 2), HS2);   /* a new connection is redirected */
+}
+
+static void redir__expired_replicas_free_their_slots(void **state)
+{
+	struct fixture *fx = *state;
+	/* Fill the 8 slots with 1-second announcements... */
+	for (uint32_t k = 0; k < REDIR_MAX_REPLICAS; k++)
+		assert_int_equal(redir_table_announce(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS + 1 + k,
+						      1000000000ull, 0), HN_OK);
+	assert_int_equal(redir_table_announce(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2,
+					      1000000000ull, 0), HN_ELIMIT);
+	/* ...once they expired, a new host server takes a slot. */
+	assert_int_equal(redir_table_announce(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, HS2,
+					      1000000000ull, 10000000000ull), HN_OK);
+	assert_int_equal(redir_table_replicas(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP, 10000000000ull), 1);
+	assert_int_equal(redir_table_lookup(fx->r, ORIGIN, 8080, IPV4_PROTO_TCP), HS2);
+	/* Announcements for many access points are pruned once expired. */
+	for (uint32_t k = 0; k < 3 * REDIR_MAX_ENTRIES; k++)
+		assert_true(redir_table_announce(fx->r, IP4(10, 9, (k >> 8) & 255, k & 255), (uint16_t)(1 + k / 65536),
+						 IPV4_PROTO_TCP, HS, 1000000000ull,
+						 20000000000ull + (uint64_t)(k / REDIR_MAX_ENTRIES) * 2000000000ull) >= HN_ELIMIT);
+	assert_true(redir_table_size(fx->r) <= REDIR_MAX_ENTRIES);
 }
 
 static void redir__without_a_flow_table_flows_move(void **state)
@@ -476,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__nearest_replica_wins_and_the_origin_competes, setup_nearest_flows, teardown),
 		cmocka_unit_test_setup_teardown(redir__flows_keep_their_replica_when_the_table_changes, setup_nearest_flows, teardown),
 		cmocka_unit_test_setup_teardown(redir__connections_open_before_replicas_stay_with_the_origin, setup_nearest_flows, teardown),
+		cmocka_unit_test_setup_teardown(redir__expired_replicas_free_their_slots, setup_nearest_flows, teardown),
 		cmocka_unit_test_setup_teardown(redir__without_a_flow_table_flows_move, setup_nearest_noflows, teardown),
 		cmocka_unit_test_setup_teardown(redir__round_robin_takes_turns, setup_rr, teardown),
 		cmocka_unit_test_setup_teardown(redir__least_loaded_balances_flows, setup_ll, teardown),
