@@ -81,7 +81,7 @@ struct redir_stats {
 	uint64_t forwarded_by_c;    /* held fragments forwarded by the redirector */
 	uint64_t outer_fragmented;  /* tunnelled datagrams cut for the MTU */
 	uint64_t fragments_made;    /* outer fragments emitted by that cutting */
-	uint64_t flows_new;         /* flows that made a choice */
+	uint64_t flows_new;         /* choices made: new flows (every datagram without the flow table) */
 	uint64_t flows_kept;        /* datagrams that followed their flow's choice */
 	uint64_t flows_expired;     /* idle flows forgotten */
 	uint64_t flows_table_full;  /* new flows that could not be remembered */

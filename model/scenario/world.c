@@ -750,6 +750,15 @@ uint64_t world_events(const struct world *w)
 
 typedef int (*metric_fn)(void *ctx, const char *scope, const char *name, double v);
 
+/* Every drop counter of a module as metric "drop.PREFIX<reason>". */
+#define PUT_DROPS(scope, prefix, name_of, drops, n) \
+	do { \
+		for (int k_ = 0; k_ < (n); k_++) { \
+			snprintf(name, sizeof name, "drop.%s%s", (prefix), name_of(k_)); \
+			put(ctx, (scope), name, (double)(drops)[k_]); \
+		} \
+	} while (0)
+
 static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 {
 	char name[96];
@@ -764,10 +773,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "rtd.announces_received", (double)d->announces_received);
 			put(ctx, sc, "rtd.withdraws_received", (double)d->withdraws_received);
 			put(ctx, sc, "rtd.entries_applied", (double)d->entries_applied);
-			for (int k = 0; k < RTD_NDROP; k++) {
-				snprintf(name, sizeof name, "drop.%s", rtd_drop_name(k));
-				put(ctx, sc, name, (double)d->drops[k]);
-			}
+			PUT_DROPS(sc, "", rtd_drop_name, d->drops, RTD_NDROP);
 		}
 		if (n->redir) {
 			const struct redir_stats *r = redir_stats(n->redir);
@@ -789,18 +795,9 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "inner_frags_matched", (double)ff->matched);
 			put(ctx, sc, "inner_frags_held", (double)ff->held);
 			put(ctx, sc, "inner_frags_released", (double)ff->released);
-			for (int d = 0; d < REDIR_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.%s", redir_drop_name(d));
-				put(ctx, sc, name, (double)r->drops[d]);
-			}
-			for (int d = 0; d < IPV4_FRAG_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.frag_%s", ipv4_frag_drop_name(d));
-				put(ctx, sc, name, (double)f->drops[d]);
-			}
-			for (int d = 0; d < FRAGFLOW_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.%s", fragflow_drop_name(d));
-				put(ctx, sc, name, (double)ff->drops[d]);
-			}
+			PUT_DROPS(sc, "", redir_drop_name, r->drops, REDIR_NDROP);
+			PUT_DROPS(sc, "frag_", ipv4_frag_drop_name, f->drops, IPV4_FRAG_NDROP);
+			PUT_DROPS(sc, "", fragflow_drop_name, ff->drops, FRAGFLOW_NDROP);
 		}
 		if (n->rsrv) {
 			const struct rmgr_stats *m = rsrv_stats(n->rsrv);
@@ -810,10 +807,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "rmp.msgs_received", (double)m->msgs_received);
 			put(ctx, sc, "rmp.bytes_received", (double)m->bytes_received);
 			put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
-			for (int k = 0; k < RMGR_NDROP; k++) {
-				snprintf(name, sizeof name, "drop.%s", rmgr_drop_name(k));
-				put(ctx, sc, name, (double)m->drops[k]);
-			}
+			PUT_DROPS(sc, "", rmgr_drop_name, m->drops, RMGR_NDROP);
 		}
 		if (n->hsrv) {
 			const struct hsrv_stats *h = hsrv_stats(n->hsrv);
@@ -827,18 +821,9 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "delivered_bytes", (double)h->delivered_bytes);
 			put(ctx, sc, "reass_overlaps_trimmed", (double)ra->overlaps_trimmed);
 			put(ctx, sc, "reass_timed_out", (double)ra->datagrams_timed_out);
-			for (int d = 0; d < HSRV_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.%s", hsrv_drop_name(d));
-				put(ctx, sc, name, (double)h->drops[d]);
-			}
-			for (int d = 0; d < IPV4_REASS_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.reass_%s", ipv4_reass_drop_name(d));
-				put(ctx, sc, name, (double)ra->drops[d]);
-			}
-			for (int d = 0; d < FRAGFLOW_NDROP; d++) {
-				snprintf(name, sizeof name, "drop.%s", fragflow_drop_name(d));
-				put(ctx, sc, name, (double)ff->drops[d]);
-			}
+			PUT_DROPS(sc, "", hsrv_drop_name, h->drops, HSRV_NDROP);
+			PUT_DROPS(sc, "reass_", ipv4_reass_drop_name, ra->drops, IPV4_REASS_NDROP);
+			PUT_DROPS(sc, "", fragflow_drop_name, ff->drops, FRAGFLOW_NDROP);
 		}
 	}
 	for (size_t i = 0; i < w->s->nnodes; i++) {
@@ -885,10 +870,7 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "install_latency_s", m->first_install_s);
 			put(ctx, sc, "last_install_latency_s", m->last_install_s);
 		}
-		for (int k = 0; k < RMGR_NDROP; k++) {
-			snprintf(name, sizeof name, "drop.%s", rmgr_drop_name(k));
-			put(ctx, sc, name, (double)m->drops[k]);
-		}
+		PUT_DROPS(sc, "", rmgr_drop_name, m->drops, RMGR_NDROP);
 	}
 	for (size_t i = 0; i < w->nmanaged; i++) {
 		/* A host server may run replicas of several services. */
