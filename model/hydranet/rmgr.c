@@ -10,51 +10,43 @@
 
 #define IMAGE_CHUNK 4096
 
-/* One framed TCP stream carrying RMP messages (and, after INSTALL, an image). */
+/* One framed TCP stream carrying RMP messages and, after an INSTALL or a
+ * PUSH, that message's payload (a code image or an object). */
 struct stream {
 	sim_sock *sock;
 	uint8_t buf[RMP_MAX_LEN];
 	size_t have;
-	uint64_t image_left;          /* image bytes still to come (receiver) */
+	uint64_t payload_left;        /* payload bytes still to come (receiver) */
 	int closed;
 };
 
 typedef void (*msg_fn)(void *owner, struct stream *st, const struct rmp_msg *m);
-typedef void (*image_done_fn)(void *owner, struct stream *st);
+/* Payload bytes as they arrive; last is true for the final piece. */
+typedef void (*payload_fn)(void *owner, struct stream *st, const uint8_t *data, size_t n, int last);
 
-/* Take up to n image bytes from the buffer's front; true when the image is
- * complete (and on_image was called). */
-static int take_image(struct stream *st, struct rmgr_stats *stats, image_done_fn on_image,
-		      void *owner)
+/* Hand up to `avail` payload bytes at data to on_payload; returns how many. */
+static size_t take_payload(struct stream *st, const uint8_t *data, size_t avail,
+			   payload_fn on_payload, void *owner)
 {
-	size_t k = st->have < st->image_left ? st->have : (size_t)st->image_left;
-	memmove(st->buf, st->buf + k, st->have - k);
-	st->have -= k;
-	st->image_left -= k;
-	stats->image_bytes += k;
-	if (st->image_left)
-		return 0;
-	on_image(owner, st);
-	return 1;
+	size_t k = avail < st->payload_left ? avail : (size_t)st->payload_left;
+	st->payload_left -= k;
+	on_payload(owner, st, data, k, st->payload_left == 0);
+	return k;
 }
 
-/* Feed received bytes to the framer: messages go to on_msg, and after an
- * INSTALL the image bytes are counted until on_image.  A stream that cannot
- * be framed any more is closed and counted. */
+/* Feed received bytes to the framer: messages go to on_msg, payload bytes
+ * (announced by the message before them) to on_payload.  A stream that
+ * cannot be framed any more is closed and counted. */
 static void stream_input(struct stream *st, const uint8_t *data, size_t len,
-			 struct rmgr_stats *stats, msg_fn on_msg, image_done_fn on_image,
+			 struct rmgr_stats *stats, msg_fn on_msg, payload_fn on_payload,
 			 void *owner)
 {
 	stats->bytes_received += len;
 	while (len > 0 && !st->closed) {
-		if (st->image_left && st->have == 0) {   /* image bytes straight off the wire */
-			size_t n = len < st->image_left ? len : (size_t)st->image_left;
-			st->image_left -= n;
-			stats->image_bytes += n;
+		if (st->payload_left && st->have == 0) {   /* payload straight off the wire */
+			size_t n = take_payload(st, data, len, on_payload, owner);
 			data += n;
 			len -= n;
-			if (!st->image_left)
-				on_image(owner, st);
 			continue;
 		}
 		size_t n = sizeof st->buf - st->have < len ? sizeof st->buf - st->have : len;
@@ -62,10 +54,11 @@ static void stream_input(struct stream *st, const uint8_t *data, size_t len,
 		st->have += n;
 		data += n;
 		len -= n;
-		while (!st->closed) {
-			if (st->image_left) {
-				if (!take_image(st, stats, on_image, owner))
-					break;
+		while (!st->closed && st->have > 0) {
+			if (st->payload_left) {
+				size_t k = take_payload(st, st->buf, st->have, on_payload, owner);
+				memmove(st->buf, st->buf + k, st->have - k);
+				st->have -= k;
 				continue;
 			}
 			struct rmp_msg m;
@@ -107,10 +100,14 @@ static int stream_send(struct stream *st, const struct rmp_msg *m, struct rmgr_s
 struct rsrv_conn {
 	struct rsrv *srv;
 	struct stream st;
-	struct rmp_msg pending;       /* the INSTALL whose image is arriving */
+	struct rmp_msg pending;       /* the INSTALL (whose image may be arriving) */
+	struct rmp_msg push;          /* the PUSH whose object is arriving */
+	int payload_is_push;          /* what the stream's payload is */
+	uint8_t *obj;                 /* the arriving object's bytes */
+	size_t obj_have;
 	void *replica;                /* running replica, or NULL */
 	int ticking;                  /* a LOAD report is scheduled */
-	uint64_t last_served;
+	uint64_t last_served, last_hits, last_misses;
 	uint32_t seq;
 };
 
@@ -130,21 +127,31 @@ static void rsrv_load_tick(void *arg)
 		c->ticking = 0;
 		return;
 	}
+	uint32_t ivl_ms = (uint32_t)(c->srv->interval_ns / 1000000);
 	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
 	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
 			     .service = c->pending.service,
-			     .requests = (uint32_t)(served - c->last_served),
-			     .interval_ms = (uint32_t)(c->srv->interval_ns / 1000000) };
+			     .requests = (uint32_t)(served - c->last_served), .interval_ms = ivl_ms };
 	c->last_served = served;
 	if (stream_send(&c->st, &m, &c->srv->st) == HN_OK)
 		c->srv->st.loads++;
+	if (c->srv->ops.meter) {   /* hit metering, on behalf of the origin */
+		uint64_t hits = 0, misses = 0;
+		c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses);
+		struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
+				      .service = c->pending.service,
+				      .hits = (uint32_t)(hits - c->last_hits),
+				      .misses = (uint32_t)(misses - c->last_misses), .interval_ms = ivl_ms };
+		c->last_hits = hits;
+		c->last_misses = misses;
+		if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
+			c->srv->st.meters++;
+	}
 	sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 }
 
-static void rsrv_image_done(void *owner, struct stream *st)
+static void rsrv_image_done(struct rsrv_conn *c)
 {
-	struct rsrv_conn *c = owner;
-	(void)st;
 	const struct rmp_msg *in = &c->pending;
 	c->replica = c->srv->ops.start(c->srv->ops.ctx, in->origin, in->ports[0]);
 	struct rmp_msg ack = { .type = RMP_INSTALL_ACK, .seq = in->seq, .origin = in->origin,
@@ -157,8 +164,46 @@ static void rsrv_image_done(void *owner, struct stream *st)
 	if (c->replica && !c->ticking) {
 		c->ticking = 1;
 		c->last_served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
+		c->last_hits = c->last_misses = 0;
+		if (c->srv->ops.meter)
+			c->srv->ops.meter(c->srv->ops.ctx, c->replica, &c->last_hits, &c->last_misses);
 		sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 	}
+}
+
+/* A pushed object is complete: the replica it is for takes it.  One for a
+ * service this connection does not run is counted and discarded. */
+static void rsrv_push_done(struct rsrv_conn *c)
+{
+	const struct rmp_msg *p = &c->push;
+	if (c->replica && c->srv->ops.push && p->origin == c->pending.origin &&
+	    p->service == c->pending.service) {
+		c->srv->ops.push(c->srv->ops.ctx, c->replica, p, c->obj, p->object_bytes);
+		c->srv->st.pushes++;
+	} else {
+		c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
+	}
+	free(c->obj);
+	c->obj = NULL;
+}
+
+static void rsrv_payload(void *owner, struct stream *st, const uint8_t *data, size_t n, int last)
+{
+	struct rsrv_conn *c = owner;
+	(void)st;
+	if (!c->payload_is_push) {
+		c->srv->st.image_bytes += n;   /* the code image: counted, not kept */
+		if (last)
+			rsrv_image_done(c);
+		return;
+	}
+	c->srv->st.push_bytes += n;
+	if (c->obj) {
+		memcpy(c->obj + c->obj_have, data, n);
+		c->obj_have += n;
+	}
+	if (last)
+		rsrv_push_done(c);
 }
 
 static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
@@ -166,9 +211,22 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	struct rsrv_conn *c = owner;
 	if (m->type == RMP_INSTALL && !c->replica) {
 		c->pending = *m;
-		st->image_left = m->image_bytes;
-		if (!st->image_left)
-			rsrv_image_done(c, st);
+		c->payload_is_push = 0;
+		st->payload_left = m->image_bytes;
+		if (!st->payload_left)
+			rsrv_image_done(c);
+		return;
+	}
+	if (m->type == RMP_PUSH) {
+		/* The object is read off the stream whatever happens to it, so
+		 * the stream stays framed; malloc(0) is avoided. */
+		c->push = *m;
+		c->payload_is_push = 1;
+		c->obj = malloc(m->object_bytes ? m->object_bytes : 1);
+		c->obj_have = 0;
+		st->payload_left = m->object_bytes;
+		if (!st->payload_left)
+			rsrv_push_done(c);
 		return;
 	}
 	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin &&
@@ -192,7 +250,7 @@ static void rsrv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, u
 	(void)p;
 	for (size_t i = 0; i < srv->nconns; i++)
 		if (srv->conns[i]->st.sock == s)
-			stream_input(&srv->conns[i]->st, data, len, &srv->st, rsrv_msg, rsrv_image_done,
+			stream_input(&srv->conns[i]->st, data, len, &srv->st, rsrv_msg, rsrv_payload,
 				     srv->conns[i]);
 }
 
@@ -213,7 +271,11 @@ static void rsrv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint
 		sim_sock_close(s);
 		return;
 	}
-	*c = (struct rsrv_conn){ .srv = srv, .st = { .sock = s } };
+	/* A reused slot may still have a LOAD tick pending: it carries on for
+	 * the new connection rather than a second one starting. */
+	int ticking = c->ticking;
+	free(c->obj);
+	*c = (struct rsrv_conn){ .srv = srv, .st = { .sock = s }, .ticking = ticking };
 }
 
 static void rsrv_close(void *ctx, sim_sock *s, bool error)
@@ -252,8 +314,10 @@ void rsrv_free(struct rsrv *srv)
 {
 	if (!srv)
 		return;
-	for (size_t i = 0; i < srv->nconns; i++)
+	for (size_t i = 0; i < srv->nconns; i++) {
+		free(srv->conns[i]->obj);
 		free(srv->conns[i]);
+	}
 	free(srv);
 }
 
@@ -274,6 +338,11 @@ struct cand {
 	uint64_t image_sent;
 	unsigned idle;                /* idle LOAD reports in a row */
 	uint64_t trigger_ns;          /* when its install was decided */
+	/* After the install, everything to the replication server (pushes and
+	 * their objects, REMOVE) goes through this queue, in order, so a
+	 * message never lands inside an object the socket took only part of. */
+	uint8_t *q;
+	size_t qlen, qoff, qcap;
 };
 
 struct rmgr {
@@ -299,6 +368,53 @@ static void send_image(struct cand *c)
 		c->m->st.image_bytes += (uint64_t)n;
 		c->m->st.bytes_sent += (uint64_t)n;
 	}
+}
+
+static void cand_flush(struct cand *c)
+{
+	while (c->qoff < c->qlen && !c->st.closed) {
+		int n = sim_sock_send(c->st.sock, c->q + c->qoff, c->qlen - c->qoff);
+		if (n <= 0)
+			return;   /* on_send_space continues */
+		c->qoff += (size_t)n;
+		c->m->st.bytes_sent += (uint64_t)n;
+	}
+	if (c->qoff == c->qlen)
+		c->qoff = c->qlen = 0;
+}
+
+static int cand_queue(struct cand *c, const uint8_t *data, size_t n)
+{
+	if (c->qlen + n > c->qcap) {
+		size_t cap = c->qcap ? c->qcap : 4096;
+		while (cap < c->qlen + n)
+			cap *= 2;
+		uint8_t *q = realloc(c->q, cap);
+		if (!q)
+			return HN_ENOMEM;
+		c->q = q;
+		c->qcap = cap;
+	}
+	memcpy(c->q + c->qlen, data, n);
+	c->qlen += n;
+	return HN_OK;
+}
+
+/* Queue one message (and its payload) to an installed replica. */
+static int cand_send(struct cand *c, const struct rmp_msg *m, const uint8_t *payload, size_t n)
+{
+	uint8_t buf[RMP_MAX_LEN];
+	int len = rmp_encode(m, buf, sizeof buf);
+	if (len < 0)
+		return len;
+	if (c->st.closed || !c->st.sock)
+		return HN_ESTATE;
+	/* The byte count is kept by cand_flush as the socket takes them. */
+	if (cand_queue(c, buf, (size_t)len) != HN_OK || (n && cand_queue(c, payload, n) != HN_OK))
+		return HN_ENOMEM;
+	c->m->st.msgs_sent++;
+	cand_flush(c);
+	return HN_OK;
 }
 
 static struct cand *cand_of(struct rmgr *m, sim_sock *s)
@@ -335,12 +451,21 @@ static void mgr_space(void *ctx, sim_sock *s, size_t avail)
 	(void)avail;
 	if (c && c->state == C_INSTALLING)
 		send_image(c);
+	else if (c)
+		cand_flush(c);
 }
 
-static void mgr_image_unused(void *owner, struct stream *st)
+/* Nothing the manager receives carries a payload (no INSTALL or PUSH
+ * reaches it; the decoder would frame one, and the message is counted as
+ * unexpected). */
+static void mgr_payload_unused(void *owner, struct stream *st, const uint8_t *data, size_t n,
+			       int last)
 {
 	(void)owner;
 	(void)st;
+	(void)data;
+	(void)n;
+	(void)last;
 }
 
 static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
@@ -355,6 +480,8 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			g->st.last_install_s = (double)(sim_now_ns() - c->trigger_ns) / 1e9;
 			if (g->st.first_install_s < 0)
 				g->st.first_install_s = g->st.last_install_s;
+			if (g->origin.installed)
+				g->origin.installed(g->origin.ctx, c->addr);
 		} else {
 			sim_sock_close(c->st.sock);   /* refused: a later tick tries again */
 			c->st.closed = 1;
@@ -369,9 +496,16 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		if (g->cfg.policy == RMGR_DYNAMIC && c->idle >= g->cfg.idle_intervals) {
 			struct rmp_msg rm = { .type = RMP_REMOVE, .seq = ++g->seq, .origin = g->cfg.origin,
 					      .service = g->cfg.service };
-			if (stream_send(&c->st, &rm, &g->st) == HN_OK)
+			if (cand_send(c, &rm, NULL, 0) == HN_OK)
 				c->state = C_REMOVING;
 		}
+		return;
+	}
+	if (m->type == RMP_METER && c->state == C_INSTALLED && m->origin == g->cfg.origin &&
+	    m->service == g->cfg.service) {
+		g->st.meters++;
+		g->st.metered_hits += m->hits;
+		g->st.metered_misses += m->misses;
 		return;
 	}
 	if (m->type == RMP_REMOVE_ACK && c->state == C_REMOVING) {
@@ -406,7 +540,7 @@ static void mgr_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, ui
 	(void)p;
 	struct cand *c = cand_of(m, s);
 	if (c)
-		stream_input(&c->st, data, len, &m->st, mgr_msg, mgr_image_unused, c);
+		stream_input(&c->st, data, len, &m->st, mgr_msg, mgr_payload_unused, c);
 }
 
 static void install(struct rmgr *m, struct cand *c)
@@ -416,6 +550,7 @@ static void install(struct rmgr *m, struct cand *c)
 						 .on_send_space = mgr_space,
 						 .on_close = mgr_close };
 	memset(&c->st, 0, sizeof c->st);
+	c->qlen = c->qoff = 0;
 	c->st.sock = sim_tcp_socket(m->node, &ops, m);
 	c->trigger_ns = sim_now_ns();
 	if (m->st.first_trigger_s < 0)
@@ -493,8 +628,35 @@ struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 	return m;
 }
 
+int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o)
+{
+	struct rmp_msg p = { .type = RMP_PUSH, .origin = m->cfg.origin, .service = m->cfg.service,
+			     .object = o->id, .version = o->version, .expires_s = o->expires_s,
+			     .object_bytes = (uint32_t)o->len };
+	if (o->len > RMP_MAX_OBJECT)
+		return HN_EINVAL;
+	int sent = 0;
+	for (size_t i = 0; i < m->cfg.ncandidates; i++) {
+		struct cand *c = &m->cand[i];
+		if (c->state != C_INSTALLED || (host_server && c->addr != host_server))
+			continue;
+		p.seq = ++m->seq;
+		int rc = cand_send(c, &p, o->data, o->len);
+		if (rc != HN_OK)
+			return rc;
+		m->st.pushes++;
+		m->st.push_bytes += o->len;
+		sent++;
+	}
+	return sent ? HN_OK : HN_ESTATE;
+}
+
 void rmgr_free(struct rmgr *m)
 {
+	if (!m)
+		return;
+	for (size_t i = 0; i < RMGR_MAX_CANDIDATES; i++)
+		free(m->cand[i].q);
 	free(m);
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct sim_node;
+struct rmp_msg;
 
 enum rmgr_drop {
 	RMGR_DROP_MALFORMED,      /* refused by rmp_decode; the connection is closed */
@@ -33,6 +34,9 @@ struct rmgr_stats {
 	uint64_t image_bytes;                    /* code image bytes moved */
 	uint64_t installs, removes;              /* completed (acknowledged) */
 	uint64_t loads;                          /* LOAD reports */
+	uint64_t pushes, push_bytes;             /* PUSHed objects (HydraWeb) and their bytes */
+	uint64_t meters;                         /* METER reports */
+	uint64_t metered_hits, metered_misses;   /* manager: what the METER reports added up to */
 	uint64_t drops[RMGR_NDROP];
 	double last_install_s;                   /* manager: trigger to INSTALL_ACK, latest install */
 	double first_install_s;                  /* manager: the same, first install (-1: none) */
@@ -47,6 +51,13 @@ struct rsrv_ops {
 	void (*stop)(void *ctx, void *replica);
 	/* Requests the replica has served so far. */
 	uint64_t (*served)(void *ctx, void *replica);
+	/* HydraWeb replicas (NULL for others): take an object the manager
+	 * pushed (m is its PUSH; data is borrowed), and report the hits and
+	 * misses so far, which go back to the manager as METER reports with
+	 * every LOAD. */
+	void (*push)(void *ctx, void *replica, const struct rmp_msg *m, const uint8_t *data,
+		     size_t len);
+	void (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
 	void *ctx;
 };
 
@@ -89,13 +100,27 @@ struct rmgr_origin {
 	uint64_t (*served)(void *ctx);
 	/* Total response time and requests answered so far. */
 	void (*service)(void *ctx, uint64_t *sum_ns, uint64_t *count);
+	/* Optional: a replica on host_server was installed (INSTALL_ACK). */
+	void (*installed)(void *ctx, uint32_t host_server);
 	void *ctx;
+};
+
+/* An object for a replica's cache (HydraWeb). */
+struct rmgr_object {
+	uint32_t id, version;
+	uint32_t expires_s;           /* fresh for this long after arrival; 0: no limit */
+	const uint8_t *data;          /* borrowed; copied into the send queue */
+	size_t len;                   /* <= RMP_MAX_OBJECT */
 };
 
 struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 		      const struct rmgr_origin *origin);
 void rmgr_free(struct rmgr *m);
 const struct rmgr_stats *rmgr_stats(const struct rmgr *m);
+/* PUSH o to the replica installed on host_server (0: every installed
+ * replica), after anything queued to it before.  HN_ESTATE when no such
+ * replica is installed, HN_EINVAL when the object is too large. */
+int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o);
 /* Replicas installed now. */
 size_t rmgr_installed(const struct rmgr *m);
 const char *rmgr_drop_name(enum rmgr_drop d);

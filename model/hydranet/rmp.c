@@ -17,6 +17,8 @@ static int body_len(uint8_t t, unsigned count)
 	case RMP_REMOVE_ACK: return 8;                    /* origin svc status pad */
 	case RMP_REMOVE: return 8;                        /* origin svc pad */
 	case RMP_LOAD: return 24;                         /* origin svc pad req ivl bytes */
+	case RMP_PUSH: return 24;                         /* origin svc pad obj ver exp len */
+	case RMP_METER: return 20;                        /* origin svc pad hits misses ivl */
 	case RMP_ANNOUNCE:
 	case RMP_WITHDRAW: return 8 + 8 * (int)count;     /* hs lifetime n pad saps */
 	default: return -1;
@@ -43,7 +45,10 @@ static int check(const struct rmp_msg *m)
 	case RMP_REMOVE_ACK:
 	case RMP_REMOVE:
 	case RMP_LOAD:
+	case RMP_METER:
 		return m->origin ? HN_OK : HN_EINVAL;
+	case RMP_PUSH:
+		return m->origin && m->object_bytes <= RMP_MAX_OBJECT ? HN_OK : HN_EINVAL;
 	case RMP_ANNOUNCE:
 	case RMP_WITHDRAW:
 		if (!m->host_server || m->nsaps < 1 || m->nsaps > RMP_MAX_ENTRIES)
@@ -99,6 +104,21 @@ int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
 		net_put32(b + 12, m->interval_ms);
 		net_put32(b + 16, (uint32_t)(m->bytes >> 32));
 		net_put32(b + 20, (uint32_t)m->bytes);
+		break;
+	case RMP_PUSH:
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		net_put32(b + 8, m->object);
+		net_put32(b + 12, m->version);
+		net_put32(b + 16, m->expires_s);
+		net_put32(b + 20, m->object_bytes);
+		break;
+	case RMP_METER:
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		net_put32(b + 8, m->hits);
+		net_put32(b + 12, m->misses);
+		net_put32(b + 16, m->interval_ms);
 		break;
 	default:   /* ANNOUNCE, WITHDRAW */
 		net_put32(b, m->host_server);
@@ -158,6 +178,21 @@ int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
 		m->interval_ms = net_get32(b + 12);
 		m->bytes = (uint64_t)net_get32(b + 16) << 32 | net_get32(b + 20);
 		break;
+	case RMP_PUSH:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->object = net_get32(b + 8);
+		m->version = net_get32(b + 12);
+		m->expires_s = net_get32(b + 16);
+		m->object_bytes = net_get32(b + 20);
+		break;
+	case RMP_METER:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->hits = net_get32(b + 8);
+		m->misses = net_get32(b + 12);
+		m->interval_ms = net_get32(b + 16);
+		break;
 	default:   /* ANNOUNCE, WITHDRAW */
 		m->host_server = net_get32(b);
 		m->lifetime_s = net_get16(b + 4);
@@ -190,6 +225,8 @@ const char *rmp_type_name(uint8_t type)
 	case RMP_REMOVE: return "remove";
 	case RMP_REMOVE_ACK: return "remove_ack";
 	case RMP_LOAD: return "load";
+	case RMP_PUSH: return "push";
+	case RMP_METER: return "meter";
 	case RMP_ANNOUNCE: return "announce";
 	case RMP_WITHDRAW: return "withdraw";
 	default: return "unknown";

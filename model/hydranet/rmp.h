@@ -28,6 +28,8 @@ enum rmp_type {
 	RMP_REMOVE = 3,         /* manager -> replication server */
 	RMP_REMOVE_ACK = 4,
 	RMP_LOAD = 5,           /* replication server -> manager, periodic */
+	RMP_PUSH = 6,           /* manager -> replication server; the object follows */
+	RMP_METER = 7,          /* replication server -> manager: hit metering, periodic */
 	RMP_ANNOUNCE = 16,      /* routing daemon -> redirectors (UDP) */
 	RMP_WITHDRAW = 17       /* routing daemon -> redirectors (UDP) */
 };
@@ -41,7 +43,7 @@ struct rmp_sap {                /* a service access point */
 struct rmp_msg {
 	uint8_t type;           /* enum rmp_type */
 	uint32_t seq;           /* sender's sequence number; acks echo it */
-	uint32_t origin;        /* INSTALL, REMOVE, ACKs, LOAD */
+	uint32_t origin;        /* INSTALL, REMOVE, ACKs, LOAD, PUSH, METER */
 	uint16_t service;       /* service id at the origin (same messages) */
 	uint8_t proto;          /* INSTALL */
 	uint8_t nports;         /* INSTALL: 1..RMP_MAX_PORTS */
@@ -49,8 +51,14 @@ struct rmp_msg {
 	uint32_t image_bytes;   /* INSTALL: code image bytes that follow */
 	uint8_t status;         /* ACKs: 0 ok, else an error */
 	uint32_t requests;      /* LOAD: requests served in the interval */
-	uint32_t interval_ms;   /* LOAD: length of the interval */
+	uint32_t interval_ms;   /* LOAD, METER: length of the interval */
 	uint64_t bytes;         /* LOAD: bytes served in the interval */
+	uint32_t object;        /* PUSH: object id at the origin */
+	uint32_t version;       /* PUSH: its version (a modification counter) */
+	uint32_t expires_s;     /* PUSH: seconds it stays fresh, 0 = no limit */
+	uint32_t object_bytes;  /* PUSH: object bytes that follow, <= RMP_MAX_OBJECT */
+	uint32_t hits;          /* METER: requests answered from the cache in the interval */
+	uint32_t misses;        /* METER: requests sent on to the manager in the interval */
 	uint32_t host_server;   /* ANNOUNCE, WITHDRAW */
 	uint16_t lifetime_s;    /* ANNOUNCE: 1..RMP_MAX_LIFETIME; WITHDRAW: 0 */
 	uint8_t nsaps;          /* ANNOUNCE, WITHDRAW: 1..RMP_MAX_ENTRIES */
@@ -58,6 +66,7 @@ struct rmp_msg {
 };
 
 #define RMP_MAX_LIFETIME 3600
+#define RMP_MAX_OBJECT (16u << 20)  /* bytes of one pushed object */
 
 /* Encode m into buf; returns the message length or HN_ENOSPC/HN_EINVAL
  * (a field out of its range: the encoder refuses what the decoder would). */

@@ -490,7 +490,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			goto fail;
 		}
 		if (candidate) {
-			struct rsrv_ops ops = { managed_start, managed_stop, managed_served, n };
+			struct rsrv_ops ops = { .start = managed_start, .stop = managed_stop,
+						 .served = managed_served, .ctx = n };
 			uint64_t ivl = 0;
 			for (size_t k = 0; k < s->nservices; k++)
 				if (s->service[k].manager && name_in(s->service[k].candidates, n->cfg->name))
@@ -532,7 +533,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				for (char *t = strtok_r(list, " \t,", &save); t && mc.ncandidates < RMGR_MAX_CANDIDATES;
 				     t = strtok_r(NULL, " \t,", &save))
 					mc.candidates[mc.ncandidates++] = node_addr(s, t);
-				struct rmgr_origin og = { origin_served, origin_service, w->origin_http[i] };
+				struct rmgr_origin og = { .served = origin_served, .service = origin_service,
+							 .ctx = w->origin_http[i] };
 				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
 			}
 		} else {

@@ -50,8 +50,12 @@ static void rmp__every_type_round_trips(void **state)
 		  .interval_ms = 1000, .bytes = 0x123456789aull },
 		{ .type = RMP_WITHDRAW, .seq = 4, .host_server = 5, .lifetime_s = 0, .nsaps = 1,
 		  .saps = { { 1, 80, 6 } } },
+		{ .type = RMP_PUSH, .seq = 5, .origin = 1, .service = 7, .object = 246, .version = 3,
+		  .expires_s = 600, .object_bytes = 1200 },
+		{ .type = RMP_METER, .seq = 6, .origin = 1, .service = 7, .hits = 31, .misses = 19,
+		  .interval_ms = 5000 },
 	};
-	const int want_len[] = { 8 + 12 + 4, 16, 16, 16, 32, 24 };
+	const int want_len[] = { 8 + 12 + 4, 16, 16, 16, 32, 24, 32, 28 };
 	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
 		uint8_t buf[RMP_MAX_LEN];
 		struct rmp_msg d;
@@ -65,6 +69,13 @@ static void rmp__every_type_round_trips(void **state)
 		assert_int_equal(d.bytes, in[i].bytes);
 		assert_int_equal(d.image_bytes, in[i].image_bytes);
 		assert_memory_equal(d.ports, in[i].ports, sizeof d.ports);
+		assert_int_equal(d.object, in[i].object);
+		assert_int_equal(d.version, in[i].version);
+		assert_int_equal(d.expires_s, in[i].expires_s);
+		assert_int_equal(d.object_bytes, in[i].object_bytes);
+		assert_int_equal(d.hits, in[i].hits);
+		assert_int_equal(d.misses, in[i].misses);
+		assert_int_equal(d.interval_ms, in[i].interval_ms);
 		/* A stream holding part of it waits for more. */
 		assert_int_equal(rmp_decode(buf, (size_t)n - 1, &d), 0);
 	}
@@ -125,12 +136,46 @@ static void rmp__hostile_messages_are_refused(void **state)
 	assert_int_equal(rmp_encode(&inst, b, sizeof b), HN_EINVAL);
 }
 
+static void rmp__push_and_meter_layouts_are_byte_exact(void **state)
+{
+	(void)state;
+	struct rmp_msg p = { .type = RMP_PUSH, .seq = 7, .origin = 0xc014e114, .service = 1,
+			     .object = 0x0102, .version = 2, .expires_s = 600, .object_bytes = 1200 };
+	static const uint8_t want_push[] = {
+		1, 6, 0, 32, 0, 0, 0, 7,
+		0xc0, 0x14, 0xe1, 0x14, 0, 1, 0, 0,    /* origin, service, padding */
+		0, 0, 1, 2, 0, 0, 0, 2,                /* object 258, version 2 */
+		0, 0, 2, 0x58, 0, 0, 4, 0xb0,          /* 600 s, 1200 bytes follow */
+	};
+	uint8_t buf[64];
+	assert_int_equal(rmp_encode(&p, buf, sizeof buf), sizeof want_push);
+	assert_memory_equal(buf, want_push, sizeof want_push);
+	struct rmp_msg m = { .type = RMP_METER, .seq = 8, .origin = 0xc014e114, .service = 1,
+			     .hits = 1235, .misses = 765, .interval_ms = 5000 };
+	static const uint8_t want_meter[] = {
+		1, 7, 0, 28, 0, 0, 0, 8,
+		0xc0, 0x14, 0xe1, 0x14, 0, 1, 0, 0,
+		0, 0, 4, 0xd3, 0, 0, 2, 0xfd,          /* 1235 hits, 765 misses */
+		0, 0, 0x13, 0x88,                      /* in 5000 ms */
+	};
+	assert_int_equal(rmp_encode(&m, buf, sizeof buf), sizeof want_meter);
+	assert_memory_equal(buf, want_meter, sizeof want_meter);
+	/* An object larger than the limit is refused both ways. */
+	p.object_bytes = RMP_MAX_OBJECT + 1;
+	assert_int_equal(rmp_encode(&p, buf, sizeof buf), HN_EINVAL);
+	memcpy(buf, want_push, sizeof want_push);
+	buf[28] = 0x7f;
+	struct rmp_msg d;
+	assert_int_equal(rmp_decode(buf, sizeof want_push, &d), HN_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rmp__announce_layout_is_byte_exact),
 		cmocka_unit_test(rmp__every_type_round_trips),
 		cmocka_unit_test(rmp__hostile_messages_are_refused),
+		cmocka_unit_test(rmp__push_and_meter_layouts_are_byte_exact),
 	};
 	return cmocka_run_group_tests_name("rmp", tests, NULL, NULL);
 }
