@@ -19,6 +19,17 @@
 // Re-entry: sim_ip_output builds a Packet and Ipv4Header from C's bytes and
 // calls Ipv4L3Protocol::SendWithHeader (header verbatim); sim_ip_input
 // schedules Ipv4L3Protocol::Receive on the loopback device.
+//
+// Two ns-3 parts are bent a little:
+//   links with a per-packet extra delay use VaryingDelayChannel, a
+//   PointToPointChannel whose TransmitStart asks C for each packet's extra;
+//   pings are ns-3's V4Ping, whose raw socket would hand its echo requests
+//   straight to Ipv4L3Protocol::Send, past LOCAL_OUT: HookRouting::RouteOutput
+//   recognises them and sends them down the node's (wrapped) ICMP down target
+//   instead, where they are counted and timed.  V4Ping's own round trips are
+//   not used: raw sockets get each datagram in Ipv4L3Protocol::Receive,
+//   before PRE_ROUTING and reassembly.  Replies are matched at the node's
+//   LocalDeliver trace instead, after the hooks, reassembled.
 
 #include "sim/sim.h"
 
@@ -28,7 +39,9 @@
 #include <ns3/internet-module.h>
 #include <ns3/network-module.h>
 #include <ns3/point-to-point-module.h>
+#include <ns3/v4ping.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -78,6 +91,8 @@ struct sim_node
     // on the loopback for one of them are delivered locally, while the node's
     // own traffic to that address is still routed out to its real owner.
     std::unordered_set<uint32_t> vhosts;
+    std::vector<sim_ping*> pings; // sim_ping_start'ed here
+    bool pingTraced = false;      // LocalDeliver trace connected
 };
 
 struct sim_link
@@ -89,6 +104,27 @@ struct sim_link
     bool pcap[2] = {false, false};        // a pcap writer is attached
     uint64_t txBytes[2] = {0, 0};         // bytes each end put on the wire (PPP frames)
     uint64_t txPackets[2] = {0, 0};
+};
+
+// A V4Ping application and what its echo requests look like: V4Ping writes
+// its node id and application index (little-endian) into the first 8 data
+// bytes of each, and always uses identifier 0; replies echo all of it.
+struct sim_ping
+{
+    sim_node* node;
+    Ptr<V4Ping> app;
+    uint32_t appIndex; // in the node's application list
+    uint32_t dst;      // host order
+    uint32_t bytes;    // ICMP message: 8-byte header + data
+    uint64_t stopNs;   // no request leaves at or after it
+    sim_ping_fn fn;
+    void* ctx;
+    uint64_t sent = 0;
+    // Send times of the requests not answered yet, by sequence number.  A
+    // request overwrites a lost one of the same number 65536 requests
+    // earlier (V4Ping's own table would keep the old time).
+    std::unordered_map<uint16_t, uint64_t> sentAt;
+    bool dead = false; // sim_destroy is under way: no callback fires
 };
 
 struct sim_sock
@@ -111,6 +147,7 @@ struct Sim
     std::vector<std::unique_ptr<sim_node>> nodes;
     std::vector<std::unique_ptr<sim_link>> links;
     std::vector<std::unique_ptr<sim_sock>> socks; // including accepted ones
+    std::vector<std::unique_ptr<sim_ping>> pings;
     std::unordered_map<sim_event_id, EventId> events; // pending sim_schedule events
     sim_event_id lastEvent = 0;
     // Scratch buffers for datagrams handed to C, one per nesting depth (a
@@ -335,6 +372,86 @@ WrapLocalOut(sim_node* n)
     }
     n->localOutWrapped = true;
 }
+
+// ---- ping requests ------------------------------------------------------
+
+uint32_t
+Get32Le(const uint8_t* b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+// The ping of n that ICMP message p, of echo type `type` (8 request, 0
+// reply), between n and peer belongs to, or null; *seq is its sequence
+// number.
+sim_ping*
+PingOf(sim_node* n, Ptr<const Packet> p, uint8_t type, uint32_t peer, uint16_t* seq)
+{
+    uint8_t b[16]; // type, code, checksum, identifier, sequence, node id, app index
+    if (p->GetSize() < sizeof b)
+    {
+        return nullptr;
+    }
+    p->CopyData(b, sizeof b);
+    if (b[0] != type || b[1] != 0 || b[4] != 0 || b[5] != 0 || Get32Le(b + 8) != n->node->GetId())
+    {
+        return nullptr;
+    }
+    for (sim_ping* ping : n->pings)
+    {
+        if (ping->appIndex == Get32Le(b + 12) && ping->dst == peer && ping->bytes == p->GetSize())
+        {
+            *seq = Get16(b + 6);
+            return ping;
+        }
+    }
+    return nullptr;
+}
+
+// Sends echo request p of ping as the ICMP protocol sends its own messages,
+// through its down target (LOCAL_OUT, when wrapped), on route r: what the
+// raw socket would have done with r, minus the hooks.  Requests at or after
+// the stop time are not sent (V4Ping stops itself then; this makes the
+// bound exact whatever the order of same-time events).
+void
+SendPingRequest(sim_ping* ping, uint16_t seq, Ptr<Packet> p, const Ipv4Header& h, Ptr<Ipv4Route> r)
+{
+    uint64_t now = (uint64_t)Simulator::Now().GetNanoSeconds();
+    if (now >= ping->stopNs)
+    {
+        return;
+    }
+    ping->sent++;
+    ping->sentAt[seq] = now;
+    IpL4Protocol::DownTargetCallback down = ping->node->ip->GetProtocol(1)->GetDownTarget();
+    down(p, r->GetSource(), h.GetDestination(), 1, r);
+}
+
+// Ipv4L3Protocol's LocalDeliver trace of a node with pings: a datagram
+// delivered locally, after the hooks and reassembly.  An echo reply to one
+// of its pings' outstanding requests ends that request's round trip; a
+// duplicate finds none.
+void
+OnLocalDeliver(sim_node* n, const Ipv4Header& h, Ptr<const Packet> p)
+{
+    uint16_t seq;
+    sim_ping* ping;
+    if (h.GetProtocol() != 1 || !(ping = PingOf(n, p, 0, h.GetSource().Get(), &seq)))
+    {
+        return;
+    }
+    auto it = ping->sentAt.find(seq);
+    if (it == ping->sentAt.end())
+    {
+        return;
+    }
+    uint64_t sent = it->second;
+    ping->sentAt.erase(it);
+    if (!ping->dead && ping->fn)
+    {
+        ping->fn(ping->ctx, sent, sim_now_ns() - sent);
+    }
+}
 } // namespace
 
 // ---- HookRouting: the node's routing, with PRE_ROUTING/LOCAL_IN/FORWARD --
@@ -361,10 +478,25 @@ class HookRouting : public Ipv4RoutingProtocol
     Ptr<Ipv4ListRouting> GetInner() const { return m_inner; }
     void SetSimNode(sim_node* n) { m_node = n; }
 
+    // A ping's echo request (from V4Ping's raw socket) is sent from here on
+    // the route found, and the raw socket gets none, so that it does not
+    // send the request a second time, past LOCAL_OUT (it ignores the error).
+    // Only a raw socket asks with a packet that starts with an echo request
+    // header: Icmpv4L4Protocol asks before it adds its header, or for echo
+    // replies and errors.
     Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p, const Ipv4Header& h, Ptr<NetDevice> oif,
                                Socket::SocketErrno& err) override
     {
-        return m_inner->RouteOutput(p, h, oif, err);
+        Ptr<Ipv4Route> r = m_inner->RouteOutput(p, h, oif, err);
+        uint16_t seq;
+        sim_ping* ping;
+        if (r && p && h.GetProtocol() == 1 && m_node && !m_node->pings.empty() &&
+            (ping = PingOf(m_node, p, 8, h.GetDestination().Get(), &seq)))
+        {
+            SendPingRequest(ping, seq, p, h, r);
+            return nullptr;
+        }
+        return r;
     }
 
     bool RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
@@ -496,6 +628,61 @@ class HookRoutingHelper : public Ipv4RoutingHelper
   private:
     Ipv4ListRoutingHelper m_list;
 };
+
+// A point-to-point channel whose one-way delay varies per packet: C adds an
+// extra to each packet as its transmission starts (sim_link_config's
+// extra_delay), as a queue somewhere on a wide-area path would.  As
+// PointToPointChannel::TransmitStart (Receive on the peer after txTime +
+// Delay, in the peer node's context), plus the extra, and never before the
+// previous packet of the same direction: a queue does not reorder.  The
+// base's TxRxPointToPoint trace is private and does not fire (NetAnim only).
+class VaryingDelayChannel : public PointToPointChannel
+{
+  public:
+    using ExtraFn = uint64_t (*)(void* ctx, int side, uint64_t nowNs, size_t bytes);
+
+    static TypeId GetTypeId()
+    {
+        static TypeId tid = TypeId("ns3::HydraNetVaryingDelayChannel")
+                                .SetParent<PointToPointChannel>()
+                                .SetGroupName("PointToPoint")
+                                .AddConstructor<VaryingDelayChannel>();
+        return tid;
+    }
+
+    void SetExtra(ExtraFn fn, void* ctx)
+    {
+        m_fn = fn;
+        m_ctx = ctx;
+    }
+
+    // Side 0 is the device attached first (a).  Times are whole ns (ns-3's
+    // default resolution); the sum saturates rather than overflow.
+    bool TransmitStart(Ptr<const Packet> p, Ptr<PointToPointNetDevice> src, Time txTime) override
+    {
+        int side = src == GetSource(0) ? 0 : 1;
+        Ptr<PointToPointNetDevice> dst = GetDestination(side);
+        int64_t now = Simulator::Now().GetNanoSeconds();
+        uint64_t extra = m_fn ? m_fn(m_ctx, side, (uint64_t)now, p->GetSize()) : 0;
+        uint64_t base = (uint64_t)now + (uint64_t)txTime.GetNanoSeconds() +
+                        (uint64_t)GetDelay().GetNanoSeconds();
+        uint64_t limit = (uint64_t)INT64_MAX;
+        int64_t at = (int64_t)(base >= limit || extra >= limit - base ? limit : base + extra);
+        at = std::max(at, m_lastArrival[side]);
+        m_lastArrival[side] = at;
+        Simulator::ScheduleWithContext(dst->GetNode()->GetId(),
+                                       NanoSeconds(at - now),
+                                       &PointToPointNetDevice::Receive,
+                                       dst,
+                                       p->Copy());
+        return true;
+    }
+
+  private:
+    ExtraFn m_fn = nullptr;
+    void* m_ctx = nullptr;
+    int64_t m_lastArrival[2] = {0, 0}; // per direction, ns
+};
 } // namespace ns3
 
 namespace
@@ -512,6 +699,40 @@ Ipv4Mask
 PrefixMask(uint8_t prefixLen)
 {
     return Ipv4Mask(prefixLen == 0 ? 0 : 0xffffffffu << (32 - prefixLen));
+}
+
+// What PointToPointHelper::Install makes (devices of the link's rate and MTU
+// with fresh MAC addresses, DropTail queues, the flow-control interface
+// traffic control looks for; a attached first), but on a
+// VaryingDelayChannel: the helper cannot be told which channel to make.
+NetDeviceContainer
+InstallVaryingDelay(Ptr<Node> a, Ptr<Node> b, const sim_link_config* cfg)
+{
+    NetDeviceContainer devs;
+    for (Ptr<Node> node : {a, b})
+    {
+        Ptr<PointToPointNetDevice> dev = CreateObject<PointToPointNetDevice>();
+        dev->SetAttribute("DataRate", DataRateValue(DataRate(cfg->rate_bps)));
+        dev->SetAttribute("Mtu", UintegerValue(cfg->mtu_bytes));
+        dev->SetAddress(Mac48Address::Allocate());
+        node->AddDevice(dev);
+        Ptr<Queue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+        q->SetAttribute("MaxSize",
+                        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets)));
+        dev->SetQueue(q);
+        Ptr<NetDeviceQueueInterface> ndqi = CreateObject<NetDeviceQueueInterface>();
+        ndqi->GetTxQueue(0)->ConnectQueueTraces(q);
+        dev->AggregateObject(ndqi);
+        devs.Add(dev);
+    }
+    Ptr<VaryingDelayChannel> ch = CreateObject<VaryingDelayChannel>();
+    ch->SetAttribute("Delay", TimeValue(Ns(cfg->delay_ns)));
+    ch->SetExtra(cfg->extra_delay, cfg->extra_delay_ctx);
+    for (uint32_t side = 0; side < 2; side++)
+    {
+        DynamicCast<PointToPointNetDevice>(devs.Get(side))->Attach(ch);
+    }
+    return devs;
 }
 
 // The route n would use towards dst, or null; cached until the next change
@@ -785,9 +1006,9 @@ sim_set_default(const char* attr, const char* value)
     return Config::SetDefaultFailSafe(full, StringValue(value)) ? HN_OK : HN_EINVAL;
 }
 
-// Callbacks are silenced before ns-3 disposes the sockets; handles are freed
-// after, when nothing can call into them any more.  Config::Reset undoes
-// every sim_set_default.
+// Callbacks are silenced before ns-3 disposes the sockets and applications
+// (V4Ping stops when disposed); handles are freed after, when nothing can
+// call into them any more.  Config::Reset undoes every sim_set_default.
 void
 sim_destroy(void)
 {
@@ -795,8 +1016,13 @@ sim_destroy(void)
     {
         s->closed = true;
     }
+    for (auto& p : g.pings)
+    {
+        p->dead = true;
+    }
     Simulator::Destroy();
     Config::Reset();
+    g.pings.clear();
     g.socks.clear();
     g.links.clear();
     g.nodes.clear();
@@ -902,7 +1128,9 @@ sim_node_id(const sim_node* n)
 }
 
 // Loss uses fixed random streams (2 * link index + side), so a link's losses
-// do not depend on what else was simulated earlier in the process.
+// do not depend on what else was simulated earlier in the process.  Only a
+// link with an extra delay gets the VaryingDelayChannel; the others are the
+// helper's, as they always were.
 sim_link*
 sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uint32_t addr_a,
                 uint32_t addr_b, uint8_t prefix_len)
@@ -914,14 +1142,22 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
     {
         return nullptr;
     }
-    PointToPointHelper p2p;
-    p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(cfg->rate_bps)));
-    p2p.SetDeviceAttribute("Mtu", UintegerValue(cfg->mtu_bytes));
-    p2p.SetChannelAttribute("Delay", TimeValue(Ns(cfg->delay_ns)));
-    p2p.SetQueue("ns3::DropTailQueue<Packet>",
-                 "MaxSize",
-                 QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets)));
-    NetDeviceContainer devs = p2p.Install(a->node, b->node);
+    NetDeviceContainer devs;
+    if (cfg->extra_delay)
+    {
+        devs = InstallVaryingDelay(a->node, b->node, cfg);
+    }
+    else
+    {
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(cfg->rate_bps)));
+        p2p.SetDeviceAttribute("Mtu", UintegerValue(cfg->mtu_bytes));
+        p2p.SetChannelAttribute("Delay", TimeValue(Ns(cfg->delay_ns)));
+        p2p.SetQueue("ns3::DropTailQueue<Packet>",
+                     "MaxSize",
+                     QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets)));
+        devs = p2p.Install(a->node, b->node);
+    }
 
     auto l = std::make_unique<sim_link>();
     sim_node* ends[2] = {a, b};
@@ -1317,6 +1553,66 @@ sim_sock_local(const sim_sock* s, uint32_t* addr, uint16_t* port)
         *port = ia.GetPort();
     }
     return HN_OK;
+}
+
+// V4Ping's start and stop times count from its Initialize, which AddApplication
+// schedules for now: hence relative to now.  V4Ping sends at start and then
+// every interval until its stop (when it also closes its socket, which only
+// it reads).  Its "Size" is the data after the 8-byte ICMP header, at least
+// 16 (its node id and application index, then zeros).
+sim_ping*
+sim_ping_start(sim_node* n, uint32_t dst, uint32_t bytes, uint64_t interval_ns, uint64_t start_ns,
+               uint64_t stop_ns, sim_ping_fn fn, void* ctx)
+{
+    if (!g.up || !n || dst == 0 || bytes < 8 + 16 || bytes > 65507 || interval_ns == 0 ||
+        interval_ns > (uint64_t)INT64_MAX || stop_ns > (uint64_t)INT64_MAX)
+    {
+        return nullptr;
+    }
+    uint64_t now = sim_now_ns();
+    uint64_t start = std::max(start_ns, now);
+    if (stop_ns <= start)
+    {
+        return nullptr;
+    }
+    if (!n->pingTraced)
+    {
+        n->pingTraced = n->ip->TraceConnectWithoutContext(
+            "LocalDeliver",
+            Callback<void, const Ipv4Header&, Ptr<const Packet>, uint32_t>(
+                [n](const Ipv4Header& h, Ptr<const Packet> p, uint32_t) {
+                    OnLocalDeliver(n, h, p);
+                }));
+        if (!n->pingTraced)
+        {
+            return nullptr;
+        }
+    }
+    auto p = std::make_unique<sim_ping>();
+    p->node = n;
+    p->app = CreateObject<V4Ping>();
+    p->app->SetAttribute("Remote", Ipv4AddressValue(Ipv4Address(dst)));
+    p->app->SetAttribute("Interval", TimeValue(Ns(interval_ns)));
+    p->app->SetAttribute("Size", UintegerValue(bytes - 8));
+    p->app->SetAttribute("Verbose", BooleanValue(false));
+    p->app->SetStartTime(Ns(start - now));
+    p->app->SetStopTime(Ns(stop_ns - now));
+    p->dst = dst;
+    p->bytes = bytes;
+    p->stopNs = stop_ns;
+    p->fn = fn;
+    p->ctx = ctx;
+    sim_ping* ping = p.get();
+    p->appIndex = n->node->AddApplication(p->app);
+    n->pings.push_back(ping);
+    g.pings.push_back(std::move(p));
+    return ping;
+}
+
+uint64_t
+sim_ping_sent(const sim_ping* p)
+{
+    return p ? p->sent : 0;
 }
 
 } // extern "C"

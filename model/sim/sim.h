@@ -23,6 +23,7 @@ extern "C" {
 typedef struct sim_node sim_node;
 typedef struct sim_link sim_link;
 typedef struct sim_sock sim_sock;
+typedef struct sim_ping sim_ping;
 
 /* ---- simulator lifetime, clock and events ------------------------------ */
 
@@ -39,8 +40,8 @@ int sim_init(const struct sim_config *cfg);
  * attribute or the value (no abort). */
 int sim_set_default(const char *attr, const char *value);
 
-/* Tear everything down (nodes, sockets, hooks) so sim_init may be called
- * again in the same process. */
+/* Tear everything down (nodes, links, sockets, pings, hooks) so sim_init
+ * may be called again in the same process. */
 void sim_destroy(void);
 
 uint64_t sim_now_ns(void);
@@ -71,6 +72,14 @@ struct sim_link_config {
 	uint32_t mtu_bytes;     /* IP MTU of both ends, 68..65535 */
 	uint32_t queue_packets; /* DropTail device queue, packets, > 0 */
 	double loss_rate;       /* per-packet loss on receive, 0..1 (0: none) */
+	/* Extra one-way delay, per packet: when set, called as the end on
+	 * `side` (0 = a, 1 = b) starts to put a packet of `bytes` (PPP frame) on
+	 * the wire at now_ns; the packet arrives after its transmission time +
+	 * delay_ns + the returned ns.  Arrival order is kept per direction (a
+	 * packet never arrives before the one sent before it): a queue, not a
+	 * reordering path.  NULL: fixed delay. */
+	uint64_t (*extra_delay)(void *ctx, int side, uint64_t now_ns, size_t bytes);
+	void *extra_delay_ctx;
 };
 
 /* A point-to-point link a <-> b; a's end gets addr_a, b's gets addr_b, both
@@ -201,6 +210,26 @@ int sim_sock_close(sim_sock *s);
 sim_node *sim_sock_node(const sim_sock *s);
 /* The socket's local address and port (after bind/connect/accept). */
 int sim_sock_local(const sim_sock *s, uint32_t *addr, uint16_t *port);
+
+/* ---- ping --------------------------------------------------------------- */
+
+/* Called for each echo reply: when its request was sent and the round trip. */
+typedef void (*sim_ping_fn)(void *ctx, uint64_t sent_ns, uint64_t rtt_ns);
+
+/* ICMP echo requests from n to dst, one every interval_ns from start_ns
+ * until stop_ns (exclusive), each an ICMP message of `bytes` bytes (8-byte
+ * header + data, 24..65507: ns-3's V4Ping needs 16 data bytes; 64 is the
+ * classic ping).  A start_ns already past starts now.  The requests pass n's
+ * LOCAL_OUT hooks like any ICMP the node sends (sent_ns is before them), the
+ * replies every hook on their way; a reply counts when it is delivered at n
+ * (after its PRE_ROUTING and LOCAL_IN hooks, reassembled), also after
+ * stop_ns, once per request.  Sequence numbers wrap after 65536 requests: a
+ * reply belongs to the latest request of its number.  fn may be NULL.  NULL
+ * on bad arguments. */
+sim_ping *sim_ping_start(sim_node *n, uint32_t dst, uint32_t bytes, uint64_t interval_ns,
+			 uint64_t start_ns, uint64_t stop_ns, sim_ping_fn fn, void *ctx);
+/* Echo requests sent so far (replies not received = lost or late). */
+uint64_t sim_ping_sent(const sim_ping *p);
 
 #ifdef __cplusplus
 }

@@ -1004,6 +1004,652 @@ static void sim__full_loss_drops_everything(void **state)
 	sim_destroy();
 }
 
+/* ---- per-packet extra delay ----------------------------------------------- */
+
+/* A single link A -- B: A at 10.0.1.1, B at 10.0.1.2. */
+struct pair {
+	sim_node *a, *b;
+	sim_link *l;
+};
+
+static const uint32_t PAIR_A = IP(10, 0, 1, 1), PAIR_B = IP(10, 0, 1, 2);
+
+static struct pair pair_build(const struct sim_link_config *lc)
+{
+	struct pair p;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	p.a = sim_node_create("A");
+	p.b = sim_node_create("B");
+	assert_non_null(p.a);
+	assert_non_null(p.b);
+	p.l = sim_link_create(p.a, p.b, lc, PAIR_A, PAIR_B, 24);
+	assert_non_null(p.l);
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	return p;
+}
+
+/* The serialization time of an ip_len-byte datagram on LINK, in ns. */
+static uint64_t tx_ns(uint32_t ip_len)
+{
+	return (uint64_t)(ip_len + 2) * 8 * 1000000000u / RATE_BPS;
+}
+
+/* Records every call of the extra-delay callback and answers `first` to
+ * the first call, then `rest`, plus side_step * side. */
+struct extra {
+	uint64_t first, rest, side_step;
+	int n;
+	int side[8];
+	uint64_t now[8];
+	size_t bytes[8];
+};
+
+static uint64_t extra_fn(void *ctx, int side, uint64_t now_ns, size_t bytes)
+{
+	struct extra *e = ctx;
+	if (e->n < 8) {
+		e->side[e->n] = side;
+		e->now[e->n] = now_ns;
+		e->bytes[e->n] = bytes;
+	}
+	return (e->n++ == 0 ? e->first : e->rest) + e->side_step * (uint64_t)side;
+}
+
+/* Every datagram a socket receives: its first byte (a tag) and when. */
+struct arrivals {
+	int n;
+	uint8_t tag[8];
+	uint64_t at[8];
+};
+
+static void arr_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
+		     uint16_t port)
+{
+	struct arrivals *a = ctx;
+	(void)s;
+	(void)from;
+	(void)port;
+	if (a->n < 8 && len > 0) {
+		a->tag[a->n] = data[0];
+		a->at[a->n] = sim_now_ns();
+	}
+	a->n++;
+}
+
+static const struct sim_sock_ops ARR_OPS = {.on_recv = arr_recv};
+
+/* Sends `times` PAYLOAD-byte datagrams tagged tag, tag + 1, ... */
+struct tagged {
+	sim_sock *s;
+	uint32_t dst;
+	uint16_t port;
+	uint8_t tag;
+	int times;
+};
+
+static void tagged_ev(void *arg)
+{
+	struct tagged *t = arg;
+	uint8_t buf[PAYLOAD] = {0};
+	for (int i = 0; i < t->times; i++) {
+		buf[0] = (uint8_t)(t->tag + i);
+		assert_int_equal(sim_sock_sendto(t->s, buf, sizeof buf, t->dst, t->port), PAYLOAD);
+	}
+}
+
+/* One UDP datagram A -> B at SEND_AT_NS on lc; returns its arrival time. */
+static uint64_t pair_one_way(const struct sim_link_config *lc)
+{
+	struct pair p = pair_build(lc);
+	struct arrivals arr = {0};
+	sim_sock *sb = sim_udp_socket(p.b, &ARR_OPS, &arr);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	struct tagged t = {sim_udp_socket(p.a, NULL, NULL), PAIR_B, PORT_B, 1, 1};
+	sim_schedule(SEND_AT_NS, tagged_ev, &t);
+	sim_run(0);
+	assert_int_equal(arr.n, 1);
+	sim_destroy();
+	return arr.at[0];
+}
+
+static void sim__extra_delay_constant_shifts_one_way_time_exactly(void **state)
+{
+	(void)state;
+	struct extra e = {.first = 5000000, .rest = 5000000};
+	struct sim_link_config lc = LINK;
+	uint64_t plain = pair_one_way(&LINK);
+	lc.extra_delay = extra_fn;
+	lc.extra_delay_ctx = &e;
+	uint64_t shifted = pair_one_way(&lc);
+	assert_int_equal(plain, SEND_AT_NS + hop_ns(UDP_IP_LEN));
+	assert_int_equal(shifted - plain, 5000000);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.side[0], 0);
+	assert_int_equal(e.now[0], SEND_AT_NS);
+	assert_int_equal(e.bytes[0], UDP_IP_LEN + 2);
+	/* and again, after a sim_destroy of the varying-delay link */
+	e.n = 0;
+	assert_int_equal(pair_one_way(&lc), shifted);
+}
+
+/* The first datagram waits 10 ms extra, the second none: it would overtake
+ * the first, but arrives right behind it; a third, sent after both arrived,
+ * takes its plain time. */
+static void sim__extra_delay_keeps_arrival_order(void **state)
+{
+	(void)state;
+	const uint64_t big = 10000000, third_at = SEND_AT_NS + 20000000;
+	struct extra e = {.first = big, .rest = 0};
+	struct sim_link_config lc = LINK;
+	lc.extra_delay = extra_fn;
+	lc.extra_delay_ctx = &e;
+	struct pair p = pair_build(&lc);
+	struct arrivals arr = {0};
+	sim_sock *sb = sim_udp_socket(p.b, &ARR_OPS, &arr);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	sim_sock *sa = sim_udp_socket(p.a, NULL, NULL);
+	struct tagged two = {sa, PAIR_B, PORT_B, 1, 2}, third = {sa, PAIR_B, PORT_B, 3, 1};
+	sim_schedule(SEND_AT_NS, tagged_ev, &two);
+	sim_schedule(third_at, tagged_ev, &third);
+	sim_run(0);
+	assert_int_equal(e.n, 3);
+	assert_int_equal(e.now[0], SEND_AT_NS);
+	assert_int_equal(e.now[1], SEND_AT_NS + tx_ns(UDP_IP_LEN)); /* behind the first */
+	assert_int_equal(e.now[2], third_at);
+	assert_int_equal(arr.n, 3);
+	assert_int_equal(arr.tag[0], 1);
+	assert_int_equal(arr.tag[1], 2);
+	assert_int_equal(arr.tag[2], 3);
+	uint64_t first = SEND_AT_NS + hop_ns(UDP_IP_LEN) + big;
+	assert_true(SEND_AT_NS + tx_ns(UDP_IP_LEN) + hop_ns(UDP_IP_LEN) < first); /* would overtake */
+	assert_int_equal(arr.at[0], first);
+	assert_int_equal(arr.at[1], first);
+	assert_int_equal(arr.at[2], third_at + hop_ns(UDP_IP_LEN));
+	assert_int_equal(sim_link_tx_packets(p.l, 0), 3);
+	sim_destroy();
+}
+
+/* A -> B reports side 0, B -> A side 1; each direction gets its own extra
+ * (1 us + 2 us * side). */
+static void sim__extra_delay_side_is_the_sending_end(void **state)
+{
+	(void)state;
+	const uint64_t back_at = SEND_AT_NS + 50000000;
+	struct extra e = {.first = 1000, .rest = 1000, .side_step = 2000};
+	struct sim_link_config lc = LINK;
+	lc.extra_delay = extra_fn;
+	lc.extra_delay_ctx = &e;
+	struct pair p = pair_build(&lc);
+	struct arrivals at_b = {0}, at_a = {0};
+	sim_sock *sb = sim_udp_socket(p.b, &ARR_OPS, &at_b);
+	sim_sock *sa = sim_udp_socket(p.a, &ARR_OPS, &at_a);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	assert_int_equal(sim_sock_bind(sa, 0, PORT_B), HN_OK);
+	struct tagged fwd = {sa, PAIR_B, PORT_B, 1, 1}, back = {sb, PAIR_A, PORT_B, 2, 1};
+	sim_schedule(SEND_AT_NS, tagged_ev, &fwd);
+	sim_schedule(back_at, tagged_ev, &back);
+	sim_run(0);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.side[0], 0);
+	assert_int_equal(e.now[0], SEND_AT_NS);
+	assert_int_equal(e.side[1], 1);
+	assert_int_equal(e.now[1], back_at);
+	assert_int_equal(e.bytes[1], UDP_IP_LEN + 2);
+	assert_int_equal(at_b.n, 1);
+	assert_int_equal(at_a.n, 1);
+	assert_int_equal(at_b.at[0], SEND_AT_NS + hop_ns(UDP_IP_LEN) + 1000);
+	assert_int_equal(at_a.at[0], back_at + hop_ns(UDP_IP_LEN) + 3000);
+	sim_destroy();
+}
+
+/* Varying-delay links on the chain: global routing, the byte counters,
+ * interfaces, pcap and receive loss work as on plain ones. */
+static void sim__extra_delay_link_keeps_routing_counters_pcap_loss(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sim_xpcapXXXXXX";
+	static const char *const names[] = {"A-1.pcap", "R-1.pcap", "R-2.pcap", "B-1.pcap"};
+	struct extra e = {.first = 5000000, .rest = 5000000};
+	struct sim_link_config lc = LINK;
+	lc.extra_delay = extra_fn;
+	lc.extra_delay_ctx = &e;
+	assert_non_null(mkdtemp(dir));
+	struct chain c = chain_build(&lc);
+	struct rx r = {0};
+	struct udp_send u;
+	udp_setup(&c, &r, &u, 1);
+	assert_int_equal(sim_pcap_enable(dir), HN_OK);
+	assert_int_equal(sim_link_iface(c.rb, 0), 2);
+	assert_int_equal(sim_link_addr(c.rb, 1), ADDR_B);
+	assert_int_equal(sim_route_src(c.a, ADDR_B), ADDR_A);
+	sim_run(0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 2 * (hop_ns(UDP_IP_LEN) + 5000000));
+	assert_int_equal(sim_link_tx_packets(c.ar, 0), 1);
+	assert_int_equal(sim_link_tx_bytes(c.ar, 0), UDP_IP_LEN + 2);
+	assert_int_equal(sim_link_tx_bytes(c.rb, 0), UDP_IP_LEN + 2);
+	assert_int_equal(sim_link_tx_packets(c.rb, 1), 0);
+	sim_destroy();
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(file_size(dir, names[i]), 24 + 16 + 2 + UDP_IP_LEN);
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+
+	lc.loss_rate = 1.0;
+	c = chain_build(&lc);
+	struct hk pre_r = {0};
+	r = (struct rx){0};
+	udp_setup(&c, &r, &u, 5);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, hk_fn, &pre_r);
+	sim_run(0);
+	assert_int_equal(sim_link_tx_packets(c.ar, 0), 5);
+	assert_int_equal(pre_r.count, 0);
+	assert_int_equal(r.count, 0);
+	sim_destroy();
+}
+
+/* ---- ping ------------------------------------------------------------------ */
+
+enum {
+	PING_BYTES = 64,                  /* ICMP message: 8 + 56 data */
+	PING_IP_LEN = 20 + PING_BYTES,    /* its datagram */
+	PING_START_NS = 1000000000,
+	PING_EVERY_NS = 100000000
+};
+
+struct pings {
+	int n;
+	uint64_t sent[16];
+	uint64_t rtt[16];
+};
+
+static void ping_rec(void *ctx, uint64_t sent_ns, uint64_t rtt_ns)
+{
+	struct pings *p = ctx;
+	if (p->n < 16) {
+		p->sent[p->n] = sent_ns;
+		p->rtt[p->n] = rtt_ns;
+	}
+	p->n++;
+}
+
+/* Counts ICMP datagrams a hook point sees, by echo type, checking the ICMP
+ * checksum; answers `verdict`. */
+struct icmp_hk {
+	int64_t verdict;
+	int requests, replies, other, bad;
+	size_t len;             /* of the last one */
+	uint64_t at_ns;
+};
+
+static int64_t icmp_fn(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+		       const uint8_t *dg, size_t len)
+{
+	struct icmp_hk *h = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (len < 28 || dg[9] != 1)
+		return SIM_ACCEPT;
+	if (!header_cksum_ok(dg) || fold(sum16(dg + 20, len - 20, 0)) != 0)
+		h->bad++;
+	if (dg[20] == 8)
+		h->requests++;
+	else if (dg[20] == 0)
+		h->replies++;
+	else
+		h->other++;
+	h->len = len;
+	h->at_ns = sim_now_ns();
+	return h->verdict;
+}
+
+static void sim__ping_rtt_on_one_link_is_exact(void **state)
+{
+	(void)state;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	const uint64_t rtt = 2 * (DELAY_NS + tx_ns(PING_IP_LEN));
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 10 * PING_EVERY_NS, ping_rec, &got);
+	assert_non_null(ping);
+	assert_int_equal(rtt, 2 * hop_ns(PING_IP_LEN));
+	sim_run(PING_START_NS + 2 * PING_EVERY_NS + PING_EVERY_NS / 2);
+	assert_int_equal(sim_ping_sent(ping), 3);
+	assert_int_equal(got.n, 3);
+	sim_run(0); /* V4Ping stops: the run ends */
+	assert_int_equal(sim_now_ns(), PING_START_NS + 10 * PING_EVERY_NS);
+	assert_int_equal(sim_ping_sent(ping), 10);
+	assert_int_equal(got.n, 10);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(got.sent[i], PING_START_NS + (uint64_t)i * PING_EVERY_NS);
+		assert_int_equal(got.rtt[i], rtt);
+	}
+	/* 10 requests out of A, 10 replies out of B, 86-byte frames */
+	assert_int_equal(sim_link_tx_packets(p.l, 0), 10);
+	assert_int_equal(sim_link_tx_bytes(p.l, 1), 10 * (PING_IP_LEN + 2));
+	sim_destroy();
+}
+
+/* A stop right after the tenth request: it is sent, and its reply, after
+ * the stop, still counts. */
+static void sim__ping_stop_is_exclusive_and_later_replies_count(void **state)
+{
+	(void)state;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	const uint64_t stop = PING_START_NS + 9 * PING_EVERY_NS + 1;
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					stop, ping_rec, &got);
+	assert_non_null(ping);
+	/* a second ping on the same node, its stop on a request's time */
+	struct pings got2 = {0};
+	sim_ping *ping2 = sim_ping_start(p.a, PAIR_B, 1000, PING_EVERY_NS / 2, 0, 3 * PING_EVERY_NS,
+					 ping_rec, &got2);
+	assert_non_null(ping2);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 10);
+	assert_int_equal(got.n, 10);
+	assert_int_equal(got.sent[9], PING_START_NS + 9 * PING_EVERY_NS);
+	assert_int_equal(got.rtt[9], 2 * hop_ns(PING_IP_LEN));
+	assert_true(got.sent[9] + got.rtt[9] > stop);
+	assert_int_equal(sim_ping_sent(ping2), 6); /* 0, 50, ..., 250 ms, not 300 */
+	assert_int_equal(got2.n, 6);
+	assert_int_equal(got2.sent[5], 5 * PING_EVERY_NS / 2);
+	assert_int_equal(got2.rtt[5], 2 * hop_ns(20 + 1000));
+	sim_destroy();
+}
+
+static void sim__ping_full_loss_counts_requests_only(void **state)
+{
+	(void)state;
+	struct sim_link_config lossy = LINK;
+	lossy.loss_rate = 1.0;
+	struct pair p = pair_build(&lossy);
+	struct pings got = {0};
+	struct icmp_hk in_b = {0};
+	sim_hook_register(p.b, SIM_HOOK_PRE_ROUTING, icmp_fn, &in_b);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 5 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 5);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(in_b.requests, 0);
+	assert_int_equal(sim_link_tx_packets(p.l, 0), 5);
+	sim_destroy();
+}
+
+/* A pings B through R: every hook on the way sees the echo traffic, the
+ * round trip is four hops. */
+static void sim__ping_through_router_passes_every_hook(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct pings got = {0};
+	struct icmp_hk out_a = {0}, in_a = {0}, pre_r = {0}, fwd_r = {0}, in_b = {0}, out_b = {0};
+	sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, icmp_fn, &out_a);
+	sim_hook_register(c.a, SIM_HOOK_LOCAL_IN, icmp_fn, &in_a);
+	sim_hook_register(c.r, SIM_HOOK_PRE_ROUTING, icmp_fn, &pre_r);
+	sim_hook_register(c.r, SIM_HOOK_FORWARD, icmp_fn, &fwd_r);
+	sim_hook_register(c.b, SIM_HOOK_LOCAL_IN, icmp_fn, &in_b);
+	sim_hook_register(c.b, SIM_HOOK_LOCAL_OUT, icmp_fn, &out_b);
+	sim_ping *ping = sim_ping_start(c.a, ADDR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 4 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 4);
+	assert_int_equal(got.n, 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(got.rtt[i], 4 * hop_ns(PING_IP_LEN));
+	assert_int_equal(out_a.requests, 4);
+	assert_int_equal(out_a.replies, 0);
+	assert_int_equal(out_a.len, PING_IP_LEN);
+	assert_int_equal(out_a.at_ns, PING_START_NS + 3 * PING_EVERY_NS);
+	assert_int_equal(in_a.replies, 4);
+	assert_int_equal(pre_r.requests, 4);
+	assert_int_equal(pre_r.replies, 4);
+	assert_int_equal(fwd_r.requests, 4);
+	assert_int_equal(fwd_r.replies, 4);
+	assert_int_equal(in_b.requests, 4);
+	assert_int_equal(out_b.replies, 4);
+	assert_int_equal(out_b.requests, 0);
+	struct icmp_hk *all[] = {&out_a, &in_a, &pre_r, &fwd_r, &in_b, &out_b};
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(all[i]->bad, 0);
+		assert_int_equal(all[i]->other, 0);
+	}
+	sim_destroy();
+}
+
+/* The requests pass A's LOCAL_OUT like any segment A sends: a delay there
+ * adds to each round trip (the request counts as sent before it), a drop
+ * loses them all. */
+static void sim__ping_requests_obey_local_out_verdicts(void **state)
+{
+	(void)state;
+	const int64_t delay = 7000;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	struct icmp_hk out = {.verdict = delay};
+	sim_hook_register(p.a, SIM_HOOK_LOCAL_OUT, icmp_fn, &out);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 3 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 3);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.sent[2], PING_START_NS + 2 * PING_EVERY_NS);
+	assert_int_equal(got.rtt[2], 2 * hop_ns(PING_IP_LEN) + (uint64_t)delay);
+	sim_destroy();
+
+	p = pair_build(&LINK);
+	got = (struct pings){0};
+	out = (struct icmp_hk){.verdict = SIM_DROP};
+	sim_hook_register(p.a, SIM_HOOK_LOCAL_OUT, icmp_fn, &out);
+	ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+			      PING_START_NS + 3 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(out.requests, 3);
+	assert_int_equal(sim_ping_sent(ping), 3);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(sim_link_tx_packets(p.l, 0), 0);
+	sim_destroy();
+}
+
+/* A reply counts when A delivers it, after A's receive hooks: a delay at
+ * PRE_ROUTING is part of the round trip, a drop at LOCAL_IN loses it. */
+static void sim__ping_replies_count_after_the_pingers_hooks(void **state)
+{
+	(void)state;
+	const int64_t delay = 5000;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	struct icmp_hk pre = {.verdict = delay}, in = {.verdict = SIM_DROP};
+	sim_hook_register(p.a, SIM_HOOK_PRE_ROUTING, icmp_fn, &pre);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 3 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(pre.replies, 3);
+	assert_int_equal(got.n, 3);
+	assert_int_equal(got.rtt[0], 2 * hop_ns(PING_IP_LEN) + (uint64_t)delay);
+	assert_int_equal(sim_ping_sent(ping), 3);
+	sim_destroy();
+
+	p = pair_build(&LINK);
+	got = (struct pings){0};
+	sim_hook_register(p.a, SIM_HOOK_LOCAL_IN, icmp_fn, &in);
+	ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+			      PING_START_NS + 3 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(in.replies, 3);
+	assert_int_equal(got.n, 0);
+	assert_int_equal(sim_ping_sent(ping), 3);
+	sim_destroy();
+}
+
+/* A 3000-byte ICMP message leaves as fragments of 1500, 1500 and 60 bytes
+ * each way; the round trip ends when the last reply fragment is in. */
+static void sim__ping_larger_than_mtu_is_fragmented_and_timed(void **state)
+{
+	(void)state;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	struct icmp_hk pre_b = {0};
+	sim_hook_register(p.b, SIM_HOOK_PRE_ROUTING, icmp_fn, &pre_b);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, 3000, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 2 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 2);
+	assert_int_equal(sim_link_tx_packets(p.l, 0), 6);
+	assert_int_equal(pre_b.requests, 2); /* first fragments; the rest are data */
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.rtt[1], 2 * (2 * tx_ns(1500) + tx_ns(20 + 3000 - 2 * 1480) + DELAY_NS));
+	sim_destroy();
+}
+
+/* Steals each echo reply arriving from the network and re-injects it twice
+ * (the re-injected copies pass PRE_ROUTING on iface 0 and are let be). */
+static int64_t reply_twice(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+			   const uint8_t *dg, size_t len)
+{
+	int *rc = ctx;
+	(void)at;
+	if (iface == 0 || len < 28 || dg[9] != 1 || dg[20] != 0)
+		return SIM_ACCEPT;
+	*rc |= sim_ip_input(n, dg, len);
+	*rc |= sim_ip_input(n, dg, len);
+	return SIM_STOLEN;
+}
+
+static void sim__ping_duplicate_reply_counts_once(void **state)
+{
+	(void)state;
+	struct pair p = pair_build(&LINK);
+	struct pings got = {0};
+	struct icmp_hk in = {0};
+	int rc = 0;
+	sim_hook_register(p.a, SIM_HOOK_PRE_ROUTING, reply_twice, &rc);
+	sim_hook_register(p.a, SIM_HOOK_LOCAL_IN, icmp_fn, &in);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 2 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(rc, HN_OK);
+	assert_int_equal(in.replies, 4);
+	assert_int_equal(sim_ping_sent(ping), 2);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.rtt[1], 2 * hop_ns(PING_IP_LEN));
+	sim_destroy();
+}
+
+/* Summary of many replies. */
+struct ping_sum {
+	uint64_t n, rtt_min, rtt_max, last_sent;
+};
+
+static void ping_sum_fn(void *ctx, uint64_t sent_ns, uint64_t rtt_ns)
+{
+	struct ping_sum *s = ctx;
+	if (s->n == 0 || rtt_ns < s->rtt_min)
+		s->rtt_min = rtt_ns;
+	if (rtt_ns > s->rtt_max)
+		s->rtt_max = rtt_ns;
+	s->last_sent = sent_ns;
+	s->n++;
+}
+
+/* Drops the first echo request it sees. */
+static int64_t drop_first_request(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+				  const uint8_t *dg, size_t len)
+{
+	int *seen = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (len > 20 && dg[9] == 1 && dg[20] == 8 && (*seen)++ == 0)
+		return SIM_DROP;
+	return SIM_ACCEPT;
+}
+
+/* 65538 requests: sequence numbers 0 and 1 come round again.  The first
+ * request is lost, so sequence 0 is still outstanding when it is reused;
+ * the reply to the new request must be timed from the new request. */
+static void sim__ping_sequence_wrap_after_a_loss_keeps_rtt_exact(void **state)
+{
+	(void)state;
+	enum { FAST_DELAY_NS = 1000, EVERY_NS = 10000, N = 65538 };
+	const uint64_t FAST_BPS = 8000000000u;
+	const struct sim_link_config fast = {
+		.rate_bps = FAST_BPS, .delay_ns = FAST_DELAY_NS, .mtu_bytes = 1500,
+		.queue_packets = 100};
+	const uint64_t rtt = 2 * (FAST_DELAY_NS + (uint64_t)(PING_IP_LEN + 2) * 8 * 1000000000u /
+						      FAST_BPS);
+	struct pair p = pair_build(&fast);
+	struct ping_sum sum = {0};
+	int seen = 0;
+	sim_hook_register(p.b, SIM_HOOK_LOCAL_IN, drop_first_request, &seen);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, EVERY_NS, 0,
+					(uint64_t)N * EVERY_NS, ping_sum_fn, &sum);
+	sim_run(0);
+	assert_int_equal(seen, N);
+	assert_int_equal(sim_ping_sent(ping), N);
+	assert_int_equal(sum.n, N - 1);
+	assert_int_equal(sum.rtt_min, rtt);
+	assert_int_equal(sum.rtt_max, rtt);
+	assert_int_equal(sum.last_sent, (uint64_t)(N - 1) * EVERY_NS);
+	sim_destroy();
+}
+
+/* Over varying-delay links the extra of both directions adds up. */
+static void sim__ping_over_extra_delay_link(void **state)
+{
+	(void)state;
+	struct extra e = {.first = 3000, .rest = 3000, .side_step = 1000};
+	struct sim_link_config lc = LINK;
+	lc.extra_delay = extra_fn;
+	lc.extra_delay_ctx = &e;
+	struct pair p = pair_build(&lc);
+	struct pings got = {0};
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, PING_BYTES, PING_EVERY_NS, PING_START_NS,
+					PING_START_NS + 2 * PING_EVERY_NS, ping_rec, &got);
+	sim_run(0);
+	assert_int_equal(sim_ping_sent(ping), 2);
+	assert_int_equal(got.n, 2);
+	assert_int_equal(got.rtt[1], 2 * hop_ns(PING_IP_LEN) + 3000 + 4000);
+	sim_destroy();
+}
+
+static void sim__ping_bad_arguments_and_destroy_while_running(void **state)
+{
+	(void)state;
+	struct pair p = pair_build(&LINK);
+	const uint64_t s = PING_START_NS, e = PING_START_NS + PING_EVERY_NS;
+	assert_null(sim_ping_start(NULL, PAIR_B, 64, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_null(sim_ping_start(p.a, 0, 64, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_null(sim_ping_start(p.a, PAIR_B, 23, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_null(sim_ping_start(p.a, PAIR_B, 65508, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_null(sim_ping_start(p.a, PAIR_B, 64, 0, s, e, NULL, NULL));
+	assert_null(sim_ping_start(p.a, PAIR_B, 64, PING_EVERY_NS, s, s, NULL, NULL));
+	assert_null(sim_ping_start(p.a, PAIR_B, 64, PING_EVERY_NS, e, s, NULL, NULL));
+	assert_non_null(sim_ping_start(p.a, PAIR_B, 64, 1000, s, s + 100000 * 1000, NULL, NULL));
+	assert_non_null(sim_ping_start(p.a, PAIR_B, 24, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_non_null(sim_ping_start(p.a, PAIR_B, 65507, PING_EVERY_NS, s, e, NULL, NULL));
+	assert_int_equal(sim_ping_sent(NULL), 0);
+	sim_destroy(); /* never run: destroyed unstarted */
+
+	/* destroyed while running, a request pending */
+	struct pings got = {0};
+	p = pair_build(&LINK);
+	sim_ping *ping = sim_ping_start(p.a, PAIR_B, 64, PING_EVERY_NS, 0, 10 * PING_EVERY_NS,
+					ping_rec, &got);
+	assert_non_null(ping);
+	sim_run(PING_EVERY_NS + PING_EVERY_NS / 2);
+	assert_int_equal(sim_ping_sent(ping), 2);
+	assert_int_equal(got.n, 2);
+	sim_destroy();
+	assert_int_equal(got.n, 2);
+}
+
 /* Safety net: a failed assertion skips the case's own sim_destroy. */
 static int teardown(void **state)
 {
@@ -1038,6 +1684,21 @@ int main(void)
 		T(sim__pcap_one_file_per_link_end),
 		T(sim__set_default_checks_and_destroy_resets),
 		T(sim__full_loss_drops_everything),
+		T(sim__extra_delay_constant_shifts_one_way_time_exactly),
+		T(sim__extra_delay_keeps_arrival_order),
+		T(sim__extra_delay_side_is_the_sending_end),
+		T(sim__extra_delay_link_keeps_routing_counters_pcap_loss),
+		T(sim__ping_rtt_on_one_link_is_exact),
+		T(sim__ping_stop_is_exclusive_and_later_replies_count),
+		T(sim__ping_replies_count_after_the_pingers_hooks),
+		T(sim__ping_larger_than_mtu_is_fragmented_and_timed),
+		T(sim__ping_duplicate_reply_counts_once),
+		T(sim__ping_sequence_wrap_after_a_loss_keeps_rtt_exact),
+		T(sim__ping_full_loss_counts_requests_only),
+		T(sim__ping_through_router_passes_every_hook),
+		T(sim__ping_requests_obey_local_out_verdicts),
+		T(sim__ping_over_extra_delay_link),
+		T(sim__ping_bad_arguments_and_destroy_while_running),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
