@@ -18,9 +18,15 @@ struct app_result {
 	uint64_t bytes_sent;        /* application bytes the client sent */
 	uint64_t bytes_received;    /* application bytes the client received */
 	char served_by[APP_NAME_MAX];  /* node named in the reply, "" if none */
+	uint32_t object;            /* object asked for (HTTP with objects > 0) */
+	uint8_t cache;              /* enum app_cache: what the reply's X-Cache said */
 	bool ok;                    /* reply complete and byte-exact */
 	bool started;               /* the request was made (a user may leave first) */
 };
+
+/* A HydraWeb replica names hits and misses in an X-Cache header (the
+ * convention of Web caches); a reply without one is APP_CACHE_NONE. */
+enum app_cache { APP_CACHE_NONE, APP_CACHE_HIT, APP_CACHE_MISS };
 
 /* Think time between requests: fixed, or exponential with that mean drawn
  * from the workload's own GSL stream (rng is a gsl_rng *, NULL for fixed). */
@@ -37,5 +43,13 @@ uint64_t app_think_next(const struct app_think *t);
 static inline uint8_t app_pattern(uint64_t i)
 {
 	return (uint8_t)(i * 7 + 3);
+}
+
+/* Byte i of Web object `id`: distinct objects have distinct contents, so a
+ * client that gets the wrong object (from a cache, say) notices.  Object 0
+ * is app_pattern. */
+static inline uint8_t app_object_byte(uint32_t id, uint64_t i)
+{
+	return app_pattern(i + (uint64_t)id * 131);
 }
 #endif

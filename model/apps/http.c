@@ -1,6 +1,7 @@
 /* http.c - HTTP/1.0 server and client; see http.h. */
 #include "apps/http.h"
 
+#include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +23,11 @@ struct http_conn {
 	size_t hdr_len;
 	int hdr_done;
 	uint64_t body_left;        /* request body still to read */
-	char reply_hdr[256];
+	char reply_hdr[512];
 	size_t reply_hdr_len, reply_hdr_sent;
 	uint64_t body_len, body_sent;
+	uint32_t object;           /* object asked for (its content) */
+	uint8_t *body;             /* a handler's body (owned), or NULL: generated */
 	int replying;              /* reply started (after processing time) */
 	uint64_t request_ns;       /* when the request was complete */
 	int closed;
@@ -56,9 +59,13 @@ static void srv_pump(struct http_conn *c)
 		size_t want = c->body_len - c->body_sent;
 		if (want > sizeof chunk)
 			want = sizeof chunk;
-		for (size_t i = 0; i < want; i++)
-			chunk[i] = app_pattern(c->body_sent + i);
-		int n = sim_sock_send(c->sock, chunk, want);
+		const uint8_t *p = chunk;
+		if (c->body)
+			p = c->body + c->body_sent;
+		else
+			for (size_t i = 0; i < want; i++)
+				chunk[i] = app_object_byte(c->object, c->body_sent + i);
+		int n = sim_sock_send(c->sock, p, want);
 		if (n <= 0)
 			return;
 		c->body_sent += (uint64_t)n;
@@ -78,22 +85,72 @@ static void srv_reply(void *arg)
 	srv_pump(c);
 }
 
-/* Parse the request header; set up the reply.  Unknown requests get 400. */
+/* The object a request path names: /obj/<bytes> (object 0) or
+ * /obj/<bytes>/<id>.  0 when it names none. */
+int http_parse_path(const char *path, uint64_t *bytes, uint32_t *id)
+{
+	unsigned long long b = 0, o = 0;
+	char tail;
+	if (sscanf(path, "/obj/%llu/%llu%c", &b, &o, &tail) == 2 && o <= UINT32_MAX)
+		;
+	else if (sscanf(path, "/obj/%llu%c", &b, &tail) == 1)
+		o = 0;
+	else
+		return 0;
+	if (b > HTTP_MAX_OBJECT)
+		return 0;
+	*bytes = b;
+	*id = (uint32_t)o;
+	return 1;
+}
+
+static void set_reply_header(struct http_conn *c, int status, const char *extra)
+{
+	const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found"
+			     : status == 502 ? "Bad Gateway" : "Bad Request";
+	c->reply_hdr_len = (size_t)snprintf(c->reply_hdr, sizeof c->reply_hdr,
+		"HTTP/1.0 %d %s\r\nServer: hydranet-httpd/%s\r\n%sContent-Length: %llu\r\n\r\n",
+		status, reason, c->srv->name, extra ? extra : "", (unsigned long long)c->body_len);
+	if (c->reply_hdr_len >= sizeof c->reply_hdr)
+		c->reply_hdr_len = sizeof c->reply_hdr - 1;
+}
+
+int http_reply(struct http_conn *c, int status, const char *extra, const uint8_t *body, size_t len)
+{
+	if (c->replying)
+		return HN_ESTATE;
+	if (len) {
+		c->body = malloc(len);
+		if (!c->body)
+			return HN_ENOMEM;
+		memcpy(c->body, body, len);
+	}
+	c->body_len = len;
+	set_reply_header(c, status, extra);
+	srv_reply(c);
+	return HN_OK;
+}
+
+/* Parse the request line; a handler takes it from here, or the server
+ * answers with the object's generated content.  Unknown requests get 400. */
 static void srv_request_done(struct http_conn *c)
 {
-	unsigned long long want = 0;
+	char method[8] = "", path[256] = "";
+	uint64_t want = 0;
+	uint32_t id = 0;
 	int status = 400;
-	if ((sscanf(c->hdr, "GET /obj/%llu HTTP/1.0", &want) == 1 ||
-	     sscanf(c->hdr, "POST /obj/%llu HTTP/1.0", &want) == 1) &&
-	    want <= 100ull * 1000 * 1000)
+	if (sscanf(c->hdr, "%7s %255s HTTP/1.0", method, path) == 2 &&
+	    (!strcmp(method, "GET") || !strcmp(method, "POST")) && http_parse_path(path, &want, &id))
 		status = 200;
-	c->body_len = status == 200 ? want : 0;
-	c->reply_hdr_len = (size_t)snprintf(c->reply_hdr, sizeof c->reply_hdr,
-		"HTTP/1.0 %d %s\r\nServer: hydranet-httpd/%s\r\nContent-Length: %llu\r\n\r\n",
-		status, status == 200 ? "OK" : "Bad Request", c->srv->name,
-		(unsigned long long)c->body_len);
 	c->srv->requests++;
 	c->request_ns = sim_now_ns();
+	if (c->srv->cfg.handler && status == 200) {
+		c->srv->cfg.handler(c->srv->cfg.handler_ctx, c, path);
+		return;
+	}
+	c->object = id;
+	c->body_len = status == 200 ? want : 0;
+	set_reply_header(c, status, NULL);
 	/* On a node with a CPU the processing waits its turn: a busy server
 	 * answers later (the server load of the Figure 1 experiments). */
 	uint64_t d = c->srv->cfg.cpu ? cpu_charge(c->srv->cfg.cpu, sim_now_ns(), c->srv->cfg.processing_ns)
@@ -231,8 +288,10 @@ void http_server_free(struct http_server *srv)
 {
 	if (!srv)
 		return;
-	for (size_t i = 0; i < srv->nconns; i++)
+	for (size_t i = 0; i < srv->nconns; i++) {
+		free(srv->conns[i]->body);
 		free(srv->conns[i]);
+	}
 	free(srv->conns);
 	free(srv);
 }
@@ -265,6 +324,7 @@ struct http_session {
 	uint64_t content_length, body_got;
 	int body_bad;
 	int done;                   /* current request finished */
+	uint32_t object;            /* object of the current request */
 };
 
 struct http_client {
@@ -367,10 +427,14 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 			const char *sv = strstr(c->hdr, "Server: hydranet-httpd/");
 			if (sv)
 				sscanf(sv + 23, "%47[^\r\n]", r->served_by);
+			const char *xc = strstr(c->hdr, "\r\nX-Cache: ");
+			if (xc)
+				r->cache = !strncmp(xc + 11, "HIT", 3) ? APP_CACHE_HIT
+					 : !strncmp(xc + 11, "MISS", 4) ? APP_CACHE_MISS : APP_CACHE_NONE;
 		}
 	}
 	for (size_t i = 0; i < len; i++)
-		if (data[i] != app_pattern(c->body_got + i))
+		if (data[i] != app_object_byte(c->object, c->body_got + i))
 			c->body_bad = 1;
 	c->body_got += len;
 	if (c->hdr_done && c->body_got >= c->content_length)
@@ -414,17 +478,28 @@ static void cli_start(void *arg)
 	c->body_bad = 0;
 	c->done = 0;
 	c->req_sent = 0;
+	/* With objects, each request asks for one drawn uniformly from the
+	 * workload's stream: /obj/<bytes>/<id>. */
+	char path[64];
+	c->object = 0;
+	if (cfg->objects) {
+		c->object = (uint32_t)gsl_rng_uniform_int(cfg->object_rng, cfg->objects);
+		snprintf(path, sizeof path, "/obj/%u/%u", cfg->object_bytes, c->object);
+	} else {
+		snprintf(path, sizeof path, "/obj/%u", cfg->object_bytes);
+	}
+	r->object = c->object;
 	/* A request with a body is a POST whose Content-Length pads it to
 	 * request_bytes in total. */
-	int n = snprintf(c->req, sizeof c->req, "GET /obj/%u HTTP/1.0\r\n\r\n", cfg->object_bytes);
+	int n = snprintf(c->req, sizeof c->req, "GET %s HTTP/1.0\r\n\r\n", path);
 	uint64_t body = 0;
 	if ((uint64_t)n < cfg->request_bytes) {
 		char tmp[128];
-		int m = snprintf(tmp, sizeof tmp, "POST /obj/%u HTTP/1.0\r\nContent-Length: 0000000000\r\n\r\n",
-				 cfg->object_bytes);
+		int m = snprintf(tmp, sizeof tmp, "POST %s HTTP/1.0\r\nContent-Length: 0000000000\r\n\r\n",
+				 path);
 		body = cfg->request_bytes > (uint32_t)m ? cfg->request_bytes - (uint32_t)m : 0;
-		n = snprintf(c->req, sizeof c->req, "POST /obj/%u HTTP/1.0\r\nContent-Length: %010llu\r\n\r\n",
-			     cfg->object_bytes, (unsigned long long)body);
+		n = snprintf(c->req, sizeof c->req, "POST %s HTTP/1.0\r\nContent-Length: %010llu\r\n\r\n",
+			     path, (unsigned long long)body);
 	}
 	c->req_hdr_len = (size_t)n;
 	c->req_total = (uint64_t)n + body;
@@ -438,7 +513,7 @@ static void cli_start(void *arg)
 struct http_client *http_client_new(struct sim_node *node, const struct http_client_config *cfg)
 {
 	uint32_t users = cfg->clients ? cfg->clients : 1;
-	if (cfg->requests == 0 || users > 100000)
+	if (cfg->requests == 0 || users > 100000 || (cfg->objects && !cfg->object_rng))
 		return NULL;
 	struct http_client *c = calloc(1, sizeof *c);
 	if (!c)
@@ -473,4 +548,168 @@ size_t http_client_results(const struct http_client *c, const struct app_result 
 {
 	*out = c->res;
 	return (size_t)c->cfg.clients * c->cfg.requests;   /* unfinished ones have ok == false */
+}
+
+/* ---- fetch ------------------------------------------------------------- */
+
+struct http_fetch {
+	struct http_fetcher *owner;
+	struct http_fetch *prev, *next;   /* the owner's fetches in flight */
+	sim_sock *sock;
+	char req[300];
+	size_t req_len, req_sent;
+	char hdr[HDR_MAX];
+	size_t hdr_len;
+	int hdr_done, status;
+	uint8_t *body;
+	uint64_t content_length, body_got;
+	http_fetch_fn done;
+	void *ctx;
+};
+
+struct http_fetcher {
+	struct sim_node *node;
+	struct http_fetch *head;
+};
+
+static void fetch_unlink_free(struct http_fetch *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		f->owner->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	free(f->body);
+	free(f);
+}
+
+static void fetch_finish(struct http_fetch *f, int complete)
+{
+	sim_sock_close(f->sock);   /* no callback fires after this */
+	int status = complete && f->hdr_done && f->body_got == f->content_length ? f->status : 0;
+	f->done(f->ctx, status, f->body, status ? (size_t)f->body_got : 0);
+	fetch_unlink_free(f);
+}
+
+static void fetch_pump(struct http_fetch *f)
+{
+	while (f->req_sent < f->req_len) {
+		int n = sim_sock_send(f->sock, (const uint8_t *)f->req + f->req_sent, f->req_len - f->req_sent);
+		if (n <= 0)
+			return;
+		f->req_sent += (size_t)n;
+	}
+}
+
+static void fetch_connect(void *ctx, sim_sock *s, bool ok)
+{
+	(void)s;
+	if (!ok)
+		fetch_finish(ctx, 0);
+	else
+		fetch_pump(ctx);
+}
+
+static void fetch_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
+		       uint16_t fport)
+{
+	struct http_fetch *f = ctx;
+	(void)s;
+	(void)from;
+	(void)fport;
+	while (len > 0 && !f->hdr_done) {
+		if (f->hdr_len + 1 >= HDR_MAX) {
+			fetch_finish(f, 0);
+			return;
+		}
+		f->hdr[f->hdr_len++] = (char)*data++;
+		len--;
+		f->hdr[f->hdr_len] = 0;
+		if (f->hdr_len >= 4 && !memcmp(f->hdr + f->hdr_len - 4, "\r\n\r\n", 4)) {
+			f->hdr_done = 1;
+			if (sscanf(f->hdr, "HTTP/1.0 %d", &f->status) != 1)
+				f->status = 0;
+			const char *cl = strstr(f->hdr, "Content-Length: ");
+			f->content_length = cl ? strtoull(cl + 16, NULL, 10) : 0;
+			if (f->content_length > HTTP_MAX_OBJECT ||
+			    !(f->body = malloc(f->content_length ? f->content_length : 1))) {
+				fetch_finish(f, 0);
+				return;
+			}
+		}
+	}
+	if (!f->hdr_done)
+		return;
+	if (len > f->content_length - f->body_got)
+		len = (size_t)(f->content_length - f->body_got);   /* bytes past the body are ignored */
+	memcpy(f->body + f->body_got, data, len);
+	f->body_got += len;
+	if (f->body_got == f->content_length)
+		fetch_finish(f, 1);
+}
+
+static void fetch_close(void *ctx, sim_sock *s, bool error)
+{
+	(void)s;
+	(void)error;
+	fetch_finish(ctx, 1);   /* complete only if the whole body came */
+}
+
+static void fetch_space(void *ctx, sim_sock *s, size_t avail)
+{
+	(void)s;
+	(void)avail;
+	fetch_pump(ctx);
+}
+
+struct http_fetcher *http_fetcher_new(struct sim_node *node)
+{
+	struct http_fetcher *f = calloc(1, sizeof *f);
+	if (f)
+		f->node = node;
+	return f;
+}
+
+void http_fetcher_free(struct http_fetcher *fr)
+{
+	if (!fr)
+		return;
+	while (fr->head)
+		fetch_unlink_free(fr->head);   /* the simulator is gone: no callbacks */
+	free(fr);
+}
+
+int http_fetch(struct http_fetcher *fr, uint32_t addr, uint16_t port, const char *path,
+	       http_fetch_fn done, void *ctx)
+{
+	static const struct sim_sock_ops ops = { .on_connect = fetch_connect, .on_recv = fetch_recv,
+						 .on_send_space = fetch_space, .on_close = fetch_close };
+	if (!fr || !done || strlen(path) > 255)
+		return HN_EINVAL;
+	struct http_fetch *f = calloc(1, sizeof *f);
+	if (!f)
+		return HN_ENOMEM;
+	f->owner = fr;
+	f->done = done;
+	f->ctx = ctx;
+	f->req_len = (size_t)snprintf(f->req, sizeof f->req, "GET %s HTTP/1.0\r\n\r\n", path);
+	f->sock = sim_tcp_socket(fr->node, &ops, f);
+	int rc = f->sock ? sim_sock_connect(f->sock, addr, port) : HN_ENOMEM;
+	if (rc != HN_OK) {
+		if (f->sock)
+			sim_sock_close(f->sock);
+		free(f);
+		return rc;
+	}
+	f->next = fr->head;
+	if (fr->head)
+		fr->head->prev = f;
+	fr->head = f;
+	return HN_OK;
+}
+
+uint32_t http_client_objects(const struct http_client *c)
+{
+	return c->cfg.objects;
 }

@@ -1,12 +1,15 @@
 /* http.h - HTTP/1.0 server and client over simulated TCP (RFC 1945).
  *
  * One object per connection: the client connects, sends
- * "GET /obj/<bytes> HTTP/1.0" (or a POST carrying a body, to make requests of
- * a chosen size), the server answers "200 OK" with a Server: header naming its
- * node, a Content-Length and a body of <bytes> pattern bytes, then closes
- * (server closes first, as HTTP/1.0 servers do).  The client checks status,
- * length and every body byte, and records latency from connect to last byte.
- * Not here: persistent connections, caching (HydraWeb builds on this). */
+ * "GET /obj/<bytes>/<id> HTTP/1.0" (or "/obj/<bytes>", object 0; or a POST
+ * carrying a body, to make requests of a chosen size), the server answers
+ * "200 OK" with a Server: header naming its node, a Content-Length and the
+ * object's <bytes> bytes (app_object_byte), then closes (server closes
+ * first, as HTTP/1.0 servers do).  The client checks status, length and
+ * every body byte, and records latency from connect to last byte and the
+ * reply's X-Cache verdict.  A server may hand requests to a handler that
+ * answers later (a cache, a relay), and http_fetch is a one-shot client for
+ * such relays.  Not here: persistent connections, caching (hweb.h). */
 #ifndef HN_HTTP_H
 #define HN_HTTP_H
 #include <stddef.h>
@@ -17,6 +20,14 @@
 struct sim_node;
 struct hsrv;
 struct cpu;
+struct http_conn;
+
+#define HTTP_MAX_OBJECT (100ull * 1000 * 1000)   /* bytes of one object */
+
+/* A server whose replies come from elsewhere: called once a request for an
+ * object is complete, with its path; it answers, now or later, with
+ * http_reply.  (Malformed requests are answered 400 without it.) */
+typedef void (*http_handler_fn)(void *ctx, struct http_conn *c, const char *path);
 
 struct http_server_config {
 	const char *name;          /* node name put in the Server: header */
@@ -24,6 +35,8 @@ struct http_server_config {
 	uint16_t port;
 	uint64_t processing_ns;    /* time between request complete and reply */
 	struct cpu *cpu;           /* when set, processing is CPU work queued FIFO */
+	http_handler_fn handler;   /* NULL: answer with the object's content */
+	void *handler_ctx;
 };
 
 struct http_server;
@@ -43,6 +56,27 @@ uint64_t http_server_requests(const struct http_server *s);
  * its CPU queue), and how many were answered. */
 void http_server_service(const struct http_server *s, uint64_t *sum_ns, uint64_t *count);
 
+/* Answer c with status, extra header lines (each ending in CRLF; NULL for
+ * none) and a body (copied).  HN_ESTATE if c was answered already. */
+int http_reply(struct http_conn *c, int status, const char *extra, const uint8_t *body, size_t len);
+
+/* The object a path names: "/obj/<bytes>" (id 0) or "/obj/<bytes>/<id>".
+ * Returns 1 and fills bytes and id, or 0. */
+int http_parse_path(const char *path, uint64_t *bytes, uint32_t *id);
+
+/* One-shot GETs from a node.  done is called exactly once per fetch, with
+ * the reply's status and body (status 0 and no body when the connection
+ * failed or the reply was cut short); the body is borrowed for the call.
+ * http_fetch returns HN_OK, or a status and done is never called.  Freeing
+ * the fetcher (after the simulator is gone) frees fetches still in flight
+ * without calling them back. */
+typedef void (*http_fetch_fn)(void *ctx, int status, const uint8_t *body, size_t len);
+struct http_fetcher;
+struct http_fetcher *http_fetcher_new(struct sim_node *node);
+void http_fetcher_free(struct http_fetcher *f);
+int http_fetch(struct http_fetcher *f, uint32_t addr, uint16_t port, const char *path,
+	       http_fetch_fn done, void *ctx);
+
 struct http_client_config {
 	uint32_t server_addr;
 	uint16_t server_port;
@@ -53,6 +87,8 @@ struct http_client_config {
 	uint64_t stop_ns;          /* no request starts after this time (0: none) */
 	uint64_t start_ns;         /* first connect */
 	struct app_think think;     /* pause between a reply and the next connect */
+	uint32_t objects;           /* > 0: each request names an object 0..objects-1 */
+	void *object_rng;           /* gsl_rng * drawing them, uniformly */
 };
 
 struct http_client;
@@ -62,4 +98,6 @@ void http_client_free(struct http_client *c);
 /* All clients x requests results (user k's at k * requests); a request that
  * never finished has ok false and end_ns 0, one never started start_ns 0. */
 size_t http_client_results(const struct http_client *c, const struct app_result **out);
+/* Objects its requests choose from (0: object 0 only). */
+uint32_t http_client_objects(const struct http_client *c);
 #endif

@@ -39,6 +39,18 @@ struct res_db *res_open(const char *path, char *err, size_t errlen)
 	if (exec(r, "PRAGMA journal_mode=WAL") || exec(r, "PRAGMA foreign_keys=ON") ||
 	    exec(r, "BEGIN IMMEDIATE"))
 		goto fail;
+	/* Version 1 (no object and cache columns) is brought up to date. */
+	sqlite3_stmt *ver;
+	int version = 0;
+	if (sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &ver, NULL) == SQLITE_OK &&
+	    sqlite3_step(ver) == SQLITE_ROW)
+		version = sqlite3_column_int(ver, 0);
+	sqlite3_finalize(ver);
+	if (version == 1 && (exec(r, "ALTER TABLE requests ADD COLUMN object INTEGER") ||
+			     exec(r, "ALTER TABLE requests ADD COLUMN cache TEXT"))) {
+		exec(r, "ROLLBACK");
+		goto fail;
+	}
 	if (exec(r, schema_sql)) {
 		exec(r, "ROLLBACK");
 		goto fail;
@@ -49,7 +61,7 @@ struct res_db *res_open(const char *path, char *err, size_t errlen)
 			       &r->ins_metric, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO series VALUES (?,?,?,?)", -1,
 			       &r->ins_series, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    sqlite3_prepare_v2(r->db, "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 			       &r->ins_request, NULL) != SQLITE_OK)
 		goto fail;
 	return r;
@@ -182,6 +194,14 @@ int res_request(struct res_db *r, int64_t run_id, const struct res_request *q)
 	else
 		sqlite3_bind_null(st, 10);
 	sqlite3_bind_int(st, 11, q->ok);
+	if (q->object >= 0)
+		sqlite3_bind_int64(st, 12, q->object);
+	else
+		sqlite3_bind_null(st, 12);
+	if (q->cache)
+		sqlite3_bind_text(st, 13, q->cache, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 13);
 	return step_reset(st);
 }
 
@@ -226,8 +246,8 @@ int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *pres
 	    sqlite3_step(ver) == SQLITE_ROW)
 		version = sqlite3_column_int(ver, 0);
 	sqlite3_finalize(ver);
-	if (version != 1) {
-		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1)",
+	if (version != 1 && version != 2) {
+		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 or 2)",
 			 in_path, version);
 		goto out;
 	}
@@ -235,8 +255,11 @@ int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *pres
 		"INSERT INTO main.metrics SELECT ?1, scope, name, value FROM src.metrics WHERE run_id = ?2",
 		"INSERT INTO main.series SELECT ?1, series, x, y FROM src.series WHERE run_id = ?2",
 		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
-		"bytes_sent, bytes_received, served_by, ok FROM src.requests WHERE run_id = ?2",
+		"bytes_sent, bytes_received, served_by, ok, object, cache FROM src.requests WHERE run_id = ?2",
 	};
+	static const char copy_v1_requests[] =
+		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
+		"bytes_sent, bytes_received, served_by, ok, NULL, NULL FROM src.requests WHERE run_id = ?2";
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
 	began = 1;
@@ -251,7 +274,8 @@ int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *pres
 			       "FROM src.runs WHERE id = ?", -1, &ins, NULL) != SQLITE_OK)
 		goto done;
 	for (int i = 0; i < 3; i++)
-		if (sqlite3_prepare_v2(r->db, copy_sql[i], -1, &cp[i], NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(r->db, i == 2 && version == 1 ? copy_v1_requests : copy_sql[i], -1,
+				       &cp[i], NULL) != SQLITE_OK)
 			goto done;
 	int rc;
 	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {

@@ -46,6 +46,8 @@ struct res_request {
 	int64_t bytes_sent, bytes_received;
 	const char *served_by;      /* NULL when unknown */
 	int ok;
+	int64_t object;             /* < 0: none (stored as NULL) */
+	const char *cache;          /* "hit", "miss" or NULL */
 };
 int res_request(struct res_db *db, int64_t run_id, const struct res_request *rq);
 

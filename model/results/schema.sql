@@ -1,4 +1,6 @@
--- HydraNet results database, schema version 1 (PRAGMA user_version).
+-- HydraNet results database, schema version 2 (PRAGMA user_version).
+-- Version 2 added requests.object and requests.cache (HydraWeb); a version 1
+-- database is migrated in place when opened (res.c).
 -- One row in runs per simulation run; its metrics, series and requests rows
 -- are written in the same transaction, so a run is there whole or not at all.
 CREATE TABLE IF NOT EXISTS runs (
@@ -46,6 +48,8 @@ CREATE TABLE IF NOT EXISTS requests (
   bytes_received INTEGER NOT NULL,
   served_by  TEXT,               -- node named by the server in its reply
   ok         INTEGER NOT NULL,   -- 1 when the reply was complete and correct
+  object     INTEGER,            -- object asked for (http workloads with objects), else NULL
+  cache      TEXT,               -- the reply's X-Cache verdict: 'hit', 'miss', or NULL
   PRIMARY KEY (run_id, workload, seq)
 );
 -- Derived by `hydranet summarize`: each metric over the runs of one point
@@ -63,4 +67,4 @@ CREATE TABLE IF NOT EXISTS summaries (
   ci95          REAL,              -- NULL when n < 2
   PRIMARY KEY (scenario_hash, params, scope, name)
 );
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -54,6 +54,8 @@ static const struct param_def link_params[] = {
 	{ "mtu", PARAM_BYTES, "1500", "bytes", 68, 65535, "IP MTU (1500: Ethernet, RFC 894)", F(struct scn_link, mtu), 0, NULL },
 	{ "queue", PARAM_U64, "100", "packets", 1, 1e6, "DropTail queue per device", F(struct scn_link, queue), 0, NULL },
 	{ "loss", PARAM_DOUBLE, "0", "", 0, 1, "per-packet loss probability on receive", F(struct scn_link, loss), 0, NULL },
+	{ "delay_variation", PARAM_TIME, "0s", "s", 0, 10 * NS, "mean of an extra one-way queueing delay, each direction on its own: every variation_period it takes a new value drawn from an exponential distribution with this mean (the link's own GSL stream); packets keep their order. 0: the delay is fixed", F(struct scn_link, delay_variation_ns), 0, NULL },
+	{ "variation_period", PARAM_TIME, "1s", "s", 1e-3 * NS, 3600 * NS, "how long one value of the extra queueing delay lasts", F(struct scn_link, variation_period_ns), 0, NULL },
 };
 
 static const struct param_def service_params[] = {
@@ -61,7 +63,7 @@ static const struct param_def service_params[] = {
 	{ "address", PARAM_ADDR, NULL, "", 0, 0, "origin IP: one of the origin node's addresses", F(struct scn_service, address), 0, NULL },
 	{ "port", PARAM_U64, NULL, "", 1, 65535, "transport port of the service access point", F(struct scn_service, port), 0, NULL },
 	{ "protocol", PARAM_ENUM, "tcp", "", 0, 0, "transport protocol", F(struct scn_service, protocol), 0, "tcp|udp" },
-	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo) or ttcp (throughput test)", F(struct scn_service, app), 0, "http|telnet|ttcp" },
+	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo), ttcp (throughput test) or hydraweb (HTTP/1.0 Web server with a HydraWeb manager whose replicas are active caches)", F(struct scn_service, app), 0, "http|telnet|ttcp|hydraweb" },
 	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", F(struct scn_service, processing_ns), 0, NULL },
 	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", F(struct scn_service, manager), 0, "none|static|dynamic" },
 	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", STR(struct scn_service, candidates), NULL },
@@ -71,7 +73,16 @@ static const struct param_def service_params[] = {
 	{ "install_above_ms", PARAM_DOUBLE, "50", "ms", 0, 1e6, "manager (dynamic, trigger = latency): origin response time that triggers an install", F(struct scn_service, install_above_ms), 0, NULL },
 	{ "remove_below", PARAM_DOUBLE, "1", "req/s", 0, 1e6, "manager (dynamic): a replica serving fewer requests/s is idle", F(struct scn_service, remove_below_rps), 0, NULL },
 	{ "idle_intervals", PARAM_U64, "3", "", 1, 1000, "manager (dynamic): idle load reports in a row before a replica is removed", F(struct scn_service, idle_intervals), 0, NULL },
-	{ "load_interval", PARAM_TIME, "2s", "s", 1e-3 * NS, 3600 * NS, "manager: load measurement and report interval", F(struct scn_service, load_interval_ns), 0, NULL },
+	{ "load_interval", PARAM_TIME, "2s", "s", 1e-3 * NS, 3600 * NS, "manager: load measurement and report interval (HydraWeb hit metering goes with it)", F(struct scn_service, load_interval_ns), 0, NULL },
+	{ "replica_processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "hydraweb: the replica's time per request, hit or miss (the Java replica's work)", F(struct scn_service, replica_processing_ns), 0, NULL },
+	{ "manager_processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "hydraweb: the manager's time per miss before it asks the Web server", F(struct scn_service, manager_processing_ns), 0, NULL },
+	{ "objects", PARAM_U64, "100", "", 1, 1e6, "hydraweb: objects the site has (/obj/<page_size>/<id>, id 0..objects-1)", F(struct scn_service, objects), 0, NULL },
+	{ "page_size", PARAM_BYTES, "1200", "bytes", 0, 16777216, "hydraweb: size of the objects the manager pushes (the paper's pages: 1200 bytes)", F(struct scn_service, page_bytes), 0, NULL },
+	{ "preheat", PARAM_U64, "0", "", 0, 1e6, "hydraweb: objects 0..preheat-1 are pushed to each replica when it is installed", F(struct scn_service, preheat), 0, NULL },
+	{ "cache_misses", PARAM_BOOL, "false", "", 0, 0, "hydraweb: the replica keeps what misses bring (the paper's experiment: false)", F(struct scn_service, cache_misses), 0, NULL },
+	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long; an expired one is a miss. 0: no limit", F(struct scn_service, object_ttl_ns), 0, NULL },
+	{ "refresh_interval", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: keep hot: this often the manager pushes again what it pushed that expires before the next refresh or was modified. 0: off", F(struct scn_service, refresh_ns), 0, NULL },
+	{ "modify_rate", PARAM_DOUBLE, "0", "1/s", 0, 1e6, "hydraweb: objects modified per second at the origin, a Poisson process over uniformly chosen objects (the origin's own GSL stream)", F(struct scn_service, modify_rate), 0, NULL },
 };
 
 static const struct param_def replica_params[] = {
@@ -99,6 +110,9 @@ static const struct param_def workload_params[] = {
 	{ "stop", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http: no request starts after this time (users leave); 0: none", F(struct scn_workload, stop_ns), 0, NULL },
 	{ "buflen", PARAM_BYTES, "8192", "bytes", 1, 65536, "ttcp: bytes per write and per read (-l; ttcp's default 8192)", F(struct scn_workload, buflen), 0, NULL },
 	{ "nbuf", PARAM_U64, "2048", "", 1, 1e7, "ttcp: buffers written (-n; ttcp's default 2048)", F(struct scn_workload, nbuf), 0, NULL },
+	{ "objects", PARAM_U64, "0", "", 0, 1e6, "http: each request asks for one of this many objects (/obj/<object_size>/<id>), drawn uniformly from the workload's stream; 0: object 0 only, or every object of a hydraweb service", F(struct scn_workload, objects), 0, NULL },
+	{ "ping_interval", PARAM_TIME, "0s", "s", 0, 3600 * NS, "ICMP echo requests from the client to the service's address this often, from start to stop_time (the paper's ping trace); 0: none", F(struct scn_workload, ping_ns), 0, NULL },
+	{ "ping_size", PARAM_BYTES, "64", "bytes", 24, 65507, "ICMP echo message size, 8-byte header included (64: the classic ping; at least 24, the header and the 16 data bytes ns-3's V4Ping writes)", F(struct scn_workload, ping_bytes), 0, NULL },
 };
 
 static const struct param_def testbed_params[] = {
@@ -117,6 +131,7 @@ static const struct param_def replication_params[] = {
 static const struct param_def output_params[] = {
 	{ "pcap", PARAM_STRING, "", "", 0, 0, "directory for pcap traces (NODE-IFACE.pcap); empty: none; --pcap overrides", STR(struct scn_output, pcap_dir), NULL },
 	{ "sample_interval", PARAM_TIME, "1s", "s", 0, 3600 * NS, "interval of the counter time series (series NODE.COUNTER: redirected, delivered, ...); 0: none", F(struct scn_output, sample_ns), 0, NULL },
+	{ "hist_bin", PARAM_TIME, "50ms", "s", 1e-6 * NS, 60 * NS, "bin width of the latency histograms (series WORKLOAD.latency_hist.all, .hit, .miss)", F(struct scn_output, hist_bin_ns), 0, NULL },
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -519,7 +534,7 @@ static void check(struct parse *p)
 			fail(p, key_line(at, service_params, N(service_params), "protocol"),
 			     "[service %s]: protocol = udp, but the %s application runs over tcp only",
 			     v->name,
-			     v->app == SCN_APP_HTTP ? "http" : "telnet");
+			     v->app == SCN_APP_TELNET ? "telnet" : v->app == SCN_APP_HTTP ? "http" : "hydraweb");
 			return;
 		}
 		for (size_t j = 0; j < i; j++)
@@ -573,9 +588,10 @@ static void check(struct parse *p)
 			}
 		}
 		const struct scn_service *sv = scenario_service(s, r->service);
-		if (r->stop_ns && (sv->app != SCN_APP_HTTP || r->state != SCN_REPLICA_RUNNING)) {
+		if (r->stop_ns && ((sv->app != SCN_APP_HTTP && sv->app != SCN_APP_HYDRAWEB) ||
+				   r->state != SCN_REPLICA_RUNNING)) {
 			fail(p, key_line(at, replica_params, N(replica_params), "stop"),
-			     "[replica %s]: stop is supported for running http replicas only", r->name);
+			     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 			return;
 		}
 		if (r->announce && h->announce_lifetime_ns % 1000000000ull) {
@@ -664,8 +680,8 @@ static void check(struct parse *p)
 		if (!v->manager)
 			continue;
 		int line = key_line(at, service_params, N(service_params), "manager");
-		if (v->app != SCN_APP_HTTP) {
-			fail(p, line, "[service %s]: a replica manager runs http services only", v->name);
+		if (v->app != SCN_APP_HTTP && v->app != SCN_APP_HYDRAWEB) {
+			fail(p, line, "[service %s]: a replica manager runs http and hydraweb services only", v->name);
 			return;
 		}
 		char list[sizeof v->candidates], *save = NULL;
@@ -695,6 +711,38 @@ static void check(struct parse *p)
 				     "manager, which installs its replicas itself", s->replica[j].name, v->name);
 				return;
 			}
+	}
+	/* HydraWeb: what the manager pushes must be what the clients ask for. */
+	for (size_t i = 0; i < s->nservices; i++) {
+		const struct scn_service *v = &s->service[i];
+		if (v->app != SCN_APP_HYDRAWEB)
+			continue;
+		if (v->preheat > v->objects) {
+			fail(p, key_line(&s->service_at[i], service_params, N(service_params), "preheat"),
+			     "[service %s]: preheat = %llu is more than the site's objects (%llu)", v->name,
+			     (unsigned long long)v->preheat, (unsigned long long)v->objects);
+			return;
+		}
+		for (size_t j = 0; j < s->nworkloads; j++) {
+			const struct scn_workload *w = &s->workload[j];
+			const struct scn_origin *at = &s->workload_at[j];
+			if (strcmp(w->service, v->name))
+				continue;
+			if (w->object_bytes != v->page_bytes) {
+				fail(p, key_line(at, workload_params, N(workload_params), "object_size"),
+				     "[workload %s]: object_size = %llu, but service '%s' has pages of "
+				     "page_size = %llu bytes: every request would miss", w->name,
+				     (unsigned long long)w->object_bytes, v->name,
+				     (unsigned long long)v->page_bytes);
+				return;
+			}
+			if (w->objects > v->objects) {
+				fail(p, key_line(at, workload_params, N(workload_params), "objects"),
+				     "[workload %s]: objects = %llu, but service '%s' has %llu", w->name,
+				     (unsigned long long)w->objects, v->name, (unsigned long long)v->objects);
+				return;
+			}
+		}
 	}
 	/* Bounds that one parameter's range cannot say. */
 	int tb_line = p->seen_single[6] ? p->single_line[6] : 1;

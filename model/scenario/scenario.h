@@ -25,7 +25,7 @@
 enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERVER };
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_proto { SCN_TCP, SCN_UDP };
-enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET, SCN_APP_TTCP };
+enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET, SCN_APP_TTCP, SCN_APP_HYDRAWEB };
 enum scn_series { SCN_SERIES_CLEAN, SCN_SERIES_REALHOST, SCN_SERIES_VIRTUALHOST };
 enum scn_dist { SCN_DIST_FIXED, SCN_DIST_EXPONENTIAL };
 /* What the host server really has for a replica the redirectors point to. */
@@ -68,6 +68,8 @@ struct scn_link {
 	uint64_t mtu;
 	uint64_t queue;
 	double loss;
+	uint64_t delay_variation_ns;  /* mean extra queueing delay per direction; 0: none */
+	uint64_t variation_period_ns; /* how often that delay takes a new value */
 };
 
 struct scn_service {
@@ -87,6 +89,16 @@ struct scn_service {
 	double remove_below_rps;
 	uint64_t idle_intervals;
 	uint64_t load_interval_ns;
+	/* HydraWeb (app = hydraweb) */
+	uint64_t replica_processing_ns;
+	uint64_t manager_processing_ns;
+	uint64_t objects;             /* objects the site has */
+	uint64_t page_bytes;          /* size of each */
+	uint64_t preheat;             /* objects 0..preheat-1 pushed at install */
+	int cache_misses;
+	uint64_t object_ttl_ns;       /* freshness of pushed objects; 0: none */
+	uint64_t refresh_ns;          /* keep-hot period; 0: off */
+	double modify_rate;           /* modifications per second at the origin */
 };
 
 struct scn_replica {
@@ -116,6 +128,9 @@ struct scn_workload {
 	uint64_t stop_ns;             /* http: no request starts after this; 0: none */
 	uint64_t buflen;              /* ttcp: bytes per write/read */
 	uint64_t nbuf;                /* ttcp: buffers written */
+	uint64_t objects;             /* http: objects requested uniformly; 0: one (or the site's) */
+	uint64_t ping_ns;             /* ICMP echo interval to the service address; 0: none */
+	uint64_t ping_bytes;          /* ICMP message size */
 };
 
 /* The paper's testbed experiments (section 4.3). */
@@ -136,6 +151,7 @@ struct scn_replication {
 struct scn_output {
 	char pcap_dir[256];           /* "" = no pcap */
 	uint64_t sample_ns;           /* counter time series interval; 0: none */
+	uint64_t hist_bin_ns;         /* latency histogram bin width */
 };
 
 /* Where in the file each object and each of its keys came from. */

@@ -1,13 +1,16 @@
 /* world.c - build, run and record a scenario; see world.h. */
 #include "scenario/world.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apps/http.h"
+#include "apps/hweb.h"
 #include "apps/telnet.h"
 #include "apps/ttcp.h"
 #include "hydranet/hsrv.h"
@@ -19,6 +22,7 @@
 #include "sim/sim.h"
 #include "status.h"
 #include "testbed/cpu.h"
+#include "testbed/wan.h"
 
 /* The nearest policy's metric at one redirector: path delay over links. */
 struct wmetric {
@@ -47,6 +51,10 @@ struct wworkload {
 	struct telnet_client *telnet;
 	struct ttcp_sender *ttcp;
 	uint32_t ttcp_dst;            /* the address its sender targets */
+	gsl_rng *obj_rng;             /* which object each request asks for */
+	sim_ping *ping;               /* the ping trace, when asked for */
+	struct ping_rec { double sent_s, rtt_ms; } *pings;
+	size_t npings, cappings;
 };
 
 /* One point of a counter time series. */
@@ -68,7 +76,8 @@ static const char *const sample_names[SC_NCOUNTERS] = {
 struct managed {
 	struct world *w;
 	struct wnode *host;
-	struct http_server *srv;
+	struct http_server *srv;      /* an http replica, or */
+	struct hweb_replica *hweb;    /* a HydraWeb replica */
 	uint32_t origin;
 	uint16_t port;
 	int installs;                 /* how many times it was installed here */
@@ -86,6 +95,12 @@ struct world {
 	sim_link *link[SCN_MAX_OBJECTS];
 	struct wworkload wl[SCN_MAX_OBJECTS];
 	struct http_server *replica_http[SCN_MAX_OBJECTS];   /* per replica, for stop */
+	struct hweb_manager *hweb_mgr[SCN_MAX_OBJECTS];      /* per hydraweb service */
+	gsl_rng *svc_rng[SCN_MAX_OBJECTS];                   /* per service (modifications) */
+	struct hweb_replica *hweb_rep[SCN_MAX_OBJECTS];      /* per [replica] of a hydraweb service */
+	struct wan_delay *wan[SCN_MAX_OBJECTS];              /* per link with delay variation */
+	struct worigin { struct http_server *http; struct hweb_manager *hweb; }
+		worigin[SCN_MAX_OBJECTS];                    /* per service: the manager's view */
 	struct http_server *http[2 * SCN_MAX_OBJECTS];
 	size_t nhttp;
 	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
@@ -231,6 +246,20 @@ static int name_in(const char *list, const char *name)
 	return 0;
 }
 
+/* A HydraWeb replica of service v on host server n: misses go to the
+ * manager's service on the origin's address. */
+static struct hweb_replica_config hweb_replica_cfg(const struct scenario *s, const struct wnode *n,
+						   const struct scn_service *v)
+{
+	(void)s;
+	return (struct hweb_replica_config){
+		.name = n->cfg->name, .origin = v->address, .port = (uint16_t)v->port,
+		.manager = v->address, .manager_port = HWEB_PORT_MANAGER,
+		.processing_ns = v->replica_processing_ns, .cpu = n->cpu,
+		.cache_misses = v->cache_misses,
+	};
+}
+
 /* Replication server ops: a managed replica is an http server bound through
  * the host server's virtual host for the origin. */
 static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
@@ -242,51 +271,116 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 	/* A reinstall on the same host server restarts the replica it had. */
 	for (size_t i = 0; i < w->nmanaged; i++) {
 		struct managed *m = &w->managed[i];
-		if (m->host == n && m->origin == origin && m->port == port)
-			return http_server_restart(m->srv) == HN_OK ? (m->installs++, m) : NULL;
+		if (m->host == n && m->origin == origin && m->port == port) {
+			int rc = m->hweb ? hweb_replica_restart(m->hweb) : http_server_restart(m->srv);
+			return rc == HN_OK ? (m->installs++, m) : NULL;
+		}
 	}
 	if (w->nmanaged == sizeof w->managed / sizeof w->managed[0])
 		return NULL;
 	int rc = hsrv_vhost_create(n->hsrv, origin, "managed");
 	if (rc != HN_OK && rc != HN_EEXIST)
 		return NULL;
-	struct http_server_config hc = { n->cfg->name, origin, port, 0, n->cpu };
+	struct http_server_config hc = { .name = n->cfg->name, .addr = origin, .port = port,
+					 .processing_ns = 0, .cpu = n->cpu };
+	const struct scn_service *v = NULL;
 	for (size_t k = 0; k < w->s->nservices; k++)
 		if (w->s->service[k].address == origin && w->s->service[k].port == port)
-			hc.processing_ns = w->s->service[k].processing_ns;
-	struct http_server *srv = http_server_new(n->sim, n->hsrv, &hc);
-	if (!srv)
-		return NULL;
-	struct managed *m = &w->managed[w->nmanaged++];
-	*m = (struct managed){ w, n, srv, origin, port, 1 };
+			v = &w->s->service[k];
+	struct managed *m = &w->managed[w->nmanaged];
+	*m = (struct managed){ .w = w, .host = n, .origin = origin, .port = port, .installs = 1 };
+	if (v && v->app == SCN_APP_HYDRAWEB) {
+		struct hweb_replica_config rc = hweb_replica_cfg(w->s, n, v);
+		m->hweb = hweb_replica_new(n->sim, n->hsrv, &rc);
+		if (!m->hweb)
+			return NULL;
+	} else {
+		hc.processing_ns = v ? v->processing_ns : 0;
+		if (!(m->srv = http_server_new(n->sim, n->hsrv, &hc)))
+			return NULL;
+	}
+	w->nmanaged++;
 	return m;
 }
 
 static void managed_stop(void *ctx, void *replica)
 {
+	struct managed *m = replica;
 	(void)ctx;
-	http_server_stop(((struct managed *)replica)->srv);
+	if (m->hweb)
+		hweb_replica_stop(m->hweb);
+	else
+		http_server_stop(m->srv);
+}
+
+static uint64_t managed_requests(const struct managed *m)
+{
+	return m->hweb ? hweb_replica_stats(m->hweb)->requests : http_server_requests(m->srv);
 }
 
 static uint64_t managed_served(void *ctx, void *replica)
 {
 	(void)ctx;
-	return http_server_requests(((struct managed *)replica)->srv);
+	return managed_requests(replica);
+}
+
+static void managed_push(void *ctx, void *replica, const struct rmp_msg *msg, const uint8_t *data,
+			 size_t len)
+{
+	struct managed *m = replica;
+	(void)ctx;
+	if (m->hweb)
+		hweb_replica_push(m->hweb, msg, data, len);
+}
+
+static void managed_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *misses)
+{
+	struct managed *m = replica;
+	(void)ctx;
+	*hits = m->hweb ? hweb_replica_stats(m->hweb)->hits : 0;
+	*misses = m->hweb ? hweb_replica_stats(m->hweb)->misses : 0;
 }
 
 static uint64_t origin_served(void *ctx)
 {
-	return http_server_requests(ctx);
+	return http_server_requests(((struct worigin *)ctx)->http);
 }
 
 static void origin_service(void *ctx, uint64_t *sum_ns, uint64_t *count)
 {
-	http_server_service(ctx, sum_ns, count);
+	http_server_service(((struct worigin *)ctx)->http, sum_ns, count);
+}
+
+static void origin_installed(void *ctx, uint32_t host_server)
+{
+	struct worigin *o = ctx;
+	if (o->hweb)
+		hweb_manager_installed(o->hweb, host_server);
 }
 
 static void replica_stop(void *arg)
 {
 	http_server_stop(arg);
+}
+
+static void hweb_stop_event(void *arg)
+{
+	hweb_replica_stop(arg);
+}
+
+/* One echo reply of a workload's ping trace. */
+static void ping_reply(void *ctx, uint64_t sent_ns, uint64_t rtt_ns)
+{
+	struct wworkload *wl = ctx;
+	if (wl->npings == wl->cappings) {
+		size_t cap = wl->cappings ? 2 * wl->cappings : 256;
+		struct ping_rec *n = realloc(wl->pings, cap * sizeof *n);
+		if (!n)
+			return;   /* the trace ends early; ping_received says so */
+		wl->pings = n;
+		wl->cappings = cap;
+	}
+	wl->pings[wl->npings++] = (struct ping_rec){ (double)sent_ns / 1e9, (double)rtt_ns / 1e6 };
 }
 
 /* A node's address on its first link (names it as a tunnel end). */
@@ -356,6 +450,16 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			.mtu_bytes = (uint32_t)l->mtu, .queue_packets = (uint32_t)l->queue,
 			.loss_rate = l->loss,
 		};
+		if (l->delay_variation_ns) {
+			w->wan[i] = wan_delay_new(l->delay_variation_ns, l->variation_period_ns,
+						  stream_seed(o->seed, o->run, 3000 + i));
+			if (!w->wan[i]) {
+				fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ENOMEM);
+				goto fail;
+			}
+			lc.extra_delay = wan_delay_at;
+			lc.extra_delay_ctx = w->wan[i];
+		}
 		if (!(w->link[i] = sim_link_create(wnode(w, l->a)->sim, wnode(w, l->b)->sim, &lc,
 						   l->a_addr, l->b_addr, (uint8_t)l->prefix))) {
 			fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ECONFIG);
@@ -491,7 +595,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		}
 		if (candidate) {
 			struct rsrv_ops ops = { .start = managed_start, .stop = managed_stop,
-						 .served = managed_served, .ctx = n };
+						 .served = managed_served, .push = managed_push,
+						 .meter = managed_meter, .ctx = n };
 			uint64_t ivl = 0;
 			for (size_t k = 0; k < s->nservices; k++)
 				if (s->service[k].manager && name_in(s->service[k].candidates, n->cfg->name))
@@ -510,12 +615,30 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		int ok;
 		if (v->app == SCN_APP_TTCP) {
 			ok = add_ttcp_receiver(w, o_node, NULL, v, v->address) == HN_OK;
-		} else if (v->app == SCN_APP_HTTP) {
-			struct http_server_config hc = { v->origin, v->address, (uint16_t)v->port,
-							 v->processing_ns, o_node->cpu };
+		} else if (v->app == SCN_APP_HTTP || v->app == SCN_APP_HYDRAWEB) {
+			struct http_server_config hc = { .name = v->origin, .addr = v->address, .port = (uint16_t)v->port,
+							 .processing_ns = v->processing_ns, .cpu = o_node->cpu };
 			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
 			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
+			w->worigin[i].http = w->origin_http[i];
+			if (ok && v->app == SCN_APP_HYDRAWEB) {
+				/* The manager's miss service beside the Web server, and
+				 * the origin's stream of modifications. */
+				w->svc_rng[i] = gsl_rng_alloc(gsl_rng_mt19937);
+				if (w->svc_rng[i])
+					gsl_rng_set(w->svc_rng[i], (unsigned long)stream_seed(o->seed, o->run, 2000 + i));
+				struct hweb_manager_config hm = {
+					.name = v->origin, .addr = v->address, .port = HWEB_PORT_MANAGER,
+					.web = v->address, .web_port = (uint16_t)v->port,
+					.processing_ns = v->manager_processing_ns, .cpu = o_node->cpu,
+					.page_bytes = (uint32_t)v->page_bytes, .objects = (uint32_t)v->objects,
+					.preheat = (uint32_t)v->preheat, .ttl_s = (uint32_t)(v->object_ttl_ns / 1000000000ull),
+					.refresh_ns = v->refresh_ns, .modify_per_s = v->modify_rate, .rng = w->svc_rng[i],
+				};
+				ok = w->svc_rng[i] && (w->hweb_mgr[i] = hweb_manager_new(o_node->sim, &hm)) != NULL;
+				w->worigin[i].hweb = w->hweb_mgr[i];
+			}
 			if (ok && v->manager && hydranet) {
 				struct rmgr_config mc = {
 					.origin = v->address, .service = (uint16_t)(i + 1),
@@ -534,8 +657,10 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				     t = strtok_r(NULL, " \t,", &save))
 					mc.candidates[mc.ncandidates++] = node_addr(s, t);
 				struct rmgr_origin og = { .served = origin_served, .service = origin_service,
-							 .ctx = w->origin_http[i] };
+							  .installed = origin_installed, .ctx = &w->worigin[i] };
 				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
+				if (ok && w->hweb_mgr[i])
+					hweb_manager_set_rmgr(w->hweb_mgr[i], w->rmgr[i]);
 			}
 		} else {
 			ok = (w->telnet[w->ntelnet] = telnet_server_new(o_node->sim, NULL, v->origin,
@@ -561,9 +686,9 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			uint32_t own = node_addr(s, r->host_server);
 			if (v->app == SCN_APP_TTCP) {
 				rc = add_ttcp_receiver(w, h, NULL, v, own);
-			} else if (v->app == SCN_APP_HTTP) {
-				struct http_server_config hc = { r->host_server, own, (uint16_t)v->port,
-								 v->processing_ns, h->cpu };
+			} else if (v->app == SCN_APP_HTTP || v->app == SCN_APP_HYDRAWEB) {
+				struct http_server_config hc = { .name = r->host_server, .addr = own, .port = (uint16_t)v->port,
+							 .processing_ns = v->processing_ns, .cpu = h->cpu };
 				w->http[w->nhttp] = http_server_new(h->sim, NULL, &hc);
 				rc = w->http[w->nhttp] ? HN_OK : HN_EINVAL;
 				w->nhttp += rc == HN_OK;
@@ -591,14 +716,21 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		else if (v->app == SCN_APP_TTCP)
 			ok = add_ttcp_receiver(w, h, h->hsrv, v, v->address) == HN_OK;
 		else if (v->app == SCN_APP_HTTP) {
-			struct http_server_config hc = { r->host_server, v->address, (uint16_t)v->port,
-							 v->processing_ns, h->cpu };
+			struct http_server_config hc = { .name = r->host_server, .addr = v->address, .port = (uint16_t)v->port,
+							 .processing_ns = v->processing_ns, .cpu = h->cpu };
 			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
 			if (ok && r->stop_ns) {
 				w->replica_http[i] = w->http[w->nhttp];
 				sim_schedule(r->stop_ns, replica_stop, w->replica_http[i]);
 			}
 			w->nhttp += ok;
+		} else if (v->app == SCN_APP_HYDRAWEB) {
+			/* Configured, not installed: no preheating, the cache holds
+			 * only what cache_misses keeps. */
+			struct hweb_replica_config hc = hweb_replica_cfg(s, h, v);
+			ok = (w->hweb_rep[i] = hweb_replica_new(h->sim, h->hsrv, &hc)) != NULL;
+			if (ok && r->stop_ns)
+				sim_schedule(r->stop_ns, hweb_stop_event, w->hweb_rep[i]);
 		} else {
 			ok = (w->telnet[w->ntelnet] = telnet_server_new(h->sim, h->hsrv, r->host_server,
 									 v->address, (uint16_t)v->port)) != NULL;
@@ -660,15 +792,21 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			};
 			wl->ttcp_dst = dst;
 			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
-		} else if (wl->svc->app == SCN_APP_HTTP) {
+		} else if (wl->svc->app == SCN_APP_HTTP || wl->svc->app == SCN_APP_HYDRAWEB) {
+			uint64_t objects = c->objects ? c->objects
+					   : wl->svc->app == SCN_APP_HYDRAWEB ? wl->svc->objects : 0;
+			wl->obj_rng = gsl_rng_alloc(gsl_rng_mt19937);
+			if (wl->obj_rng)
+				gsl_rng_set(wl->obj_rng, (unsigned long)stream_seed(o->seed, o->run, 500 + i));
 			struct http_client_config hc = {
+				.objects = (uint32_t)objects, .object_rng = wl->obj_rng,
 				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
 				.object_bytes = (uint32_t)c->object_bytes,
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
 				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
 			};
-			ok = (wl->http = http_client_new(cn, &hc)) != NULL;
+			ok = wl->obj_rng && (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
 			struct telnet_client_config tc = {
 				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
@@ -679,6 +817,20 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 			ok = (wl->telnet = telnet_client_new(cn, &tc)) != NULL;
 		}
 		if (!ok) {
+			fail_at(err, errlen, s, s->workload_at[i].line, "workload", c->name, HN_EINVAL);
+			goto fail;
+		}
+	}
+	/* Ping traces: from each workload's client to its service's address. */
+	for (size_t i = 0; i < s->nworkloads; i++) {
+		const struct scn_workload *c = &s->workload[i];
+		struct wworkload *wl = &w->wl[i];
+		if (!c->ping_ns)
+			continue;
+		wl->ping = sim_ping_start(wnode(w, c->client)->sim, wl->svc->address,
+					  (uint32_t)c->ping_bytes, c->ping_ns, c->start_ns,
+					  s->sim.stop_ns, ping_reply, wl);
+		if (!wl->ping) {
 			fail_at(err, errlen, s, s->workload_at[i].line, "workload", c->name, HN_EINVAL);
 			goto fail;
 		}
@@ -728,7 +880,7 @@ static void sample_tick(void *arg)
 		if (w->origin_http[i])
 			add_sample(w, i, SC_ORIGIN_REQUESTS, (double)http_server_requests(w->origin_http[i]));
 	for (size_t i = 0; i < w->nmanaged; i++)
-		add_sample(w, i, SC_REPLICA_REQUESTS, (double)http_server_requests(w->managed[i].srv));
+		add_sample(w, i, SC_REPLICA_REQUESTS, (double)managed_requests(&w->managed[i]));
 	if (sim_now_ns() + w->s->out.sample_ns <= w->s->sim.stop_ns)
 		sim_schedule(w->s->out.sample_ns, sample_tick, w);
 }
@@ -760,6 +912,37 @@ typedef int (*metric_fn)(void *ctx, const char *scope, const char *name, double 
 			put(ctx, (scope), name, (double)(drops)[k_]); \
 		} \
 	} while (0)
+
+static void put_hweb_replica(metric_fn put, void *ctx, const char *sc, const struct hweb_replica *r)
+{
+	const struct hweb_replica_stats *h = hweb_replica_stats(r);
+	put(ctx, sc, "hweb.requests", (double)h->requests);
+	put(ctx, sc, "hweb.hits", (double)h->hits);
+	put(ctx, sc, "hweb.misses", (double)h->misses);
+	put(ctx, sc, "hweb.stale", (double)h->stale);
+	put(ctx, sc, "hweb.pushed", (double)h->pushed);
+	put(ctx, sc, "hweb.pushed_bytes", (double)h->pushed_bytes);
+	put(ctx, sc, "hweb.cached_misses", (double)h->cached_misses);
+	put(ctx, sc, "hweb.cache_objects", (double)hweb_cache_objects(hweb_replica_cache(r)));
+	put(ctx, sc, "drop.hweb_miss_failed", (double)h->miss_failed);
+}
+
+/* Mean of v[0..n) as NAME_mean_s and the half-width of its 95% confidence
+ * interval (Student t, n - 1 degrees of freedom) as NAME_ci95_s. */
+static void put_mean_ci(metric_fn put, void *ctx, const char *sc, const char *base,
+			const double *v, size_t n)
+{
+	char name[96];
+	if (!n)
+		return;
+	snprintf(name, sizeof name, "%s_mean_s", base);
+	put(ctx, sc, name, gsl_stats_mean(v, 1, n));
+	if (n < 2)
+		return;
+	snprintf(name, sizeof name, "%s_ci95_s", base);
+	put(ctx, sc, name, gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * gsl_stats_sd(v, 1, n) /
+			   sqrt((double)n));
+}
 
 static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 {
@@ -809,6 +992,9 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "rmp.msgs_received", (double)m->msgs_received);
 			put(ctx, sc, "rmp.bytes_received", (double)m->bytes_received);
 			put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
+			put(ctx, sc, "rmp.pushes", (double)m->pushes);
+			put(ctx, sc, "rmp.push_bytes", (double)m->push_bytes);
+			put(ctx, sc, "rmp.meters", (double)m->meters);
 			PUT_DROPS(sc, "", rmgr_drop_name, m->drops, RMGR_NDROP);
 		}
 		if (n->hsrv) {
@@ -866,6 +1052,13 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		put(ctx, sc, "rmp.bytes_sent", (double)m->bytes_sent);
 		put(ctx, sc, "rmp.image_bytes", (double)m->image_bytes);
 		put(ctx, sc, "replicas_installed_at_end", (double)rmgr_installed(w->rmgr[i]));
+		if (w->hweb_mgr[i]) {   /* HydraWeb: pushes out, hit metering back */
+			put(ctx, sc, "rmp.pushes", (double)m->pushes);
+			put(ctx, sc, "rmp.push_bytes", (double)m->push_bytes);
+			put(ctx, sc, "rmp.meters", (double)m->meters);
+			put(ctx, sc, "rmp.metered_hits", (double)m->metered_hits);
+			put(ctx, sc, "rmp.metered_misses", (double)m->metered_misses);
+		}
 		if (m->first_trigger_s >= 0)
 			put(ctx, sc, "first_trigger_s", m->first_trigger_s);
 		if (m->first_install_s >= 0) {   /* trigger to INSTALL_ACK (replica bound and announced) */
@@ -882,7 +1075,26 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			if (w->s->service[k].address == m->origin && w->s->service[k].port == m->port)
 				svc = w->s->service[k].name;
 		snprintf(name, sizeof name, "replica_requests.%s", svc);
-		put(ctx, m->host->cfg->name, name, (double)http_server_requests(m->srv));
+		put(ctx, m->host->cfg->name, name, (double)managed_requests(m));
+		if (m->hweb)
+			put_hweb_replica(put, ctx, m->host->cfg->name, m->hweb);
+	}
+	for (size_t i = 0; i < w->s->nreplicas; i++)
+		if (w->hweb_rep[i])
+			put_hweb_replica(put, ctx, w->s->replica[i].host_server, w->hweb_rep[i]);
+	for (size_t i = 0; i < w->s->nservices; i++) {
+		if (!w->hweb_mgr[i])
+			continue;
+		char sc[SCN_NAME_MAX + 16];
+		snprintf(sc, sizeof sc, "service:%s", w->s->service[i].name);
+		const struct hweb_manager_stats *h = hweb_manager_stats(w->hweb_mgr[i]);
+		put(ctx, sc, "hweb.misses_served", (double)h->misses_served);
+		put(ctx, sc, "hweb.preheat_pushes", (double)h->preheat_pushes);
+		put(ctx, sc, "hweb.refresh_pushes", (double)h->refresh_pushes);
+		put(ctx, sc, "hweb.modified_pushes", (double)h->modified_pushes);
+		put(ctx, sc, "hweb.modifications", (double)h->modifications);
+		put(ctx, sc, "drop.hweb_fetch_failed", (double)h->fetch_failed);
+		put(ctx, sc, "drop.hweb_push_failed", (double)h->push_failed);
 	}
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
@@ -950,6 +1162,49 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		free(lats);
 		if (nconn > 0)
 			put(ctx, sc, "connect_mean_ms", conn / nconn * 1e3);
+		/* The mean's CI, and hits and misses apart (X-Cache of each reply). */
+		double *hit = malloc((n ? n : 1) * sizeof *hit), *miss = malloc((n ? n : 1) * sizeof *miss);
+		double *all = malloc((n ? n : 1) * sizeof *all);
+		size_t nh = 0, nm = 0, na = 0, tagged = 0;
+		for (size_t k = 0; k < n && hit && miss && all; k++) {
+			if (!r[k].started)
+				continue;
+			tagged += r[k].cache != APP_CACHE_NONE;
+			if (!r[k].ok)
+				continue;
+			double l = (double)(r[k].end_ns - r[k].start_ns) / 1e9;
+			all[na++] = l;
+			if (r[k].cache == APP_CACHE_HIT)
+				hit[nh++] = l;
+			else if (r[k].cache == APP_CACHE_MISS)
+				miss[nm++] = l;
+		}
+		if (na >= 2) {
+			put(ctx, sc, "latency_ci95_s", gsl_cdf_tdist_Pinv(0.975, (double)(na - 1)) *
+					       gsl_stats_sd(all, 1, na) / sqrt((double)na));
+		}
+		if (tagged) {
+			put(ctx, sc, "cache_hits", (double)nh);
+			put(ctx, sc, "cache_misses", (double)nm);
+			put_mean_ci(put, ctx, sc, "latency_hit", hit, nh);
+			put_mean_ci(put, ctx, sc, "latency_miss", miss, nm);
+		}
+		free(hit);
+		free(miss);
+		free(all);
+		if (wl->ping) {
+			double *rtt = malloc((wl->npings ? wl->npings : 1) * sizeof *rtt);
+			put(ctx, sc, "ping_sent", (double)sim_ping_sent(wl->ping));
+			put(ctx, sc, "ping_received", (double)wl->npings);
+			for (size_t k = 0; rtt && k < wl->npings; k++)
+				rtt[k] = wl->pings[k].rtt_ms;
+			if (rtt && wl->npings) {
+				put(ctx, sc, "ping_rtt_mean_ms", gsl_stats_mean(rtt, 1, wl->npings));
+				if (wl->npings > 1)
+					put(ctx, sc, "ping_rtt_sd_ms", gsl_stats_sd(rtt, 1, wl->npings));
+			}
+			free(rtt);
+		}
 		/* Which node served the requests, counted from the replies. */
 		for (size_t k = 0; k < n; k++) {
 			if (!r[k].served_by[0])
@@ -981,6 +1236,41 @@ static int store_metric(void *ctx, const char *scope, const char *name, double v
 	if (c->rc == HN_OK)
 		c->rc = res_metric(c->db, c->run_id, scope, name, v);
 	return c->rc;
+}
+
+/* The latency histogram of a workload's completed requests: kind 0 all,
+ * 1 hits, 2 misses; series WORKLOAD.latency_hist.KIND, x the bin's centre in
+ * seconds, y the count, every bin from 0 to the largest (empty ones too).
+ * Nothing is stored for a kind with no requests. */
+static int store_histogram(struct res_db *db, int64_t run_id, const struct wworkload *wl,
+			   const struct app_result *r, size_t n, int kind, uint64_t bin_ns)
+{
+	static const char *const kinds[3] = { "all", "hit", "miss" };
+	static const uint8_t want[3] = { 0, APP_CACHE_HIT, APP_CACHE_MISS };
+	uint64_t max = 0;
+	size_t count = 0;
+	for (size_t k = 0; k < n; k++)
+		if (r[k].ok && (!kind || r[k].cache == want[kind])) {
+			uint64_t l = r[k].end_ns - r[k].start_ns;
+			max = l > max ? l : max;
+			count++;
+		}
+	if (!count)
+		return HN_OK;
+	size_t bins = (size_t)(max / bin_ns) + 1;
+	uint64_t *h = calloc(bins, sizeof *h);
+	if (!h)
+		return HN_ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		if (r[k].ok && (!kind || r[k].cache == want[kind]))
+			h[(r[k].end_ns - r[k].start_ns) / bin_ns]++;
+	char name[SCN_NAME_MAX + 32];
+	snprintf(name, sizeof name, "%s.latency_hist.%s", wl->cfg->name, kinds[kind]);
+	int rc = HN_OK;
+	for (size_t b = 0; b < bins && rc == HN_OK; b++)
+		rc = res_series(db, run_id, name, ((double)b + 0.5) * (double)bin_ns / 1e9, (double)h[b]);
+	free(h);
+	return rc;
 }
 
 int world_store(const struct world *w, struct res_db *db, int64_t run_id)
@@ -1026,8 +1316,17 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 				.bytes_received = (int64_t)r[k].bytes_received,
 				.served_by = r[k].served_by[0] ? r[k].served_by : NULL,
 				.ok = r[k].ok,
+				.object = wl->http && wl->obj_rng && http_client_objects(wl->http) ? (int64_t)r[k].object : -1,
+				.cache = r[k].cache == APP_CACHE_HIT ? "hit" : r[k].cache == APP_CACHE_MISS ? "miss" : NULL,
 			};
 			c.rc = res_request(db, run_id, &q);
+		}
+		for (int kind = 0; kind < 3 && c.rc == HN_OK && wl->http; kind++)
+			c.rc = store_histogram(db, run_id, wl, r, n, kind, w->s->out.hist_bin_ns);
+		for (size_t k = 0; k < wl->npings && c.rc == HN_OK; k++) {
+			char name[SCN_NAME_MAX + 32];
+			snprintf(name, sizeof name, "%s.ping_rtt_ms", wl->cfg->name);
+			c.rc = res_series(db, run_id, name, wl->pings[k].sent_s, wl->pings[k].rtt_ms);
 		}
 	}
 	return c.rc;
@@ -1066,8 +1365,19 @@ void world_free(struct world *w)
 		ttcp_receiver_free(w->ttcp[i]);
 	for (size_t i = 0; i < w->s->nservices; i++)
 		rmgr_free(w->rmgr[i]);
-	for (size_t i = 0; i < w->nmanaged; i++)
+	for (size_t i = 0; i < w->nmanaged; i++) {
 		http_server_free(w->managed[i].srv);
+		hweb_replica_free(w->managed[i].hweb);
+	}
+	for (size_t i = 0; i < w->s->nservices; i++) {
+		hweb_manager_free(w->hweb_mgr[i]);
+		if (w->svc_rng[i])
+			gsl_rng_free(w->svc_rng[i]);
+	}
+	for (size_t i = 0; i < w->s->nreplicas; i++)
+		hweb_replica_free(w->hweb_rep[i]);
+	for (size_t i = 0; i < w->s->nlinks; i++)
+		wan_delay_free(w->wan[i]);
 	for (size_t i = 0; i < w->nhttp; i++)
 		http_server_free(w->http[i]);
 	for (size_t i = 0; i < w->ntelnet; i++)
@@ -1078,6 +1388,9 @@ void world_free(struct world *w)
 		ttcp_sender_free(w->wl[i].ttcp);
 		if (w->wl[i].rng)
 			gsl_rng_free(w->wl[i].rng);
+		if (w->wl[i].obj_rng)
+			gsl_rng_free(w->wl[i].obj_rng);
+		free(w->wl[i].pings);
 	}
 	free(w->samples);
 	free(w);
