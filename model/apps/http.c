@@ -584,11 +584,13 @@ static void fetch_unlink_free(struct http_fetch *f)
 	free(f);
 }
 
+/* The caller hears of the reply first (a relay passes it on at once), then
+ * the connection is closed; no callback fires after the close. */
 static void fetch_finish(struct http_fetch *f, int complete)
 {
-	sim_sock_close(f->sock);   /* no callback fires after this */
 	int status = complete && f->hdr_done && f->body_got == f->content_length ? f->status : 0;
 	f->done(f->ctx, status, f->body, status ? (size_t)f->body_got : 0);
+	sim_sock_close(f->sock);
 	fetch_unlink_free(f);
 }
 
