@@ -7,10 +7,14 @@
 # 1. runs `hydranet summarize DB` (cheap, idempotent) to fill `summaries`;
 # 2. extracts, with the sqlite3 command line, whitespace-separated data files
 #    into analysis/figures/data/ (one file per link rate and series for
-#    Figures 3a/3b, one for connection setup);
-# 3. runs the gnuplot scripts analysis/fig3.gp (for fig3a and fig3b) and
-#    analysis/conn-setup.gp, which write analysis/figures/NAME.png and .svg.
-# A figure whose scenario has no summaries in DB is skipped with a note.
+#    Figures 3a/3b, one for connection setup, load and latency per
+#    replication mode for the Figure 1 flash crowd, a latency histogram and
+#    a ping trace for each of Figures 5a/5b);
+# 3. runs the gnuplot scripts analysis/fig3.gp (for fig3a and fig3b),
+#    analysis/conn-setup.gp, analysis/fig1-flash.gp and analysis/fig5.gp
+#    (for fig5a and fig5b), which write analysis/figures/NAME.png and .svg.
+# A figure whose scenario has no summaries (no runs, for fig1-flash and
+# fig5a/fig5b) in DB is skipped with a note.
 #
 # A scenario is recognised by the basename of summaries.scenario (runs made
 # by `hydranet jobs` record an absolute path).  When DB holds points of more
@@ -245,5 +249,105 @@ fig1_flash() {
 	produced "$OUT/fig1-flash.png" "$OUT/fig1-flash.svg"
 }
 fig1_flash
+
+# ---------------------------------------------------------------------------
+# Figure 5 (HydraWeb): the texas workload's service-latency distribution, all
+# runs of the newest version of fig5a.ini (no replica) / fig5b.ini (replica)
+# pooled, and the ping trace of run 1.  The runs drawn are those of the
+# scenario as written (params '') when DB has any, else of the newest run's
+# parameter point (--set overrides); other points of the same file are noted
+# and left out.
+# Data files fig5X_hist.dat: bin centre (s), then the fraction of all ok
+#            requests in that bin: all, cache hits, misses, no verdict;
+#            fig5X_ping.dat:  ping send time (s), RTT (ms) of run 1.
+FIG5_XMAX=6     # latency range drawn (s); slower requests are counted in a note
+fig5() {
+	name=$1
+	ofname="(scenario = '$name.ini' OR scenario LIKE '%/$name.ini') AND status = 'ok'"
+	hash=$(q "SELECT scenario_hash FROM runs WHERE $ofname
+		  ORDER BY started_at DESC, id DESC LIMIT 1")
+	if [ -z "$hash" ]; then
+		skip "$name" "no runs of scenarios/$name.ini in $DB"; return 0
+	fi
+	nv=$(q "SELECT count(DISTINCT scenario_hash) FROM runs WHERE $ofname")
+	[ "$nv" -le 1 ] || note "$name: $DB holds $nv versions of $name.ini; drawing the newest ($hash)"
+	params=$(q "SELECT params FROM runs WHERE $ofname AND scenario_hash = '$hash'
+		    ORDER BY params <> '', started_at DESC, id DESC LIMIT 1" | sed "s/'/''/g")
+	np=$(q "SELECT count(DISTINCT params) FROM runs WHERE $ofname AND scenario_hash = '$hash'")
+	[ "$np" -le 1 ] || note "$name: $np parameter points (--set overrides?) of $name.ini ($hash); drawing params '$params'"
+	sel="scenario_hash = '$hash' AND params = '$params' AND status = 'ok'"
+	runids="SELECT id FROM runs WHERE $sel"
+	nruns=$(q "SELECT count(*) FROM runs WHERE $sel")
+	# the ping trace's run: run 1 (the newest if several seeds), else the lowest
+	set -- $(q -separator ' ' "SELECT id, run_number FROM runs WHERE $sel
+		 ORDER BY run_number <> 1, run_number, started_at DESC, id DESC LIMIT 1")
+	run=$1 runno=$2
+	# bin width: the spacing of the model's own histogram (the [output]
+	# hist_bin key), 50 ms when it has fewer than two bins
+	binw=$(q "SELECT ifnull(round(min(x - px), 9), 0.05) FROM
+		    (SELECT x, lag(x) OVER (ORDER BY x) AS px FROM series
+		     WHERE run_id = $run AND series = 'texas.latency_hist.all')")
+	set -- $(q -separator ' ' "SELECT count(*), ifnull(sum(ok = 1 AND latency_s IS NOT NULL), 0),
+		   ifnull(sum(ok = 1 AND latency_s IS NOT NULL AND cache = 'hit'), 0),
+		   ifnull(sum(ok = 1 AND latency_s IS NOT NULL AND cache = 'miss'), 0),
+		   ifnull(sum(ok = 1 AND latency_s > $FIG5_XMAX), 0),
+		   ifnull(max(CASE WHEN ok = 1 THEN latency_s END), 0)
+		 FROM requests WHERE workload = 'texas' AND run_id IN ($runids)")
+	nall=$1 nreq=$2 nhit=$3 nmiss=$4 nbeyond=$5 maxlat=$6
+	if [ "$nreq" -eq 0 ]; then
+		skip "$name" "no completed requests of workload texas in the runs of $name.ini ($hash) in $DB"; return 0
+	fi
+	q -separator ' ' "WITH r AS (
+		   SELECT CAST(latency_s / $binw AS INTEGER) AS b, cache FROM requests
+		   WHERE workload = 'texas' AND ok = 1 AND latency_s IS NOT NULL
+		     AND run_id IN ($runids))
+		 SELECT (b + 0.5) * $binw, count(*) * 1.0 / $nreq,
+		        total(cache = 'hit') / $nreq, total(cache = 'miss') / $nreq,
+		        total(cache IS NULL OR cache NOT IN ('hit', 'miss')) / $nreq
+		 FROM r GROUP BY b ORDER BY b" > "$DATA/${name}_hist.dat"
+	q -separator ' ' "SELECT x, y FROM series WHERE run_id = $run
+		 AND series = 'texas.ping_rtt_ms' ORDER BY x" > "$DATA/${name}_ping.dat"
+	# met NAME: the metric of run $run in scope workload:texas, -1 if absent
+	met() { q "SELECT ifnull((SELECT value FROM metrics WHERE run_id = $run
+		   AND scope = 'workload:texas' AND name = '$1'), -1)"; }
+	# mean NAME CINAME: "n mean ci95" across the runs (summaries); when
+	# fewer than 2 runs, the run's own CI over its requests (metric CINAME)
+	mean() {
+		set -- "$1" "$2" $(q -separator ' ' "SELECT n, mean, ifnull(ci95, -1) FROM summaries
+			 WHERE scenario_hash = '$hash' AND params = '$params'
+			   AND scope = 'workload:texas' AND name = '$1'")
+		if [ $# -lt 5 ]; then echo "0 -1 0"
+		elif [ "$3" -ge 2 ] && [ "$5" != -1 ]; then echo "$3 $4 $5"
+		else echo "$3 $4 $(met "$2")"; fi
+	}
+	set -- $(mean latency_mean_s latency_ci95_s)
+	cin=$1 lmean=$2 lci=$3
+	set -- $(mean latency_hit_mean_s latency_hit_ci95_s)
+	hmean=$2 hci=$3
+	set -- $(mean latency_miss_mean_s latency_miss_ci95_s)
+	mmean=$2 mci=$3
+	[ "$cin" -eq "$nruns" ] || note "$name: summaries of latency_mean_s count $cin runs, requests come from $nruns"
+	[ "$nall" -eq "$nreq" ] || note "$name: $((nall - nreq)) of $nall requests failed (not drawn)"
+	if [ "$name" = fig5b ] && [ "$nhit" -eq 0 ]; then
+		note "warning: $name: no cache hits in the runs drawn (replica manager off?)" >&2
+	fi
+	if [ "$name" = fig5a ] && [ "$nhit" -gt 0 ]; then
+		note "warning: $name: $nhit cache hits in the no-replica runs (replica manager on?)" >&2
+	fi
+	pmean=$(met ping_rtt_mean_ms) psent=$(met ping_sent) precv=$(met ping_received)
+	panel=${name#fig5}
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "panel='$panel'; histfile='$DATA/${name}_hist.dat'; \
+			pingfile='$DATA/${name}_ping.dat'; binw=$binw; xmax=$FIG5_XMAX; \
+			nreq=$nreq; nfail=$((nall - nreq)); nruns=$nruns; nhit=$nhit; nmiss=$nmiss; \
+			nbeyond=$nbeyond; maxlat=$maxlat; mean=$lmean; ci=$lci; cin=$cin; \
+			hmean=$hmean; hci=$hci; mmean=$mmean; mci=$mci; pingrun=$runno; \
+			pmean=$pmean; psent=$psent; precv=$precv; term='$1'; out='$OUT/$name.$2'" analysis/fig5.gp
+	done
+	produced "$OUT/$name.png" "$OUT/$name.svg"
+}
+fig5 fig5a
+fig5 fig5b
 
 echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

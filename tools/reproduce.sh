@@ -1,17 +1,19 @@
 #!/bin/sh
 # reproduce.sh - run every paper experiment into results/hydranet.sqlite
 # (traces of Figure 2 in traces/), the sensitivity sweeps of the assumed
-# cost-model constants into results/sensitivity.sqlite, summarize both, and
+# cost-model constants into results/sensitivity.sqlite, the Figure 5
+# calibration sweeps into results/calibration.sqlite, summarize them, and
 # draw the figures.  Runs already stored are skipped, so a second call only
 # redraws.
 set -eu
 db=results/hydranet.sqlite
 sens=results/sensitivity.sqlite
+cal=results/calibration.sqlite
 hn=build/hydranet
 t0=$(date +%s)
 echo "== fig2-components"
 $hn run scenarios/fig2-components.ini --db "$db" --pcap traces/fig2-components --quiet
-for s in fig3a fig3b conn-setup fig1-isp; do
+for s in fig3a fig3b conn-setup fig1-isp fig5a fig5b; do
 	echo "== $s"
 	$hn run "scenarios/$s.ini" --db "$db" -j 2 --quiet
 done
@@ -28,7 +30,20 @@ for f in fig3a fig3b; do
 			--set "$knob"
 	done
 done
+# Figure 5: how its two calibrated numbers and its path inputs were found
+# (EXPERIMENTS.md, "Figure 5").  The hit's time without processing (so the
+# replica's processing is 120 ms less that); the no-replica mean against the
+# WAN loss rate; the mean ping against the queueing delay of each experiment.
+echo "== calibration"
+$hn run scenarios/fig5b.ini --db "$cal" --quiet --runs 2 --set service.www.replica_processing=0s
+$hn run scenarios/fig5a.ini --db "$cal" -j 2 --quiet \
+	--set 'link.wan.loss=${0.05, 0.055, 0.06, 0.065, 0.07, 0.075}'
+$hn run scenarios/fig5a.ini --db "$cal" -j 2 --quiet --runs 5 \
+	--set 'link.wan.delay_variation=${38, 40, 42, 44, 46}ms'
+$hn run scenarios/fig5b.ini --db "$cal" -j 2 --quiet --runs 5 \
+	--set 'link.wan.delay_variation=${94, 96, 98, 100, 102}ms'
 $hn summarize "$db"
 $hn summarize "$sens"
+$hn summarize "$cal"
 sh tools/figures.sh "$db"
-echo "reproduce: $(( $(date +%s) - t0 )) s; results in $db and $sens, traces in traces/, figures in analysis/figures/"
+echo "reproduce: $(( $(date +%s) - t0 )) s; results in $db, $sens and $cal, traces in traces/, figures in analysis/figures/"

@@ -45,11 +45,13 @@ static inline uint8_t app_pattern(uint64_t i)
 	return (uint8_t)(i * 7 + 3);
 }
 
-/* Byte i of Web object `id`: distinct objects have distinct contents, so a
- * client that gets the wrong object (from a cache, say) notices.  Object 0
- * is app_pattern. */
+/* Byte i of Web object `id`: app_pattern mixed with the bytes of a
+ * multiplicative hash of the id (a bijection of 32-bit ids), so any two
+ * distinct objects differ within their first four bytes and a client that
+ * gets the wrong object (from a cache, say) notices.  Object 0 is
+ * app_pattern. */
 static inline uint8_t app_object_byte(uint32_t id, uint64_t i)
 {
-	return app_pattern(i + (uint64_t)id * 131);
+	return app_pattern(i) ^ (uint8_t)((id * 2654435761u) >> (8 * (i % 4)));
 }
 #endif

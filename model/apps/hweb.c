@@ -80,7 +80,8 @@ int hweb_cache_put(struct hweb_cache *c, uint32_t id, uint32_t version, const ui
 	uint8_t *copy = malloc(len ? len : 1);
 	if (!copy)
 		return HN_ENOMEM;
-	memcpy(copy, data, len);
+	if (len)
+		memcpy(copy, data, len);
 	struct centry *e = &c->slot[slot_of(c, id)];
 	if (e->used) {
 		c->bytes -= e->len;
@@ -285,8 +286,15 @@ void hweb_replica_stop(struct hweb_replica *r)
 	http_server_stop(r->srv);
 }
 
+/* A reinstall is a new replica: it starts with an empty cache (the manager
+ * preheats it again), its counters go on. */
 int hweb_replica_restart(struct hweb_replica *r)
 {
+	struct hweb_cache *fresh = hweb_cache_new();
+	if (!fresh)
+		return HN_ENOMEM;
+	hweb_cache_free(r->cache);
+	r->cache = fresh;
 	return http_server_restart(r->srv);
 }
 

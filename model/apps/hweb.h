@@ -15,7 +15,9 @@
  * over a new TCP connection, to the manager's miss service on the origin
  * host, and its reply relayed ("X-Cache: MISS ...").  It caches what it
  * relays only when cache_misses is set (the paper's experiment: "After it is
- * installed, it does no caching on its own").
+ * installed, it does no caching on its own"); what it keeps that way never
+ * expires and is not kept hot (the manager does not know of it).  A
+ * reinstalled replica starts with an empty cache.
  *
  * The manager serves misses: processing_ns of its own, then a GET to the
  * origin's Web server on the same host, whose reply it returns.  Over the

@@ -80,7 +80,7 @@ static const struct param_def service_params[] = {
 	{ "page_size", PARAM_BYTES, "1200", "bytes", 0, 16777216, "hydraweb: size of the objects the manager pushes (the paper's pages: 1200 bytes)", F(struct scn_service, page_bytes), 0, NULL },
 	{ "preheat", PARAM_U64, "0", "", 0, 1e6, "hydraweb: objects 0..preheat-1 are pushed to each replica when it is installed", F(struct scn_service, preheat), 0, NULL },
 	{ "cache_misses", PARAM_BOOL, "false", "", 0, 0, "hydraweb: the replica keeps what misses bring (the paper's experiment: false)", F(struct scn_service, cache_misses), 0, NULL },
-	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long; an expired one is a miss. 0: no limit", F(struct scn_service, object_ttl_ns), 0, NULL },
+	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long (whole seconds); an expired one is a miss. 0: no limit", F(struct scn_service, object_ttl_ns), 0, NULL },
 	{ "refresh_interval", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: keep hot: this often the manager pushes again what it pushed that expires before the next refresh or was modified. 0: off", F(struct scn_service, refresh_ns), 0, NULL },
 	{ "modify_rate", PARAM_DOUBLE, "0", "1/s", 0, 1e6, "hydraweb: objects modified per second at the origin, a Poisson process over uniformly chosen objects (the origin's own GSL stream)", F(struct scn_service, modify_rate), 0, NULL },
 };
@@ -717,6 +717,12 @@ static void check(struct parse *p)
 		const struct scn_service *v = &s->service[i];
 		if (v->app != SCN_APP_HYDRAWEB)
 			continue;
+		if (v->object_ttl_ns % 1000000000ull) {
+			fail(p, key_line(&s->service_at[i], service_params, N(service_params), "object_ttl"),
+			     "[service %s]: object_ttl must be whole seconds (it travels as seconds in PUSH)",
+			     v->name);
+			return;
+		}
 		if (v->preheat > v->objects) {
 			fail(p, key_line(&s->service_at[i], service_params, N(service_params), "preheat"),
 			     "[service %s]: preheat = %llu is more than the site's objects (%llu)", v->name,
