@@ -13,6 +13,7 @@
 #include "testbed/cpu.h"
 
 #define HDR_MAX 2048   /* request or response header bytes */
+#define HTTP_MAX_FETCH (16u << 20)   /* body bytes a fetch holds */
 
 /* ---- server ------------------------------------------------------------- */
 
@@ -634,7 +635,9 @@ static void fetch_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, 
 				f->status = 0;
 			const char *cl = strstr(f->hdr, "Content-Length: ");
 			f->content_length = cl ? strtoull(cl + 16, NULL, 10) : 0;
-			if (f->content_length > HTTP_MAX_OBJECT ||
+			/* A relay holds the whole body: a reply announcing more
+			 * than a pushed object may be (16 MiB) is refused. */
+			if (f->content_length > HTTP_MAX_FETCH ||
 			    !(f->body = malloc(f->content_length ? f->content_length : 1))) {
 				fetch_finish(f, 0);
 				return;

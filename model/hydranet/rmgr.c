@@ -128,16 +128,10 @@ static void rsrv_load_tick(void *arg)
 		return;
 	}
 	uint32_t ivl_ms = (uint32_t)(c->srv->interval_ns / 1000000);
-	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
-	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
-			     .service = c->pending.service,
-			     .requests = (uint32_t)(served - c->last_served), .interval_ms = ivl_ms };
-	c->last_served = served;
-	if (stream_send(&c->st, &m, &c->srv->st) == HN_OK)
-		c->srv->st.loads++;
-	if (c->srv->ops.meter) {   /* hit metering, on behalf of the origin */
-		uint64_t hits = 0, misses = 0;
-		c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses);
+	uint64_t hits = 0, misses = 0;
+	/* Hit metering first, on behalf of the origin: the LOAD after it may
+	 * make the manager remove the replica. */
+	if (c->srv->ops.meter && c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses)) {
 		struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
 				      .service = c->pending.service,
 				      .hits = (uint32_t)(hits - c->last_hits),
@@ -147,6 +141,13 @@ static void rsrv_load_tick(void *arg)
 		if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
 			c->srv->st.meters++;
 	}
+	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
+	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
+			     .service = c->pending.service,
+			     .requests = (uint32_t)(served - c->last_served), .interval_ms = ivl_ms };
+	c->last_served = served;
+	if (stream_send(&c->st, &m, &c->srv->st) == HN_OK)
+		c->srv->st.loads++;
 	sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 }
 
@@ -501,7 +502,8 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		}
 		return;
 	}
-	if (m->type == RMP_METER && c->state == C_INSTALLED && m->origin == g->cfg.origin &&
+	if (m->type == RMP_METER && (c->state == C_INSTALLED || c->state == C_REMOVING) &&
+	    m->origin == g->cfg.origin &&
 	    m->service == g->cfg.service) {
 		g->st.meters++;
 		g->st.metered_hits += m->hits;

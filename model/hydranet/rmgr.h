@@ -53,11 +53,11 @@ struct rsrv_ops {
 	uint64_t (*served)(void *ctx, void *replica);
 	/* HydraWeb replicas (NULL for others): take an object the manager
 	 * pushed (m is its PUSH; data is borrowed), and report the hits and
-	 * misses so far, which go back to the manager as METER reports with
-	 * every LOAD. */
+	 * misses so far (returning 0 for a replica that has no cache), which
+	 * go back to the manager as a METER report before every LOAD. */
 	void (*push)(void *ctx, void *replica, const struct rmp_msg *m, const uint8_t *data,
 		     size_t len);
-	void (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
+	int (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
 	void *ctx;
 };
 

@@ -333,12 +333,15 @@ static void managed_push(void *ctx, void *replica, const struct rmp_msg *msg, co
 		hweb_replica_push(m->hweb, msg, data, len);
 }
 
-static void managed_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *misses)
+static int managed_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *misses)
 {
 	struct managed *m = replica;
 	(void)ctx;
-	*hits = m->hweb ? hweb_replica_stats(m->hweb)->hits : 0;
-	*misses = m->hweb ? hweb_replica_stats(m->hweb)->misses : 0;
+	if (!m->hweb)
+		return 0;   /* an http replica has no cache to meter */
+	*hits = hweb_replica_stats(m->hweb)->hits;
+	*misses = hweb_replica_stats(m->hweb)->misses;
+	return 1;
 }
 
 static uint64_t origin_served(void *ctx)
