@@ -72,7 +72,8 @@ static void res__committed_run_is_whole_and_found(void **state)
 	int64_t id;
 	assert_int_equal(res_run_begin(db, &ri, &id), HN_OK);
 	assert_int_equal(res_metric(db, id, "n", "x", 1.5), HN_OK);
-	struct res_request q = { "w", "c", "svc", 0, 1.0, -1, 10, 0, NULL, 0 };
+	struct res_request q = { .workload = "w", .client = "c", .service = "svc", .seq = 0,
+				 .start_s = 1.0, .latency_s = -1, .bytes_sent = 10, .object = -1 };
 	assert_int_equal(res_request(db, id, &q), HN_OK);
 	/* Not visible to another connection before the commit. */
 	assert_int_equal(count("SELECT count(*) FROM runs"), 0);
@@ -80,6 +81,7 @@ static void res__committed_run_is_whole_and_found(void **state)
 	assert_int_equal(count("SELECT count(*) FROM runs WHERE status='ok' AND events=99"), 1);
 	assert_int_equal(count("SELECT count(*) FROM metrics WHERE value=1.5"), 1);
 	assert_int_equal(count("SELECT count(*) FROM requests WHERE latency_s IS NULL"), 1);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE object IS NULL AND cache IS NULL"), 1);
 	assert_int_equal(res_run_exists(db, &ri), 1);
 	/* A duplicate metric fails and the caller aborts: still one run. */
 	assert_int_equal(res_run_begin(db, &ri, &id), HN_OK);
@@ -114,6 +116,61 @@ static void res__hash_is_fnv1a_64(void **state)
 	assert_string_equal(h, "af63dc4c8601ec8c");
 }
 
+/* A version 1 database (before requests.object and requests.cache) is
+ * brought to version 2 when opened, its rows kept; a version 1 file merges
+ * into a version 2 one. */
+static void res__version_1_is_migrated(void **state)
+{
+	(void)state;
+	char v1[80], v2[80], err[256];
+	snprintf(v1, sizeof v1, "/tmp/hn-res-v1-%d.sqlite", (int)getpid());
+	snprintf(v2, sizeof v2, "/tmp/hn-res-v2-%d.sqlite", (int)getpid());
+	unlink(v1);
+	unlink(v2);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(v1, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE runs (id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL, "
+		"params TEXT NOT NULL, seed INTEGER NOT NULL, run_number INTEGER NOT NULL, code_version TEXT NOT NULL, "
+		"started_at TEXT NOT NULL, wall_seconds REAL NOT NULL, sim_seconds REAL NOT NULL, events INTEGER NOT NULL, "
+		"status TEXT NOT NULL, UNIQUE (scenario_hash, params, seed, run_number));"
+		"CREATE TABLE metrics (run_id INTEGER NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, "
+		"PRIMARY KEY (run_id, scope, name));"
+		"CREATE TABLE series (run_id INTEGER NOT NULL, series TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL);"
+		"CREATE TABLE requests (run_id INTEGER NOT NULL, workload TEXT NOT NULL, client TEXT NOT NULL, "
+		"service TEXT NOT NULL, seq INTEGER NOT NULL, start_s REAL NOT NULL, latency_s REAL, "
+		"bytes_sent INTEGER NOT NULL, bytes_received INTEGER NOT NULL, served_by TEXT, ok INTEGER NOT NULL, "
+		"PRIMARY KEY (run_id, workload, seq));"
+		"INSERT INTO runs VALUES (1, 's.ini', 'feed', '', 1, 1, 'v0', 'now', 1, 1, 1, 'ok');"
+		"INSERT INTO requests VALUES (1, 'w', 'c', 's', 0, 1.0, 0.5, 10, 20, 'o', 1);"
+		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct res_db *r2 = res_open(v2, err, sizeof err);
+	assert_non_null(r2);
+	size_t added = 0, present = 0;
+	assert_int_equal(res_merge(r2, v1, &added, &present, err, sizeof err), HN_OK);
+	assert_int_equal(added, 1);
+	res_close(r2);
+	struct res_db *r1 = res_open(v1, err, sizeof err);
+	assert_non_null(r1);
+	res_close(r1);
+	const char *const files[2] = { v1, v2 };
+	for (int f = 0; f < 2; f++) {
+		snprintf(path, sizeof path, "%s", files[f]);
+		assert_int_equal(count("PRAGMA user_version"), 2);
+		assert_int_equal(count("SELECT count(*) FROM requests WHERE latency_s = 0.5 AND object IS NULL "
+				       "AND cache IS NULL"), 1);
+	}
+	for (int f = 0; f < 2; f++) {
+		char p[96];
+		unlink(files[f]);
+		snprintf(p, sizeof p, "%s-wal", files[f]);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", files[f]);
+		unlink(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +178,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(res__committed_run_is_whole_and_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(res__forced_rerun_replaces_the_old_run, setup, teardown),
 		cmocka_unit_test(res__hash_is_fnv1a_64),
+		cmocka_unit_test(res__version_1_is_migrated),
 	};
 	return cmocka_run_group_tests_name("res", tests, NULL, NULL);
 }
