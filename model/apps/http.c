@@ -15,6 +15,24 @@
 #define HDR_MAX 2048   /* request or response header bytes */
 #define HTTP_MAX_FETCH (16u << 20)   /* body bytes a fetch holds */
 
+/* Move header bytes from *data into hdr (NUL-terminated) until the blank
+ * line that ends it: HDR_DONE, the rest of *data is body; HDR_MORE, all of
+ * it was header; HDR_LONG, the header does not fit HDR_MAX. */
+enum { HDR_MORE, HDR_DONE, HDR_LONG };
+static int hdr_take(char *hdr, size_t *hlen, const uint8_t **data, size_t *len)
+{
+	while (*len > 0) {
+		if (*hlen + 1 >= HDR_MAX)
+			return HDR_LONG;
+		hdr[(*hlen)++] = (char)*(*data)++;
+		(*len)--;
+		hdr[*hlen] = 0;
+		if (*hlen >= 4 && !memcmp(hdr + *hlen - 4, "\r\n\r\n", 4))
+			return HDR_DONE;
+	}
+	return HDR_MORE;
+}
+
 /* ---- server ------------------------------------------------------------- */
 
 struct http_conn {
@@ -174,20 +192,12 @@ static void srv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 			c = srv->conns[i];
 	if (!c || c->hdr_done == 2)
 		return;
-	while (len > 0 && !c->hdr_done) {
-		if (c->hdr_len + 1 >= HDR_MAX) {   /* header too long: answer 400 */
-			c->hdr_done = 1;
-			break;
-		}
-		c->hdr[c->hdr_len++] = (char)*data++;
-		len--;
-		c->hdr[c->hdr_len] = 0;
-		if (c->hdr_len >= 4 && !memcmp(c->hdr + c->hdr_len - 4, "\r\n\r\n", 4)) {
-			c->hdr_done = 1;
-			const char *cl = strstr(c->hdr, "Content-Length: ");
-			if (cl)
-				c->body_left = strtoull(cl + 16, NULL, 10);
-		}
+	if (!c->hdr_done) {
+		int h = hdr_take(c->hdr, &c->hdr_len, &data, &len);
+		c->hdr_done = h != HDR_MORE;   /* one too long is answered 400 */
+		const char *cl = h == HDR_DONE ? strstr(c->hdr, "Content-Length: ") : NULL;
+		if (cl)
+			c->body_left = strtoull(cl + 16, NULL, 10);
 	}
 	if (!c->hdr_done)
 		return;
@@ -412,15 +422,13 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 	if (s != c->sock || c->done)
 		return;
 	r->bytes_received += len;
-	while (len > 0 && !c->hdr_done) {
-		if (c->hdr_len + 1 >= HDR_MAX) {
+	if (!c->hdr_done) {
+		int h = hdr_take(c->hdr, &c->hdr_len, &data, &len);
+		if (h == HDR_LONG) {
 			cli_finish(c, 0);
 			return;
 		}
-		c->hdr[c->hdr_len++] = (char)*data++;
-		len--;
-		c->hdr[c->hdr_len] = 0;
-		if (c->hdr_len >= 4 && !memcmp(c->hdr + c->hdr_len - 4, "\r\n\r\n", 4)) {
+		if (h == HDR_DONE) {
 			c->hdr_done = 1;
 			sscanf(c->hdr, "HTTP/1.0 %d", &c->status);
 			const char *cl = strstr(c->hdr, "Content-Length: ");
@@ -621,15 +629,13 @@ static void fetch_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, 
 	(void)s;
 	(void)from;
 	(void)fport;
-	while (len > 0 && !f->hdr_done) {
-		if (f->hdr_len + 1 >= HDR_MAX) {
+	if (!f->hdr_done) {
+		int h = hdr_take(f->hdr, &f->hdr_len, &data, &len);
+		if (h == HDR_LONG) {
 			fetch_finish(f, 0);
 			return;
 		}
-		f->hdr[f->hdr_len++] = (char)*data++;
-		len--;
-		f->hdr[f->hdr_len] = 0;
-		if (f->hdr_len >= 4 && !memcmp(f->hdr + f->hdr_len - 4, "\r\n\r\n", 4)) {
+		if (h == HDR_DONE) {
 			f->hdr_done = 1;
 			if (sscanf(f->hdr, "HTTP/1.0 %d", &f->status) != 1)
 				f->status = 0;

@@ -76,7 +76,7 @@ static void scenario__unknown_key_is_refused_with_its_line(void **state)
 {
 	(void)state;
 	expect_error("[output]\npcap = x\ncolour = blue\n",
-		     "3: [output]: unknown key 'colour' (keys: pcap, sample_interval)");
+		     "3: [output]: unknown key 'colour' (keys: pcap, sample_interval, hist_bin)");
 }
 
 static void scenario__type_errors_are_refused(void **state)
