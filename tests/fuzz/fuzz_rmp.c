@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      (i == 15 || (i >= 16 && (i - 16) % 8 == 7))) &&
 				    !((m.type == RMP_REMOVE) && (i == 14 || i == 15)) &&
 				    !((m.type == RMP_INSTALL_ACK || m.type == RMP_REMOVE_ACK) && i == 15) &&
-				    !(m.type == RMP_LOAD && (i == 14 || i == 15)))
+				    !((m.type == RMP_LOAD || m.type == RMP_PUSH || m.type == RMP_METER) &&
+				      (i == 14 || i == 15)))
 					abort();
 			if (e != n)
 				abort();
