@@ -48,6 +48,7 @@ struct http_conn {
 	uint32_t object;           /* object asked for (its content) */
 	uint8_t *body;             /* a handler's body (owned), or NULL: generated */
 	int replying;              /* reply started (after processing time) */
+	int too_long;              /* the request header did not fit HDR_MAX */
 	uint64_t request_ns;       /* when the request was complete */
 	int closed;
 };
@@ -92,6 +93,8 @@ static void srv_pump(struct http_conn *c)
 	if (!c->closed) {
 		c->closed = 1;   /* server closes first; ns-3 sends FIN when drained */
 		sim_sock_close(c->sock);
+		free(c->body);   /* the socket has all of it */
+		c->body = NULL;
 	}
 }
 
@@ -158,7 +161,7 @@ static void srv_request_done(struct http_conn *c)
 	uint64_t want = 0;
 	uint32_t id = 0;
 	int status = 400;
-	if (sscanf(c->hdr, "%7s %255s HTTP/1.0", method, path) == 2 &&
+	if (!c->too_long && sscanf(c->hdr, "%7s %255s HTTP/1.0", method, path) == 2 &&
 	    (!strcmp(method, "GET") || !strcmp(method, "POST")) && http_parse_path(path, &want, &id))
 		status = 200;
 	c->srv->requests++;
@@ -194,7 +197,8 @@ static void srv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 		return;
 	if (!c->hdr_done) {
 		int h = hdr_take(c->hdr, &c->hdr_len, &data, &len);
-		c->hdr_done = h != HDR_MORE;   /* one too long is answered 400 */
+		c->hdr_done = h != HDR_MORE;
+		c->too_long = h == HDR_LONG;   /* answered 400 */
 		const char *cl = h == HDR_DONE ? strstr(c->hdr, "Content-Length: ") : NULL;
 		if (cl)
 			c->body_left = strtoull(cl + 16, NULL, 10);

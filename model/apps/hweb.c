@@ -374,8 +374,11 @@ static int push_one(struct hweb_manager *m, struct held *h, uint32_t id)
 	for (uint32_t i = 0; i < m->cfg.page_bytes; i++)
 		m->page[i] = app_object_byte(id, i);
 	struct rmgr_object o = { id, m->version[id], m->cfg.ttl_s, m->page, m->cfg.page_bytes };
-	if (rmgr_push(m->rmgr, h->host, &o) != HN_OK) {
-		m->st.push_failed++;
+	int rc = rmgr_push(m->rmgr, h->host, &o);
+	if (rc != HN_OK) {
+		/* A full queue (counted by rmgr) leaves the object due: the
+		 * next refresh tries again. */
+		m->st.push_failed += rc != HN_ELIMIT;
 		return 0;
 	}
 	h->pushed[id] = 1;
@@ -417,6 +420,14 @@ static void mgr_modify(void *arg)
 	}
 	double gap_s = gsl_ran_exponential(rng, 1.0 / m->cfg.modify_per_s);
 	sim_schedule((uint64_t)(gap_s * 1e9) + 1, mgr_modify, m);
+}
+
+void hweb_manager_removed(void *ctx, uint32_t host_server)
+{
+	struct hweb_manager *m = ctx;
+	for (size_t k = 0; k < m->nheld; k++)
+		if (m->held[k].host == host_server)   /* nothing there to keep hot */
+			memset(m->held[k].pushed, 0, m->cfg.objects ? m->cfg.objects : 1);
 }
 
 void hweb_manager_installed(void *ctx, uint32_t host_server)

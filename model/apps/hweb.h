@@ -113,7 +113,8 @@ struct hweb_manager_config {
 
 struct hweb_manager_stats {
 	uint64_t misses_served, fetch_failed;
-	uint64_t preheat_pushes, refresh_pushes, modified_pushes, push_failed;
+	uint64_t preheat_pushes, refresh_pushes, modified_pushes;   /* queued */
+	uint64_t push_failed;         /* refused for another reason than a full queue */
 	uint64_t modifications;
 };
 
@@ -123,7 +124,9 @@ void hweb_manager_free(struct hweb_manager *m);
 /* The replica manager that installs this service's replicas; pushes go
  * through it.  Call before the first install. */
 void hweb_manager_set_rmgr(struct hweb_manager *m, struct rmgr *rm);
-/* rmgr_origin.installed: a replica on host_server is up; preheat it. */
+/* rmgr_origin.installed: a replica on host_server is up; preheat it.
+ * rmgr_origin.removed: it is gone; stop keeping it hot. */
 void hweb_manager_installed(void *m, uint32_t host_server);
+void hweb_manager_removed(void *m, uint32_t host_server);
 const struct hweb_manager_stats *hweb_manager_stats(const struct hweb_manager *m);
 #endif

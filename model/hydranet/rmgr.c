@@ -102,7 +102,7 @@ struct rsrv_conn {
 	struct stream st;
 	struct rmp_msg pending;       /* the INSTALL (whose image may be arriving) */
 	struct rmp_msg push;          /* the PUSH whose object is arriving */
-	int payload_is_push;          /* what the stream's payload is */
+	enum { P_IMAGE, P_PUSH, P_SKIP } payload;   /* what the stream's payload is */
 	uint8_t *obj;                 /* the arriving object's bytes */
 	size_t obj_have;
 	void *replica;                /* running replica, or NULL */
@@ -120,6 +120,22 @@ struct rsrv {
 	size_t nconns;
 };
 
+/* A METER report of the hits and misses since the last one (replicas with
+ * a cache only). */
+static void rsrv_meter(struct rsrv_conn *c, uint32_t ivl_ms)
+{
+	uint64_t hits = 0, misses = 0;
+	if (!c->srv->ops.meter || !c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses))
+		return;
+	struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
+			      .service = c->pending.service, .hits = (uint32_t)(hits - c->last_hits),
+			      .misses = (uint32_t)(misses - c->last_misses), .interval_ms = ivl_ms };
+	c->last_hits = hits;
+	c->last_misses = misses;
+	if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
+		c->srv->st.meters++;
+}
+
 static void rsrv_load_tick(void *arg)
 {
 	struct rsrv_conn *c = arg;
@@ -128,19 +144,9 @@ static void rsrv_load_tick(void *arg)
 		return;
 	}
 	uint32_t ivl_ms = (uint32_t)(c->srv->interval_ns / 1000000);
-	uint64_t hits = 0, misses = 0;
 	/* Hit metering first, on behalf of the origin: the LOAD after it may
 	 * make the manager remove the replica. */
-	if (c->srv->ops.meter && c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses)) {
-		struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
-				      .service = c->pending.service,
-				      .hits = (uint32_t)(hits - c->last_hits),
-				      .misses = (uint32_t)(misses - c->last_misses), .interval_ms = ivl_ms };
-		c->last_hits = hits;
-		c->last_misses = misses;
-		if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
-			c->srv->st.meters++;
-	}
+	rsrv_meter(c, ivl_ms);
 	uint64_t served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
 	struct rmp_msg m = { .type = RMP_LOAD, .seq = ++c->seq, .origin = c->pending.origin,
 			     .service = c->pending.service,
@@ -162,12 +168,17 @@ static void rsrv_image_done(struct rsrv_conn *c)
 	else
 		c->srv->st.installs++;
 	stream_send(&c->st, &ack, &c->srv->st);
-	if (c->replica && !c->ticking) {
+	if (!c->replica)
+		return;
+	/* The reports count from here: a replica's counters go on across a
+	 * reinstall, and a reused slot's pending tick must not report what
+	 * was reported before. */
+	c->last_served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
+	c->last_hits = c->last_misses = 0;
+	if (c->srv->ops.meter)
+		c->srv->ops.meter(c->srv->ops.ctx, c->replica, &c->last_hits, &c->last_misses);
+	if (!c->ticking) {
 		c->ticking = 1;
-		c->last_served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
-		c->last_hits = c->last_misses = 0;
-		if (c->srv->ops.meter)
-			c->srv->ops.meter(c->srv->ops.ctx, c->replica, &c->last_hits, &c->last_misses);
 		sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 	}
 }
@@ -192,7 +203,9 @@ static void rsrv_payload(void *owner, struct stream *st, const uint8_t *data, si
 {
 	struct rsrv_conn *c = owner;
 	(void)st;
-	if (!c->payload_is_push) {
+	if (c->payload == P_SKIP)
+		return;   /* a refused message's payload, read past to keep the stream framed */
+	if (c->payload == P_IMAGE) {
 		c->srv->st.image_bytes += n;   /* the code image: counted, not kept */
 		if (last)
 			rsrv_image_done(c);
@@ -212,7 +225,7 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	struct rsrv_conn *c = owner;
 	if (m->type == RMP_INSTALL && !c->replica) {
 		c->pending = *m;
-		c->payload_is_push = 0;
+		c->payload = P_IMAGE;
 		st->payload_left = m->image_bytes;
 		if (!st->payload_left)
 			rsrv_image_done(c);
@@ -222,7 +235,7 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		/* The object is read off the stream whatever happens to it, so
 		 * the stream stays framed; malloc(0) is avoided. */
 		c->push = *m;
-		c->payload_is_push = 1;
+		c->payload = P_PUSH;
 		c->obj = malloc(m->object_bytes ? m->object_bytes : 1);
 		c->obj_have = 0;
 		st->payload_left = m->object_bytes;
@@ -232,6 +245,8 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	}
 	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin &&
 	    m->service == c->pending.service) {
+		/* The last, partial interval's metering goes before the ACK. */
+		rsrv_meter(c, 0);
 		c->srv->ops.stop(c->srv->ops.ctx, c->replica);
 		c->replica = NULL;
 		c->srv->st.removes++;
@@ -241,6 +256,10 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		return;
 	}
 	c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
+	if (m->type == RMP_INSTALL) {   /* a second INSTALL: its image is skipped */
+		c->payload = P_SKIP;
+		st->payload_left = m->image_bytes;
+	}
 }
 
 static void rsrv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t a,
@@ -384,8 +403,17 @@ static void cand_flush(struct cand *c)
 		c->qoff = c->qlen = 0;
 }
 
-static int cand_queue(struct cand *c, const uint8_t *data, size_t n)
+/* Room for n more bytes: the sent front is dropped first; HN_ELIMIT when
+ * the queue would pass RMGR_MAX_QUEUE. */
+static int cand_reserve(struct cand *c, size_t n)
 {
+	if (c->qoff) {
+		memmove(c->q, c->q + c->qoff, c->qlen - c->qoff);
+		c->qlen -= c->qoff;
+		c->qoff = 0;
+	}
+	if (c->qlen + n > RMGR_MAX_QUEUE)
+		return HN_ELIMIT;
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;
 		while (cap < c->qlen + n)
@@ -396,8 +424,6 @@ static int cand_queue(struct cand *c, const uint8_t *data, size_t n)
 		c->q = q;
 		c->qcap = cap;
 	}
-	memcpy(c->q + c->qlen, data, n);
-	c->qlen += n;
 	return HN_OK;
 }
 
@@ -410,9 +436,15 @@ static int cand_send(struct cand *c, const struct rmp_msg *m, const uint8_t *pay
 		return len;
 	if (c->st.closed || !c->st.sock)
 		return HN_ESTATE;
-	/* The byte count is kept by cand_flush as the socket takes them. */
-	if (cand_queue(c, buf, (size_t)len) != HN_OK || (n && cand_queue(c, payload, n) != HN_OK))
-		return HN_ENOMEM;
+	/* Message and payload go in together or not at all.  The byte count
+	 * is kept by cand_flush as the socket takes them. */
+	int rc = cand_reserve(c, (size_t)len + n);
+	if (rc != HN_OK)
+		return rc;
+	memcpy(c->q + c->qlen, buf, (size_t)len);
+	if (n)
+		memcpy(c->q + c->qlen + (size_t)len, payload, n);
+	c->qlen += (size_t)len + n;
 	c->m->st.msgs_sent++;
 	cand_flush(c);
 	return HN_OK;
@@ -456,11 +488,11 @@ static void mgr_space(void *ctx, sim_sock *s, size_t avail)
 		cand_flush(c);
 }
 
-/* Nothing the manager receives carries a payload (no INSTALL or PUSH
- * reaches it; the decoder would frame one, and the message is counted as
- * unexpected). */
-static void mgr_payload_unused(void *owner, struct stream *st, const uint8_t *data, size_t n,
-			       int last)
+/* No message the manager takes carries a payload: an INSTALL or PUSH sent
+ * to it is counted as unexpected and its payload read past, so the stream
+ * stays framed. */
+static void mgr_payload_skip(void *owner, struct stream *st, const uint8_t *data, size_t n,
+			     int last)
 {
 	(void)owner;
 	(void)st;
@@ -473,7 +505,6 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 {
 	struct cand *c = owner;
 	struct rmgr *g = c->m;
-	(void)st;
 	if (m->type == RMP_INSTALL_ACK && c->state == C_INSTALLING) {
 		c->state = m->status == 0 ? C_INSTALLED : C_IDLE;
 		if (m->status == 0) {
@@ -512,12 +543,20 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	}
 	if (m->type == RMP_REMOVE_ACK && c->state == C_REMOVING) {
 		g->st.removes++;
+		if (g->origin.removed)
+			g->origin.removed(g->origin.ctx, c->addr);
 		c->state = C_IDLE;
 		sim_sock_close(c->st.sock);
 		c->st.sock = NULL;
 		return;
 	}
+	if (m->type == RMP_LOAD && c->state == C_REMOVING)
+		return;   /* sent before the REMOVE arrived: no longer of interest */
 	g->st.drops[RMGR_DROP_UNEXPECTED]++;
+	if (m->type == RMP_INSTALL)
+		st->payload_left = m->image_bytes;
+	else if (m->type == RMP_PUSH)
+		st->payload_left = m->object_bytes;
 }
 
 /* The replication server went away: an install in progress failed. */
@@ -542,7 +581,7 @@ static void mgr_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, ui
 	(void)p;
 	struct cand *c = cand_of(m, s);
 	if (c)
-		stream_input(&c->st, data, len, &m->st, mgr_msg, mgr_payload_unused, c);
+		stream_input(&c->st, data, len, &m->st, mgr_msg, mgr_payload_skip, c);
 }
 
 static void install(struct rmgr *m, struct cand *c)
@@ -637,20 +676,24 @@ int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o)
 			     .object_bytes = (uint32_t)o->len };
 	if (o->len > RMP_MAX_OBJECT)
 		return HN_EINVAL;
-	int sent = 0;
+	int sent = 0, last_rc = HN_ESTATE;
 	for (size_t i = 0; i < m->cfg.ncandidates; i++) {
 		struct cand *c = &m->cand[i];
 		if (c->state != C_INSTALLED || (host_server && c->addr != host_server))
 			continue;
 		p.seq = ++m->seq;
 		int rc = cand_send(c, &p, o->data, o->len);
-		if (rc != HN_OK)
-			return rc;
+		if (rc != HN_OK) {
+			if (rc == HN_ELIMIT)
+				m->st.drops[RMGR_DROP_QUEUE_FULL]++;
+			last_rc = rc;
+			continue;
+		}
 		m->st.pushes++;
 		m->st.push_bytes += o->len;
 		sent++;
 	}
-	return sent ? HN_OK : HN_ESTATE;
+	return sent ? HN_OK : last_rc;
 }
 
 void rmgr_free(struct rmgr *m)
@@ -678,7 +721,7 @@ size_t rmgr_installed(const struct rmgr *m)
 const char *rmgr_drop_name(enum rmgr_drop d)
 {
 	static const char *const names[RMGR_NDROP] = {
-		"rmp_malformed", "rmp_unexpected", "replica_start_failed",
+		"rmp_malformed", "rmp_unexpected", "replica_start_failed", "rmp_queue_full",
 	};
 	return (unsigned)d < RMGR_NDROP ? names[d] : "unknown";
 }

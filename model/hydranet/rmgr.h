@@ -25,6 +25,7 @@ enum rmgr_drop {
 	RMGR_DROP_MALFORMED,      /* refused by rmp_decode; the connection is closed */
 	RMGR_DROP_UNEXPECTED,     /* a valid message this end does not take */
 	RMGR_DROP_START_FAILED,   /* the replica could not start */
+	RMGR_DROP_QUEUE_FULL,     /* manager: a PUSH refused, its replica's send queue full */
 	RMGR_NDROP
 };
 
@@ -34,7 +35,7 @@ struct rmgr_stats {
 	uint64_t image_bytes;                    /* code image bytes moved */
 	uint64_t installs, removes;              /* completed (acknowledged) */
 	uint64_t loads;                          /* LOAD reports */
-	uint64_t pushes, push_bytes;             /* PUSHed objects (HydraWeb) and their bytes */
+	uint64_t pushes, push_bytes;             /* PUSHed objects (HydraWeb) and their bytes: queued (manager), received (replication server) */
 	uint64_t meters;                         /* METER reports */
 	uint64_t metered_hits, metered_misses;   /* manager: what the METER reports added up to */
 	uint64_t drops[RMGR_NDROP];
@@ -76,6 +77,9 @@ enum rmgr_policy { RMGR_STATIC, RMGR_DYNAMIC };
 enum rmgr_trigger { RMGR_ON_LOAD, RMGR_ON_LATENCY };
 
 #define RMGR_MAX_CANDIDATES 8
+/* Bytes queued to one replication server at most (pushes wait there for
+ * the TCP connection): 4 MiB, some 3500 pages of 1200 bytes. */
+#define RMGR_MAX_QUEUE (4u << 20)
 
 struct rmgr_config {
 	uint32_t origin;              /* the service's origin IP */
@@ -100,8 +104,10 @@ struct rmgr_origin {
 	uint64_t (*served)(void *ctx);
 	/* Total response time and requests answered so far. */
 	void (*service)(void *ctx, uint64_t *sum_ns, uint64_t *count);
-	/* Optional: a replica on host_server was installed (INSTALL_ACK). */
+	/* Optional: a replica on host_server was installed (INSTALL_ACK), or
+	 * removed (REMOVE_ACK). */
 	void (*installed)(void *ctx, uint32_t host_server);
+	void (*removed)(void *ctx, uint32_t host_server);
 	void *ctx;
 };
 
@@ -117,9 +123,12 @@ struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 		      const struct rmgr_origin *origin);
 void rmgr_free(struct rmgr *m);
 const struct rmgr_stats *rmgr_stats(const struct rmgr *m);
-/* PUSH o to the replica installed on host_server (0: every installed
- * replica), after anything queued to it before.  HN_ESTATE when no such
- * replica is installed, HN_EINVAL when the object is too large. */
+/* Queue a PUSH of o to the replica installed on host_server (0: every
+ * installed replica), after anything queued to it before.  HN_ESTATE when
+ * no such replica is installed, HN_EINVAL when the object is too large,
+ * HN_ELIMIT when the queue is full (counted as drop.rmp_queue_full; the
+ * caller may try again later).  pushes and push_bytes count what was
+ * queued. */
 int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o);
 /* Replicas installed now. */
 size_t rmgr_installed(const struct rmgr *m);

@@ -46,6 +46,13 @@ struct res_db *res_open(const char *path, char *err, size_t errlen)
 	    sqlite3_step(ver) == SQLITE_ROW)
 		version = sqlite3_column_int(ver, 0);
 	sqlite3_finalize(ver);
+	if (version > 2) {   /* written by a newer hydranet: leave it alone */
+		exec(r, "ROLLBACK");
+		snprintf(err, errlen, "%s: results schema version %d is newer than this program's (2)",
+			 path, version);
+		res_close(r);
+		return NULL;
+	}
 	if (version == 1 && (exec(r, "ALTER TABLE requests ADD COLUMN object INTEGER") ||
 			     exec(r, "ALTER TABLE requests ADD COLUMN cache TEXT"))) {
 		exec(r, "ROLLBACK");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apps/hweb.h"
 #include "net/ipv4.h"
 #include "status.h"
 
@@ -644,6 +645,11 @@ static void check(struct parse *p)
 			     (double)s->sim.stop_ns / 1e9);
 			return;
 		}
+		if (w->ping_ns && w->ping_ns < 1000000) {
+			fail(p, key_line(at, workload_params, N(workload_params), "ping_interval"),
+			     "[workload %s]: ping_interval below 1 ms (0 turns pings off)", w->name);
+			return;
+		}
 		if (v->app == SCN_APP_TTCP && v->protocol == SCN_UDP && w->buflen > 65507) {
 			fail(p, key_line(at, workload_params, N(workload_params), "buflen"),
 			     "[workload %s]: buflen = %llu is more than a UDP datagram carries (65507)",
@@ -717,6 +723,20 @@ static void check(struct parse *p)
 		const struct scn_service *v = &s->service[i];
 		if (v->app != SCN_APP_HYDRAWEB)
 			continue;
+		if (v->port == HWEB_PORT_MANAGER) {
+			fail(p, key_line(&s->service_at[i], service_params, N(service_params), "port"),
+			     "[service %s]: port %d is the HydraWeb manager's own (its miss service)",
+			     v->name, HWEB_PORT_MANAGER);
+			return;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (s->service[j].app == SCN_APP_HYDRAWEB && s->service[j].address == v->address) {
+				fail(p, key_line(&s->service_at[i], service_params, N(service_params), "address"),
+				     "[service %s]: service '%s' is a hydraweb service at the same address; its "
+				     "manager has the one miss service (port %d) there", v->name,
+				     s->service[j].name, HWEB_PORT_MANAGER);
+				return;
+			}
 		if (v->object_ttl_ns % 1000000000ull) {
 			fail(p, key_line(&s->service_at[i], service_params, N(service_params), "object_ttl"),
 			     "[service %s]: object_ttl must be whole seconds (it travels as seconds in PUSH)",

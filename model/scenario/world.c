@@ -361,6 +361,13 @@ static void origin_installed(void *ctx, uint32_t host_server)
 		hweb_manager_installed(o->hweb, host_server);
 }
 
+static void origin_removed(void *ctx, uint32_t host_server)
+{
+	struct worigin *o = ctx;
+	if (o->hweb)
+		hweb_manager_removed(o->hweb, host_server);
+}
+
 static void replica_stop(void *arg)
 {
 	http_server_stop(arg);
@@ -660,7 +667,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 				     t = strtok_r(NULL, " \t,", &save))
 					mc.candidates[mc.ncandidates++] = node_addr(s, t);
 				struct rmgr_origin og = { .served = origin_served, .service = origin_service,
-							  .installed = origin_installed, .ctx = &w->worigin[i] };
+							  .installed = origin_installed, .removed = origin_removed,
+							  .ctx = &w->worigin[i] };
 				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
 				if (ok && w->hweb_mgr[i])
 					hweb_manager_set_rmgr(w->hweb_mgr[i], w->rmgr[i]);
@@ -916,18 +924,25 @@ typedef int (*metric_fn)(void *ctx, const char *scope, const char *name, double 
 		} \
 	} while (0)
 
-static void put_hweb_replica(metric_fn put, void *ctx, const char *sc, const struct hweb_replica *r)
+/* A HydraWeb replica's counters, in its host server's scope, named
+ * hweb.COUNTER.SERVICE (a host server may run replicas of several). */
+static void put_hweb_replica(metric_fn put, void *ctx, const char *sc, const char *svc,
+			     const struct hweb_replica *r)
 {
 	const struct hweb_replica_stats *h = hweb_replica_stats(r);
-	put(ctx, sc, "hweb.requests", (double)h->requests);
-	put(ctx, sc, "hweb.hits", (double)h->hits);
-	put(ctx, sc, "hweb.misses", (double)h->misses);
-	put(ctx, sc, "hweb.stale", (double)h->stale);
-	put(ctx, sc, "hweb.pushed", (double)h->pushed);
-	put(ctx, sc, "hweb.pushed_bytes", (double)h->pushed_bytes);
-	put(ctx, sc, "hweb.cached_misses", (double)h->cached_misses);
-	put(ctx, sc, "hweb.cache_objects", (double)hweb_cache_objects(hweb_replica_cache(r)));
-	put(ctx, sc, "drop.hweb_miss_failed", (double)h->miss_failed);
+	const struct { const char *name; uint64_t v; } c[] = {
+		{ "hweb.requests", h->requests }, { "hweb.hits", h->hits },
+		{ "hweb.misses", h->misses }, { "hweb.stale", h->stale },
+		{ "hweb.pushed", h->pushed }, { "hweb.pushed_bytes", h->pushed_bytes },
+		{ "hweb.cached_misses", h->cached_misses },
+		{ "hweb.cache_objects", hweb_cache_objects(hweb_replica_cache(r)) },
+		{ "drop.hweb_miss_failed", h->miss_failed },
+	};
+	char name[96];
+	for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
+		snprintf(name, sizeof name, "%s.%s", c[k].name, svc);
+		put(ctx, sc, name, (double)c[k].v);
+	}
 }
 
 /* Mean of v[0..n) as NAME_mean_s and the half-width of its 95% confidence
@@ -1080,11 +1095,12 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 		snprintf(name, sizeof name, "replica_requests.%s", svc);
 		put(ctx, m->host->cfg->name, name, (double)managed_requests(m));
 		if (m->hweb)
-			put_hweb_replica(put, ctx, m->host->cfg->name, m->hweb);
+			put_hweb_replica(put, ctx, m->host->cfg->name, svc, m->hweb);
 	}
 	for (size_t i = 0; i < w->s->nreplicas; i++)
 		if (w->hweb_rep[i])
-			put_hweb_replica(put, ctx, w->s->replica[i].host_server, w->hweb_rep[i]);
+			put_hweb_replica(put, ctx, w->s->replica[i].host_server, w->s->replica[i].service,
+					 w->hweb_rep[i]);
 	for (size_t i = 0; i < w->s->nservices; i++) {
 		if (!w->hweb_mgr[i])
 			continue;
@@ -1241,38 +1257,41 @@ static int store_metric(void *ctx, const char *scope, const char *name, double v
 	return c->rc;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The latency histogram of a workload's completed requests: kind 0 all,
  * 1 hits, 2 misses; series WORKLOAD.latency_hist.KIND, x the bin's centre in
- * seconds, y the count, every bin from 0 to the largest (empty ones too).
- * Nothing is stored for a kind with no requests. */
+ * seconds, y the count; empty bins are left out (at most one row per
+ * request however fine the bins).  Nothing is stored for a kind with no
+ * requests. */
 static int store_histogram(struct res_db *db, int64_t run_id, const struct wworkload *wl,
 			   const struct app_result *r, size_t n, int kind, uint64_t bin_ns)
 {
 	static const char *const kinds[3] = { "all", "hit", "miss" };
 	static const uint8_t want[3] = { 0, APP_CACHE_HIT, APP_CACHE_MISS };
-	uint64_t max = 0;
+	/* The requests' bin numbers, sorted: each run of equal ones is a bin. */
+	uint64_t *bin = malloc((n ? n : 1) * sizeof *bin);
+	if (!bin)
+		return HN_ENOMEM;
 	size_t count = 0;
 	for (size_t k = 0; k < n; k++)
-		if (r[k].ok && (!kind || r[k].cache == want[kind])) {
-			uint64_t l = r[k].end_ns - r[k].start_ns;
-			max = l > max ? l : max;
-			count++;
-		}
-	if (!count)
-		return HN_OK;
-	size_t bins = (size_t)(max / bin_ns) + 1;
-	uint64_t *h = calloc(bins, sizeof *h);
-	if (!h)
-		return HN_ENOMEM;
-	for (size_t k = 0; k < n; k++)
 		if (r[k].ok && (!kind || r[k].cache == want[kind]))
-			h[(r[k].end_ns - r[k].start_ns) / bin_ns]++;
+			bin[count++] = (r[k].end_ns - r[k].start_ns) / bin_ns;
+	qsort(bin, count, sizeof *bin, cmp_u64);
 	char name[SCN_NAME_MAX + 32];
 	snprintf(name, sizeof name, "%s.latency_hist.%s", wl->cfg->name, kinds[kind]);
 	int rc = HN_OK;
-	for (size_t b = 0; b < bins && rc == HN_OK; b++)
-		rc = res_series(db, run_id, name, ((double)b + 0.5) * (double)bin_ns / 1e9, (double)h[b]);
-	free(h);
+	for (size_t k = 0, j; k < count && rc == HN_OK; k = j) {
+		for (j = k; j < count && bin[j] == bin[k]; j++)
+			;
+		rc = res_series(db, run_id, name, ((double)bin[k] + 0.5) * (double)bin_ns / 1e9,
+				(double)(j - k));
+	}
+	free(bin);
 	return rc;
 }
 

@@ -26,12 +26,12 @@ for run in $(q "$db" "SELECT id FROM runs WHERE scenario LIKE '%fig5b.ini'"); do
 	# What the client saw (X-Cache) is what the replica counted, what the
 	# METER reports told the origin, and what the manager and the Web
 	# server served.
-	expect "run $run: replica hits" "$(r tamu-hs hweb.hits)" "$h"
+	expect "run $run: replica hits" "$(r tamu-hs hweb.hits.www)" "$h"
 	expect "run $run: metered hits" "$(r service:www rmp.metered_hits)" "$h"
 	expect "run $run: metered misses" "$(r service:www rmp.metered_misses)" "$m"
 	expect "run $run: misses served by the manager" "$(r service:www hweb.misses_served)" "$m"
 	expect "run $run: Web server requests" "$(r service:www origin_requests)" "$m"
-	expect "run $run: preheated" "$(r tamu-hs hweb.pushed)" 247
+	expect "run $run: preheated" "$(r tamu-hs hweb.pushed.www)" 247
 	expect "run $run: served by the replica" "$(r workload:texas served_by.tamu-hs)" 2000
 	# Preheated objects (ids 0..246) hit, the others miss: the replica caches nothing itself.
 	expect "run $run: misses on preheated objects" \

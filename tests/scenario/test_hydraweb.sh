@@ -7,10 +7,9 @@
 # (and pushes modified ones again); the ping trace measures the path's round
 # trip; the latency histograms add up to the requests.  Every value is exact
 # (the path has no loss and fixed delays) or argued where it is checked.
-# Last, two checks the model fails at the time of writing: an object_ttl
-# below one second must still be a limit (world.c truncates it to whole
-# seconds, and 0 is none), and a replica removed and installed again must
-# start with an empty cache (world.c restarts the old one, cache and all).
+# Last, two checks of fixed bugs: an object_ttl below one second must not
+# turn into "no limit" (it is refused: PUSH carries whole seconds), and a
+# replica removed and installed again starts with an empty cache.
 . tests/scenario/lib.sh
 ini=tests/scenario/hydraweb.ini
 
@@ -53,12 +52,12 @@ requests=$(cnt "$db" 1)
 expect_num "requests made" "$requests" -eq 60
 expect "requests not ok (the client checks every byte)" "$(cnt "$db" 'ok != 1')" 0
 # The manager pushes objects 0..preheat-1 right after the INSTALL_ACK.
-expect "replica hweb.pushed = preheat" "$(m "$db" hostserver hweb.pushed)" "$preheat"
+expect "replica hweb.pushed = preheat" "$(m "$db" hostserver hweb.pushed.www)" "$preheat"
 expect "manager hweb.preheat_pushes" "$(m "$db" service:www hweb.preheat_pushes)" "$preheat"
 expect "rmp.pushes" "$(m "$db" service:www rmp.pushes)" "$preheat"
 expect "rmp.push_bytes = preheat * page_size" "$(m "$db" service:www rmp.push_bytes)" $((preheat * page))
-expect "replica hweb.pushed_bytes" "$(m "$db" hostserver hweb.pushed_bytes)" $((preheat * page))
-expect "replica hweb.cache_objects (no caching of misses)" "$(m "$db" hostserver hweb.cache_objects)" "$preheat"
+expect "replica hweb.pushed_bytes" "$(m "$db" hostserver hweb.pushed_bytes.www)" $((preheat * page))
+expect "replica hweb.cache_objects (no caching of misses)" "$(m "$db" hostserver hweb.cache_objects.www)" "$preheat"
 # A preheated object is a hit, any other a miss; the replica answers both.
 expect "preheated objects not hits" "$(cnt "$db" "object < $preheat AND cache IS NOT 'hit'")" 0
 expect "other objects not misses" "$(cnt "$db" "object >= $preheat AND cache IS NOT 'miss'")" 0
@@ -70,10 +69,10 @@ misses=$(cnt "$db" "cache = 'miss'")
 expect_num "hits" "$hits" -gt 0
 expect_num "misses" "$misses" -gt 0
 expect "hits + misses" $((hits + misses)) "$requests"
-expect "replica hweb.requests" "$(m "$db" hostserver hweb.requests)" "$requests"
-expect "replica hweb.hits" "$(m "$db" hostserver hweb.hits)" "$hits"
-expect "replica hweb.misses" "$(m "$db" hostserver hweb.misses)" "$misses"
-expect "replica hweb.stale (no ttl)" "$(m "$db" hostserver hweb.stale)" 0
+expect "replica hweb.requests" "$(m "$db" hostserver hweb.requests.www)" "$requests"
+expect "replica hweb.hits" "$(m "$db" hostserver hweb.hits.www)" "$hits"
+expect "replica hweb.misses" "$(m "$db" hostserver hweb.misses.www)" "$misses"
+expect "replica hweb.stale (no ttl)" "$(m "$db" hostserver hweb.stale.www)" 0
 expect "workload cache_hits" "$(m "$db" workload:users cache_hits)" "$hits"
 expect "workload cache_misses" "$(m "$db" workload:users cache_misses)" "$misses"
 # Every miss is relayed to the manager, which gets it from the Web server.
@@ -109,7 +108,7 @@ done
 # preheat may be every object of the site: then every request is a hit.
 db=$(run all --set service.www.preheat="$objects") || exit 1
 expect "misses with preheat = objects" "$(cnt "$db" "cache IS NOT 'hit' OR ok != 1")" 0
-expect "replica hweb.pushed (preheat = objects)" "$(m "$db" hostserver hweb.pushed)" "$objects"
+expect "replica hweb.pushed (preheat = objects)" "$(m "$db" hostserver hweb.pushed.www)" "$objects"
 expect "origin_requests (preheat = objects)" "$(m "$db" service:www origin_requests)" 0
 
 # ---- cache_misses = true: a miss is kept, the next request for it hits ------
@@ -124,10 +123,10 @@ expect "misses = distinct objects past the preheat" "$misses" \
 	"$(q "$db" "SELECT count(DISTINCT object) FROM requests WHERE object >= $preheat")"
 second=$(cnt "$db" "cache = 'hit' AND object >= $preheat")
 expect_num "second requests for a missed object that hit" "$second" -gt 0
-expect "replica hweb.cached_misses" "$(m "$db" hostserver hweb.cached_misses)" "$misses"
-expect_num "replica hweb.cached_misses > 0" "$(m "$db" hostserver hweb.cached_misses)" -gt 0
-expect "replica hweb.hits (cache_misses)" "$(m "$db" hostserver hweb.hits)" "$(cnt "$db" "cache = 'hit'")"
-expect "replica hweb.cache_objects" "$(m "$db" hostserver hweb.cache_objects)" $((preheat + misses))
+expect "replica hweb.cached_misses" "$(m "$db" hostserver hweb.cached_misses.www)" "$misses"
+expect_num "replica hweb.cached_misses > 0" "$(m "$db" hostserver hweb.cached_misses.www)" -gt 0
+expect "replica hweb.hits (cache_misses)" "$(m "$db" hostserver hweb.hits.www)" "$(cnt "$db" "cache = 'hit'")"
+expect "replica hweb.cache_objects" "$(m "$db" hostserver hweb.cache_objects.www)" $((preheat + misses))
 expect "origin_requests (cache_misses)" "$(m "$db" service:www origin_requests)" "$misses"
 
 # ---- keep-hot ----------------------------------------------------------------
@@ -144,8 +143,8 @@ expect "requests not ok (ttl)" "$(cnt "$db" 'ok != 1')" 0
 expect "hits after the ttl" "$(cnt "$db" "cache IS NOT 'miss'")" 0
 expired=$(cnt "$db" "object < $preheat")
 expect_num "requests for preheated objects (ttl)" "$expired" -gt 0
-expect "replica hweb.stale" "$(m "$db" hostserver hweb.stale)" "$expired"
-expect "replica hweb.hits (ttl)" "$(m "$db" hostserver hweb.hits)" 0
+expect "replica hweb.stale" "$(m "$db" hostserver hweb.stale.www)" "$expired"
+expect "replica hweb.hits (ttl)" "$(m "$db" hostserver hweb.hits.www)" 0
 expect "manager refresh_pushes (off)" "$(m "$db" service:www hweb.refresh_pushes)" 0
 expect "origin_requests (ttl)" "$(m "$db" service:www origin_requests)" 60
 # Kept hot every 5 s: the manager's ticks are at t0 + 5k s (t0, the install,
@@ -157,12 +156,12 @@ expect "requests not ok (kept hot)" "$(cnt "$db" 'ok != 1')" 0
 expect "preheated objects not hits (kept hot)" "$(cnt "$db" "object < $preheat AND cache IS NOT 'hit'")" 0
 expect "other objects not misses (kept hot)" "$(cnt "$db" "object >= $preheat AND cache IS NOT 'miss'")" 0
 expect_num "hits (kept hot)" "$(cnt "$db" "cache = 'hit'")" -gt 0
-expect "replica hweb.stale (kept hot)" "$(m "$db" hostserver hweb.stale)" 0
+expect "replica hweb.stale (kept hot)" "$(m "$db" hostserver hweb.stale.www)" 0
 refresh=$(m "$db" service:www hweb.refresh_pushes)
 expect_num "manager hweb.refresh_pushes > 0" "$refresh" -gt 0
 expect "install time (kept hot)" "$(q "$db" "SELECT value FROM metrics WHERE scope = 'service:www' AND name = 'install_latency_s'")" "$install"
 expect "manager hweb.refresh_pushes" "$refresh" $((3 * preheat))
-expect "replica hweb.pushed (kept hot)" "$(m "$db" hostserver hweb.pushed)" $((4 * preheat))
+expect "replica hweb.pushed (kept hot)" "$(m "$db" hostserver hweb.pushed.www)" $((4 * preheat))
 expect "rmp.push_bytes (kept hot)" "$(m "$db" service:www rmp.push_bytes)" $((4 * preheat * page))
 # Modifications at the origin (0.5/s, Poisson over the 20 objects): a pushed
 # object that changed is pushed again at the next tick, at most once per
@@ -174,7 +173,7 @@ refresh=$(m "$db" service:www hweb.refresh_pushes)
 expect_num "manager hweb.modifications" "$mods" -gt 0
 expect_num "manager hweb.modified_pushes" "$mpush" -gt 0
 expect_num "modified_pushes <= modifications" "$mpush" -le "$mods"
-expect "replica hweb.pushed (modified)" "$(m "$db" hostserver hweb.pushed)" $((preheat + refresh + mpush))
+expect "replica hweb.pushed (modified)" "$(m "$db" hostserver hweb.pushed.www)" $((preheat + refresh + mpush))
 expect "rmp.pushes (modified)" "$(m "$db" service:www rmp.pushes)" $((preheat + refresh + mpush))
 expect "requests not ok (modified)" "$(cnt "$db" 'ok != 1')" 0
 expect "preheated objects not hits (modified)" "$(cnt "$db" "object < $preheat AND cache IS NOT 'hit'")" 0
@@ -208,7 +207,7 @@ expect "first ping (ms)" "$(q "$db" "SELECT printf('%.6f', y) FROM series WHERE 
 expect "ping_rtt_mean_ms" "$(q "$db" "SELECT printf('%.6f', value) FROM metrics WHERE scope = 'workload:users' AND name = 'ping_rtt_mean_ms'")" \
 	"$(awk -v r="$rtt" -v s="$syn" -v n="$recv" 'BEGIN { printf "%.6f", r + s / n }')"
 
-# ---- two checks the model fails at the time of writing -----------------------
+# ---- two checks of fixed bugs ---------------------------------------------------
 # Both run whatever the other's verdict; the script fails if either does.
 bugs=0
 bug() { echo "$name: $*" >&2; bugs=$((bugs + 1)); }
@@ -226,7 +225,7 @@ else
 	db=$T/subsec.sqlite
 	got=$(cnt "$db" "cache IS NOT 'miss'")
 	[ "$got" = 0 ] || bug "object_ttl = 500ms: $got hits 20 s after the preheat, want 0"
-	got=$(m "$db" hostserver hweb.stale) want=$(cnt "$db" "object < $preheat")
+	got=$(m "$db" hostserver hweb.stale.www) want=$(cnt "$db" "object < $preheat")
 	[ "$got" = "$want" ] || bug "object_ttl = 500ms: hweb.stale $got, want $want"
 fi
 
