@@ -303,6 +303,14 @@ const struct hweb_replica_stats *hweb_replica_stats(const struct hweb_replica *r
 	return &r->st;
 }
 
+size_t hweb_replica_active(const struct hweb_replica *r)
+{
+	size_t n = 0;
+	for (const struct pending *p = r->pending; p; p = p->next)
+		n++;
+	return n;
+}
+
 const struct hweb_cache *hweb_replica_cache(const struct hweb_replica *r)
 {
 	return r->cache;

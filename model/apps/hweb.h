@@ -90,6 +90,8 @@ void hweb_replica_push(struct hweb_replica *r, const struct rmp_msg *m, const ui
 void hweb_replica_stop(struct hweb_replica *r);
 int hweb_replica_restart(struct hweb_replica *r);
 const struct hweb_replica_stats *hweb_replica_stats(const struct hweb_replica *r);
+/* Requests between arrival and reply (processing, or waiting for the manager). */
+size_t hweb_replica_active(const struct hweb_replica *r);
 const struct hweb_cache *hweb_replica_cache(const struct hweb_replica *r);
 
 /* ---- manager (on the origin host) ---- */

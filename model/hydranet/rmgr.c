@@ -107,7 +107,9 @@ struct rsrv_conn {
 	size_t obj_have;
 	void *replica;                /* running replica, or NULL */
 	int ticking;                  /* a LOAD report is scheduled */
-	uint64_t last_served, last_hits, last_misses;
+	int removing;                 /* REMOVE taken: waiting for its last requests */
+	struct rmp_msg remove;        /* that REMOVE */
+	uint64_t last_served;
 	uint32_t seq;
 };
 
@@ -128,10 +130,8 @@ static void rsrv_meter(struct rsrv_conn *c, uint32_t ivl_ms)
 	if (!c->srv->ops.meter || !c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses))
 		return;
 	struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
-			      .service = c->pending.service, .hits = (uint32_t)(hits - c->last_hits),
-			      .misses = (uint32_t)(misses - c->last_misses), .interval_ms = ivl_ms };
-	c->last_hits = hits;
-	c->last_misses = misses;
+			      .service = c->pending.service, .hits = (uint32_t)hits,
+			      .misses = (uint32_t)misses, .interval_ms = ivl_ms };
 	if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
 		c->srv->st.meters++;
 }
@@ -157,6 +157,30 @@ static void rsrv_load_tick(void *arg)
 	sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
 }
 
+/* How often a replication server looks whether a removed replica's last
+ * requests are done (a model choice, short against any request here). */
+#define RSRV_DRAIN_POLL_NS 10000000ull
+
+/* Finish a REMOVE once the replica has no request in progress: the last,
+ * partial interval's metering, then REMOVE_ACK. */
+static void rsrv_remove_done(void *arg)
+{
+	struct rsrv_conn *c = arg;
+	if (!c->removing || !c->replica)
+		return;
+	if (c->srv->ops.active && c->srv->ops.active(c->srv->ops.ctx, c->replica) && !c->st.closed) {
+		sim_schedule(RSRV_DRAIN_POLL_NS, rsrv_remove_done, c);
+		return;
+	}
+	rsrv_meter(c, 0);
+	c->replica = NULL;
+	c->removing = 0;
+	c->srv->st.removes++;
+	struct rmp_msg ack = { .type = RMP_REMOVE_ACK, .seq = c->remove.seq, .origin = c->remove.origin,
+			       .service = c->remove.service };
+	stream_send(&c->st, &ack, &c->srv->st);
+}
+
 static void rsrv_image_done(struct rsrv_conn *c)
 {
 	const struct rmp_msg *in = &c->pending;
@@ -170,13 +194,11 @@ static void rsrv_image_done(struct rsrv_conn *c)
 	stream_send(&c->st, &ack, &c->srv->st);
 	if (!c->replica)
 		return;
-	/* The reports count from here: a replica's counters go on across a
+	/* LOAD counts from here: a replica's counters go on across a
 	 * reinstall, and a reused slot's pending tick must not report what
-	 * was reported before. */
+	 * was reported before.  (METER takes what the replica has not
+	 * reported yet, whenever it was counted.) */
 	c->last_served = c->srv->ops.served(c->srv->ops.ctx, c->replica);
-	c->last_hits = c->last_misses = 0;
-	if (c->srv->ops.meter)
-		c->srv->ops.meter(c->srv->ops.ctx, c->replica, &c->last_hits, &c->last_misses);
 	if (!c->ticking) {
 		c->ticking = 1;
 		sim_schedule(c->srv->interval_ns, rsrv_load_tick, c);
@@ -243,16 +265,14 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			rsrv_push_done(c);
 		return;
 	}
-	if (m->type == RMP_REMOVE && c->replica && m->origin == c->pending.origin &&
+	if (m->type == RMP_REMOVE && c->replica && !c->removing && m->origin == c->pending.origin &&
 	    m->service == c->pending.service) {
-		/* The last, partial interval's metering goes before the ACK. */
-		rsrv_meter(c, 0);
+		/* The replica takes no new connections; those it has finish
+		 * before the ACK, and their metering goes with it. */
 		c->srv->ops.stop(c->srv->ops.ctx, c->replica);
-		c->replica = NULL;
-		c->srv->st.removes++;
-		struct rmp_msg ack = { .type = RMP_REMOVE_ACK, .seq = m->seq, .origin = m->origin,
-				       .service = m->service };
-		stream_send(st, &ack, &c->srv->st);
+		c->removing = 1;
+		c->remove = *m;
+		rsrv_remove_done(c);
 		return;
 	}
 	c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
@@ -412,8 +432,8 @@ static int cand_reserve(struct cand *c, size_t n)
 		c->qlen -= c->qoff;
 		c->qoff = 0;
 	}
-	if (c->qlen + n > RMGR_MAX_QUEUE)
-		return HN_ELIMIT;
+	if (c->qlen && c->qlen + n > RMGR_MAX_QUEUE)
+		return HN_ELIMIT;   /* (an empty queue takes one message of any size) */
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;
 		while (cap < c->qlen + n)
@@ -528,8 +548,11 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		if (g->cfg.policy == RMGR_DYNAMIC && c->idle >= g->cfg.idle_intervals) {
 			struct rmp_msg rm = { .type = RMP_REMOVE, .seq = ++g->seq, .origin = g->cfg.origin,
 					      .service = g->cfg.service };
-			if (cand_send(c, &rm, NULL, 0) == HN_OK)
+			if (cand_send(c, &rm, NULL, 0) == HN_OK) {
 				c->state = C_REMOVING;
+				if (g->origin.removed)
+					g->origin.removed(g->origin.ctx, c->addr);
+			}
 		}
 		return;
 	}
@@ -543,8 +566,6 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	}
 	if (m->type == RMP_REMOVE_ACK && c->state == C_REMOVING) {
 		g->st.removes++;
-		if (g->origin.removed)
-			g->origin.removed(g->origin.ctx, c->addr);
 		c->state = C_IDLE;
 		sim_sock_close(c->st.sock);
 		c->st.sock = NULL;

@@ -53,12 +53,17 @@ struct rsrv_ops {
 	/* Requests the replica has served so far. */
 	uint64_t (*served)(void *ctx, void *replica);
 	/* HydraWeb replicas (NULL for others): take an object the manager
-	 * pushed (m is its PUSH; data is borrowed), and report the hits and
-	 * misses so far (returning 0 for a replica that has no cache), which
-	 * go back to the manager as a METER report before every LOAD. */
+	 * pushed (m is its PUSH; data is borrowed), and give the hits and
+	 * misses not reported yet (returning 0 for a replica that has no
+	 * cache), which go back to the manager as a METER report before every
+	 * LOAD and before REMOVE_ACK. */
 	void (*push)(void *ctx, void *replica, const struct rmp_msg *m, const uint8_t *data,
 		     size_t len);
 	int (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
+	/* Optional: requests the replica has in progress.  A REMOVE stops the
+	 * replica at once (no new connections) but is acknowledged only when
+	 * this is 0, so what it finishes is metered. */
+	size_t (*active)(void *ctx, void *replica);
 	void *ctx;
 };
 
@@ -79,7 +84,7 @@ enum rmgr_trigger { RMGR_ON_LOAD, RMGR_ON_LATENCY };
 #define RMGR_MAX_CANDIDATES 8
 /* Bytes queued to one replication server at most (pushes wait there for
  * the TCP connection): 4 MiB, some 3500 pages of 1200 bytes. */
-#define RMGR_MAX_QUEUE (4u << 20)
+#define RMGR_MAX_QUEUE (4u << 20)   /* an empty queue takes one larger message */
 
 struct rmgr_config {
 	uint32_t origin;              /* the service's origin IP */
@@ -105,7 +110,7 @@ struct rmgr_origin {
 	/* Total response time and requests answered so far. */
 	void (*service)(void *ctx, uint64_t *sum_ns, uint64_t *count);
 	/* Optional: a replica on host_server was installed (INSTALL_ACK), or
-	 * removed (REMOVE_ACK). */
+	 * is being removed (REMOVE sent: nothing more should be pushed). */
 	void (*installed)(void *ctx, uint32_t host_server);
 	void (*removed)(void *ctx, uint32_t host_server);
 	void *ctx;

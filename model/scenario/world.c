@@ -81,6 +81,7 @@ struct managed {
 	uint32_t origin;
 	uint16_t port;
 	int installs;                 /* how many times it was installed here */
+	uint64_t metered_hits, metered_misses;   /* reported in METERs so far */
 };
 
 struct world {
@@ -339,9 +340,19 @@ static int managed_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *mis
 	(void)ctx;
 	if (!m->hweb)
 		return 0;   /* an http replica has no cache to meter */
-	*hits = hweb_replica_stats(m->hweb)->hits;
-	*misses = hweb_replica_stats(m->hweb)->misses;
+	const struct hweb_replica_stats *h = hweb_replica_stats(m->hweb);
+	*hits = h->hits - m->metered_hits;
+	*misses = h->misses - m->metered_misses;
+	m->metered_hits = h->hits;
+	m->metered_misses = h->misses;
 	return 1;
+}
+
+static size_t managed_active(void *ctx, void *replica)
+{
+	struct managed *m = replica;
+	(void)ctx;
+	return m->hweb ? hweb_replica_active(m->hweb) : 0;
 }
 
 static uint64_t origin_served(void *ctx)
@@ -606,7 +617,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		if (candidate) {
 			struct rsrv_ops ops = { .start = managed_start, .stop = managed_stop,
 						 .served = managed_served, .push = managed_push,
-						 .meter = managed_meter, .ctx = n };
+						 .meter = managed_meter, .active = managed_active,
+						 .ctx = n };
 			uint64_t ivl = 0;
 			for (size_t k = 0; k < s->nservices; k++)
 				if (s->service[k].manager && name_in(s->service[k].candidates, n->cfg->name))
