@@ -325,8 +325,9 @@ struct held {
 	uint32_t host;
 	uint64_t *expires_ns;         /* per object: when its pushed copy expires; 0 not pushed */
 	uint32_t *version;            /* per object: the version pushed */
-	uint8_t *pushed;              /* per object: pushed at all */
+	uint8_t *pushed;              /* per object: 0 no, 1 pushed, HELD_DUE: preheat refused */
 };
+#define HELD_DUE 2
 
 struct hweb_manager {
 	struct hweb_manager_config cfg;
@@ -377,6 +378,15 @@ static void mgr_request(void *ctx, struct http_conn *c, const char *path)
 	sim_schedule(work(m->cfg.cpu, m->cfg.processing_ns), mgr_fetch, p);
 }
 
+static void mgr_tick_start(struct hweb_manager *m);
+
+/* The manager's tick: the keep-hot period, or without keep-hot how soon a
+ * preheat push the queue refused is tried again (a model choice). */
+static uint64_t mgr_tick_ns(const struct hweb_manager *m)
+{
+	return m->cfg.refresh_ns ? m->cfg.refresh_ns : 1000000000ull;
+}
+
 static int push_one(struct hweb_manager *m, struct held *h, uint32_t id)
 {
 	for (uint32_t i = 0; i < m->cfg.page_bytes; i++)
@@ -384,8 +394,13 @@ static int push_one(struct hweb_manager *m, struct held *h, uint32_t id)
 	struct rmgr_object o = { id, m->version[id], m->cfg.ttl_s, m->page, m->cfg.page_bytes };
 	int rc = rmgr_push(m->rmgr, h->host, &o);
 	if (rc != HN_OK) {
-		/* A full queue (counted by rmgr) leaves the object due: the
-		 * next refresh tries again. */
+		/* A full queue (counted by rmgr) leaves the object due: a
+		 * preheat is marked and tried again at the next tick, a refresh
+		 * or a modification stays due by its expiry or version. */
+		if (rc == HN_ELIMIT && !h->pushed[id]) {
+			h->pushed[id] = HELD_DUE;
+			mgr_tick_start(m);
+		}
 		m->st.push_failed += rc != HN_ELIMIT;
 		return 0;
 	}
@@ -397,23 +412,41 @@ static int push_one(struct hweb_manager *m, struct held *h, uint32_t id)
 	return 1;
 }
 
-/* Keep hot: push again what expires before the next refresh or changed. */
-static void mgr_refresh(void *arg)
+/* Every tick: preheat pushes a full queue refused are tried again; keeping
+ * hot, what was pushed and expires before the next refresh or changed is
+ * pushed again.  Without keep-hot the tick stops when nothing is due. */
+static void mgr_tick(void *arg)
 {
 	struct hweb_manager *m = arg;
 	uint64_t horizon = sim_now_ns() + m->cfg.refresh_ns;
+	int due = 0;
 	for (size_t k = 0; k < m->nheld; k++) {
 		struct held *h = &m->held[k];
 		for (uint32_t id = 0; id < m->cfg.objects; id++) {
-			if (!h->pushed[id])
+			if (h->pushed[id] == HELD_DUE) {
+				h->pushed[id] = 0;
+				m->st.preheat_pushes += push_one(m, h, id);
+				due |= h->pushed[id] == HELD_DUE;
+			} else if (!h->pushed[id] || !m->cfg.refresh_ns) {
 				continue;
-			if (h->version[id] != m->version[id])
+			} else if (h->version[id] != m->version[id]) {
 				m->st.modified_pushes += push_one(m, h, id);
-			else if (h->expires_ns[id] && h->expires_ns[id] <= horizon)
+			} else if (h->expires_ns[id] && h->expires_ns[id] <= horizon) {
 				m->st.refresh_pushes += push_one(m, h, id);
+			}
 		}
 	}
-	sim_schedule(m->cfg.refresh_ns, mgr_refresh, m);
+	m->ticking = m->cfg.refresh_ns || due;
+	if (m->ticking)
+		sim_schedule(mgr_tick_ns(m), mgr_tick, m);
+}
+
+static void mgr_tick_start(struct hweb_manager *m)
+{
+	if (m->ticking)
+		return;
+	m->ticking = 1;
+	sim_schedule(mgr_tick_ns(m), mgr_tick, m);
 }
 
 /* The origin changes one object, uniformly chosen; the next one after an
@@ -464,10 +497,8 @@ void hweb_manager_installed(void *ctx, uint32_t host_server)
 	memset(h->pushed, 0, m->cfg.objects ? m->cfg.objects : 1);
 	for (uint32_t id = 0; id < m->cfg.preheat && id < m->cfg.objects; id++)
 		m->st.preheat_pushes += push_one(m, h, id);
-	if (m->cfg.refresh_ns && !m->ticking) {
-		m->ticking = 1;
-		sim_schedule(m->cfg.refresh_ns, mgr_refresh, m);
-	}
+	if (m->cfg.refresh_ns)
+		mgr_tick_start(m);
 }
 
 struct hweb_manager *hweb_manager_new(struct sim_node *node, const struct hweb_manager_config *cfg)

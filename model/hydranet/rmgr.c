@@ -122,18 +122,23 @@ struct rsrv {
 	size_t nconns;
 };
 
-/* A METER report of the hits and misses since the last one (replicas with
- * a cache only). */
+/* A METER report of the hits and misses not reported yet (replicas with a
+ * cache only); the replica hears they were reported only once the report
+ * is sent, so a closed or full connection loses none. */
 static void rsrv_meter(struct rsrv_conn *c, uint32_t ivl_ms)
 {
 	uint64_t hits = 0, misses = 0;
-	if (!c->srv->ops.meter || !c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses))
+	if (c->st.closed || !c->srv->ops.meter ||
+	    !c->srv->ops.meter(c->srv->ops.ctx, c->replica, &hits, &misses))
 		return;
 	struct rmp_msg mt = { .type = RMP_METER, .seq = ++c->seq, .origin = c->pending.origin,
 			      .service = c->pending.service, .hits = (uint32_t)hits,
 			      .misses = (uint32_t)misses, .interval_ms = ivl_ms };
-	if (stream_send(&c->st, &mt, &c->srv->st) == HN_OK)
-		c->srv->st.meters++;
+	if (stream_send(&c->st, &mt, &c->srv->st) != HN_OK)
+		return;
+	c->srv->st.meters++;
+	if (c->srv->ops.metered)
+		c->srv->ops.metered(c->srv->ops.ctx, c->replica, hits, misses);
 }
 
 static void rsrv_load_tick(void *arg)
@@ -175,10 +180,10 @@ static void rsrv_remove_done(void *arg)
 	rsrv_meter(c, 0);
 	c->replica = NULL;
 	c->removing = 0;
-	c->srv->st.removes++;
 	struct rmp_msg ack = { .type = RMP_REMOVE_ACK, .seq = c->remove.seq, .origin = c->remove.origin,
 			       .service = c->remove.service };
-	stream_send(&c->st, &ack, &c->srv->st);
+	if (stream_send(&c->st, &ack, &c->srv->st) == HN_OK)
+		c->srv->st.removes++;   /* (the replica is stopped either way) */
 }
 
 static void rsrv_image_done(struct rsrv_conn *c)
@@ -276,7 +281,12 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		return;
 	}
 	c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
-	if (m->type == RMP_INSTALL) {   /* a second INSTALL: its image is skipped */
+	if (m->type == RMP_INSTALL) {
+		/* One replica per connection: a second INSTALL is refused
+		 * (status 1) and its image skipped. */
+		struct rmp_msg ack = { .type = RMP_INSTALL_ACK, .seq = m->seq, .origin = m->origin,
+				       .service = m->service, .status = 1 };
+		stream_send(st, &ack, &c->srv->st);
 		c->payload = P_SKIP;
 		st->payload_left = m->image_bytes;
 	}

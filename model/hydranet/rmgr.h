@@ -53,13 +53,15 @@ struct rsrv_ops {
 	/* Requests the replica has served so far. */
 	uint64_t (*served)(void *ctx, void *replica);
 	/* HydraWeb replicas (NULL for others): take an object the manager
-	 * pushed (m is its PUSH; data is borrowed), and give the hits and
-	 * misses not reported yet (returning 0 for a replica that has no
-	 * cache), which go back to the manager as a METER report before every
-	 * LOAD and before REMOVE_ACK. */
+	 * pushed (m is its PUSH; data is borrowed); give the hits and misses
+	 * not reported yet (returning 0 for a replica that has no cache),
+	 * which go back to the manager as a METER report before every LOAD
+	 * and before REMOVE_ACK; and hear that a report of them was sent
+	 * (only then are they reported). */
 	void (*push)(void *ctx, void *replica, const struct rmp_msg *m, const uint8_t *data,
 		     size_t len);
 	int (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
+	void (*metered)(void *ctx, void *replica, uint64_t hits, uint64_t misses);
 	/* Optional: requests the replica has in progress.  A REMOVE stops the
 	 * replica at once (no new connections) but is acknowledged only when
 	 * this is 0, so what it finishes is metered. */

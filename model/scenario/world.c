@@ -343,9 +343,15 @@ static int managed_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *mis
 	const struct hweb_replica_stats *h = hweb_replica_stats(m->hweb);
 	*hits = h->hits - m->metered_hits;
 	*misses = h->misses - m->metered_misses;
-	m->metered_hits = h->hits;
-	m->metered_misses = h->misses;
 	return 1;
+}
+
+static void managed_metered(void *ctx, void *replica, uint64_t hits, uint64_t misses)
+{
+	struct managed *m = replica;
+	(void)ctx;
+	m->metered_hits += hits;
+	m->metered_misses += misses;
 }
 
 static size_t managed_active(void *ctx, void *replica)
@@ -617,7 +623,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		if (candidate) {
 			struct rsrv_ops ops = { .start = managed_start, .stop = managed_stop,
 						 .served = managed_served, .push = managed_push,
-						 .meter = managed_meter, .active = managed_active,
+						 .meter = managed_meter, .metered = managed_metered,
+						 .active = managed_active,
 						 .ctx = n };
 			uint64_t ivl = 0;
 			for (size_t k = 0; k < s->nservices; k++)

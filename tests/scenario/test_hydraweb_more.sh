@@ -88,6 +88,19 @@ all_zero "$db" heavy drop.rmp_malformed 2
 # server with nothing installed (each would count as hweb_push_failed).
 expect "heavy: pushes tried to a removed replica" "$(m "$db" service:www drop.hweb_push_failed)" 0
 
+# ---- a preheat larger than the manager's send queue ----------------------------
+# 100 objects of 100 kB (10 MB) against a 4 MiB queue: the pushes a full
+# queue refuses are counted and tried again each second until all are in
+# the replica's cache, before the users start at 100 s (every request a hit).
+db=$(run tests/scenario/hydraweb.ini bigpreheat --set simulation.stop_time=200s \
+	--set service.www.objects=100 --set service.www.preheat=100 \
+	--set service.www.page_size=100000 --set workload.users.object_size=100000 \
+	--set workload.users.start=100s) || exit 1
+expect_num "bigpreheat: pushes refused by a full queue" "$(m "$db" service:www drop.rmp_queue_full)" -gt 0
+expect "bigpreheat: preheat pushes" "$(m "$db" service:www hweb.preheat_pushes)" 100
+expect "bigpreheat: objects in the replica's cache" "$(m "$db" hostserver hweb.cache_objects.www)" 100
+expect "bigpreheat: misses" "$(m "$db" hostserver hweb.misses.www)" 0
+
 # ---- two services, replicas on one host server -------------------------------
 two=tests/scenario/hydraweb-two.ini
 db=$(run $two two) || exit 1

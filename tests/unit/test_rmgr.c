@@ -10,7 +10,10 @@
  *     reclaimed;
  *  d. hit metering across install, remove, install within one load
  *     interval counts each hit once, the last partial interval included;
- *  e. a LOAD crossing a REMOVE is not unexpected.
+ *  e. a LOAD crossing a REMOVE is not unexpected;
+ *  f. a REMOVE stops the replica at once but is acknowledged only when its
+ *     requests in progress are done, with their metering; a drain the
+ *     manager cuts short uses up no metering.
  *
  * Two nodes on one link: the manager's (10.0.0.1) and a host server's
  * (10.0.0.2).  Where both ends can be the real ones they are (rmgr_new,
@@ -104,7 +107,8 @@ struct fake_replica {
 	uint16_t port;
 	/* Counters go on across reinstalls, as a HydraWeb replica's do. */
 	uint64_t served, hits, misses;
-	uint64_t reported_hits, reported_misses;   /* given to meter so far */
+	uint64_t reported_hits, reported_misses;   /* reported (metered) so far */
+	size_t active;                             /* requests in progress */
 	struct got got[MAX_GOT];
 	size_t ngot;
 	void (*on_push)(size_t ngot);   /* called after each recorded push */
@@ -151,20 +155,28 @@ static void fr_push(void *ctx, void *replica, const struct rmp_msg *m, const uin
 		R.on_push(R.ngot);
 }
 
-/* The meter op gives what was not reported yet (rmgr.h). */
+/* The meter op gives what was not reported yet; metered says it was
+ * (rmgr.h). */
 static int fr_meter(void *ctx, void *replica, uint64_t *hits, uint64_t *misses)
 {
 	(void)ctx;
 	(void)replica;
 	*hits = R.hits - R.reported_hits;
 	*misses = R.misses - R.reported_misses;
-	R.reported_hits = R.hits;
-	R.reported_misses = R.misses;
 	return 1;
 }
 
+static void fr_metered(void *ctx, void *replica, uint64_t hits, uint64_t misses)
+{
+	(void)ctx;
+	(void)replica;
+	R.reported_hits += hits;
+	R.reported_misses += misses;
+}
+
 static const struct rsrv_ops FAKE_OPS = { .start = fr_start, .stop = fr_stop, .served = fr_served,
-					  .push = fr_push, .meter = fr_meter };
+					  .push = fr_push, .meter = fr_meter,
+					  .metered = fr_metered };
 
 /* ---- a raw RMP peer: a simulated TCP socket and a framer ---------------- */
 
@@ -653,12 +665,20 @@ static void rsrv__install_while_running_is_skipped_and_pushes_go_on(void **state
 		assert_int_equal(R.got[k].len, sizes[k]);
 		assert_true(R.got[k].intact);
 	}
-	/* One INSTALL_ACK, for the first INSTALL, status ok (then the
-	 * replica's reports). */
-	assert_int_equal(count_type(&P, RMP_INSTALL_ACK), 1);
+	/* Two INSTALL_ACKs: the first INSTALL's, status ok, and the second's,
+	 * refused (status 1: one replica per connection). */
+	assert_int_equal(count_type(&P, RMP_INSTALL_ACK), 2);
 	assert_int_equal(P.msgs[0].type, RMP_INSTALL_ACK);
 	assert_int_equal(P.msgs[0].seq, 1);
 	assert_int_equal(P.msgs[0].status, 0);
+	int refused = 0;
+	for (size_t k = 1; k < P.nmsgs; k++)
+		if (P.msgs[k].type == RMP_INSTALL_ACK) {
+			assert_int_equal(P.msgs[k].seq, 4);
+			assert_int_equal(P.msgs[k].status, 1);
+			refused++;
+		}
+	assert_int_equal(refused, 1);
 }
 
 /* ==== c. the manager's bounded send queue ================================= */
@@ -917,6 +937,122 @@ static void rmgr__load_crossing_remove_is_not_unexpected(void **state)
 	assert_int_equal(O.removed, 1);
 }
 
+/* ==== f. REMOVE waits for the replica's requests in progress ============== */
+
+static size_t fr_active(void *ctx, void *replica)
+{
+	(void)ctx;
+	(void)replica;
+	return R.active;
+}
+
+static const struct rsrv_ops DRAIN_OPS = { .start = fr_start, .stop = fr_stop, .served = fr_served,
+					   .push = fr_push, .meter = fr_meter, .metered = fr_metered,
+					   .active = fr_active };
+
+static struct {
+	uint64_t ack_ns;             /* when REMOVE_ACK reached the fake manager */
+	uint64_t hits_before_ack;    /* METER hits received before it */
+	int running_at_probe;        /* the replica, just after the REMOVE */
+} D;
+
+static void drain_on_msg(struct peer *p, const struct rmp_msg *m)
+{
+	(void)p;
+	if (m->type == RMP_METER && !D.ack_ns)
+		D.hits_before_ack += m->hits;
+	if (m->type == RMP_REMOVE_ACK)
+		D.ack_ns = sim_now_ns();
+}
+
+static void drain_remove(void *arg)
+{
+	struct peer *p = arg;
+	struct rmp_msg rm = { .type = RMP_REMOVE, .seq = 2, .origin = ORIGIN, .service = SERVICE };
+	peer_add_msg(p, &rm);
+	peer_kick(p);
+}
+
+static void drain_probe(void *arg)
+{
+	(void)arg;
+	D.running_at_probe = R.running;
+}
+
+/* The replica's last two requests end at 1.234 s, five more hits. */
+static void drain_finish(void *arg)
+{
+	(void)arg;
+	R.hits += 5;
+	R.active = 0;
+}
+
+static void drain_close(void *arg)
+{
+	struct peer *p = arg;
+	sim_sock_close(p->sock);
+	p->sock = NULL;
+}
+
+/* A fake manager installs (no image), and at 0.5 s, with 10 hits counted
+ * and two requests in progress, sends REMOVE; the load interval (10 s) is
+ * longer than the run, so only the REMOVE's own METER reports.  close_at:
+ * the manager goes away at that time (0: never). */
+static void drain_run(uint64_t close_at)
+{
+	reset_fakes();
+	peer_reset();
+	memset(&D, 0, sizeof D);
+	world_up();
+	W.s = rsrv_new(W.hs_node, HS, &DRAIN_OPS, 10 * SEC);
+	assert_non_null(W.s);
+	struct rmp_msg in = { .type = RMP_INSTALL, .seq = 1, .origin = ORIGIN, .service = SERVICE,
+			      .proto = 6, .nports = 1, .ports = { PORT }, .image_bytes = 0 };
+	peer_add_msg(&P, &in);
+	P.on_msg = drain_on_msg;
+	peer_connect(&P);
+	R.hits = 10;
+	R.active = 2;
+	sim_schedule(500 * MS, drain_remove, &P);
+	sim_schedule(520 * MS, drain_probe, NULL);
+	sim_schedule(1234 * MS, drain_finish, NULL);
+	if (close_at)
+		sim_schedule(close_at, drain_close, &P);
+	sim_run(5 * SEC);
+}
+
+static void rsrv__remove_waits_for_requests_in_progress(void **state)
+{
+	(void)state;
+	drain_run(0);
+	const struct rmgr_stats *ss = rsrv_stats(W.s);
+	/* Stopped at once (no new connections), acknowledged only after the
+	 * last request, within one poll (10 ms) and the 1 ms link. */
+	assert_int_equal(D.running_at_probe, 0);
+	assert_int_equal(R.stops, 1);
+	assert_true(D.ack_ns >= 1234 * MS);
+	assert_true(D.ack_ns <= 1234 * MS + 10 * MS + 2 * MS);
+	/* The METER before the ACK has every hit, those of the drain too. */
+	assert_int_equal(D.hits_before_ack, 15);
+	assert_int_equal(R.reported_hits, 15);
+	assert_int_equal(ss->removes, 1);
+	assert_int_equal(count_type(&P, RMP_REMOVE_ACK), 1);
+}
+
+/* The manager goes away during the drain: no ACK, no removal counted, and
+ * the hits stay unreported (a later install reports them), none used up. */
+static void rsrv__drain_cut_short_loses_no_metering(void **state)
+{
+	(void)state;
+	drain_run(800 * MS);
+	const struct rmgr_stats *ss = rsrv_stats(W.s);
+	assert_int_equal(count_type(&P, RMP_REMOVE_ACK), 0);
+	assert_int_equal(ss->removes, 0);
+	assert_int_equal(R.reported_hits, 0);
+	assert_int_equal(R.hits, 15);
+	assert_int_equal(R.stops, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -931,6 +1067,8 @@ int main(void)
 		cmocka_unit_test_teardown(rmgr__metering_counts_each_hit_once_across_reinstalls,
 					  teardown),
 		cmocka_unit_test_teardown(rmgr__load_crossing_remove_is_not_unexpected, peer_teardown),
+		cmocka_unit_test_teardown(rsrv__remove_waits_for_requests_in_progress, peer_teardown),
+		cmocka_unit_test_teardown(rsrv__drain_cut_short_loses_no_metering, peer_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
