@@ -21,6 +21,7 @@
 struct vport {
 	uint8_t proto;
 	uint16_t port;
+	bool given_up;       /* unbound: connections in progress only (TCP) */
 };
 
 struct vhost {
@@ -112,12 +113,30 @@ int hsrv_vhost_exists(const struct hsrv *h, uint32_t origin)
 	return vhost_find(h, origin) != NULL;
 }
 
-static int port_bound(const struct vhost *v, uint8_t proto, uint16_t port)
+static struct vport *port_find(const struct vhost *v, uint8_t proto, uint16_t port)
 {
 	for (size_t i = 0; i < v->nports; i++)
 		if (v->ports[i].proto == proto && v->ports[i].port == port)
-			return 1;
-	return 0;
+			return (struct vport *)&v->ports[i];
+	return NULL;
+}
+
+/* Whether a first fragment (or whole datagram) for dport is delivered: to
+ * a bound port, yes; to a port given up, only a TCP segment of a
+ * connection in progress (not a SYN opening one), as a kernel keeps the
+ * PCBs of established connections when the listener goes away. */
+static int port_takes(const struct vhost *v, const struct ipv4_hdr *ih, const uint8_t *dg,
+		      size_t len, uint16_t dport)
+{
+	const struct vport *p = port_find(v, ih->proto, dport);
+	if (!p)
+		return 0;
+	if (!p->given_up)
+		return 1;
+	if (ih->proto != IPV4_PROTO_TCP || (size_t)ih->hdr_len + 14 > len)
+		return 0;
+	uint8_t flags = dg[ih->hdr_len + 13];   /* RFC 793 3.1: ... URG ACK PSH RST SYN FIN */
+	return !(flags & 0x02) || (flags & 0x10);
 }
 
 int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port)
@@ -125,11 +144,15 @@ int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t por
 	struct vhost *v = vhost_find(h, origin);
 	if (!v)
 		return HN_ENOENT;
-	if (port_bound(v, proto, port))
+	struct vport *p = port_find(v, proto, port);
+	if (p && !p->given_up)
 		return HN_EEXIST;
-	if (v->nports == MAX_PORTS)
+	if (p)
+		p->given_up = false;   /* bound again */
+	else if (v->nports == MAX_PORTS)
 		return HN_ELIMIT;
-	v->ports[v->nports++] = (struct vport){ proto, port };
+	else
+		v->ports[v->nports++] = (struct vport){ proto, port, false };
 	if (h->on_bind)
 		h->on_bind(h->on_bind_ctx, origin, proto, port, true);
 	return HN_OK;
@@ -138,14 +161,13 @@ int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t por
 int hsrv_vhost_unbind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port)
 {
 	struct vhost *v = vhost_find(h, origin);
-	for (size_t i = 0; v && i < v->nports; i++)
-		if (v->ports[i].proto == proto && v->ports[i].port == port) {
-			v->ports[i] = v->ports[--v->nports];
-			if (h->on_bind)
-				h->on_bind(h->on_bind_ctx, origin, proto, port, false);
-			return HN_OK;
-		}
-	return HN_ENOENT;
+	struct vport *p = v ? port_find(v, proto, port) : NULL;
+	if (!p || p->given_up)
+		return HN_ENOENT;
+	p->given_up = true;
+	if (h->on_bind)
+		h->on_bind(h->on_bind_ctx, origin, proto, port, false);
+	return HN_OK;
 }
 
 int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,
@@ -203,7 +225,7 @@ static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns
 	}
 	if (ih.frag_off == 0) {
 		if (ipv4_ports(in, len, &ih, &sport, &dport) == HN_OK)
-			ok = (uint32_t)port_bound(v, ih.proto, dport);
+			ok = (uint32_t)port_takes(v, &ih, in, len, dport);
 		if (ih.mf)
 			fragflow_decide(h->ff, &ih, ok, now_ns, release_held, h);
 	} else if (!fragflow_lookup(h->ff, &ih, now_ns, &ok)) {

@@ -89,8 +89,12 @@ int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t por
 int hsrv_bind(struct hsrv *h, struct sim_sock *s, uint32_t origin, uint8_t proto,
 	      uint16_t port);
 
-/* The virtual host origin gives up (proto, port): later datagrams for it are
- * dropped as not replicated.  HN_ENOENT when it was not bound. */
+/* The virtual host origin gives up (proto, port): the listener is gone.
+ * Later UDP datagrams and TCP SYNs for it are dropped as not replicated;
+ * segments of TCP connections in progress are still delivered, so they
+ * finish (the routing daemon withdraws the access point at once, and the
+ * redirectors send new connections elsewhere).  Binding it again takes it
+ * back.  HN_ENOENT when it was not bound. */
 int hsrv_vhost_unbind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port);
 
 void hsrv_set_bind_listener(struct hsrv *h, hsrv_bind_fn fn, void *ctx);

@@ -224,6 +224,61 @@ static void hsrv__inner_fragments_follow_the_port_verdict(void **state)
 	assert_int_equal(hsrv_stats(fx->h)->drops[HSRV_DROP_NO_PORT], 3);
 }
 
+/* A port given up (its listener gone) keeps connections in progress: TCP
+ * segments other than a connection-opening SYN are still delivered; a SYN
+ * and UDP are dropped; binding it again takes new connections.  The bind
+ * listener hears of both changes. */
+static int binds, unbinds;
+static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bool bound)
+{
+	(void)ctx;
+	assert_int_equal(origin, ORIGIN);
+	assert_int_equal(proto, IPV4_PROTO_TCP);
+	assert_int_equal(port, 80);
+	binds += bound;
+	unbinds += !bound;
+}
+
+static size_t tcp_to_80(uint8_t *out, uint8_t flags, uint16_t id)
+{
+	uint8_t in[100];
+	tu_datagram(in, sizeof in, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 5, 64, 0);
+	in[20 + 13] = flags;   /* TCP flags (the host server reads no checksum) */
+	return encap(in, sizeof in, out, id);
+}
+
+static void hsrv__port_given_up_keeps_connections_in_progress(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t out[2048];
+	binds = unbinds = 0;
+	hsrv_set_bind_listener(fx->h, on_bind, NULL);
+	assert_int_equal(hsrv_vhost_unbind(fx->h, ORIGIN, IPV4_PROTO_TCP, 80), HN_OK);
+	assert_int_equal(unbinds, 1);
+	assert_int_equal(hsrv_vhost_unbind(fx->h, ORIGIN, IPV4_PROTO_TCP, 80), HN_ENOENT);
+	static const uint8_t ok[] = { 0x10, 0x18, 0x11, 0x12, 0x04 };   /* ACK, PSH/ACK, FIN/ACK, SYN/ACK, RST */
+	for (size_t k = 0; k < sizeof ok; k++)
+		assert_int_equal(hsrv_input(fx->h, out, tcp_to_80(out, ok[k], (uint16_t)k), 0), HSRV_CONSUMED);
+	assert_int_equal(fx->fake.in.count, sizeof ok);
+	assert_int_equal(hsrv_input(fx->h, out, tcp_to_80(out, 0x02, 10), 0), HSRV_CONSUMED);   /* SYN */
+	assert_int_equal(fx->fake.in.count, sizeof ok);
+	assert_int_equal(hsrv_stats(fx->h)->drops[HSRV_DROP_NO_PORT], 1);
+	/* Bound again: a SYN is delivered. */
+	assert_int_equal(hsrv_vhost_bind(fx->h, ORIGIN, IPV4_PROTO_TCP, 80), HN_OK);
+	assert_int_equal(binds, 1);
+	assert_int_equal(hsrv_vhost_bind(fx->h, ORIGIN, IPV4_PROTO_TCP, 80), HN_EEXIST);
+	assert_int_equal(hsrv_input(fx->h, out, tcp_to_80(out, 0x02, 11), 0), HSRV_CONSUMED);
+	assert_int_equal(fx->fake.in.count, sizeof ok + 1);
+	/* A UDP port given up takes nothing. */
+	hsrv_set_bind_listener(fx->h, NULL, NULL);
+	assert_int_equal(hsrv_vhost_unbind(fx->h, ORIGIN, IPV4_PROTO_UDP, 53), HN_OK);
+	uint8_t in[100];
+	tu_datagram(in, sizeof in, IPV4_PROTO_UDP, CLIENT, ORIGIN, 1025, 53, 5, 64, 0);
+	assert_int_equal(hsrv_input(fx->h, out, encap(in, sizeof in, out, 12), 0), HSRV_CONSUMED);
+	assert_int_equal(fx->fake.in.count, sizeof ok + 1);
+	assert_int_equal(hsrv_stats(fx->h)->drops[HSRV_DROP_NO_PORT], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hsrv__outer_fragments_are_reassembled_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(hsrv__bad_inner_is_dropped_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(hsrv__inner_fragments_follow_the_port_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(hsrv__port_given_up_keeps_connections_in_progress, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("hsrv", tests, NULL, NULL);
 }
