@@ -86,7 +86,8 @@ static int run(int redirected, unsigned mss, struct result *res)
 		return -1;
 	sim_node *c = sim_node_create("client"), *r = sim_node_create("router");
 	sim_node *o = sim_node_create("origin"), *h = sim_node_create("hostserver");
-	struct sim_link_config lc = { 10000000, 1000000, 1500, 100, 0 };
+	struct sim_link_config lc = { .rate_bps = 10000000, .delay_ns = 1000000, .mtu_bytes = 1500,
+				      .queue_packets = 100 };
 	uint32_t origin = IP4(10, 0, 2, 2), hs = IP4(10, 0, 3, 2);
 	if (!sim_link_create(c, r, &lc, IP4(10, 0, 1, 1), IP4(10, 0, 1, 2), 24) ||
 	    !sim_link_create(r, o, &lc, IP4(10, 0, 2, 1), origin, 24) ||
