@@ -282,11 +282,11 @@ fig5() {
 	set -- $(q -separator ' ' "SELECT id, run_number FROM runs WHERE $sel
 		 ORDER BY run_number <> 1, run_number, started_at DESC, id DESC LIMIT 1")
 	run=$1 runno=$2
-	# bin width: the spacing of the model's own histogram (the [output]
-	# hist_bin key), 50 ms when it has fewer than two bins
-	binw=$(q "SELECT ifnull(round(min(x - px), 9), 0.05) FROM
-		    (SELECT x, lag(x) OVER (ORDER BY x) AS px FROM series
-		     WHERE run_id = $run AND series = 'texas.latency_hist.all')")
+	# bin width: the model's own histogram's (the [output] hist_bin key,
+	# stored with the run; empty bins are not stored, so it cannot be read
+	# off the spacing), 50 ms for runs that lack it
+	binw=$(q "SELECT ifnull(max(value), 0.05) FROM metrics
+		  WHERE run_id = $run AND scope = 'workload:texas' AND name = 'latency_hist_bin_s'")
 	set -- $(q -separator ' ' "SELECT count(*), ifnull(sum(ok = 1 AND latency_s IS NOT NULL), 0),
 		   ifnull(sum(ok = 1 AND latency_s IS NOT NULL AND cache = 'hit'), 0),
 		   ifnull(sum(ok = 1 AND latency_s IS NOT NULL AND cache = 'miss'), 0),

@@ -433,16 +433,18 @@ static void cand_flush(struct cand *c)
 		c->qoff = c->qlen = 0;
 }
 
-/* Room for n more bytes: the sent front is dropped first; HN_ELIMIT when
- * the queue would pass RMGR_MAX_QUEUE. */
+/* Room for n more bytes; HN_ELIMIT when the queue would pass
+ * RMGR_MAX_QUEUE.  The sent front is dropped only when the buffer's tail
+ * has no room (one move per refill, not one per message). */
 static int cand_reserve(struct cand *c, size_t n)
 {
-	if (c->qoff) {
+	if (c->qoff && c->qlen + n > c->qcap) {
 		memmove(c->q, c->q + c->qoff, c->qlen - c->qoff);
 		c->qlen -= c->qoff;
 		c->qoff = 0;
 	}
-	if (c->qlen && c->qlen + n > RMGR_MAX_QUEUE)
+	size_t pending = c->qlen - c->qoff;
+	if (pending && pending + n > RMGR_MAX_QUEUE)
 		return HN_ELIMIT;   /* (an empty queue takes one message of any size) */
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;

@@ -7,10 +7,16 @@
  * (RMP_PORT_MANAGER) in the messages of rmp.h: INSTALL followed by the
  * replica's code image, INSTALL_ACK once the replica has bound its port (so
  * the host server's routing daemon has announced it), periodic LOAD reports,
- * and REMOVE / REMOVE_ACK.  The manager's policy is static (install on every
- * candidate at start) or dynamic (install on the next candidate when the
- * origin's request rate crosses a threshold; remove a replica whose reported
- * rate stayed below another for some intervals).  A malformed or unexpected
+ * and REMOVE / REMOVE_ACK; for HydraWeb, PUSH (an object for the replica's
+ * cache, its bytes following) and METER (hit metering, before each LOAD).
+ * A REMOVE stops the replica at once; its ACK waits for the requests it
+ * has in progress, with their metering.  One replica per connection: a
+ * second INSTALL is refused (INSTALL_ACK status 1), its image read past.
+ * Everything the manager sends after an install goes through one ordered
+ * queue per replica, bounded by RMGR_MAX_QUEUE.  The manager's policy is
+ * static (install on every candidate at start) or dynamic (install on the
+ * next candidate when the origin's request rate crosses a threshold; remove
+ * a replica whose reported rate stayed below another for some intervals).  A malformed or unexpected
  * message is dropped and counted; a stream that cannot be framed any more is
  * closed.  Not here: what a replica does (the ops the caller gives). */
 #ifndef HN_RMGR_H

@@ -1221,6 +1221,8 @@ static void walk_metrics(const struct world *w, metric_fn put, void *ctx)
 			put(ctx, sc, "latency_ci95_s", gsl_cdf_tdist_Pinv(0.975, (double)(na - 1)) *
 					       gsl_stats_sd(all, 1, na) / sqrt((double)na));
 		}
+		if (wl->http && na)   /* the width of the latency_hist series' bins */
+			put(ctx, sc, "latency_hist_bin_s", (double)w->s->out.hist_bin_ns / 1e9);
 		if (tagged) {
 			put(ctx, sc, "cache_hits", (double)nh);
 			put(ctx, sc, "cache_misses", (double)nm);

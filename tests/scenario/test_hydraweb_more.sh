@@ -134,6 +134,9 @@ expect "two: installs at the host server" "$(m "$db" hostserver rmp.installs)" 2
 # be some 10^5 rows per series, nearly all empty.
 db=$(run $two hist --set output.hist_bin=1us) || exit 1
 for wl in users users2; do
+	# The bin width is stored with the run (the bins' spacing cannot tell it).
+	expect "hist $wl: latency_hist_bin_s" \
+		"$(q "$db" "SELECT printf('%.9f', value) FROM metrics WHERE scope = 'workload:$wl' AND name = 'latency_hist_bin_s'")" 0.000001000
 	for kind in all hit miss; do
 		case $kind in all) w="ok = 1" ;; *) w="ok = 1 AND cache = '$kind'" ;; esac
 		s="series = '$wl.latency_hist.$kind'"
