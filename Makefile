@@ -24,8 +24,8 @@ B  = build
 BA = build/asan
 
 LIB_C   = $(wildcard model/*.c model/net/*.c model/hydranet/*.c model/apps/*.c \
-                     model/results/*.c model/scenario/*.c model/testbed/*.c)
-LIB_CXX = model/sim/sim.cc
+                     model/results/*.c model/scenario/*.c model/testbed/*.c model/world/*.c)
+LIB_CXX = $(wildcard model/sim/*.cc)
 NET_C   = model/status.c $(wildcard model/net/*.c)
 # what fuzz targets link: the pure-C layers, no simulator
 FUZZ_C  = $(NET_C) model/scenario/param.c model/scenario/source.c model/scenario/scenario.c \

@@ -632,7 +632,7 @@ int main(int argc, char **argv)
 		return cmd_summarize(argc - 2, argv + 2);
 	if (!strcmp(cmd, "params")) {
 		printf("# Scenario parameters\n");
-		scenario_print_params(stdout);
+		scenario_print_params(stdout, NULL);
 		return 0;
 	}
 	fprintf(stderr, "hydranet: unknown command '%s'\n", cmd);

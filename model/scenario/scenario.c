@@ -167,13 +167,25 @@ static const struct kind kinds[] = {
 	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0 },
 };
 
-void scenario_print_params(FILE *out)
+int scenario_print_params(FILE *out, const char *section)
 {
+	int found = 0;
 	for (size_t k = 0; k < N(kinds); k++) {
+		if (section && strcmp(section, kinds[k].name))
+			continue;
 		char title[64];
 		snprintf(title, sizeof title, kinds[k].named ? "%s NAME" : "%s", kinds[k].name);
 		param_print_table(out, title, kinds[k].params, kinds[k].nparams);
+		found = 1;
 	}
+	return found ? HN_OK : HN_ENOENT;
+}
+
+void scenario_print_sections(FILE *out)
+{
+	for (size_t k = 0; k < N(kinds); k++)
+		fprintf(out, "%s%s", k ? " " : "", kinds[k].name);
+	fputc('\n', out);
 }
 
 /* ---- building objects from entries ---------------------------------------- */

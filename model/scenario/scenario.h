@@ -196,6 +196,10 @@ void scenario_free(struct scenario *s);
 const struct scn_node *scenario_node(const struct scenario *s, const char *name);
 const struct scn_service *scenario_service(const struct scenario *s, const char *name);
 
-/* Print every parameter table (`hydranet params`). */
-void scenario_print_params(FILE *out);
+/* Print the parameter table of section kind `section` ("node", "link", ...),
+ * or every table when section is NULL (`hydranet params [SECTION]`).
+ * HN_OK, or HN_ENOENT (nothing printed) for an unknown section kind. */
+int scenario_print_params(FILE *out, const char *section);
+/* The section kinds, space separated, on one line. */
+void scenario_print_sections(FILE *out);
 #endif
