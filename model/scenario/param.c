@@ -172,6 +172,23 @@ int param_parse(const struct param_def *d, const char *text, void *base, char *e
 	return HN_OK;
 }
 
+size_t param_value_size(const struct param_def *d)
+{
+	switch (d->type) {
+	case PARAM_STRING:
+		return d->size;
+	case PARAM_ADDR:
+		return sizeof(uint32_t);
+	case PARAM_BOOL:
+	case PARAM_ENUM:
+		return sizeof(int);
+	case PARAM_DOUBLE:
+		return sizeof(double);
+	default:
+		return sizeof(uint64_t);
+	}
+}
+
 const struct param_def *param_find(const struct param_def *tab, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)

@@ -41,6 +41,9 @@ struct param_def {
 int param_parse(const struct param_def *def, const char *text, void *base,
 		char *err, size_t errlen);
 
+/* Bytes the value of def occupies in its struct. */
+size_t param_value_size(const struct param_def *def);
+
 /* Look a key up in a table of n defs; NULL if unknown. */
 const struct param_def *param_find(const struct param_def *tab, size_t n, const char *name);
 

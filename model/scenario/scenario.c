@@ -181,6 +181,33 @@ int scenario_print_params(FILE *out, const char *section)
 	return found ? HN_OK : HN_ENOENT;
 }
 
+int scenario_value_equal(const char *section, const char *key, const char *a, const char *b)
+{
+	char kname[64];
+	if (sscanf(section, "%63s", kname) != 1)
+		return HN_ENOENT;
+	for (size_t k = 0; k < N(kinds); k++) {
+		if (strcmp(kinds[k].name, kname))
+			continue;
+		const struct param_def *d = param_find(kinds[k].params, kinds[k].nparams, key);
+		if (!d)
+			return HN_ENOENT;
+		if (!b && !(b = d->def))
+			return 0;   /* a required key has no default */
+		/* Both parsed into scratch objects of the section's type. */
+		char *x = calloc(2, kinds[k].size), err[ERR_MAX];
+		if (!x)
+			return HN_ENOMEM;
+		char *y = x + kinds[k].size;
+		int eq = param_parse(d, a, x, err, sizeof err) == HN_OK &&
+			 param_parse(d, b, y, err, sizeof err) == HN_OK &&
+			 !memcmp(x + d->offset, y + d->offset, param_value_size(d));
+		free(x);
+		return eq;
+	}
+	return HN_ENOENT;
+}
+
 void scenario_print_sections(FILE *out)
 {
 	for (size_t k = 0; k < N(kinds); k++)

@@ -200,6 +200,11 @@ const struct scn_service *scenario_service(const struct scenario *s, const char 
  * or every table when section is NULL (`hydranet params [SECTION]`).
  * HN_OK, or HN_ENOENT (nothing printed) for an unknown section kind. */
 int scenario_print_params(FILE *out, const char *section);
+/* Whether values a and b of key in section (as written in a header, e.g.
+ * "link ab") mean the same value (parsed: "1ms" equals "1000us"); b NULL
+ * stands for the key's default.  1 equal, 0 not (or a value does not
+ * parse), HN_ENOENT for an unknown section kind or key. */
+int scenario_value_equal(const char *section, const char *key, const char *a, const char *b);
 /* The section kinds, space separated, on one line. */
 void scenario_print_sections(FILE *out);
 #endif
