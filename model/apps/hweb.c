@@ -555,3 +555,11 @@ const struct hweb_manager_stats *hweb_manager_stats(const struct hweb_manager *m
 {
 	return &m->st;
 }
+
+#define REP_C(field, name, doc) COUNTER_DEF(struct hweb_replica_stats, field, name, doc)
+static const struct counter_def replica_defs[] = { HWEB_REPLICA_STATS(REP_C) };
+const struct counter_set hweb_replica_counters = COUNTER_SET("hweb_replica", replica_defs);
+
+#define MGR_C(field, name, doc) COUNTER_DEF(struct hweb_manager_stats, field, name, doc)
+static const struct counter_def manager_defs[] = { HWEB_MANAGER_STATS(MGR_C) };
+const struct counter_set hweb_manager_counters = COUNTER_SET("hweb_manager", manager_defs);

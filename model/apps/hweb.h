@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 struct sim_node;
 struct hsrv;
 struct cpu;
@@ -72,13 +74,22 @@ struct hweb_replica_config {
 	int cache_misses;             /* keep what misses bring */
 };
 
+/* A replica's counters: C(field, metric, doc) (counter.h); stored in its
+ * host server's scope as METRIC.SERVICE. */
+#define HWEB_REPLICA_STATS(C) \
+	C(requests, "hweb.requests", "requests the replica answered or relayed") \
+	C(hits, "hweb.hits", "requests answered from the cache") \
+	C(misses, "hweb.misses", "requests relayed to the manager") \
+	C(stale, "hweb.stale", "misses on an expired copy") \
+	C(pushed, "hweb.pushed", "objects pushed into the cache by the manager") \
+	C(pushed_bytes, "hweb.pushed_bytes", "bytes of those objects") \
+	C(cached_misses, "hweb.cached_misses", "objects a miss brought that the cache kept") \
+	C(miss_failed, "drop.hweb_miss_failed", "misses whose manager could not be reached: answered 502")
+
 struct hweb_replica_stats {
-	uint64_t requests, hits, misses;
-	uint64_t stale;               /* misses on an expired copy */
-	uint64_t miss_failed;         /* the manager could not be reached: 502 */
-	uint64_t pushed, pushed_bytes;
-	uint64_t cached_misses;
+	HWEB_REPLICA_STATS(COUNTER_FIELD)
 };
+extern const struct counter_set hweb_replica_counters;
 
 struct hweb_replica;
 struct hweb_replica *hweb_replica_new(struct sim_node *node, struct hsrv *hs,
@@ -113,12 +124,20 @@ struct hweb_manager_config {
 	void *rng;                    /* gsl_rng * for modifications */
 };
 
+/* The manager's counters: C(field, metric, doc), in its service's scope. */
+#define HWEB_MANAGER_STATS(C) \
+	C(misses_served, "hweb.misses_served", "misses the manager answered from the Web server") \
+	C(preheat_pushes, "hweb.preheat_pushes", "objects queued to preheat a new replica") \
+	C(refresh_pushes, "hweb.refresh_pushes", "objects queued again to keep a replica hot") \
+	C(modified_pushes, "hweb.modified_pushes", "modified objects queued again") \
+	C(modifications, "hweb.modifications", "object modifications at the origin") \
+	C(fetch_failed, "drop.hweb_fetch_failed", "misses the Web server did not answer") \
+	C(push_failed, "drop.hweb_push_failed", "pushes refused for another reason than a full queue")
+
 struct hweb_manager_stats {
-	uint64_t misses_served, fetch_failed;
-	uint64_t preheat_pushes, refresh_pushes, modified_pushes;   /* queued */
-	uint64_t push_failed;         /* refused for another reason than a full queue */
-	uint64_t modifications;
+	HWEB_MANAGER_STATS(COUNTER_FIELD)
 };
+extern const struct counter_set hweb_manager_counters;
 
 struct hweb_manager;
 struct hweb_manager *hweb_manager_new(struct sim_node *node, const struct hweb_manager_config *cfg);

@@ -221,10 +221,11 @@ const struct fragflow_stats *fragflow_stats(const struct fragflow *f)
 
 const char *fragflow_drop_name(enum fragflow_drop d)
 {
-	static const char *const names[FRAGFLOW_NDROP] = {
-		[FRAGFLOW_DROP_NO_FIRST] = "frag_no_first",
-		[FRAGFLOW_DROP_HOLD_LIMIT] = "frag_hold_limit",
-		[FRAGFLOW_DROP_FLOW_LIMIT] = "frag_flow_limit",
-	};
+	static const char *const names[FRAGFLOW_NDROP] = { FRAGFLOW_STATS(COUNTER_SKIP, COUNTER_NAME) };
 	return (unsigned)d < FRAGFLOW_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct fragflow_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct fragflow_stats, FRAGFLOW_DROP_##e, "" name, doc)
+static const struct counter_def counter_defs[] = { FRAGFLOW_STATS(STAT_C, STAT_D) };
+const struct counter_set fragflow_counters = COUNTER_SET("fragflow", counter_defs);

@@ -12,6 +12,8 @@
 #define HN_FRAGFLOW_H
 #include <stddef.h>
 #include <stdint.h>
+
+#include "counter.h"
 #include "net/ipv4.h"
 
 struct fragflow_limits {
@@ -20,22 +22,29 @@ struct fragflow_limits {
 	uint64_t lifetime_ns;      /* a verdict or held fragment lives this long */
 };
 
-enum fragflow_drop {
-	FRAGFLOW_DROP_NO_FIRST,    /* held fragment: first fragment never came */
-	FRAGFLOW_DROP_HOLD_LIMIT,  /* no room to hold an early fragment */
-	FRAGFLOW_DROP_FLOW_LIMIT,  /* no room to remember a verdict */
-	FRAGFLOW_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.NAME. */
+#define FRAGFLOW_STATS(C, D) \
+	C(decided, "inner_frags_decided", "verdicts recorded for fragmented datagrams (their first fragments)") \
+	C(matched, "inner_frags_matched", "later inner fragments that found their first fragment's verdict") \
+	C(held, "inner_frags_held", "inner fragments held, waiting for their first") \
+	C(released, "inner_frags_released", "held fragments released with a verdict") \
+	D(NO_FIRST, "frag_no_first", "held fragment: its first fragment never came") \
+	D(HOLD_LIMIT, "frag_hold_limit", "no room to hold an early fragment") \
+	D(FLOW_LIMIT, "frag_flow_limit", "no room to remember a verdict")
+
+#define FRAGFLOW_DROP_ENUM(e, name, doc) FRAGFLOW_DROP_##e,
+enum fragflow_drop { FRAGFLOW_STATS(COUNTER_SKIP, FRAGFLOW_DROP_ENUM) FRAGFLOW_NDROP };
 
 struct fragflow_stats {
-	uint64_t decided;          /* verdicts recorded (first fragments) */
-	uint64_t matched;          /* later fragments that found their verdict */
-	uint64_t held;             /* fragments held, waiting for the first */
-	uint64_t released;         /* held fragments released with a verdict */
-	uint64_t drops[FRAGFLOW_NDROP];
-	size_t flows;              /* verdicts now remembered */
-	size_t held_bytes;         /* bytes now held */
+	FRAGFLOW_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[FRAGFLOW_NDROP];   /* by enum fragflow_drop */
+	size_t flows;              /* verdicts now remembered (a level, not a counter) */
+	size_t held_bytes;         /* bytes now held (a level) */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set fragflow_counters;
 
 /* Receives a held fragment (borrowed for the call) with its verdict. */
 typedef void (*fragflow_release_fn)(void *ctx, const uint8_t *frag, size_t len,

@@ -289,15 +289,14 @@ const struct fragflow_stats *hsrv_fragflow_stats(const struct hsrv *h)
 
 const char *hsrv_drop_name(enum hsrv_drop d)
 {
-	static const char *const names[HSRV_NDROP] = {
-		[HSRV_DROP_BAD_OUTER] = "bad_outer",
-		[HSRV_DROP_TTL] = "inner_ttl_zero",
-		[HSRV_DROP_NO_VHOST] = "no_vhost",
-		[HSRV_DROP_NO_PORT] = "port_not_replicated",
-		[HSRV_DROP_INPUT] = "input_refused",
-	};
+	static const char *const names[HSRV_NDROP] = { HSRV_STATS(COUNTER_SKIP, COUNTER_NAME) };
 	return (unsigned)d < HSRV_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct hsrv_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct hsrv_stats, HSRV_DROP_##e, "" name, doc)
+static const struct counter_def counter_defs[] = { HSRV_STATS(STAT_C, STAT_D) };
+const struct counter_set hsrv_counters = COUNTER_SET("hsrv", counter_defs);
 
 /* ---- binding to a simulated node ------------------------------------------ */
 

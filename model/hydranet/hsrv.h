@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 #include "hydranet/fragflow.h"
 #include "net/reass.h"
 
@@ -46,23 +48,30 @@ struct hsrv_config {
 	struct fragflow_limits frag;      /* inner fragments: port verdicts */
 };
 
-enum hsrv_drop {
-	HSRV_DROP_BAD_OUTER,     /* outer datagram invalid or not decapsulable */
-	HSRV_DROP_TTL,           /* inner TTL is 0 (RFC 2003 3.1) */
-	HSRV_DROP_NO_VHOST,      /* inner destination is no installed virtual host */
-	HSRV_DROP_NO_PORT,       /* virtual host has no socket on that port */
-	HSRV_DROP_INPUT,         /* the stack refused the decapsulated datagram */
-	HSRV_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.NAME. */
+#define HSRV_STATS(C, D) \
+	C(tunnelled_in, "tunnelled_in", "IP-in-IP datagrams and fragments addressed to the host server") \
+	C(reassembled, "reassembled", "outer datagrams rebuilt from fragments") \
+	C(decapsulated, "decapsulated", "inner datagrams taken out of their tunnel") \
+	C(delivered, "delivered", "inner datagrams put back into IP input for a virtual host") \
+	C(delivered_bytes, "delivered_bytes", "bytes of the delivered inner datagrams") \
+	D(BAD_OUTER, "bad_outer", "outer datagram invalid or not decapsulable") \
+	D(TTL, "inner_ttl_zero", "inner TTL is 0 (RFC 2003 section 3.1)") \
+	D(NO_VHOST, "no_vhost", "inner destination is no installed virtual host") \
+	D(NO_PORT, "port_not_replicated", "virtual host has no socket on that port") \
+	D(INPUT, "input_refused", "the stack refused the decapsulated datagram")
+
+#define HSRV_DROP_ENUM(e, name, doc) HSRV_DROP_##e,
+enum hsrv_drop { HSRV_STATS(COUNTER_SKIP, HSRV_DROP_ENUM) HSRV_NDROP };
 
 struct hsrv_stats {
-	uint64_t tunnelled_in;     /* IP-in-IP datagrams and fragments for us */
-	uint64_t reassembled;      /* outer datagrams rebuilt from fragments */
-	uint64_t decapsulated;     /* inner datagrams taken out */
-	uint64_t delivered;        /* inner datagrams put back into IP input */
-	uint64_t delivered_bytes;  /* their bytes */
-	uint64_t drops[HSRV_NDROP];
+	HSRV_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[HSRV_NDROP];   /* by enum hsrv_drop */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set hsrv_counters;
 
 /* Called when a socket of a virtual host binds a port (bound true) or gives
  * it up (false): for the routing daemon that tells the redirectors. */

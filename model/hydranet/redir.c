@@ -567,16 +567,14 @@ const struct fragflow_stats *redir_fragflow_stats(const struct redir *r)
 
 const char *redir_drop_name(enum redir_drop d)
 {
-	static const char *const names[REDIR_NDROP] = {
-		[REDIR_DROP_BAD_HEADER] = "bad_header",
-		[REDIR_DROP_TTL] = "ttl_expired",
-		[REDIR_DROP_LOOP] = "tunnel_loop",
-		[REDIR_DROP_DF] = "df_too_big",
-		[REDIR_DROP_NO_ROUTE] = "no_route",
-		[REDIR_DROP_OUTPUT] = "output_refused",
-	};
+	static const char *const names[REDIR_NDROP] = { REDIR_STATS(COUNTER_SKIP, COUNTER_NAME) };
 	return (unsigned)d < REDIR_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct redir_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct redir_stats, REDIR_DROP_##e, "" name, doc)
+static const struct counter_def counter_defs[] = { REDIR_STATS(STAT_C, STAT_D) };
+const struct counter_set redir_counters = COUNTER_SET("redir", counter_defs);
 
 /* ---- binding to a simulated node ------------------------------------------ */
 

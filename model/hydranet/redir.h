@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 #include "hydranet/fragflow.h"
 #include "net/frag.h"
 
@@ -63,33 +65,40 @@ struct redir_config {
 	uint64_t flow_idle_ns;           /* a flow idle this long is forgotten (0: 300 s) */
 };
 
-enum redir_drop {
-	REDIR_DROP_BAD_HEADER,   /* not a valid IPv4 datagram */
-	REDIR_DROP_TTL,          /* inner TTL would expire on forwarding */
-	REDIR_DROP_LOOP,         /* inner source is the host server (RFC 2003 s.4) */
-	REDIR_DROP_DF,           /* tunnelled datagram too big and DF set */
-	REDIR_DROP_NO_ROUTE,     /* no route to the host server */
-	REDIR_DROP_OUTPUT,       /* the node refused the datagram */
-	REDIR_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.NAME. */
+#define REDIR_STATS(C, D) \
+	C(seen, "seen", "datagrams offered to the redirector (FORWARD hook)") \
+	C(redirected, "redirected", "datagrams (or inner fragments) tunnelled to a host server") \
+	C(redirected_bytes, "redirected_bytes", "inner bytes tunnelled") \
+	C(forwarded, "forwarded", "datagrams left to ordinary forwarding") \
+	C(forwarded_by_c, "forwarded_by_c", "held inner fragments forwarded by the redirector itself") \
+	C(outer_fragmented, "outer_fragmented", "tunnelled datagrams cut for the next hop MTU") \
+	C(fragments_made, "fragments_made", "outer fragments emitted by that cutting") \
+	C(flows_new, "flows_new", "replica choices made: new flows (every datagram without the flow table)") \
+	C(flows_kept, "flows_kept", "datagrams that followed their flow's earlier choice") \
+	C(flows_expired, "flows_expired", "idle flows forgotten") \
+	C(flows_table_full, "drop.flow_table_full", "new flows that could not be remembered (flow table full); still tunnelled") \
+	C(flows_rerouted, "flows_rerouted", "flows whose replica went away, chosen again") \
+	C(flows_existing, "flows_existing", "TCP connections already open when replicas appeared: kept on the origin") \
+	C(to_origin, "flows_to_origin", "new flows sent to the origin (it was the nearest)") \
+	D(BAD_HEADER, "bad_header", "not a valid IPv4 datagram") \
+	D(TTL, "ttl_expired", "inner TTL would expire on forwarding") \
+	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \
+	D(DF, "df_too_big", "tunnelled datagram too big for the MTU and DF set") \
+	D(NO_ROUTE, "no_route", "no route to the host server") \
+	D(OUTPUT, "output_refused", "the node refused the datagram")
+
+#define REDIR_DROP_ENUM(e, name, doc) REDIR_DROP_##e,
+enum redir_drop { REDIR_STATS(COUNTER_SKIP, REDIR_DROP_ENUM) REDIR_NDROP };
 
 struct redir_stats {
-	uint64_t seen;              /* datagrams offered to the redirector */
-	uint64_t redirected;        /* datagrams (or inner fragments) tunnelled */
-	uint64_t redirected_bytes;  /* inner bytes tunnelled */
-	uint64_t forwarded;         /* left to ordinary forwarding */
-	uint64_t forwarded_by_c;    /* held fragments forwarded by the redirector */
-	uint64_t outer_fragmented;  /* tunnelled datagrams cut for the MTU */
-	uint64_t fragments_made;    /* outer fragments emitted by that cutting */
-	uint64_t flows_new;         /* choices made: new flows (every datagram without the flow table) */
-	uint64_t flows_kept;        /* datagrams that followed their flow's choice */
-	uint64_t flows_expired;     /* idle flows forgotten */
-	uint64_t flows_table_full;  /* new flows that could not be remembered */
-	uint64_t flows_rerouted;    /* flows whose replica went away, chosen again */
-	uint64_t flows_existing;    /* TCP connections already open when replicas appeared: kept on the origin */
-	uint64_t to_origin;         /* new flows sent to the origin (nearest) */
-	uint64_t drops[REDIR_NDROP];
+	REDIR_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[REDIR_NDROP];   /* by enum redir_drop */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set redir_counters;
 
 struct redir;
 

@@ -753,8 +753,11 @@ size_t rmgr_installed(const struct rmgr *m)
 
 const char *rmgr_drop_name(enum rmgr_drop d)
 {
-	static const char *const names[RMGR_NDROP] = {
-		"rmp_malformed", "rmp_unexpected", "replica_start_failed", "rmp_queue_full",
-	};
+	static const char *const names[RMGR_NDROP] = { RMGR_STATS(COUNTER_SKIP, COUNTER_NAME) };
 	return (unsigned)d < RMGR_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct rmgr_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct rmgr_stats, RMGR_DROP_##e, "" name, doc)
+static const struct counter_def counter_defs[] = { RMGR_STATS(STAT_C, STAT_D) };
+const struct counter_set rmgr_counters = COUNTER_SET("rmgr", counter_defs);

@@ -24,31 +24,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 struct sim_node;
 struct rmp_msg;
 
-enum rmgr_drop {
-	RMGR_DROP_MALFORMED,      /* refused by rmp_decode; the connection is closed */
-	RMGR_DROP_UNEXPECTED,     /* a valid message this end does not take */
-	RMGR_DROP_START_FAILED,   /* the replica could not start */
-	RMGR_DROP_QUEUE_FULL,     /* manager: a PUSH refused, its replica's send queue full */
-	RMGR_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.NAME. */
+#define RMGR_STATS(C, D) \
+	C(msgs_sent, "rmp.msgs_sent", "replica-management messages sent") \
+	C(msgs_received, "rmp.msgs_received", "replica-management messages received") \
+	C(bytes_sent, "rmp.bytes_sent", "bytes sent: messages, images and pushed objects") \
+	C(bytes_received, "rmp.bytes_received", "bytes received: messages, images and pushed objects") \
+	C(image_bytes, "rmp.image_bytes", "replica code image bytes moved") \
+	C(installs, "rmp.installs", "installs completed (acknowledged)") \
+	C(removes, "rmp.removes", "removes completed (acknowledged)") \
+	C(loads, "rmp.loads", "LOAD reports") \
+	C(pushes, "rmp.pushes", "PUSHed objects (HydraWeb): queued at the manager, received at a replication server") \
+	C(push_bytes, "rmp.push_bytes", "bytes of those objects") \
+	C(meters, "rmp.meters", "METER reports (HydraWeb hit metering)") \
+	C(metered_hits, "rmp.metered_hits", "manager: hits the METER reports added up to") \
+	C(metered_misses, "rmp.metered_misses", "manager: misses the METER reports added up to") \
+	D(MALFORMED, "rmp_malformed", "refused by rmp_decode; the connection is closed") \
+	D(UNEXPECTED, "rmp_unexpected", "a valid message this end does not take") \
+	D(START_FAILED, "replica_start_failed", "the replica could not start") \
+	D(QUEUE_FULL, "rmp_queue_full", "manager: a PUSH refused, its replica's send queue full")
+
+#define RMGR_DROP_ENUM(e, name, doc) RMGR_DROP_##e,
+enum rmgr_drop { RMGR_STATS(COUNTER_SKIP, RMGR_DROP_ENUM) RMGR_NDROP };
 
 struct rmgr_stats {
-	uint64_t msgs_sent, msgs_received;
-	uint64_t bytes_sent, bytes_received;     /* messages and images */
-	uint64_t image_bytes;                    /* code image bytes moved */
-	uint64_t installs, removes;              /* completed (acknowledged) */
-	uint64_t loads;                          /* LOAD reports */
-	uint64_t pushes, push_bytes;             /* PUSHed objects (HydraWeb) and their bytes: queued (manager), received (replication server) */
-	uint64_t meters;                         /* METER reports */
-	uint64_t metered_hits, metered_misses;   /* manager: what the METER reports added up to */
-	uint64_t drops[RMGR_NDROP];
+	RMGR_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[RMGR_NDROP];   /* by enum rmgr_drop */
 	double last_install_s;                   /* manager: trigger to INSTALL_ACK, latest install */
 	double first_install_s;                  /* manager: the same, first install (-1: none) */
 	double first_trigger_s;                  /* manager: first time a threshold was crossed, -1 if never */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set rmgr_counters;
 
 /* ---- replication server (host server) ---- */
 

@@ -195,9 +195,11 @@ const struct rtd_stats *rtd_stats(const struct rtd *d)
 
 const char *rtd_drop_name(enum rtd_drop d)
 {
-	static const char *const names[RTD_NDROP] = {
-		"rtd_truncated", "rtd_bad_version", "rtd_unknown_type", "rtd_bad_length",
-		"rtd_bad_field", "rtd_unexpected", "rtd_table_refused",
-	};
+	static const char *const names[RTD_NDROP] = { RTD_STATS(COUNTER_SKIP, COUNTER_NAME) };
 	return (unsigned)d < RTD_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct rtd_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct rtd_stats, RTD_DROP_##e, "" name, doc)
+static const struct counter_def counter_defs[] = { RTD_STATS(STAT_C, STAT_D) };
+const struct counter_set rtd_counters = COUNTER_SET("rtd", counter_defs);

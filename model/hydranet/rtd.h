@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 struct sim_node;
 struct hsrv;
 struct redir;
@@ -27,23 +29,34 @@ struct rtd_config {
 	bool withdraw;                /* send WITHDRAW when a port is given up */
 };
 
-enum rtd_drop {
-	RTD_DROP_TRUNCATED,           /* shorter than its header says */
-	RTD_DROP_VERSION,
-	RTD_DROP_TYPE,                /* unknown message type or protocol */
-	RTD_DROP_LENGTH,              /* length field inconsistent */
-	RTD_DROP_FIELD,               /* a field out of range */
-	RTD_DROP_UNEXPECTED,          /* a valid message a routing daemon does not take */
-	RTD_DROP_TABLE,               /* the redirector table refused the entry */
-	RTD_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.NAME. */
+#define RTD_STATS(C, D) \
+	C(announces_sent, "rtd.announces_sent", "ANNOUNCE messages sent") \
+	C(withdraws_sent, "rtd.withdraws_sent", "WITHDRAW messages sent") \
+	C(bytes_sent, "rtd.bytes_sent", "routing daemon bytes sent (UDP payload)") \
+	C(announces_received, "rtd.announces_received", "ANNOUNCE messages taken") \
+	C(withdraws_received, "rtd.withdraws_received", "WITHDRAW messages taken") \
+	C(bytes_received, "rtd.bytes_received", "routing daemon bytes received (UDP payload)") \
+	C(entries_applied, "rtd.entries_applied", "access points installed, refreshed or withdrawn") \
+	D(TRUNCATED, "rtd_truncated", "message shorter than its header says") \
+	D(VERSION, "rtd_bad_version", "unknown protocol version") \
+	D(TYPE, "rtd_unknown_type", "unknown message type or protocol") \
+	D(LENGTH, "rtd_bad_length", "length field inconsistent") \
+	D(FIELD, "rtd_bad_field", "a field out of range") \
+	D(UNEXPECTED, "rtd_unexpected", "a valid message a routing daemon does not take") \
+	D(TABLE, "rtd_table_refused", "the redirector table refused the entry")
+
+#define RTD_DROP_ENUM(e, name, doc) RTD_DROP_##e,
+enum rtd_drop { RTD_STATS(COUNTER_SKIP, RTD_DROP_ENUM) RTD_NDROP };
 
 struct rtd_stats {
-	uint64_t announces_sent, withdraws_sent, bytes_sent;
-	uint64_t announces_received, withdraws_received, bytes_received;
-	uint64_t entries_applied;     /* access points installed, refreshed or withdrawn */
-	uint64_t drops[RTD_NDROP];
+	RTD_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[RTD_NDROP];   /* by enum rtd_drop */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set rtd_counters;
 
 struct rtd;
 

@@ -160,14 +160,11 @@ int ipv4_fragment(const uint8_t *dg, size_t len, size_t mtu,
 
 const char *ipv4_frag_drop_name(enum ipv4_frag_drop d)
 {
-	static const char *const names[IPV4_FRAG_NDROP] = {
-		[IPV4_FRAG_DROP_DF] = "df",
-		[IPV4_FRAG_DROP_MTU] = "mtu",
-		[IPV4_FRAG_DROP_BAD] = "bad",
-		[IPV4_FRAG_DROP_EMIT] = "emit",
-		[IPV4_FRAG_DROP_NOSPC] = "nospc",
-	};
-	if ((unsigned)d >= IPV4_FRAG_NDROP)
-		return "unknown";
-	return names[d];
+	static const char *const names[IPV4_FRAG_NDROP] = { IPV4_FRAG_STATS(COUNTER_SKIP, COUNTER_NAME) };
+	return (unsigned)d < IPV4_FRAG_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct ipv4_frag_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct ipv4_frag_stats, IPV4_FRAG_DROP_##e, "frag_" name, doc)
+static const struct counter_def counter_defs[] = { IPV4_FRAG_STATS(STAT_C, STAT_D) };
+const struct counter_set ipv4_frag_counters = COUNTER_SET("frag", counter_defs);

@@ -9,23 +9,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ipv4_frag_drop {
-	IPV4_FRAG_DROP_DF,      /* too big and DF set: refused */
-	IPV4_FRAG_DROP_MTU,     /* MTU cannot carry header + 8 bytes */
-	IPV4_FRAG_DROP_BAD,     /* input is not a valid datagram */
-	IPV4_FRAG_DROP_EMIT,    /* the emit callback failed */
-	IPV4_FRAG_DROP_NOSPC,   /* scratch_cap smaller than the MTU */
-	IPV4_FRAG_NDROP
-};
+#include "counter.h"
+
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.frag_NAME. */
+#define IPV4_FRAG_STATS(C, D) \
+	C(datagrams, "frag_datagrams", "datagrams offered to the fragmenter") \
+	C(fitted, "frag_fitted", "datagrams that already fit the MTU: emitted whole") \
+	C(fragmented, "frag_fragmented", "datagrams cut into fragments") \
+	C(fragments, "frag_fragments", "fragments emitted by cutting") \
+	D(DF, "df", "too big and DF set: refused") \
+	D(MTU, "mtu", "MTU cannot carry a header and 8 bytes") \
+	D(BAD, "bad", "input is not a valid datagram") \
+	D(EMIT, "emit", "the emit callback failed") \
+	D(NOSPC, "nospc", "scratch space smaller than the MTU")
+
+#define IPV4_FRAG_DROP_ENUM(e, name, doc) IPV4_FRAG_DROP_##e,
+enum ipv4_frag_drop { IPV4_FRAG_STATS(COUNTER_SKIP, IPV4_FRAG_DROP_ENUM) IPV4_FRAG_NDROP };
 
 /* Counters of one fragmenter (per redirector, never global). */
 struct ipv4_frag_stats {
-	uint64_t datagrams;           /* datagrams offered */
-	uint64_t fitted;              /* already fit the MTU: emitted whole */
-	uint64_t fragmented;          /* datagrams cut into fragments */
-	uint64_t fragments;           /* fragments emitted by cutting */
-	uint64_t drops[IPV4_FRAG_NDROP];
+	IPV4_FRAG_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[IPV4_FRAG_NDROP];   /* by enum ipv4_frag_drop */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set ipv4_frag_counters;
 
 /* Receives each fragment; borrows frag for the duration of the call.
  * Returns HN_OK or a negative status (counted as IPV4_FRAG_DROP_EMIT and

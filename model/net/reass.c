@@ -378,20 +378,11 @@ const struct ipv4_reass_stats *ipv4_reass_stats(const struct ipv4_reass *r)
 
 const char *ipv4_reass_drop_name(enum ipv4_reass_drop d)
 {
-	static const char *const names[IPV4_REASS_NDROP] = {
-		[IPV4_REASS_DROP_BAD_HEADER] = "bad_header",
-		[IPV4_REASS_DROP_ZERO_LEN] = "zero_len",
-		[IPV4_REASS_DROP_BAD_LEN] = "bad_len",
-		[IPV4_REASS_DROP_OFFSET] = "offset",
-		[IPV4_REASS_DROP_DUPLICATE] = "duplicate",
-		[IPV4_REASS_DROP_BAD_END] = "bad_end",
-		[IPV4_REASS_DROP_MAX_DATAGRAMS] = "max_datagrams",
-		[IPV4_REASS_DROP_MAX_BYTES] = "max_bytes",
-		[IPV4_REASS_DROP_TIMEOUT] = "timeout",
-		[IPV4_REASS_DROP_NOSPC] = "nospc",
-		[IPV4_REASS_DROP_NOMEM] = "nomem",
-	};
-	if ((unsigned)d >= IPV4_REASS_NDROP)
-		return "unknown";
-	return names[d];
+	static const char *const names[IPV4_REASS_NDROP] = { IPV4_REASS_STATS(COUNTER_SKIP, COUNTER_NAME) };
+	return (unsigned)d < IPV4_REASS_NDROP ? names[d] : "unknown";
 }
+
+#define STAT_C(field, name, doc) COUNTER_DEF(struct ipv4_reass_stats, field, name, doc)
+#define STAT_D(e, name, doc) COUNTER_DROP_DEF(struct ipv4_reass_stats, IPV4_REASS_DROP_##e, "reass_" name, doc)
+static const struct counter_def counter_defs[] = { IPV4_REASS_STATS(STAT_C, STAT_D) };
+const struct counter_set ipv4_reass_counters = COUNTER_SET("reass", counter_defs);

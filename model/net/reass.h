@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 /* A zero field means "no limit" (timeout_ns == 0: never expires). */
 struct ipv4_reass_limits {
 	size_t max_datagrams;  /* datagrams under reassembly at once */
@@ -19,32 +21,37 @@ struct ipv4_reass_limits {
 				* first fragment arrived is dropped */
 };
 
-enum ipv4_reass_drop {
-	IPV4_REASS_DROP_BAD_HEADER,   /* header fails ipv4_decode */
-	IPV4_REASS_DROP_ZERO_LEN,     /* fragment carries no data */
-	IPV4_REASS_DROP_BAD_LEN,      /* non-last fragment not a multiple of 8 */
-	IPV4_REASS_DROP_OFFSET,       /* offset + length past 65535 */
-	IPV4_REASS_DROP_DUPLICATE,    /* adds no new data */
-	IPV4_REASS_DROP_BAD_END,      /* conflicts with the known datagram end */
-	IPV4_REASS_DROP_MAX_DATAGRAMS,/* datagram limit reached */
-	IPV4_REASS_DROP_MAX_BYTES,    /* byte limit reached */
-	IPV4_REASS_DROP_TIMEOUT,      /* incomplete datagram timed out (its fragments) */
-	IPV4_REASS_DROP_NOSPC,        /* caller's output buffer too small */
-	IPV4_REASS_DROP_NOMEM,        /* allocation failed */
-	IPV4_REASS_NDROP
-};
+/* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)
+ * (counter.h); drops are stored as metric drop.reass_NAME. */
+#define IPV4_REASS_STATS(C, D) \
+	C(fragments, "outer_fragments_in", "fragments offered for reassembly (at a host server: outer fragments of tunnelled datagrams)") \
+	C(reassembled, "reass_datagrams", "datagrams completed by reassembly") \
+	C(overlaps_trimmed, "reass_overlaps_trimmed", "fragments whose overlapping bytes were trimmed") \
+	C(datagrams_timed_out, "reass_timed_out", "datagrams discarded by the reassembly timeout") \
+	D(BAD_HEADER, "bad_header", "header fails ipv4_decode") \
+	D(ZERO_LEN, "zero_len", "fragment carries no data") \
+	D(BAD_LEN, "bad_len", "non-last fragment not a multiple of 8 bytes") \
+	D(OFFSET, "offset", "offset + length past 65535") \
+	D(DUPLICATE, "duplicate", "adds no new data") \
+	D(BAD_END, "bad_end", "conflicts with the known end of the datagram") \
+	D(MAX_DATAGRAMS, "max_datagrams", "datagram limit reached") \
+	D(MAX_BYTES, "max_bytes", "byte limit reached") \
+	D(TIMEOUT, "timeout", "incomplete datagram timed out (counted per fragment)") \
+	D(NOSPC, "nospc", "caller's output buffer too small") \
+	D(NOMEM, "nomem", "allocation failed")
+
+#define IPV4_REASS_DROP_ENUM(e, name, doc) IPV4_REASS_DROP_##e,
+enum ipv4_reass_drop { IPV4_REASS_STATS(COUNTER_SKIP, IPV4_REASS_DROP_ENUM) IPV4_REASS_NDROP };
 
 struct ipv4_reass_stats {
-	uint64_t fragments;           /* fragments offered (inputs that decode
-				       * and are fragments; bad headers and
-				       * whole datagrams are not counted here) */
-	uint64_t reassembled;         /* datagrams completed */
-	uint64_t overlaps_trimmed;    /* fragments that had overlapping bytes trimmed */
-	uint64_t drops[IPV4_REASS_NDROP];   /* fragments dropped, by reason */
-	uint64_t datagrams_timed_out; /* datagrams discarded by the timeout */
-	size_t held_datagrams;        /* now under reassembly */
-	size_t held_bytes;            /* payload bytes now held */
+	IPV4_REASS_STATS(COUNTER_FIELD, COUNTER_SKIP)
+	uint64_t drops[IPV4_REASS_NDROP];   /* by enum ipv4_reass_drop */
+	size_t held_datagrams;        /* now under reassembly (a level) */
+	size_t held_bytes;            /* payload bytes now held (a level) */
 };
+
+/* The descriptors of every counter above. */
+extern const struct counter_set ipv4_reass_counters;
 
 struct ipv4_reass;
 

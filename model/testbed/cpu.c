@@ -268,9 +268,14 @@ const struct cpu_stats *cpu_stats(const struct cpu *c)
 
 const char *cpu_op_name(enum cpu_op o)
 {
-	static const char *const names[CPU_NOPS] = {
-		"intr", "xmit", "ip_in", "ip_out", "tcp_in", "tcp_out", "udp_in", "udp_out",
-		"syscall", "lookup", "encap", "frag", "reass", "decap",
-	};
+	static const char *const names[CPU_NOPS] = { CPU_OPS(COUNTER_NAME) };
 	return (unsigned)o < CPU_NOPS ? names[o] : "unknown";
 }
+
+#define STAT_C(field, name, scale, unit, doc) \
+	{ name, doc, offsetof(struct cpu_stats, field), scale, unit },
+#define STAT_OP(e, name, doc) \
+	{ "cpu.n_" name, "operations charged: " doc, \
+	  offsetof(struct cpu_stats, charges) + CPU_OP_##e * sizeof(uint64_t), 1.0, "" },
+static const struct counter_def counter_defs[] = { CPU_STATS(STAT_C) CPU_OPS(STAT_OP) };
+const struct counter_set cpu_counters = COUNTER_SET("cpu", counter_defs);

@@ -34,28 +34,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
 
 struct sim_node;
 
-enum cpu_op {
-	CPU_OP_INTR,      /* per received frame: interrupt, driver rx, mbufs */
-	CPU_OP_XMIT,      /* per transmitted frame: driver tx */
-	CPU_OP_IP_IN,     /* ip_input (and the forwarding decision) */
-	CPU_OP_IP_OUT,    /* ip_output */
-	CPU_OP_TCP_IN,
-	CPU_OP_TCP_OUT,
-	CPU_OP_UDP_IN,
-	CPU_OP_UDP_OUT,
-	CPU_OP_SYSCALL,   /* entering and leaving the kernel */
-	CPU_OP_LOOKUP,    /* a HydraNet table lookup (redirector or virtual host) */
-	CPU_OP_ENCAP,     /* building the outer header */
-	CPU_OP_FRAG,      /* per fragment made */
-	CPU_OP_REASS,     /* per fragment reassembled */
-	CPU_OP_DECAP,     /* stripping the outer header, requeueing */
-	CPU_NOPS
-};
+/* The operations charged: X(OP, name, doc); stored as metric cpu.n_NAME. */
+#define CPU_OPS(X) \
+	X(INTR, "intr", "per received frame: interrupt, driver rx, mbufs") \
+	X(XMIT, "xmit", "per transmitted frame: driver tx") \
+	X(IP_IN, "ip_in", "ip_input (and the forwarding decision)") \
+	X(IP_OUT, "ip_out", "ip_output") \
+	X(TCP_IN, "tcp_in", "tcp_input") \
+	X(TCP_OUT, "tcp_out", "tcp_output") \
+	X(UDP_IN, "udp_in", "udp_input") \
+	X(UDP_OUT, "udp_out", "udp_output") \
+	X(SYSCALL, "syscall", "entering and leaving the kernel") \
+	X(LOOKUP, "lookup", "a HydraNet table lookup (redirector or virtual host)") \
+	X(ENCAP, "encap", "building the outer header") \
+	X(FRAG, "frag", "per fragment made") \
+	X(REASS, "reass", "per fragment reassembled") \
+	X(DECAP, "decap", "stripping the outer header, requeueing")
+
+#define CPU_OP_ENUM(e, name, doc) CPU_OP_##e,
+enum cpu_op { CPU_OPS(CPU_OP_ENUM) CPU_NOPS };
 
 struct cpu_profile {
 	const char *name;
@@ -82,13 +86,22 @@ struct cpu_config {
 	void *rng;                    /* gsl_rng * for the jitter (NULL: none) */
 };
 
+/* Counters: C(field, metric, scale, unit, doc); busy and backlog are kept
+ * in ns and stored in s and ms. */
+#define CPU_STATS(C) \
+	C(busy_ns, "cpu.busy_s", 1e-9, "s", "total CPU time charged") \
+	C(max_backlog_ns, "cpu.max_backlog_ms", 1e-6, "ms", "longest wait of a datagram for the CPU") \
+	C(copied_bytes, "cpu.copied_bytes", 1.0, "bytes", "bytes charged as copies") \
+	C(emit_failed, "drop.cpu_emit_failed", 1.0, "", "deferred datagrams the stack then refused")
+
+#define CPU_STAT_FIELD(field, name, scale, unit, doc) uint64_t field;
 struct cpu_stats {
-	uint64_t busy_ns;             /* total time charged */
-	uint64_t charges[CPU_NOPS];   /* operations charged, by kind */
-	uint64_t copied_bytes;        /* bytes charged as copies */
-	uint64_t max_backlog_ns;      /* longest wait for the CPU */
-	uint64_t emit_failed;         /* deferred datagrams the stack then refused */
+	CPU_STATS(CPU_STAT_FIELD)
+	uint64_t charges[CPU_NOPS];   /* operations charged, by enum cpu_op */
 };
+
+/* The descriptors of every counter above, charges included. */
+extern const struct counter_set cpu_counters;
 
 struct cpu;
 

@@ -1,0 +1,27 @@
+/* counter.c - storing and documenting declared counters; see counter.h. */
+#include "counter.h"
+
+#include <string.h>
+
+int counter_put_set(const struct counter_set *set, const void *stats, const char *scope,
+		    const char *suffix, counter_put_fn put, void *ctx)
+{
+	char name[128];
+	for (size_t i = 0; i < set->n; i++) {
+		const struct counter_def *d = &set->defs[i];
+		uint64_t v;
+		memcpy(&v, (const char *)stats + d->offset, sizeof v);
+		snprintf(name, sizeof name, "%s%s", d->name, suffix ? suffix : "");
+		int rc = put(ctx, scope, name, (double)v * d->scale);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void counter_print_set(FILE *out, const struct counter_set *set, const char *suffix)
+{
+	for (size_t i = 0; i < set->n; i++)
+		fprintf(out, "| `%s%s` | %s | %s |\n", set->defs[i].name, suffix ? suffix : "",
+			*set->defs[i].unit ? set->defs[i].unit : "count", set->defs[i].doc);
+}
