@@ -68,6 +68,59 @@ kv() {
 # pick SCOPE NAME COLUMN: one metric of a point, in the GROUP BY below.
 pick() { echo "max(CASE WHEN scope = '$1' AND name = '$2' THEN $3 END)"; }
 
+# Can the 95% CI error bars be seen?  An error bar shows only where it
+# reaches past its marker.  In pngcairo a point of size ps is 6.2 px * ps
+# across (measured on this gnuplot 5.4: pt 7 ps 1.8 draws 11 px, pt 5 and
+# pt 9 ps 1.1 draw 7 px), so its half-height is MARK_PX_PER_PS * ps pixels.
+# The scripts draw each panel with a fixed plot-area height (passed to them
+# from here) and a y range fixed from the data (computed here), so a CI
+# half-width ci is ci / (ytop - ybot) * height pixels tall, and counts as
+# seen when it reaches at least one pixel past the marker's edge.
+MARK_PX_PER_PS=3.1
+# cinote TOP HEIGHT_PX HALF_PX COL_MEAN COL_CI [COL_N] FILE...: one line for
+# the figure: how many of the points in FILEs (whitespace columns, '#' lines
+# skipped) have a CI half-width less than HALF_PX + 1 pixels on a y axis
+# from 0 to TOP drawn HEIGHT_PX tall, and the largest half-width.  COL_N
+# (0: none) is the run count, points with fewer than 2 runs having no CI.
+# HALF_PX "clean=X,other=Y" gives files named *_clean.dat their own size.
+cinote() {
+	_t=$1 _p=$2 _h=$3 _m=$4 _c=$5 _n=$6; shift 6
+	awk -v top="$_t" -v px="$_p" -v half="$_h" -v cm="$_m" -v cc="$_c" -v cn="$_n" '
+		/^#/ || NF == 0 { next }
+		{
+			h = half
+			if (index(half, "=")) {
+				split(half, hv, /[=,]/)
+				h = (FILENAME ~ /_clean\.dat$/) ? hv[2] : hv[4]
+			}
+			tot++
+			if (cn > 0 && $cn < 2) { noci++; next }
+			c = $cc + 0
+			if (c > maxc) maxc = c
+			if (c / top * px < h + 1) small++
+		}
+		END {
+			withci = tot - noci
+			if (tot == 0) { print ""; exit }
+			if (withci == 0) { print "95% CI: none (one run per point)"; exit }
+			s = (small == withci) ? sprintf("95%% CIs smaller than the markers at all %d points (the largest: ±%.3g)", withci, maxc) \
+			  : (small == 0) ? sprintf("95%% CIs: error bars visible at all %d points (the largest: ±%.3g)", withci, maxc) \
+			  : sprintf("95%% CIs smaller than the markers at %d of %d points (the largest: ±%.3g)", small, withci, maxc)
+			if (noci > 0) s = s sprintf("; %d points of one run, no CI", noci)
+			print s
+		}' "$@"
+}
+# ytop FACTOR MIN COLS FILE...: FACTOR x the largest sum of columns COLS
+# ("3+4": mean + CI) over FILEs, at least MIN: the top of a y axis.
+ytop() {
+	_f=$1 _m=$2 _c=$3; shift 3
+	awk -v f="$_f" -v m="$_m" -v c="$_c" '
+		BEGIN { n = split(c, cols, "+") }
+		/^#/ || NF == 0 { next }
+		{ v = 0; for (i = 1; i <= n; i++) v += $(cols[i]); if (v > mx) mx = v }
+		END { v = f * mx; printf "%.6g\n", (v > m) ? v : m }' "$@"
+}
+
 drawn=0
 skipped=0
 note() { echo "figures: $*"; }
@@ -167,10 +220,39 @@ fig3() {
 	q "SELECT '$name: ' || params || ': ttcp_complete mean ' || mean
 	   FROM summaries WHERE scenario_hash = '$hash' AND scope = 'workload:ttcp'
 	     AND name = 'ttcp_complete' AND mean < 1" | sed 's/^/figures: warning: /' >&2
+	# Per link rate: the y tops of the two panels (room above the data,
+	# which the keys, drawn outside, do not need) and whether the CIs
+	# show.  FIG3_TOPPX and FIG3_BOTPX are the plot-area heights fig3.gp
+	# draws (pixels of the PNG); markers: clean ps 1.8, the others ps 1.1
+	# (bandwidth), virtual host pt 9 ps 1 (fragments per KB).
+	FIG3_TOPPX=360 FIG3_BOTPX=250
+	ytops="" ybots="" i=0 vars=""
+	for r in $rates; do
+		i=$((i + 1))
+		set -- "$DATA/${name}_${r}"_*.dat
+		t=$(ytop 1.06 1 3+4 "$@")
+		n=$(cinote "$t" "$FIG3_TOPPX" "$(awk -v k=$MARK_PX_PER_PS 'BEGIN { print "clean=" k * 1.8 ",other=" k * 1.1 }')" 3 4 2 "$@")
+		vars="$vars cinote$i='bandwidth (Mb/s): $n';"
+		ytops="$ytops $t"
+		v=$DATA/${name}_${r}_virtualhost.dat
+		if [ -s "$v" ]; then
+			b=$(ytop 1.1 0.1 10+11 "$v")
+			b2=$(ytop 1.1 0.1 12 "$v")
+			b=$(awk -v a="$b" -v b="$b2" 'BEGIN { print (a > b) ? a : b }')
+			n=$(cinote "$b" "$FIG3_BOTPX" "$MARK_PX_PER_PS" 10 11 2 "$v")
+			vars="$vars cinoteb$i='fragments per KB: $n';"
+		else
+			b=1
+			vars="$vars cinoteb$i='';"
+		fi
+		ybots="$ybots $b"
+	done
 	for term in "$PNGTERM png" "svg svg"; do
 		set -- $term
 		gnuplot -e "prefix='$DATA/$name'; rates='$rates'; bufs='$bufs'; nruns='$runs'; \
-			figtitle='$title'; term='$1'; out='$OUT/$name.$2'" analysis/fig3.gp
+			figtitle='$title'; panel='${name#fig}'; ytops='$ytops'; ybots='$ybots'; \
+			toppx=$FIG3_TOPPX; botpx=$FIG3_BOTPX; $vars \
+			term='$1'; out='$OUT/$name.$2'" analysis/fig3.gp
 	done
 	produced "$OUT/$name.png" "$OUT/$name.svg"
 }
@@ -203,9 +285,15 @@ conn_setup() {
 	if [ "$(grep -v '^#' "$f" | cut -d' ' -f1 | tr -d '\n')" != 12 ]; then
 		skip conn-setup "need connect_mean_ms of realhost and of virtualhost, one point each, in $DB"; return 0
 	fi
+	# The y top: above the larger bar and above the paper's bound
+	# (traditional + 0.1 ms, section 4.3), as conn-setup.gp draws it; the
+	# plot area is CS_PX tall; the mean's marker is pt 7 ps 0.4.
+	CS_PX=390
+	t=$(awk '!/^#/ { m[$1] = $3 } END { t = m[1] + 0.1; if (m[2] > t) t = m[2]; if (m[1] > t) t = m[1]; print 1.3 * t }' "$f")
+	n=$(cinote "$t" "$CS_PX" "$(awk -v k=$MARK_PX_PER_PS 'BEGIN { print k * 0.4 }')" 3 4 5 "$f")
 	for term in "$PNGTERM png" "svg svg"; do
 		set -- $term
-		gnuplot -e "datafile='$f'; term='$1'; out='$OUT/conn-setup.$2'" analysis/conn-setup.gp
+		gnuplot -e "datafile='$f'; ytop=$t; plotpx=$CS_PX; cinote='connect latency (ms): $n'; term='$1'; out='$OUT/conn-setup.$2'" analysis/conn-setup.gp
 	done
 	produced "$OUT/conn-setup.png" "$OUT/conn-setup.svg"
 }
@@ -334,6 +422,23 @@ fig5() {
 	if [ "$name" = fig5a ] && [ "$nhit" -gt 0 ]; then
 		note "warning: $name: $nhit cache hits in the no-replica runs (replica manager on?)" >&2
 	fi
+	# Can the CIs of the means be seen?  fig5.gp draws each mean as a pt 7
+	# ps 1 marker with its CI as a horizontal error bar, on an x axis of
+	# FIG5_XMAX s that is FIG5_PX pixels wide (0.09 to 0.97 of 1100).
+	FIG5_PX=968
+	cin5=$(awk -v px=$FIG5_PX -v xm=$FIG5_XMAX -v h=$MARK_PX_PER_PS -v panel="${name#fig5}" \
+		-v m="$lmean" -v c="$lci" -v hm="$hmean" -v hc="$hci" -v mm="$mmean" -v mc="$mci" '
+		function one(what, mean, ci) {
+			if (mean < 0) return ""
+			if (ci < 0) return what ": no CI"
+			return what ((ci / xm * px < h + 1) ? ": 95% CI smaller than its marker" : ": 95% CI drawn")
+		}
+		BEGIN {
+			if (panel == "a") s = one("mean", m, c)
+			else { s = one("hit mean", hm, hc); t = one("miss mean", mm, mc)
+			       s = (s != "" && t != "") ? s "; " t : s t }
+			print s
+		}')
 	pmean=$(met ping_rtt_mean_ms) psent=$(met ping_sent) precv=$(met ping_received)
 	panel=${name#fig5}
 	for term in "$PNGTERM png" "svg svg"; do
@@ -343,7 +448,7 @@ fig5() {
 			nreq=$nreq; nfail=$((nall - nreq)); nruns=$nruns; nhit=$nhit; nmiss=$nmiss; \
 			nbeyond=$nbeyond; maxlat=$maxlat; mean=$lmean; ci=$lci; cin=$cin; \
 			hmean=$hmean; hci=$hci; mmean=$mmean; mci=$mci; pingrun=$runno; \
-			pmean=$pmean; psent=$psent; precv=$precv; term='$1'; out='$OUT/$name.$2'" analysis/fig5.gp
+			pmean=$pmean; psent=$psent; precv=$precv; cinote5='$cin5'; term='$1'; out='$OUT/$name.$2'" analysis/fig5.gp
 	done
 	produced "$OUT/$name.png" "$OUT/$name.svg"
 }
