@@ -1,4 +1,5 @@
-/* sim.h - the C face of the simulator: a thin shim over ns-3.37 (sim.cc).
+/* sim.h - the C face of the simulator: a thin shim over ns-3.37 (sim_*.cc,
+ * one file per section below; sim_internal.hh says which).
  *
  * The only module that touches ns-3; no ns-3 type crosses this header and no
  * HydraNet logic lives behind it.  Handles are opaque and owned by the shim:

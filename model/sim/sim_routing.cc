@@ -1,0 +1,268 @@
+// sim_routing.cc - a node's routing and route queries (sim.h:
+// sim_routing_populate, sim_route_add, sim_route_mtu, sim_route_src):
+// HookRouting, which wraps the node's static + global routing list so the
+// PRE_ROUTING, LOCAL_IN and FORWARD hooks see received datagrams, makes the
+// virtual-host decision for datagrams re-injected on the loopback, and
+// diverts V4Ping's echo requests to LOCAL_OUT; the per-node route cache.
+//
+// Does not hold the hooks or build datagram bytes (sim_hooks.cc and the
+// Walk in sim_internal.hh), nor match pings (sim_ping.cc): it only calls
+// them at the right points.
+
+#include "sim/sim_internal.hh"
+
+using namespace shim;
+
+// ---- HookRouting: the node's routing, with PRE_ROUTING/LOCAL_IN/FORWARD --
+
+namespace ns3
+{
+TypeId
+HookRouting::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::HydraNetHookRouting")
+                            .SetParent<Ipv4RoutingProtocol>()
+                            .SetGroupName("Internet")
+                            .AddConstructor<HookRouting>();
+    return tid;
+}
+
+// A ping's echo request (from V4Ping's raw socket) is sent from here on
+// the route found, and the raw socket gets none, so that it does not
+// send the request a second time, past LOCAL_OUT (it ignores the error).
+// Only a raw socket asks with a packet that starts with an echo request
+// header: Icmpv4L4Protocol asks before it adds its header, or for echo
+// replies and errors.
+Ptr<Ipv4Route>
+HookRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& h, Ptr<NetDevice> oif,
+                         Socket::SocketErrno& err)
+{
+    Ptr<Ipv4Route> r = m_inner->RouteOutput(p, h, oif, err);
+    uint16_t seq;
+    sim_ping* ping;
+    if (r && p && h.GetProtocol() == 1 && m_node && !m_node->pings.empty() &&
+        (ping = PingOf(m_node, p, 8, h.GetDestination().Get(), &seq)))
+    {
+        SendPingRequest(ping, seq, p, h, r);
+        return nullptr;
+    }
+    return r;
+}
+
+bool
+HookRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                        UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                        LocalDeliverCallback lcb, ErrorCallback ecb)
+{
+    sim_node* n = m_node;
+    if (n->hooks[SIM_HOOK_PRE_ROUTING].empty() && n->hooks[SIM_HOOK_LOCAL_IN].empty() &&
+        n->hooks[SIM_HOOK_FORWARD].empty())
+    {
+        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb); // no hooks: no cost
+    }
+    int iface = m_ipv4->GetInterfaceForDevice(idev);
+    if (!n->hooks[SIM_HOOK_LOCAL_IN].empty())
+    {
+        if (lcb.GetImpl() != n->lcbOrig.GetImpl())
+        {
+            LocalDeliverCallback orig = lcb;
+            n->lcbOrig = lcb;
+            n->lcbWrap = LocalDeliverCallback(
+                [n, orig](Ptr<const Packet> q, const Ipv4Header& hq, uint32_t iif) {
+                    if (Walk(n, SIM_HOOK_LOCAL_IN, 0, (int)iif, hq, q,
+                             [=]() { orig(q, hq, iif); }))
+                    {
+                        orig(q, hq, iif);
+                    }
+                });
+        }
+        lcb = n->lcbWrap;
+    }
+    if (!n->hooks[SIM_HOOK_FORWARD].empty())
+    {
+        if (ucb.GetImpl() != n->ucbOrig.GetImpl())
+        {
+            UnicastForwardCallback orig = ucb;
+            n->ucbOrig = ucb;
+            n->ucbWrap = UnicastForwardCallback(
+                [n, orig](Ptr<Ipv4Route> r, Ptr<const Packet> q, const Ipv4Header& hq) {
+                    if (Walk(n, SIM_HOOK_FORWARD, 0, n->curIface, hq, q,
+                             [=]() { orig(r, q, hq); }))
+                    {
+                        orig(r, q, hq);
+                    }
+                });
+        }
+        ucb = n->ucbWrap;
+    }
+    Ptr<HookRouting> self = this;
+    // A deferred datagram's "no route" answer is lost: it is dropped
+    // without Ipv4L3Protocol's drop trace.
+    if (!Walk(n, SIM_HOOK_PRE_ROUTING, 0, iface, h, p, [=]() {
+            self->Decide(p, h, idev, iface, ucb, mcb, lcb, ecb);
+        }))
+    {
+        return true;
+    }
+    return Decide(p, h, idev, iface, ucb, mcb, lcb, ecb);
+}
+
+// The routing decision after PRE_ROUTING: a datagram re-injected on the
+// loopback (interface 0) for one of the node's virtual-host addresses is
+// delivered locally; everything else goes to the node's routing list.
+bool
+HookRouting::Decide(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev, int iface,
+                    UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb, ErrorCallback ecb)
+{
+    m_node->curIface = iface;
+    if (iface == 0 && !m_node->vhosts.empty() && m_node->vhosts.count(h.GetDestination().Get()))
+    {
+        lcb(p, h, 0);
+        return true;
+    }
+    return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+}
+
+HookRoutingHelper::HookRoutingHelper()
+{
+    m_list.Add(Ipv4StaticRoutingHelper(), 10);
+    m_list.Add(Ipv4GlobalRoutingHelper(), 0);
+}
+
+HookRoutingHelper*
+HookRoutingHelper::Copy() const
+{
+    return new HookRoutingHelper(*this);
+}
+
+Ptr<Ipv4RoutingProtocol>
+HookRoutingHelper::Create(Ptr<Node> node) const
+{
+    Ptr<HookRouting> h = CreateObject<HookRouting>();
+    h->SetInner(DynamicCast<Ipv4ListRouting>(m_list.Create(node)));
+    return h;
+}
+} // namespace ns3
+
+// ---- route queries ------------------------------------------------------
+
+namespace shim
+{
+// The route n would use towards dst, or null; cached until the next change
+// of topology or routing (routes are immutable once made).
+Ptr<Ipv4Route>
+RouteTo(sim_node* n, uint32_t dst)
+{
+    if (n->routeGen != g.routeGen)
+    {
+        n->routes.clear();
+        n->routeGen = g.routeGen;
+    }
+    auto it = n->routes.find(dst);
+    if (it != n->routes.end())
+    {
+        return it->second;
+    }
+    Ipv4Header h;
+    h.SetDestination(Ipv4Address(dst));
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> r = n->ip->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
+    if (r)
+    {
+        n->routes.emplace(dst, r);
+    }
+    return r;
+}
+} // namespace shim
+
+namespace
+{
+// n's Ipv4StaticRouting, found in the list under its HookRouting.
+Ptr<Ipv4StaticRouting>
+StaticRoutingOf(sim_node* n)
+{
+    Ptr<Ipv4ListRouting> list = DynamicCast<HookRouting>(n->ip->GetRoutingProtocol())->GetInner();
+    for (uint32_t i = 0; i < list->GetNRoutingProtocols(); i++)
+    {
+        int16_t prio;
+        Ptr<Ipv4RoutingProtocol> r = list->GetRoutingProtocol(i, prio);
+        if (Ptr<Ipv4StaticRouting> s = DynamicCast<Ipv4StaticRouting>(r))
+        {
+            return s;
+        }
+    }
+    return nullptr;
+}
+
+// The interface of n whose subnet holds addr, or -1.
+int
+IfaceReaching(sim_node* n, uint32_t addr)
+{
+    for (uint32_t i = 1; i < n->ip->GetNInterfaces(); i++)
+    {
+        for (uint32_t j = 0; j < n->ip->GetNAddresses(i); j++)
+        {
+            Ipv4InterfaceAddress a = n->ip->GetAddress(i, j);
+            if (a.GetMask().IsMatch(a.GetLocal(), Ipv4Address(addr)))
+            {
+                return (int)i;
+            }
+        }
+    }
+    return -1;
+}
+} // namespace
+
+// ---- the C API ----------------------------------------------------------
+
+extern "C" {
+
+// Recompute = delete old global routes, rebuild the database, install: also
+// right on the first call.
+int
+sim_routing_populate(void)
+{
+    if (!g.up)
+    {
+        return HN_ESTATE;
+    }
+    Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    g.routeGen++;
+    return HN_OK;
+}
+
+int
+sim_route_add(sim_node* n, uint32_t dst, uint8_t prefix_len, uint32_t next_hop)
+{
+    if (!n || prefix_len > 32)
+    {
+        return HN_EINVAL;
+    }
+    int iface = IfaceReaching(n, next_hop);
+    if (iface < 0)
+    {
+        return HN_ENOROUTE;
+    }
+    Ipv4Mask mask = PrefixMask(prefix_len);
+    StaticRoutingOf(n)->AddNetworkRouteTo(Ipv4Address(dst).CombineMask(mask), mask,
+                                          Ipv4Address(next_hop), (uint32_t)iface);
+    g.routeGen++;
+    return HN_OK;
+}
+
+uint32_t
+sim_route_mtu(sim_node* n, uint32_t dst)
+{
+    Ptr<Ipv4Route> r = RouteTo(n, dst);
+    return r ? r->GetOutputDevice()->GetMtu() : 0;
+}
+
+uint32_t
+sim_route_src(sim_node* n, uint32_t dst)
+{
+    Ptr<Ipv4Route> r = RouteTo(n, dst);
+    return r ? r->GetSource().Get() : 0;
+}
+
+} // extern "C"

@@ -1,0 +1,308 @@
+// sim_socket.cc - TCP and UDP sockets with C callbacks (sim.h: sim_tcp_socket
+// .. sim_sock_local): ns-3 sockets behind sim_sock handles, their callbacks
+// turned into sim_sock_ops calls, ns-3's socket errno into statuses.
+//
+// Does not touch datagrams (the sockets' segments pass the hooks of
+// sim_hooks.cc and sim_routing.cc like any other) and does not ping.
+
+#include "sim/sim_internal.hh"
+
+#include <climits>
+
+using namespace shim;
+
+namespace
+{
+// ns-3's socket errno as a status.
+int
+SockStatus(const sim_sock* s)
+{
+    switch (s->so->GetErrno())
+    {
+    case Socket::ERROR_ADDRINUSE:
+        return HN_EEXIST;
+    case Socket::ERROR_NOROUTETOHOST:
+        return HN_ENOROUTE;
+    case Socket::ERROR_MSGSIZE:
+        return HN_EMSGSIZE;
+    case Socket::ERROR_AGAIN:
+        return HN_ELIMIT;
+    case Socket::ERROR_INVAL:
+    case Socket::ERROR_ADDRNOTAVAIL:
+    case Socket::ERROR_AFNOSUPPORT:
+        return HN_EINVAL;
+    default:
+        return HN_ESTATE; // NOTCONN, ISCONN, SHUTDOWN, OPNOTSUPP, ...
+    }
+}
+
+// ---- socket callbacks ---------------------------------------------------
+
+// True when s may still call into C: not closed, and `so` is really s's
+// socket (a forked TCP socket carries its listener's close callbacks
+// until its own are set).
+bool
+Live(const sim_sock* s, Ptr<Socket> so)
+{
+    return !s->closed && s->so == so;
+}
+
+void SetCallbacks(sim_sock* s);
+
+// A new handle for ns-3 socket so, owned by the singleton.
+sim_sock*
+AddSock(Ptr<Socket> so, sim_node* n, const sim_sock_ops& ops, void* ctx, bool tcp)
+{
+    g.socks.push_back(std::make_unique<sim_sock>(sim_sock{so, n, ops, ctx, tcp}));
+    sim_sock* s = g.socks.back().get();
+    SetCallbacks(s);
+    return s;
+}
+
+// Hands every queued chunk to on_recv with its sender.
+void
+OnRecv(sim_sock* s, Ptr<Socket> so)
+{
+    Address from;
+    Ptr<Packet> p;
+    while (Live(s, so) && (p = so->RecvFrom(from)) && p->GetSize() > 0)
+    {
+        if (!s->ops.on_recv || !InetSocketAddress::IsMatchingType(from))
+        {
+            continue;
+        }
+        InetSocketAddress a = InetSocketAddress::ConvertFrom(from);
+        Scratch buf(p->GetSize());
+        p->CopyData(buf.data(), p->GetSize());
+        s->ops.on_recv(s->ctx, s, buf.data(), p->GetSize(), a.GetIpv4().Get(), a.GetPort());
+    }
+}
+
+void
+OnConnect(sim_sock* s, Ptr<Socket> so, bool ok)
+{
+    if (Live(s, so) && s->ops.on_connect)
+    {
+        s->ops.on_connect(s->ctx, s, ok);
+    }
+}
+
+void
+OnClose(sim_sock* s, Ptr<Socket> so, bool error)
+{
+    if (Live(s, so) && s->ops.on_close)
+    {
+        s->ops.on_close(s->ctx, s, error);
+    }
+}
+
+// A connection accepted on listener l: a new handle with l's ops and ctx
+// (closed at once if l has been closed: nobody could see it).
+void
+OnAccept(sim_sock* l, Ptr<Socket> so, const Address& from)
+{
+    sim_sock* s = AddSock(so, l->node, l->ops, l->ctx, l->tcp);
+    if (l->closed)
+    {
+        sim_sock_close(s);
+        return;
+    }
+    if (!l->ops.on_accept || !InetSocketAddress::IsMatchingType(from))
+    {
+        return;
+    }
+    InetSocketAddress a = InetSocketAddress::ConvertFrom(from);
+    l->ops.on_accept(l->ctx, l, s, a.GetIpv4().Get(), a.GetPort());
+}
+
+// Points every ns-3 callback of s's socket at the trampolines above.
+void
+SetCallbacks(sim_sock* s)
+{
+    using SockCb = Callback<void, Ptr<Socket>>;
+    s->so->SetRecvCallback(SockCb([s](Ptr<Socket> so) { OnRecv(s, so); }));
+    s->so->SetSendCallback(Callback<void, Ptr<Socket>, uint32_t>([s](Ptr<Socket> so, uint32_t n) {
+        if (Live(s, so) && s->ops.on_send_space)
+        {
+            s->ops.on_send_space(s->ctx, s, n);
+        }
+    }));
+    s->so->SetConnectCallback(SockCb([s](Ptr<Socket> so) { OnConnect(s, so, true); }),
+                              SockCb([s](Ptr<Socket> so) { OnConnect(s, so, false); }));
+    s->so->SetAcceptCallback(
+        MakeNullCallback<bool, Ptr<Socket>, const Address&>(), // accept every request
+        Callback<void, Ptr<Socket>, const Address&>(
+            [s](Ptr<Socket> so, const Address& from) { OnAccept(s, so, from); }));
+    s->so->SetCloseCallbacks(SockCb([s](Ptr<Socket> so) { OnClose(s, so, false); }),
+                             SockCb([s](Ptr<Socket> so) { OnClose(s, so, true); }));
+}
+
+sim_sock*
+NewSocket(sim_node* n, const sim_sock_ops* ops, void* ctx, bool tcp)
+{
+    if (!g.up || !n)
+    {
+        return nullptr;
+    }
+    TypeId f = tcp ? TcpSocketFactory::GetTypeId() : UdpSocketFactory::GetTypeId();
+    return AddSock(Socket::CreateSocket(n->node, f), n, ops ? *ops : sim_sock_ops{}, ctx, tcp);
+}
+} // namespace
+
+// ---- the C API ----------------------------------------------------------
+
+extern "C" {
+
+sim_sock*
+sim_tcp_socket(sim_node* n, const struct sim_sock_ops* ops, void* ctx)
+{
+    return NewSocket(n, ops, ctx, true);
+}
+
+sim_sock*
+sim_udp_socket(sim_node* n, const struct sim_sock_ops* ops, void* ctx)
+{
+    return NewSocket(n, ops, ctx, false);
+}
+
+int
+sim_sock_bind(sim_sock* s, uint32_t addr, uint16_t port)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    return s->so->Bind(InetSocketAddress(Ipv4Address(addr), port)) == 0 ? HN_OK : SockStatus(s);
+}
+
+int
+sim_sock_listen(sim_sock* s)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    return s->so->Listen() == 0 ? HN_OK : SockStatus(s);
+}
+
+// UDP: on_connect runs before this returns (ns-3 connects UDP at once).
+int
+sim_sock_connect(sim_sock* s, uint32_t addr, uint16_t port)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    return s->so->Connect(InetSocketAddress(Ipv4Address(addr), port)) == 0 ? HN_OK
+                                                                            : SockStatus(s);
+}
+
+// TCP takes what fits in the send buffer.  UDP sends one datagram, whole or
+// not at all (HN_EMSGSIZE when len exceeds the largest UDP datagram).
+int
+sim_sock_send(sim_sock* s, const uint8_t* buf, size_t len)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    if (!buf && len > 0)
+    {
+        return HN_EINVAL;
+    }
+    size_t avail = s->so->GetTxAvailable();
+    if (!s->tcp && len > avail)
+    {
+        return HN_EMSGSIZE;
+    }
+    size_t n = len < avail ? len : avail;
+    n = n < (size_t)INT_MAX ? n : (size_t)INT_MAX;
+    if (n == 0 && s->tcp)
+    {
+        return 0;
+    }
+    int sent = s->so->Send(Create<Packet>(buf, (uint32_t)n));
+    return sent >= 0 ? sent : SockStatus(s);
+}
+
+int
+sim_sock_sendto(sim_sock* s, const uint8_t* buf, size_t len, uint32_t addr, uint16_t port)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    if (s->tcp)
+    {
+        return HN_EPROTO;
+    }
+    if (!buf && len > 0)
+    {
+        return HN_EINVAL;
+    }
+    if (len > s->so->GetTxAvailable())
+    {
+        return HN_EMSGSIZE;
+    }
+    int sent = s->so->SendTo(Create<Packet>(buf, (uint32_t)len), 0,
+                             InetSocketAddress(Ipv4Address(addr), port));
+    return sent >= 0 ? sent : SockStatus(s);
+}
+
+size_t
+sim_sock_tx_avail(const sim_sock* s)
+{
+    return s && !s->closed ? s->so->GetTxAvailable() : 0;
+}
+
+// After this no callback of s fires (ns-3 keeps closing the connection in
+// the background: queued data, FIN, TIME_WAIT).  The handle stays valid
+// until sim_destroy.
+int
+sim_sock_close(sim_sock* s)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    s->closed = true;
+    return s->so->Close() == 0 ? HN_OK : SockStatus(s);
+}
+
+int
+sim_sock_set_nodelay(sim_sock* s, bool nodelay)
+{
+    if (!s || !s->tcp)
+    {
+        return HN_EINVAL;
+    }
+    return s->so->SetAttributeFailSafe("TcpNoDelay", BooleanValue(nodelay)) ? HN_OK : HN_EINVAL;
+}
+
+sim_node*
+sim_sock_node(const sim_sock* s)
+{
+    return s->node;
+}
+
+int
+sim_sock_local(const sim_sock* s, uint32_t* addr, uint16_t* port)
+{
+    Address a;
+    if (!s || s->so->GetSockName(a) != 0 || !InetSocketAddress::IsMatchingType(a))
+    {
+        return HN_ESTATE;
+    }
+    InetSocketAddress ia = InetSocketAddress::ConvertFrom(a);
+    if (addr)
+    {
+        *addr = ia.GetIpv4().Get();
+    }
+    if (port)
+    {
+        *port = ia.GetPort();
+    }
+    return HN_OK;
+}
+
+} // extern "C"

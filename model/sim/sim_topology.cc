@@ -1,0 +1,189 @@
+// sim_topology.cc - nodes and point-to-point links (sim.h: sim_node_create
+// .. sim_link_tx_packets, sim_node_add_local_addr, sim_node_add_vhost_addr,
+// sim_node_has_addr): the IPv4-only stack with HookRouting, the devices,
+// their addresses and counters, and a node's extra local and virtual-host
+// addresses.
+//
+// Does not route (sim_routing.cc decides what a vhost address means to a
+// datagram), vary a link's delay (sim_channel.cc) or trace (sim_pcap.cc).
+
+#include "sim/sim_internal.hh"
+
+#include <string>
+
+using namespace shim;
+
+extern "C" {
+
+// IPv4 only, routing = HookRouting over static + global.  The name must be
+// usable in a file name (no '/').
+sim_node*
+sim_node_create(const char* name)
+{
+    if (!g.up || !name || !*name || std::string(name).find('/') != std::string::npos)
+    {
+        return nullptr;
+    }
+    auto n = std::make_unique<sim_node>();
+    n->node = CreateObject<Node>();
+    n->name = name;
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    stack.SetRoutingHelper(HookRoutingHelper());
+    stack.Install(n->node);
+    n->ip = n->node->GetObject<Ipv4L3Protocol>();
+    DynamicCast<HookRouting>(n->ip->GetRoutingProtocol())->SetSimNode(n.get());
+    g.nodes.push_back(std::move(n));
+    return g.nodes.back().get();
+}
+
+const char*
+sim_node_name(const sim_node* n)
+{
+    return n->name.c_str();
+}
+
+uint32_t
+sim_node_id(const sim_node* n)
+{
+    return n->node->GetId();
+}
+
+// Loss uses fixed random streams (2 * link index + side), so a link's losses
+// do not depend on what else was simulated earlier in the process.  Only a
+// link with an extra delay gets the VaryingDelayChannel; the others are the
+// helper's, as they always were.
+sim_link*
+sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uint32_t addr_a,
+                uint32_t addr_b, uint8_t prefix_len)
+{
+    bool cfgOk = cfg && cfg->rate_bps > 0 && cfg->mtu_bytes >= 68 && cfg->mtu_bytes <= 65535 &&
+                 cfg->queue_packets > 0 && cfg->loss_rate >= 0.0 && cfg->loss_rate <= 1.0;
+    bool addrOk = prefix_len >= 1 && prefix_len <= 32 && addr_a && addr_b && addr_a != addr_b;
+    if (!g.up || !a || !b || a == b || !cfgOk || !addrOk)
+    {
+        return nullptr;
+    }
+    NetDeviceContainer devs;
+    if (cfg->extra_delay)
+    {
+        devs = InstallVaryingDelay(a->node, b->node, cfg);
+    }
+    else
+    {
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(cfg->rate_bps)));
+        p2p.SetDeviceAttribute("Mtu", UintegerValue(cfg->mtu_bytes));
+        p2p.SetChannelAttribute("Delay", TimeValue(Ns(cfg->delay_ns)));
+        p2p.SetQueue("ns3::DropTailQueue<Packet>",
+                     "MaxSize",
+                     QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets)));
+        devs = p2p.Install(a->node, b->node);
+    }
+
+    auto l = std::make_unique<sim_link>();
+    sim_node* ends[2] = {a, b};
+    uint32_t addrs[2] = {addr_a, addr_b};
+    for (int side = 0; side < 2; side++)
+    {
+        Ptr<Ipv4L3Protocol> ip = ends[side]->ip;
+        l->node[side] = ends[side];
+        l->dev[side] = DynamicCast<PointToPointNetDevice>(devs.Get(side));
+        l->addr[side] = addrs[side];
+        l->iface[side] = ip->AddInterface(l->dev[side]);
+        ip->AddAddress(l->iface[side],
+                       Ipv4InterfaceAddress(Ipv4Address(addrs[side]), PrefixMask(prefix_len)));
+        ip->SetMetric(l->iface[side], 1);
+        ip->SetUp(l->iface[side]);
+        sim_link* lp = l.get();
+        l->dev[side]->TraceConnectWithoutContext(
+            "PhyTxEnd",
+            Callback<void, Ptr<const Packet>>([lp, side](Ptr<const Packet> p) {
+                lp->txBytes[side] += p->GetSize();
+                lp->txPackets[side]++;
+            }));
+        if (cfg->loss_rate > 0)
+        {
+            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+            em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+            em->SetRate(cfg->loss_rate);
+            em->AssignStreams((int64_t)(2 * g.links.size() + side));
+            l->dev[side]->SetReceiveErrorModel(em);
+        }
+    }
+    g.links.push_back(std::move(l));
+    g.routeGen++;
+    return g.links.back().get();
+}
+
+uint64_t
+sim_link_tx_bytes(const sim_link* l, int side)
+{
+    return l && (side == 0 || side == 1) ? l->txBytes[side] : 0;
+}
+
+uint64_t
+sim_link_tx_packets(const sim_link* l, int side)
+{
+    return l && (side == 0 || side == 1) ? l->txPackets[side] : 0;
+}
+
+int
+sim_link_iface(const sim_link* l, int side)
+{
+    return side == 0 || side == 1 ? (int)l->iface[side] : HN_EINVAL;
+}
+
+uint32_t
+sim_link_addr(const sim_link* l, int side)
+{
+    return side == 0 || side == 1 ? l->addr[side] : 0;
+}
+
+int
+sim_node_add_vhost_addr(sim_node* n, uint32_t addr)
+{
+    if (!n || addr == 0)
+    {
+        return HN_EINVAL;
+    }
+    if (!n->vhosts.insert(addr).second)
+    {
+        return HN_EEXIST;
+    }
+    return HN_OK;
+}
+
+int
+sim_node_add_local_addr(sim_node* n, uint32_t addr)
+{
+    if (!n || addr == 0)
+    {
+        return HN_EINVAL;
+    }
+    if (sim_node_has_addr(n, addr))
+    {
+        return HN_EEXIST;
+    }
+    n->ip->AddAddress(0, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask::GetOnes()));
+    g.routeGen++;
+    return HN_OK;
+}
+
+bool
+sim_node_has_addr(sim_node* n, uint32_t addr)
+{
+    for (uint32_t i = 0; i < n->ip->GetNInterfaces(); i++)
+    {
+        for (uint32_t j = 0; j < n->ip->GetNAddresses(i); j++)
+        {
+            if (n->ip->GetAddress(i, j).GetLocal().Get() == addr)
+            {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+} // extern "C"
