@@ -81,11 +81,16 @@ struct sim_link_config {
 	 * reordering path.  NULL: fixed delay. */
 	uint64_t (*extra_delay)(void *ctx, int side, uint64_t now_ns, size_t bytes);
 	void *extra_delay_ctx;
+	/* The link's name (copied; NULL or "": none).  When set, the pcap
+	 * files of its ends are NODE-NAME.pcap rather than NODE-IFACE.pcap
+	 * (sim_pcap_enable).  Must be usable in a file name: no '/'. */
+	const char *name;
 };
 
 /* A point-to-point link a <-> b; a's end gets addr_a, b's gets addr_b, both
  * /prefix_len.  Addresses are assigned directly (no Ipv4AddressHelper) and no
- * queue disc is installed: a plain DropTail router.  NULL on bad config. */
+ * queue disc is installed: a plain DropTail router.  NULL on bad config
+ * (including a name with a '/'). */
 sim_link *sim_link_create(sim_node *a, sim_node *b,
 			  const struct sim_link_config *cfg,
 			  uint32_t addr_a, uint32_t addr_b, uint8_t prefix_len);
@@ -126,8 +131,13 @@ uint32_t sim_route_src(sim_node *n, uint32_t dst);
 bool sim_node_has_addr(sim_node *n, uint32_t addr);
 
 /* Write one pcap per link end into dir (which must exist), named
- * NODE-IFACE.pcap (IFACE is the interface index), link type PPP as ns-3
- * writes it.  Call before sim_run. */
+ * NODE-LINK.pcap when the link has a name (sim_link_config.name: node
+ * "client" on link "ab" writes client-ab.pcap), else NODE-IFACE.pcap (IFACE
+ * is the interface index), link type PPP as ns-3 writes it.  Covers the
+ * links that exist at the call.  Returns HN_OK, HN_EIO when a file cannot be
+ * created, or HN_EEXIST, writing nothing, when two link ends would share a
+ * file name (e.g. node "a" on link "b-c" and node "a-b" on link "c").  Call
+ * before sim_run. */
 int sim_pcap_enable(const char *dir);
 
 /* ---- datagram hooks ---------------------------------------------------- */

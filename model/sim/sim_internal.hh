@@ -115,6 +115,7 @@ struct sim_link
     Ptr<PointToPointNetDevice> dev[2];    // the device at each end
     uint32_t iface[2];                    // its IPv4 interface index
     uint32_t addr[2];                     // its address, host order
+    std::string name;                     // sim_link_config.name ("" = none): names pcap files
     bool pcap[2] = {false, false};        // a pcap writer is attached
     uint64_t txBytes[2] = {0, 0};         // bytes each end put on the wire (PPP frames)
     uint64_t txPackets[2] = {0, 0};

@@ -9,6 +9,7 @@
 
 #include "sim/sim_internal.hh"
 
+#include <cstring>
 #include <string>
 
 using namespace shim;
@@ -52,13 +53,14 @@ sim_node_id(const sim_node* n)
 // Loss uses fixed random streams (2 * link index + side), so a link's losses
 // do not depend on what else was simulated earlier in the process.  Only a
 // link with an extra delay gets the VaryingDelayChannel; the others are the
-// helper's, as they always were.
+// helper's, as they always were.  The name only names pcap files.
 sim_link*
 sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uint32_t addr_a,
                 uint32_t addr_b, uint8_t prefix_len)
 {
     bool cfgOk = cfg && cfg->rate_bps > 0 && cfg->mtu_bytes >= 68 && cfg->mtu_bytes <= 65535 &&
-                 cfg->queue_packets > 0 && cfg->loss_rate >= 0.0 && cfg->loss_rate <= 1.0;
+                 cfg->queue_packets > 0 && cfg->loss_rate >= 0.0 && cfg->loss_rate <= 1.0 &&
+                 (!cfg->name || !std::strchr(cfg->name, '/'));
     bool addrOk = prefix_len >= 1 && prefix_len <= 32 && addr_a && addr_b && addr_a != addr_b;
     if (!g.up || !a || !b || a == b || !cfgOk || !addrOk)
     {
@@ -82,6 +84,7 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
     }
 
     auto l = std::make_unique<sim_link>();
+    l->name = cfg->name ? cfg->name : "";
     sim_node* ends[2] = {a, b};
     uint32_t addrs[2] = {addr_a, addr_b};
     for (int side = 0; side < 2; side++)

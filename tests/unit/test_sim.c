@@ -940,6 +940,88 @@ static void sim__pcap_one_file_per_link_end(void **state)
 	assert_int_equal(rmdir(dir), 0); /* nothing else was written */
 }
 
+/* Unlinks dir/name; true when it was there. */
+static bool remove_file(const char *dir, const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return unlink(path) == 0;
+}
+
+/* client and server joined twice: link "ab" (named) and an unnamed one;
+ * a datagram on each.  A named link's files say the link, the unnamed
+ * one's keep the interface index. */
+static void sim__pcap_names_files_after_the_link(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sim_pcapXXXXXX";
+	static const char *const names[] = {"client-ab.pcap", "server-ab.pcap", "client-2.pcap",
+					    "server-2.pcap"};
+	const uint32_t cab = IP(10, 0, 1, 1), sab = IP(10, 0, 1, 2);
+	const uint32_t c2 = IP(10, 0, 2, 1), s2 = IP(10, 0, 2, 2);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_node *client = sim_node_create("client"), *server = sim_node_create("server");
+	struct sim_link_config named = LINK;
+	named.name = "ab";
+	sim_link *ab = sim_link_create(client, server, &named, cab, sab, 24);
+	struct sim_link_config unnamed = LINK;
+	unnamed.name = "";
+	sim_link *l2 = sim_link_create(client, server, &unnamed, c2, s2, 24);
+	assert_non_null(ab);
+	assert_non_null(l2);
+	assert_int_equal(sim_link_iface(l2, 0), 2);
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	struct rx r = {0};
+	sim_sock *rs = sim_udp_socket(server, &RX_OPS, &r);
+	assert_int_equal(sim_sock_bind(rs, 0, PORT_B), HN_OK);
+	struct udp_send u[2] = {{.dst = sab, .port = PORT_B, .times = 1},
+				{.dst = s2, .port = PORT_B, .times = 1}};
+	for (int i = 0; i < 2; i++) {
+		u[i].s = sim_udp_socket(client, NULL, NULL);
+		assert_non_null(u[i].s);
+		sim_schedule(SEND_AT_NS, udp_send_ev, &u[i]);
+	}
+	assert_int_equal(sim_pcap_enable(dir), HN_OK);
+	sim_run(0);
+	assert_int_equal(r.count, 2);
+	assert_int_equal(sim_link_tx_packets(ab, 0), 1);
+	assert_int_equal(sim_link_tx_packets(l2, 0), 1);
+	sim_destroy();
+	/* one datagram each way's sender end, received at the other: one
+	 * record in each file (24-byte header, 16 per record, PPP frame) */
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(file_size(dir, names[i]), 24 + 16 + 2 + UDP_IP_LEN);
+		assert_true(remove_file(dir, names[i]));
+	}
+	assert_int_equal(rmdir(dir), 0); /* nothing else was written: no client-1.pcap */
+}
+
+/* A name with '/' is refused like any bad config; two link ends whose file
+ * names clash make sim_pcap_enable refuse before writing anything. */
+static void sim__pcap_refuses_clashing_names_and_link_name_with_slash(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sim_pcapXXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_node *a = sim_node_create("a"), *ab = sim_node_create("a-b");
+	struct sim_link_config c = LINK;
+	c.name = "x/y";
+	assert_null(sim_link_create(a, ab, &c, ADDR_A, ADDR_RA, 24));
+	c.name = "b-c"; /* a-b-c.pcap at a, a-b-b-c.pcap at a-b */
+	assert_non_null(sim_link_create(a, ab, &c, ADDR_A, ADDR_RA, 24));
+	assert_int_equal(sim_pcap_enable(dir), HN_OK);
+	c.name = "c"; /* a-c.pcap at a, a-b-c.pcap again at a-b */
+	assert_non_null(sim_link_create(a, ab, &c, ADDR_RB, ADDR_B, 24));
+	assert_int_equal(sim_pcap_enable(dir), HN_EEXIST);
+	sim_destroy();
+	assert_false(remove_file(dir, "a-c.pcap")); /* the refusal wrote nothing */
+	assert_true(remove_file(dir, "a-b-c.pcap"));
+	assert_true(remove_file(dir, "a-b-b-c.pcap"));
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* The largest datagram A's TCP sends in a 3000-byte transfer. */
 static size_t max_tcp_datagram(void)
 {
@@ -1682,6 +1764,8 @@ int main(void)
 		T(sim__ip_output_refuses_malformed_oversize_and_unroutable),
 		T(sim__ip_input_delivers_to_vip_socket),
 		T(sim__pcap_one_file_per_link_end),
+		T(sim__pcap_names_files_after_the_link),
+		T(sim__pcap_refuses_clashing_names_and_link_name_with_slash),
 		T(sim__set_default_checks_and_destroy_resets),
 		T(sim__full_loss_drops_everything),
 		T(sim__extra_delay_constant_shifts_one_way_time_exactly),
