@@ -11,6 +11,7 @@
 #include "apps/http.h"
 #include "hydranet/rmgr.h"
 #include "hydranet/rmp.h"
+#include "log.h"
 #include "sim/sim.h"
 #include "status.h"
 #include "testbed/cpu.h"
@@ -195,6 +196,8 @@ static void rep_relayed(void *ctx, int status, const uint8_t *body, size_t len)
 		http_reply(p->conn, 200, hdr, body, len);
 	} else {
 		r->st.miss_failed++;
+		HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(r->node),
+		       "miss %s failed: reply 502 (manager answered %d)", p->path, status);
 		http_reply(p->conn, 502, hdr, NULL, 0);
 	}
 	pending_free(p);
@@ -215,12 +218,17 @@ static void rep_lookup(void *arg)
 		char hdr[96];
 		snprintf(hdr, sizeof hdr, "X-Cache: HIT from %s\r\n", r->name);
 		r->st.hits++;
+		HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(r->node), "hit %s (object %u in the cache)",
+		       p->path, (unsigned)id);
 		http_reply(p->conn, 200, hdr, obj, (size_t)bytes);
 		pending_free(p);
 		return;
 	}
 	r->st.misses++;
 	r->st.stale += stale;
+	HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(r->node), "miss %s, relay to manager " HN_LOG_IPF ":%u (%s)",
+	       p->path, HN_LOG_IP(r->cfg.manager), (unsigned)r->cfg.manager_port,
+	       stale ? "cached copy expired" : "not in the cache");
 	if (http_fetch(r->fetcher, r->cfg.manager, r->cfg.manager_port, p->path, rep_relayed, p) != HN_OK)
 		rep_relayed(p, 0, NULL, 0);
 }
@@ -354,6 +362,8 @@ static void mgr_relayed(void *ctx, int status, const uint8_t *body, size_t len)
 		http_reply(p->conn, 200, NULL, body, len);
 	} else {
 		m->st.fetch_failed++;
+		HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(m->node),
+		       "relay %s failed: reply 502 (web server answered %d)", p->path, status);
 		http_reply(p->conn, 502, NULL, NULL, 0);
 	}
 	pending_free(p);
@@ -363,6 +373,8 @@ static void mgr_fetch(void *arg)
 {
 	struct pending *p = arg;
 	struct hweb_manager *m = p->owner;
+	HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(m->node), "relay miss %s to web server " HN_LOG_IPF ":%u",
+	       p->path, HN_LOG_IP(m->cfg.web), (unsigned)m->cfg.web_port);
 	if (http_fetch(m->fetcher, m->cfg.web, m->cfg.web_port, p->path, mgr_relayed, p) != HN_OK)
 		mgr_relayed(p, 0, NULL, 0);
 }
@@ -402,6 +414,9 @@ static int push_one(struct hweb_manager *m, struct held *h, uint32_t id)
 			mgr_tick_start(m);
 		}
 		m->st.push_failed += rc != HN_ELIMIT;
+		HN_LOG(HN_LOG_HWEB, sim_now_ns(), sim_node_name(m->node), "push object %u to " HN_LOG_IPF " not queued (%s)%s",
+		       (unsigned)id, HN_LOG_IP(h->host), hn_strerror(rc),
+		       h->pushed[id] == HELD_DUE ? ": due again next tick" : "");
 		return 0;
 	}
 	h->pushed[id] = 1;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "net/ipip.h"
+#include "log.h"
 #include "net/ipv4.h"
 #include "sim/sim.h"
 #include "status.h"
@@ -42,6 +43,7 @@ struct hsrv {
 	hsrv_bind_fn on_bind;
 	void *on_bind_ctx;
 	int timer_pending;
+	struct sim_node *node;         /* set by hsrv_attach; names it in the log */
 	uint8_t whole[IPV4_MAX_LEN];   /* reassembled outer datagram */
 };
 
@@ -187,23 +189,79 @@ void hsrv_set_bind_listener(struct hsrv *h, hsrv_bind_fn fn, void *ctx)
 	h->on_bind_ctx = ctx;
 }
 
-static void deliver(struct hsrv *h, const uint8_t *dg, size_t len)
+/* ---- the decision trace (log.h): evaluated only when it is on ------------------ */
+
+static const char *node_name(const struct hsrv *h)
 {
+	return h->node ? sim_node_name(h->node) : NULL;
+}
+
+/* "10.0.0.5:1234 > 10.1.0.1:80 tcp", or without ports (a fragment after the
+ * first, another protocol) "10.0.0.5 > 10.1.0.1 tcp fragment id 77". */
+static const char *dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
+{
+	struct ipv4_hdr ih;
+	uint16_t sport, dport;
+	if (ipv4_decode(dg, len, &ih) != HN_OK) {
+		snprintf(buf, n, "%zu bytes", len);
+	} else if (ih.frag_off == 0 && (ih.proto == IPV4_PROTO_TCP || ih.proto == IPV4_PROTO_UDP) &&
+		   ipv4_ports(dg, ih.total_len, &ih, &sport, &dport) == HN_OK) {
+		snprintf(buf, n, HN_LOG_IPF ":%u > " HN_LOG_IPF ":%u %s", HN_LOG_IP(ih.src),
+			 (unsigned)sport, HN_LOG_IP(ih.dst), (unsigned)dport, hn_log_proto(ih.proto));
+	} else {
+		snprintf(buf, n, HN_LOG_IPF " > " HN_LOG_IPF " %s", HN_LOG_IP(ih.src), HN_LOG_IP(ih.dst),
+			 hn_log_proto(ih.proto));
+		if (ipv4_is_fragment(&ih))
+			snprintf(buf + strlen(buf), n - strlen(buf), " fragment id %u", (unsigned)ih.id);
+	}
+	return buf;
+}
+
+/* The first drop reason counted since b (a drops array of n counters). */
+static int first_drop(const uint64_t *a, const uint64_t *b, int n)
+{
+	for (int d = 0; d < n; d++)
+		if (a[d] != b[d])
+			return d;
+	return -1;
+}
+
+static void deliver(struct hsrv *h, const uint8_t *dg, size_t len, uint64_t now_ns)
+{
+	char t[96];
 	if (h->io.input(h->io.ctx, dg, len) != HN_OK) {
 		h->st.drops[HSRV_DROP_INPUT]++;
+		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (the stack refused it)",
+		       hsrv_drop_name(HSRV_DROP_INPUT), dg_text(t, sizeof t, dg, len));
 		return;
 	}
+	HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "deliver %s (virtual host)",
+	       dg_text(t, sizeof t, dg, len));
 	h->st.delivered++;
 	h->st.delivered_bytes += len;
 }
 
+/* What release_held gets: the host server and the time of the first fragment. */
+struct release_ctx {
+	struct hsrv *h;
+	uint64_t now_ns;
+};
+
 static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t verdict)
 {
-	struct hsrv *h = ctx;
-	if (verdict)
-		deliver(h, frag, len);
-	else
+	struct release_ctx *rc = ctx;
+	struct hsrv *h = rc->h;
+	if (verdict) {
+		deliver(h, frag, len, rc->now_ns);
+	} else {
 		h->st.drops[HSRV_DROP_NO_PORT]++;
+		if (HN_LOG_ON(HN_LOG_HSRV)) {
+			char t[96];
+			hn_log_line(HN_LOG_HSRV, rc->now_ns, node_name(h),
+				    "drop %s %s (held fragment, its first was not taken)",
+				    hsrv_drop_name(HSRV_DROP_NO_PORT), dg_text(t, sizeof t, frag, len));
+		}
+	}
 }
 
 /* Demultiplex one decapsulated inner datagram (borrowed, already valid). */
@@ -212,31 +270,62 @@ static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns
 	struct ipv4_hdr ih;
 	uint16_t sport, dport;
 	uint32_t ok = 0;
+	const char *why = "no socket on that port";
+	char t[96];
 
 	ipv4_decode(in, len, &ih);   /* ipip_decap validated it */
 	const struct vhost *v = vhost_find(h, ih.dst);
 	if (!v) {
 		h->st.drops[HSRV_DROP_NO_VHOST]++;
+		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s", hsrv_drop_name(HSRV_DROP_NO_VHOST),
+		       dg_text(t, sizeof t, in, len));
 		return;
 	}
 	if (ih.proto != IPV4_PROTO_TCP && ih.proto != IPV4_PROTO_UDP) {
 		h->st.drops[HSRV_DROP_NO_PORT]++;   /* only ports are replicated */
+		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (only tcp and udp ports are replicated)",
+		       hsrv_drop_name(HSRV_DROP_NO_PORT), dg_text(t, sizeof t, in, len));
 		return;
 	}
 	if (ih.frag_off == 0) {
 		if (ipv4_ports(in, len, &ih, &sport, &dport) == HN_OK)
 			ok = (uint32_t)port_takes(v, &ih, in, len, dport);
-		if (ih.mf)
-			fragflow_decide(h->ff, &ih, ok, now_ns, release_held, h);
+		if (!ok && HN_LOG_ON(HN_LOG_HSRV)) {
+			const struct vport *p = port_find(v, ih.proto, dport);
+			if (p && p->given_up)
+				why = "port given up: no new connections";
+		}
+		if (ih.mf) {
+			struct release_ctx rel = { h, now_ns };
+			fragflow_decide(h->ff, &ih, ok, now_ns, release_held, &rel);
+		}
 	} else if (!fragflow_lookup(h->ff, &ih, now_ns, &ok)) {
-		fragflow_hold(h->ff, &ih, in, len, now_ns);   /* counts its own drops */
+		uint64_t b[FRAGFLOW_NDROP];
+		if (HN_LOG_ON(HN_LOG_HSRV))
+			memcpy(b, fragflow_stats(h->ff)->drops, sizeof b);
+		int rc = fragflow_hold(h->ff, &ih, in, len, now_ns);   /* counts its own drops */
+		if (HN_LOG_ON(HN_LOG_HSRV)) {
+			if (rc == HN_OK) {
+				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h),
+					    "hold fragment id %u (first fragment not seen)", (unsigned)ih.id);
+			} else {
+				int d = first_drop(fragflow_stats(h->ff)->drops, b, FRAGFLOW_NDROP);
+				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (could not hold it: %s)",
+					    d < 0 ? "unknown" : fragflow_drop_name((enum fragflow_drop)d),
+					    dg_text(t, sizeof t, in, len), hn_strerror(rc));
+			}
+		}
 		return;
+	} else {
+		why = "its first fragment was not taken";
 	}
 	if (!ok) {
 		h->st.drops[HSRV_DROP_NO_PORT]++;
+		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (%s)", hsrv_drop_name(HSRV_DROP_NO_PORT),
+		       dg_text(t, sizeof t, in, len), why);
 		return;
 	}
-	deliver(h, in, len);
+	deliver(h, in, len, now_ns);
 }
 
 enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint64_t now_ns)
@@ -254,8 +343,27 @@ enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint
 	len = oh.total_len;
 	if (ipv4_is_fragment(&oh)) {
 		size_t wlen;
+		uint64_t b[IPV4_REASS_NDROP];
+		if (HN_LOG_ON(HN_LOG_HSRV))
+			memcpy(b, ipv4_reass_stats(h->reass)->drops, sizeof b);
 		int rc = ipv4_reass_input(h->reass, dg, len, now_ns, h->whole,
 					  sizeof h->whole, &wlen);
+		if (HN_LOG_ON(HN_LOG_HSRV)) {
+			int d = rc < 0 ? first_drop(ipv4_reass_stats(h->reass)->drops, b, IPV4_REASS_NDROP) : -1;
+			if (rc == 0)
+				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h),
+					    "hold outer fragment id %u from " HN_LOG_IPF " (reassembling)",
+					    (unsigned)oh.id, HN_LOG_IP(oh.src));
+			else if (rc < 0)
+				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h),
+					    "drop reass_%s outer fragment id %u from " HN_LOG_IPF " (%s)",
+					    d < 0 ? "unknown" : ipv4_reass_drop_name((enum ipv4_reass_drop)d),
+					    (unsigned)oh.id, HN_LOG_IP(oh.src), hn_strerror(rc));
+			else
+				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h),
+					    "reassemble outer datagram id %u from " HN_LOG_IPF " (%zu bytes)",
+					    (unsigned)oh.id, HN_LOG_IP(oh.src), wlen);
+		}
 		if (rc <= 0)
 			return HSRV_CONSUMED;   /* held, or dropped and counted */
 		h->st.reassembled++;
@@ -265,6 +373,9 @@ enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint
 	int rc = ipip_decap(dg, len, &off, &ilen);
 	if (rc != HN_OK) {
 		h->st.drops[rc == HN_ETTL ? HSRV_DROP_TTL : HSRV_DROP_BAD_OUTER]++;
+		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s tunnelled datagram from " HN_LOG_IPF " (%s)",
+		       hsrv_drop_name(rc == HN_ETTL ? HSRV_DROP_TTL : HSRV_DROP_BAD_OUTER), HN_LOG_IP(oh.src),
+		       hn_strerror(rc));
 		return HSRV_CONSUMED;
 	}
 	h->st.decapsulated++;
@@ -320,8 +431,18 @@ static void expiry_timer(void *arg)
 	struct hsrv *h = arg;
 	uint64_t now = sim_now_ns();
 	h->timer_pending = 0;
+	uint64_t timed_out = ipv4_reass_stats(h->reass)->drops[IPV4_REASS_DROP_TIMEOUT];
 	ipv4_reass_expire(h->reass, now);
-	fragflow_expire(h->ff, now);
+	timed_out = ipv4_reass_stats(h->reass)->drops[IPV4_REASS_DROP_TIMEOUT] - timed_out;
+	size_t no_first = fragflow_expire(h->ff, now);
+	if (timed_out)
+		HN_LOG(HN_LOG_HSRV, now, node_name(h), "drop reass_%s %llu outer fragments (incomplete after %.3f s)",
+		       ipv4_reass_drop_name(IPV4_REASS_DROP_TIMEOUT), (unsigned long long)timed_out,
+		       (double)h->cfg.reass.timeout_ns / 1e9);
+	if (no_first)
+		HN_LOG(HN_LOG_HSRV, now, node_name(h), "drop %s %zu held fragments (first fragment did not come in %.3f s)",
+		       fragflow_drop_name(FRAGFLOW_DROP_NO_FIRST), no_first,
+		       (double)h->cfg.frag.lifetime_ns / 1e9);
 	if (ipv4_reass_stats(h->reass)->held_datagrams || fragflow_stats(h->ff)->flows) {
 		h->timer_pending = 1;
 		sim_schedule(h->cfg.reass.timeout_ns / 4 + 1, expiry_timer, h);
@@ -351,6 +472,7 @@ void hsrv_set_io(struct hsrv *h, const struct hsrv_io *io)
 
 int hsrv_attach(struct hsrv *h, struct sim_node *node)
 {
+	h->node = node;
 	h->io = (struct hsrv_io){ sim_input, sim_add_local, sim_is_local, node };
 	return sim_hook_register(node, SIM_HOOK_PRE_ROUTING, prerouting_hook, h);
 }

@@ -13,6 +13,7 @@
 #include "net/bytes.h"
 #include "net/ipip.h"
 #include "net/ipv4.h"
+#include "log.h"
 #include "sim/sim.h"
 #include "status.h"
 
@@ -291,8 +292,8 @@ static int emit_outer(void *ctx, const uint8_t *frag, size_t len)
 	return r->io.output(r->io.ctx, frag, len);
 }
 
-/* Count a refused datagram by the status that refused it. */
-static void drop_status(struct redir *r, int rc)
+/* Count a refused datagram by the status that refused it; returns the reason. */
+static enum redir_drop drop_status(struct redir *r, int rc)
 {
 	enum redir_drop d;
 	switch (rc) {
@@ -305,10 +306,79 @@ static void drop_status(struct redir *r, int rc)
 	default: d = REDIR_DROP_OUTPUT; break;
 	}
 	r->st.drops[d]++;
+	return d;
+}
+
+/* ---- the decision trace (log.h): evaluated only when it is on ------------------ */
+
+static const char *node_name(const struct redir *r)
+{
+	return r->node ? sim_node_name(r->node) : NULL;
+}
+
+/* "10.0.0.5:1234 > 10.1.0.1:80 tcp", or for a fragment after the first
+ * (no ports) "10.0.0.5 > 10.1.0.1 tcp fragment id 77". */
+static const char *dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
+{
+	struct ipv4_hdr h;
+	uint16_t sport, dport;
+	if (ipv4_decode(dg, len, &h) != HN_OK) {
+		snprintf(buf, n, "%zu bytes", len);
+	} else if (h.frag_off == 0 && (h.proto == IPV4_PROTO_TCP || h.proto == IPV4_PROTO_UDP) &&
+		   ipv4_ports(dg, h.total_len, &h, &sport, &dport) == HN_OK) {
+		snprintf(buf, n, HN_LOG_IPF ":%u > " HN_LOG_IPF ":%u %s%s", HN_LOG_IP(h.src),
+			 (unsigned)sport, HN_LOG_IP(h.dst), (unsigned)dport, hn_log_proto(h.proto),
+			 h.mf ? " first fragment" : "");
+	} else {
+		snprintf(buf, n, HN_LOG_IPF " > " HN_LOG_IPF " %s", HN_LOG_IP(h.src), HN_LOG_IP(h.dst),
+			 hn_log_proto(h.proto));
+		if (ipv4_is_fragment(&h))
+			snprintf(buf + strlen(buf), n - strlen(buf), " fragment id %u", (unsigned)h.id);
+	}
+	return buf;
+}
+
+static const char *policy_name(enum redir_policy p)
+{
+	return p == REDIR_ROUND_ROBIN ? "round robin" : p == REDIR_LEAST_LOADED ? "least loaded"
+									  : "nearest";
+}
+
+/* Why flow_choice chose hs, from what it counted (b: the counters before). */
+static const char *choice_why(char *buf, size_t n, const struct redir *r,
+			      const struct redir_stats *b, uint32_t hs)
+{
+	const struct redir_stats *a = &r->st;
+	const char *full = a->flows_table_full != b->flows_table_full ? ", flow table full" : "";
+	if (a->flows_kept != b->flows_kept)
+		snprintf(buf, n, "flow kept%s", hs ? "" : " on the origin");
+	else if (a->flows_existing != b->flows_existing)
+		snprintf(buf, n, "connection older than the replicas, kept on the origin%s", full);
+	else if (a->to_origin != b->to_origin)
+		snprintf(buf, n, "origin nearest, %s%s",
+			 a->flows_rerouted != b->flows_rerouted ? "flow rerouted" : "new flow", full);
+	else if (!hs)
+		snprintf(buf, n, "no live replica%s", full);
+	else if (a->flows_rerouted != b->flows_rerouted)
+		snprintf(buf, n, "%s, flow rerouted: its replica went away", policy_name(r->cfg.policy));
+	else
+		snprintf(buf, n, "%s, new flow%s", policy_name(r->cfg.policy), full);
+	return buf;
+}
+
+/* The fragflow drop reason counted since b (drops of its stats before). */
+static const char *fragflow_dropped(const struct redir *r, const uint64_t *b)
+{
+	const struct fragflow_stats *a = fragflow_stats(r->ff);
+	for (int d = 0; d < FRAGFLOW_NDROP; d++)
+		if (a->drops[d] != b[d])
+			return fragflow_drop_name((enum fragflow_drop)d);
+	return "unknown";
 }
 
 /* Send dg (borrowed) to dst_route, cutting it to the route's MTU. */
-static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint32_t dst_route)
+static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint32_t dst_route,
+			   uint64_t now_ns)
 {
 	uint32_t mtu = r->io.route_mtu(r->io.ctx, dst_route);
 	if (mtu == 0)
@@ -317,12 +387,14 @@ static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint3
 	if (n > 1) {
 		r->st.outer_fragmented++;
 		r->st.fragments_made += (uint64_t)n;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "fragment %zu bytes into %d (mtu %u)", len, n,
+		       (unsigned)mtu);
 	}
 	return n < 0 ? n : HN_OK;
 }
 
 /* Tunnel the datagram or inner fragment dg to host server hs. */
-static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs)
+static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, uint64_t now_ns)
 {
 	struct ipip_encap_params p = {
 		.src = r->io.route_src(r->io.ctx, hs),
@@ -334,9 +406,15 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs)
 	size_t olen;
 	int rc = p.src ? ipip_encap(dg, len, &p, r->outer, sizeof r->outer, &olen) : HN_ENOROUTE;
 	if (rc == HN_OK)
-		rc = send_fragmented(r, r->outer, olen, hs);
+		rc = send_fragmented(r, r->outer, olen, hs, now_ns);
 	if (rc != HN_OK) {
-		drop_status(r, rc);
+		enum redir_drop d = drop_status(r, rc);
+		if (HN_LOG_ON(HN_LOG_REDIR)) {
+			char t[96];
+			hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (tunnel to " HN_LOG_IPF ": %s)",
+				    redir_drop_name(d), dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs),
+				    hn_strerror(rc));
+		}
 		return;
 	}
 	r->st.redirected++;
@@ -345,30 +423,51 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs)
 
 /* Forward a held fragment that turned out not to be redirected: the stack
  * gave it to us, so we do the router's work (TTL, checksum, MTU). */
-static void forward_by_c(struct redir *r, const uint8_t *frag, size_t len)
+static void forward_by_c(struct redir *r, const uint8_t *frag, size_t len, uint64_t now_ns)
 {
+	char t[96];
 	if (frag[8] <= 1) {
 		r->st.drops[REDIR_DROP_TTL]++;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (held fragment, TTL %u)",
+		       redir_drop_name(REDIR_DROP_TTL), dg_text(t, sizeof t, frag, len), (unsigned)frag[8]);
 		return;
 	}
+	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (held fragment, its first was not redirected)",
+	       dg_text(t, sizeof t, frag, len));
 	memcpy(r->outer, frag, len);
 	r->outer[8]--;
 	ipv4_update_checksum(r->outer);
-	int rc = send_fragmented(r, r->outer, len, net_get32(frag + 16));
+	int rc = send_fragmented(r, r->outer, len, net_get32(frag + 16), now_ns);
 	if (rc != HN_OK) {
-		drop_status(r, rc);
+		enum redir_drop d = drop_status(r, rc);
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (forwarding a held fragment: %s)",
+		       redir_drop_name(d), dg_text(t, sizeof t, frag, len), hn_strerror(rc));
 		return;
 	}
 	r->st.forwarded_by_c++;
 }
 
+/* What release_held gets: the redirector and the time of the first fragment. */
+struct release_ctx {
+	struct redir *r;
+	uint64_t now_ns;
+};
+
 static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t verdict)
 {
-	struct redir *r = ctx;
-	if (verdict)
-		tunnel(r, frag, len, verdict);
-	else
-		forward_by_c(r, frag, len);
+	struct release_ctx *rc = ctx;
+	struct redir *r = rc->r;
+	if (verdict) {
+		if (HN_LOG_ON(HN_LOG_REDIR)) {
+			char t[96];
+			hn_log_line(HN_LOG_REDIR, rc->now_ns, node_name(r),
+				    "redirect %s to " HN_LOG_IPF " (held fragment, its first came)",
+				    dg_text(t, sizeof t, frag, len), HN_LOG_IP(verdict));
+		}
+		tunnel(r, frag, len, verdict, rc->now_ns);
+	} else {
+		forward_by_c(r, frag, len, rc->now_ns);
+	}
 }
 
 /* ---- choosing a replica, and remembering the choice -------------------------- */
@@ -507,47 +606,89 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 	struct ipv4_hdr h;
 	uint16_t sport, dport;
 	uint32_t hs = 0;
+	const char *why = "no table entry";
+	char t[96], w[96];
+	uint64_t ff_before[FRAGFLOW_NDROP];
 
 	r->st.seen++;
 	if (ipv4_decode(dg, len, &h) != HN_OK) {
 		r->st.drops[REDIR_DROP_BAD_HEADER]++;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %zu bytes (not a valid IPv4 datagram)",
+		       redir_drop_name(REDIR_DROP_BAD_HEADER), len);
 		return REDIR_CONSUMED;
 	}
 	len = h.total_len;
 	/* Only TCP and UDP have service access points; an IP-in-IP datagram
 	 * (already tunnelled) is therefore never redirected again. */
-	if (h.proto != IPV4_PROTO_TCP && h.proto != IPV4_PROTO_UDP)
+	if (h.proto != IPV4_PROTO_TCP && h.proto != IPV4_PROTO_UDP) {
+		why = "not tcp or udp";
 		goto pass;
+	}
 	if (h.frag_off == 0) {
-		if (ipv4_ports(dg, len, &h, &sport, &dport) != HN_OK)
+		if (ipv4_ports(dg, len, &h, &sport, &dport) != HN_OK) {
+			why = "no ports";
 			goto pass;
+		}
 		struct entry *e = entry_get(r, h.dst, dport, h.proto, 0);
 		/* UDP has no connections: every new 5-tuple chooses.  TCP: only a
 		 * SYN without ACK opens a connection. */
 		int opens = h.proto != IPV4_PROTO_TCP ||
 			    (len > (size_t)h.hdr_len + 13 &&
 			     (dg[h.hdr_len + 13] & 0x12) == 0x02);
-		hs = e ? flow_choice(r, e, &h, sport, dport, opens, now_ns) : 0;
-		if (h.mf)   /* first fragment: later ones follow this verdict */
-			fragflow_decide(r->ff, &h, hs, now_ns, release_held, r);
+		if (e && HN_LOG_ON(HN_LOG_REDIR)) {   /* the same choice, and why */
+			struct redir_stats before = r->st;
+			hs = flow_choice(r, e, &h, sport, dport, opens, now_ns);
+			why = choice_why(w, sizeof w, r, &before, hs);
+		} else {
+			hs = e ? flow_choice(r, e, &h, sport, dport, opens, now_ns) : 0;
+		}
+		if (h.mf) {   /* first fragment: later ones follow this verdict */
+			struct release_ctx rel = { r, now_ns };
+			fragflow_decide(r->ff, &h, hs, now_ns, release_held, &rel);
+		}
 	} else if (!fragflow_lookup(r->ff, &h, now_ns, &hs)) {
-		if (!origin_known(r, h.dst))
+		if (!origin_known(r, h.dst)) {
+			why = "fragment, its destination is no origin";
 			goto pass;
-		fragflow_hold(r->ff, &h, dg, len, now_ns);   /* counts its own drops */
+		}
+		if (HN_LOG_ON(HN_LOG_REDIR))
+			memcpy(ff_before, fragflow_stats(r->ff)->drops, sizeof ff_before);
+		int rc = fragflow_hold(r->ff, &h, dg, len, now_ns);   /* counts its own drops */
+		if (HN_LOG_ON(HN_LOG_REDIR)) {
+			if (rc == HN_OK)
+				hn_log_line(HN_LOG_REDIR, now_ns, node_name(r),
+					    "hold fragment id %u (first fragment not seen)", (unsigned)h.id);
+			else
+				hn_log_line(HN_LOG_REDIR, now_ns, node_name(r),
+					    "drop %s %s (could not hold it: %s)",
+					    fragflow_dropped(r, ff_before), dg_text(t, sizeof t, dg, len),
+					    hn_strerror(rc));
+		}
 		return REDIR_CONSUMED;
+	} else {
+		why = "fragment follows its first";
 	}
 	if (!hs)
 		goto pass;
-	tunnel(r, dg, len, hs);
+	if (HN_LOG_ON(HN_LOG_REDIR))
+		hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "redirect %s to " HN_LOG_IPF " (%s)",
+			    dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs), why);
+	tunnel(r, dg, len, hs, now_ns);
 	return REDIR_CONSUMED;
 pass:
 	r->st.forwarded++;
+	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (%s)", dg_text(t, sizeof t, dg, len), why);
 	return REDIR_PASS;
 }
 
 void redir_expire(struct redir *r, uint64_t now_ns)
 {
-	fragflow_expire(r->ff, now_ns);
+	size_t n = fragflow_expire(r->ff, now_ns);
+	if (n)
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r),
+		       "drop %s %zu held fragment%s (first fragment did not come in %.3f s)",
+		       fragflow_drop_name(FRAGFLOW_DROP_NO_FIRST), n, n == 1 ? "" : "s",
+		       (double)r->cfg.frag.lifetime_ns / 1e9);
 }
 
 const struct redir_stats *redir_stats(const struct redir *r)

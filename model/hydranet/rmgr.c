@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hydranet/rmp.h"
+#include "log.h"
 #include "sim/sim.h"
 #include "status.h"
 
@@ -23,6 +24,12 @@ struct stream {
 typedef void (*msg_fn)(void *owner, struct stream *st, const struct rmp_msg *m);
 /* Payload bytes as they arrive; last is true for the final piece. */
 typedef void (*payload_fn)(void *owner, struct stream *st, const uint8_t *data, size_t n, int last);
+
+/* The node a socket is on, for the log. */
+static const char *sock_node(const sim_sock *s)
+{
+	return s ? sim_node_name(sim_sock_node(s)) : NULL;
+}
 
 /* Hand up to `avail` payload bytes at data to on_payload; returns how many. */
 static size_t take_payload(struct stream *st, const uint8_t *data, size_t avail,
@@ -67,6 +74,9 @@ static void stream_input(struct stream *st, const uint8_t *data, size_t len,
 				break;
 			if (rc < 0) {
 				stats->drops[RMGR_DROP_MALFORMED]++;
+				HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(st->sock),
+				       "drop %s message (%s): connection closed",
+				       rmgr_drop_name(RMGR_DROP_MALFORMED), hn_strerror(rc));
 				st->closed = 1;
 				sim_sock_close(st->sock);
 				return;
@@ -178,6 +188,9 @@ static void rsrv_remove_done(void *arg)
 		return;
 	}
 	rsrv_meter(c, 0);
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(c->st.sock),
+	       "send REMOVE_ACK for " HN_LOG_IPF " (REMOVE seq %u, no request in progress)",
+	       HN_LOG_IP(c->remove.origin), (unsigned)c->remove.seq);
 	c->replica = NULL;
 	c->removing = 0;
 	struct rmp_msg ack = { .type = RMP_REMOVE_ACK, .seq = c->remove.seq, .origin = c->remove.origin,
@@ -196,6 +209,11 @@ static void rsrv_image_done(struct rsrv_conn *c)
 		c->srv->st.drops[RMGR_DROP_START_FAILED]++;
 	else
 		c->srv->st.installs++;
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(c->st.sock),
+	       "%s%s " HN_LOG_IPF ":%u, send INSTALL_ACK%s (INSTALL seq %u, image received)",
+	       c->replica ? "start replica of" : "drop ",
+	       c->replica ? "" : rmgr_drop_name(RMGR_DROP_START_FAILED), HN_LOG_IP(in->origin),
+	       (unsigned)in->ports[0], c->replica ? "" : " status 1", (unsigned)in->seq);
 	stream_send(&c->st, &ack, &c->srv->st);
 	if (!c->replica)
 		return;
@@ -219,8 +237,14 @@ static void rsrv_push_done(struct rsrv_conn *c)
 	    p->service == c->pending.service) {
 		c->srv->ops.push(c->srv->ops.ctx, c->replica, p, c->obj, p->object_bytes);
 		c->srv->st.pushes++;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(c->st.sock),
+		       "push object %u version %u (%u bytes) to the replica (PUSH seq %u)", (unsigned)p->object,
+		       (unsigned)p->version, (unsigned)p->object_bytes, (unsigned)p->seq);
 	} else {
 		c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(c->st.sock),
+		       "drop %s PUSH object %u (no replica of that service on this connection)",
+		       rmgr_drop_name(RMGR_DROP_UNEXPECTED), (unsigned)p->object);
 	}
 	free(c->obj);
 	c->obj = NULL;
@@ -275,12 +299,19 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 		/* The replica takes no new connections; those it has finish
 		 * before the ACK, and their metering goes with it. */
 		c->srv->ops.stop(c->srv->ops.ctx, c->replica);
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(st->sock),
+		       "stop replica of " HN_LOG_IPF " (REMOVE seq %u): no new connections",
+		       HN_LOG_IP(m->origin), (unsigned)m->seq);
 		c->removing = 1;
 		c->remove = *m;
 		rsrv_remove_done(c);
 		return;
 	}
 	c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(st->sock), "drop %s %s seq %u (%s)",
+	       rmgr_drop_name(RMGR_DROP_UNEXPECTED), rmp_type_name(m->type), (unsigned)m->seq,
+	       m->type == RMP_INSTALL ? "a replica already runs on this connection"
+				      : "not taken by a replication server now");
 	if (m->type == RMP_INSTALL) {
 		/* One replica per connection: a second INSTALL is refused
 		 * (status 1) and its image skipped. */
@@ -498,8 +529,13 @@ static void mgr_connected(void *ctx, sim_sock *s, bool ok)
 		return;
 	if (!ok) {
 		c->state = C_IDLE;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+		       "install on " HN_LOG_IPF " failed (no connection); tried again later", HN_LOG_IP(c->addr));
 		return;
 	}
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+	       "send INSTALL to " HN_LOG_IPF " (connected; image %u bytes)", HN_LOG_IP(c->addr),
+	       (unsigned)m->cfg.image_bytes);
 	struct rmp_msg in = { .type = RMP_INSTALL, .seq = ++m->seq, .origin = m->cfg.origin,
 			      .service = m->cfg.service, .proto = 6, .nports = 1,
 			      .ports = { m->cfg.port }, .image_bytes = m->cfg.image_bytes };
@@ -537,7 +573,12 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 {
 	struct cand *c = owner;
 	struct rmgr *g = c->m;
+	const char *node = HN_LOG_ON(HN_LOG_RMGR) && g->node ? sim_node_name(g->node) : NULL;
 	if (m->type == RMP_INSTALL_ACK && c->state == C_INSTALLING) {
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), node,
+		       m->status == 0 ? "installed on " HN_LOG_IPF " (INSTALL_ACK, %.3f s after the decision)"
+				      : "install on " HN_LOG_IPF " refused (INSTALL_ACK status 1, %.3f s); tried again later",
+		       HN_LOG_IP(c->addr), (double)(sim_now_ns() - c->trigger_ns) / 1e9);
 		c->state = m->status == 0 ? C_INSTALLED : C_IDLE;
 		if (m->status == 0) {
 			g->st.installs++;
@@ -561,6 +602,9 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			struct rmp_msg rm = { .type = RMP_REMOVE, .seq = ++g->seq, .origin = g->cfg.origin,
 					      .service = g->cfg.service };
 			if (cand_send(c, &rm, NULL, 0) == HN_OK) {
+				HN_LOG(HN_LOG_RMGR, sim_now_ns(), node,
+				       "send REMOVE to " HN_LOG_IPF " (load %.1f req/s < %g for %u intervals)",
+				       HN_LOG_IP(c->addr), rps, g->cfg.remove_below_rps, c->idle);
 				c->state = C_REMOVING;
 				if (g->origin.removed)
 					g->origin.removed(g->origin.ctx, c->addr);
@@ -578,6 +622,8 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	}
 	if (m->type == RMP_REMOVE_ACK && c->state == C_REMOVING) {
 		g->st.removes++;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), node, "removed from " HN_LOG_IPF " (REMOVE_ACK)",
+		       HN_LOG_IP(c->addr));
 		c->state = C_IDLE;
 		sim_sock_close(c->st.sock);
 		c->st.sock = NULL;
@@ -586,6 +632,9 @@ static void mgr_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 	if (m->type == RMP_LOAD && c->state == C_REMOVING)
 		return;   /* sent before the REMOVE arrived: no longer of interest */
 	g->st.drops[RMGR_DROP_UNEXPECTED]++;
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), node, "drop %s %s seq %u from " HN_LOG_IPF " (not expected now)",
+	       rmgr_drop_name(RMGR_DROP_UNEXPECTED), rmp_type_name(m->type), (unsigned)m->seq,
+	       HN_LOG_IP(c->addr));
 	if (m->type == RMP_INSTALL)
 		st->payload_left = m->image_bytes;
 	else if (m->type == RMP_PUSH)
@@ -650,13 +699,30 @@ static void mgr_tick(void *arg)
 	if (over) {
 		/* One install at a time, on the next candidate in order. */
 		int busy = 0;
+		struct cand *chosen = NULL;
 		for (size_t i = 0; i < m->cfg.ncandidates; i++)
 			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_INSTALLING;
 		for (size_t i = 0; i < m->cfg.ncandidates && !busy; i++)
 			if (m->cand[i].state == C_IDLE) {
-				install(m, &m->cand[i]);
+				chosen = &m->cand[i];
 				break;
 			}
+		if (HN_LOG_ON(HN_LOG_RMGR)) {
+			char why[64];
+			if (m->cfg.trigger == RMGR_ON_LATENCY)
+				snprintf(why, sizeof why, "response %.1f ms > %g", ms, m->cfg.install_above_ms);
+			else
+				snprintf(why, sizeof why, "load %.1f req/s > %g", rps, m->cfg.install_above_rps);
+			if (chosen)
+				hn_log_line(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+					    "install on " HN_LOG_IPF " (%s)", HN_LOG_IP(chosen->addr), why);
+			else
+				hn_log_line(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+					    "no install (%s, but %s)", why,
+					    busy ? "an install is in progress" : "no candidate left");
+		}
+		if (chosen)
+			install(m, chosen);
 	}
 	sim_schedule(m->cfg.interval_ns, mgr_tick, m);
 }
@@ -668,8 +734,11 @@ static void mgr_start(void *arg)
 		/* Install on every candidate not installed yet; retry later. */
 		int pending = 0;
 		for (size_t i = 0; i < m->cfg.ncandidates; i++) {
-			if (m->cand[i].state == C_IDLE)
+			if (m->cand[i].state == C_IDLE) {
+				HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+				       "install on " HN_LOG_IPF " (static policy)", HN_LOG_IP(m->cand[i].addr));
 				install(m, &m->cand[i]);
+			}
 			pending |= m->cand[i].state != C_INSTALLED;
 		}
 		if (pending)
@@ -719,6 +788,11 @@ int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o)
 		if (rc != HN_OK) {
 			if (rc == HN_ELIMIT)
 				m->st.drops[RMGR_DROP_QUEUE_FULL]++;
+			HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+			       "%s%s PUSH object %u to " HN_LOG_IPF " (%s)", rc == HN_ELIMIT ? "drop " : "no",
+			       rc == HN_ELIMIT ? rmgr_drop_name(RMGR_DROP_QUEUE_FULL) : "", (unsigned)o->id,
+			       HN_LOG_IP(c->addr),
+			       hn_strerror(rc));
 			last_rc = rc;
 			continue;
 		}

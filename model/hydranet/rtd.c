@@ -7,6 +7,7 @@
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
 #include "hydranet/rmp.h"
+#include "log.h"
 #include "sim/sim.h"
 #include "status.h"
 
@@ -28,6 +29,12 @@ struct rtd {
 	struct redir *redir;
 };
 
+/* The node of the daemon's socket, for the log (NULL: no socket, a unit test). */
+static const char *node_name(const struct rtd *d)
+{
+	return d->sock ? sim_node_name(sim_sock_node(d->sock)) : NULL;
+}
+
 static void send_all(struct rtd *d, const struct rmp_msg *m)
 {
 	uint8_t buf[RMP_MAX_LEN];
@@ -35,8 +42,15 @@ static void send_all(struct rtd *d, const struct rmp_msg *m)
 	if (n < 0)
 		return;
 	for (size_t i = 0; i < d->nredirectors; i++) {
-		if (sim_sock_sendto(d->sock, buf, (size_t)n, d->redirectors[i], RMP_PORT_ROUTING) < 0)
+		if (sim_sock_sendto(d->sock, buf, (size_t)n, d->redirectors[i], RMP_PORT_ROUTING) < 0) {
+			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %s to " HN_LOG_IPF " failed (socket refused it)",
+			       m->type == RMP_ANNOUNCE ? "ANNOUNCE" : "WITHDRAW", HN_LOG_IP(d->redirectors[i]));
 			continue;
+		}
+		HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %s seq %u to " HN_LOG_IPF " (%u access point%s, first " HN_LOG_IPF ":%u %s)",
+		       m->type == RMP_ANNOUNCE ? "ANNOUNCE" : "WITHDRAW", (unsigned)m->seq,
+		       HN_LOG_IP(d->redirectors[i]), (unsigned)m->nsaps, m->nsaps == 1 ? "" : "s",
+		       HN_LOG_IP(m->saps[0].origin), (unsigned)m->saps[0].port, hn_log_proto(m->saps[0].proto));
 		d->st.bytes_sent += (uint64_t)n;
 		if (m->type == RMP_ANNOUNCE)
 			d->st.announces_sent++;
@@ -133,10 +147,14 @@ int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
 				  : rc == HN_EPROTO ? RTD_DROP_TYPE
 				  : rc == HN_EINVAL ? RTD_DROP_FIELD : RTD_DROP_LENGTH;
 		d->st.drops[why]++;   /* a datagram is one message: leftovers too */
+		HN_LOG(HN_LOG_RTD, now_ns, node_name(d), "drop %s %zu-byte message (%s)", rtd_drop_name(why), len,
+		       rc < 0 ? hn_strerror(rc) : rc == 0 ? "truncated" : "bytes after the message");
 		return rc < 0 ? rc : HN_ELEN;
 	}
 	if (m.type != RMP_ANNOUNCE && m.type != RMP_WITHDRAW) {
 		d->st.drops[RTD_DROP_UNEXPECTED]++;
+		HN_LOG(HN_LOG_RTD, now_ns, node_name(d), "drop %s message type %u (a redirector takes ANNOUNCE and WITHDRAW)",
+		       rtd_drop_name(RTD_DROP_UNEXPECTED), (unsigned)m.type);
 		return HN_EPROTO;
 	}
 	if (m.type == RMP_ANNOUNCE)
@@ -153,6 +171,29 @@ int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
 			d->st.entries_applied++;
 		else if (m.type == RMP_ANNOUNCE)
 			d->st.drops[RTD_DROP_TABLE]++;   /* a withdraw of an unknown entry is harmless */
+		if (HN_LOG_ON(HN_LOG_RTD)) {
+			const char *what = m.type == RMP_ANNOUNCE ? "announce" : "withdraw";
+			if (r == HN_OK && m.type == RMP_ANNOUNCE)
+				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+					    "table add " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (ANNOUNCE seq %u, lifetime %u s)",
+					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
+					    HN_LOG_IP(m.host_server), (unsigned)m.seq, (unsigned)m.lifetime_s);
+			else if (r == HN_OK)
+				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+					    "table remove " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (WITHDRAW seq %u)",
+					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
+					    HN_LOG_IP(m.host_server), (unsigned)m.seq);
+			else if (m.type == RMP_ANNOUNCE)
+				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+					    "drop %s " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (%s refused: %s)",
+					    rtd_drop_name(RTD_DROP_TABLE), HN_LOG_IP(s->origin), (unsigned)s->port,
+					    hn_log_proto(s->proto), HN_LOG_IP(m.host_server), what, hn_strerror(r));
+			else
+				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+					    "ignore WITHDRAW of " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (no such entry)",
+					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
+					    HN_LOG_IP(m.host_server));
+		}
 	}
 	return HN_OK;
 }
