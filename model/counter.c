@@ -12,7 +12,7 @@ int counter_put_set(const struct counter_set *set, const void *stats, const char
 		uint64_t v;
 		memcpy(&v, (const char *)stats + d->offset, sizeof v);
 		snprintf(name, sizeof name, "%s%s", d->name, suffix ? suffix : "");
-		int rc = put(ctx, scope, name, (double)v * d->scale);
+		int rc = put(ctx, scope, name, (double)v / d->divisor);
 		if (rc)
 			return rc;
 	}

@@ -20,7 +20,7 @@ struct counter_def {
 	const char *name;       /* metric name, e.g. "redirected" or "drop.ttl_expired" */
 	const char *doc;
 	size_t offset;          /* of the uint64_t value in the stats struct */
-	double scale;           /* stored value = count * scale (1: a count; 1e-9: ns to s) */
+	double divisor;         /* stored value = count / divisor (1: a count; 1e9: ns to s) */
 	const char *unit;       /* of the stored value: "" for counts */
 };
 

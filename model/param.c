@@ -1,5 +1,5 @@
 /* param.c - parsing and printing of parameter tables; see param.h. */
-#include "scenario/param.h"
+#include "param.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -68,6 +68,18 @@ static int check_range(const struct param_def *d, double v, const char *text, ch
 	return HN_OK;
 }
 
+/* An unsigned value into a field of width size (the table's range keeps it
+ * within the width). */
+static void store_uint(char *field, size_t size, uint64_t u)
+{
+	switch (size) {
+	case 1: { uint8_t x = (uint8_t)u; memcpy(field, &x, 1); break; }
+	case 2: { uint16_t x = (uint16_t)u; memcpy(field, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)u; memcpy(field, &x, 4); break; }
+	default: memcpy(field, &u, sizeof u); break;
+	}
+}
+
 int param_parse(const struct param_def *d, const char *text, void *base, char *err,
 		size_t errlen)
 {
@@ -131,26 +143,18 @@ int param_parse(const struct param_def *d, const char *text, void *base, char *e
 			snprintf(err, errlen, "%s: '%s' is not a boolean (true/false)", d->name, text);
 			return HN_ECONFIG;
 		}
-		memcpy(field, &b, sizeof b);
+		store_uint(field, d->size ? d->size : sizeof(int), (uint64_t)b);
 		return HN_OK;
 	}
 	case PARAM_ENUM: {
-		const char *c = d->choices;
-		for (int i = 0; c && *c; i++) {
-			size_t n = strcspn(c, "|");
-			if (strlen(text) == n && !strncmp(text, c, n)) {
-				memcpy(field, &i, sizeof i);
+		for (size_t i = 0; d->choices && d->choices[i]; i++)
+			if (!strcmp(text, d->choices[i])) {
+				int e = (int)i;
+				memcpy(field, &e, sizeof e);
 				return HN_OK;
 			}
-			c += n + (c[n] == '|');
-		}
 		char list[200] = "";
-		for (const char *ch = d->choices; ch && *ch && strlen(list) + 3 < sizeof list; ch++) {
-			if (*ch == '|')
-				strcat(list, ", ");
-			else
-				strncat(list, ch, 1);
-		}
+		param_choices_text(d, ", ", list, sizeof list);
 		snprintf(err, errlen, "%s: '%s' is not one of: %s", d->name, text, list);
 		return HN_ECONFIG;
 	}
@@ -163,13 +167,23 @@ int param_parse(const struct param_def *d, const char *text, void *base, char *e
 	}
 	if ((rc = check_range(d, v, text, err, errlen)) != HN_OK)
 		return rc;
-	if (d->type == PARAM_DOUBLE) {
+	if (d->type == PARAM_DOUBLE)
 		memcpy(field, &v, sizeof v);
-	} else {
-		uint64_t u = (uint64_t)llround(v);
-		memcpy(field, &u, sizeof u);
-	}
+	else
+		store_uint(field, d->size ? d->size : sizeof(uint64_t), (uint64_t)llround(v));
 	return HN_OK;
+}
+
+void param_choices_text(const struct param_def *d, const char *sep, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = 0;
+	for (size_t i = 0; d->choices && d->choices[i] && used < len; i++) {
+		int n = snprintf(out + used, len - used, "%s%s", i ? sep : "", d->choices[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 }
 
 size_t param_value_size(const struct param_def *d)
@@ -179,13 +193,14 @@ size_t param_value_size(const struct param_def *d)
 		return d->size;
 	case PARAM_ADDR:
 		return sizeof(uint32_t);
-	case PARAM_BOOL:
 	case PARAM_ENUM:
 		return sizeof(int);
 	case PARAM_DOUBLE:
 		return sizeof(double);
+	case PARAM_BOOL:
+		return d->size ? d->size : sizeof(int);
 	default:
-		return sizeof(uint64_t);
+		return d->size ? d->size : sizeof(uint64_t);
 	}
 }
 
@@ -211,14 +226,8 @@ void param_print_table(FILE *out, const char *section, const struct param_def *t
 		case PARAM_U64: case PARAM_DOUBLE: case PARAM_RATE: case PARAM_BYTES:
 			snprintf(range, sizeof range, "%g .. %g", d->min, d->max);
 			break;
-		case PARAM_ENUM:   /* "a|b" would split a markdown cell */
-			for (const char *c = d->choices; *c && strlen(range) + 3 < sizeof range; c++) {
-				size_t n = strlen(range);
-				if (*c == '|')
-					snprintf(range + n, sizeof range - n, ", ");
-				else
-					snprintf(range + n, sizeof range - n, "%c", *c);
-			}
+		case PARAM_ENUM:
+			param_choices_text(d, ", ", range, sizeof range);
 			break;
 		default:
 			break;

@@ -13,15 +13,15 @@
 #include <stdio.h>
 
 enum param_type {
-	PARAM_U64,      /* unsigned integer */
+	PARAM_U64,      /* unsigned integer of the field's width (size) */
 	PARAM_DOUBLE,   /* real number */
 	PARAM_TIME,     /* uint64_t nanoseconds; units ns, us, ms, s */
 	PARAM_RATE,     /* uint64_t bits/s; units bps, kbps, Mbps, Gbps */
 	PARAM_BYTES,    /* uint64_t bytes; units B, kB, KiB, MB, MiB */
 	PARAM_STRING,   /* char[size] */
 	PARAM_ADDR,     /* uint32_t IPv4, dotted quad */
-	PARAM_BOOL,     /* int: true/false, yes/no, 1/0 */
-	PARAM_ENUM      /* int: index into choices "a|b|c" */
+	PARAM_BOOL,     /* bool or int: true/false, yes/no, 1/0 */
+	PARAM_ENUM      /* int-sized enum: index into choices */
 };
 
 struct param_def {
@@ -31,15 +31,31 @@ struct param_def {
 	const char *unit;       /* for the reference ("s", "bit/s", "bytes", "") */
 	double min, max;        /* valid range in the base unit (numbers only) */
 	const char *doc;
-	size_t offset;          /* where the value goes in the section struct */
-	size_t size;            /* PARAM_STRING: buffer size */
-	const char *choices;    /* PARAM_ENUM */
+	size_t offset;          /* where the value goes in the module's struct */
+	size_t size;            /* bytes of the field: a string's buffer, an integer's width */
+	const char *const *choices;   /* PARAM_ENUM: value names, NULL-terminated, in enum order */
+};
+
+/* The offset and size of a field, for a table entry. */
+#define PARAM_AT(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+/* A PARAM_ENUM's value names; index i is enum value i. */
+#define PARAM_CHOICES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* A module's table placed at base in a larger struct (a section's object);
+ * n points at the table's length (tables are defined in their modules). */
+struct param_block {
+	const struct param_def *defs;
+	const size_t *n;
+	size_t base;
 };
 
 /* Parse text as def's type into the struct at base.  On error returns a
  * negative status and writes a message (without file:line) into err. */
 int param_parse(const struct param_def *def, const char *text, void *base,
 		char *err, size_t errlen);
+
+/* A PARAM_ENUM's value names joined by sep, into out. */
+void param_choices_text(const struct param_def *def, const char *sep, char *out, size_t len);
 
 /* Bytes the value of def occupies in its struct. */
 size_t param_value_size(const struct param_def *def);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 #include "net/ipv4.h"
 
 struct fragflow_limits {
@@ -45,6 +46,11 @@ struct fragflow_stats {
 
 /* The descriptors of every counter above. */
 extern const struct counter_set fragflow_counters;
+
+/* Keys of the early-fragment limits in [node NAME] (redirectors and host
+ * servers), into struct fragflow_limits (fragflow_params.c, data only). */
+extern const struct param_def fragflow_params[];
+extern const size_t fragflow_nparams;
 
 /* Receives a held fragment (borrowed for the call) with its verdict. */
 typedef void (*fragflow_release_fn)(void *ctx, const uint8_t *frag, size_t len,

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 
 #include "hydranet/fragflow.h"
 #include "net/reass.h"
@@ -72,6 +73,11 @@ struct hsrv_stats {
 
 /* The descriptors of every counter above. */
 extern const struct counter_set hsrv_counters;
+
+/* The host server's keys in a [node NAME] section, into struct hsrv_config
+ * (hsrv_params.c, data only); the fragment limits are fragflow_params'. */
+extern const struct param_def hsrv_params[];
+extern const size_t hsrv_nparams;
 
 /* Called when a socket of a virtual host binds a port (bound true) or gives
  * it up (false): for the routing daemon that tells the redirectors. */

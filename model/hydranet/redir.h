@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 
 #include "hydranet/fragflow.h"
 #include "net/frag.h"
@@ -47,11 +48,15 @@ struct redir_io {
 typedef uint64_t (*redir_metric_fn)(void *ctx, uint32_t dst);
 
 /* How a new flow picks among the replicas of its service. */
-enum redir_policy {
-	REDIR_NEAREST,       /* least routing metric; the origin is a candidate too */
-	REDIR_ROUND_ROBIN,   /* the replicas in turn */
-	REDIR_LEAST_LOADED   /* the replica with the fewest flows in the flow table */
-};
+/* How a new flow picks a replica: X(POLICY, name, doc). */
+#define REDIR_POLICIES(X) \
+	X(NEAREST, "nearest", "least routing metric; the origin is a candidate too") \
+	X(ROUND_ROBIN, "round_robin", "the replicas in turn") \
+	X(LEAST_LOADED, "least_loaded", "the replica with the fewest flows in the flow table")
+#define REDIR_POLICY_ENUM(e, name, doc) REDIR_##e,
+enum redir_policy { REDIR_POLICIES(REDIR_POLICY_ENUM) REDIR_NPOLICIES };
+/* The policies' names in enum order, NULL-terminated (redir_params.c). */
+extern const char *const redir_policy_names[];
 
 #define REDIR_MAX_REPLICAS 8   /* host servers per service access point */
 #define REDIR_MAX_ENTRIES 4096  /* access points announcements may add */
@@ -99,6 +104,12 @@ struct redir_stats {
 
 /* The descriptors of every counter above. */
 extern const struct counter_set redir_counters;
+
+/* The redirector's keys in a [node NAME] section, into struct redir_config
+ * (redir_params.c: data only, so the scenario checker links without the
+ * simulator).  The fragment limits are fragflow_params'. */
+extern const struct param_def redir_params[];
+extern const size_t redir_nparams;
 
 struct redir;
 

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 
 struct sim_node;
 struct hsrv;
@@ -57,6 +58,11 @@ struct rtd_stats {
 
 /* The descriptors of every counter above. */
 extern const struct counter_set rtd_counters;
+
+/* A host server's routing daemon keys in [node NAME], into struct
+ * rtd_config (rtd_params.c, data only). */
+extern const struct param_def rtd_params[];
+extern const size_t rtd_nparams;
 
 struct rtd;
 

@@ -16,13 +16,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "scenario/param.h"
+#include "param.h"
+#include "roles.h"
 #include "scenario/source.h"
 
 #define SCN_NAME_MAX 48
 #define SCN_MAX_OBJECTS 256   /* of each kind */
 
-enum scn_role { SCN_CLIENT, SCN_ROUTER, SCN_REDIRECTOR, SCN_ORIGIN, SCN_HOSTSERVER };
+#define SCN_ROLE_ENUM(e, member, name, type, params, comp) SCN_##e,
+enum scn_role { HN_ROLES(SCN_ROLE_ENUM) SCN_NROLES };
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_proto { SCN_TCP, SCN_UDP };
 enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET, SCN_APP_TTCP, SCN_APP_HYDRAWEB };
@@ -39,25 +41,14 @@ struct scn_simulation {
 	uint64_t mss;                 /* TCP segment size; 0: from the smallest MTU */
 };
 
+#define SCN_ROLE_CFG(e, member, name, type, params, comp) type member;
+
 struct scn_node {
 	char name[SCN_NAME_MAX];
 	int role;                     /* enum scn_role */
-	int cpu;                      /* 0: none, else 1 + index in cpu profiles */
-	uint64_t outer_ttl;           /* redirector: tunnel TTL */
-	uint64_t frag_hold_ns;        /* redirector/host server: early fragments */
-	uint64_t frag_max_flows;
-	uint64_t frag_max_held_bytes;
-	uint64_t reass_timeout_ns;    /* host server: outer reassembly */
-	uint64_t reass_max_datagrams;
-	uint64_t reass_max_bytes;
-	int policy;                   /* redirector: enum redir_policy */
-	int flow_table;               /* redirector: keep flows on their replica */
-	uint64_t flow_idle_ns;        /* redirector: idle flow lifetime */
-	uint64_t announce_lifetime_ns;/* host server: routing daemon ANNOUNCE lifetime */
-	uint64_t announce_refresh_ns; /* host server: ANNOUNCE repeated this often */
-	int withdraw;                 /* host server: WITHDRAW when a replica stops */
+	int cpu;                      /* index in cpu_choices (0: no cost model) */
+	struct { HN_ROLES(SCN_ROLE_CFG) } cfg;   /* each role's configuration (roles.h) */
 };
-
 struct scn_link {
 	char name[SCN_NAME_MAX];
 	char a[SCN_NAME_MAX], b[SCN_NAME_MAX];   /* node names */

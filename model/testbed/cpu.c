@@ -272,8 +272,8 @@ const char *cpu_op_name(enum cpu_op o)
 	return (unsigned)o < CPU_NOPS ? names[o] : "unknown";
 }
 
-#define STAT_C(field, name, scale, unit, doc) \
-	{ name, doc, offsetof(struct cpu_stats, field), scale, unit },
+#define STAT_C(field, name, divisor, unit, doc) \
+	{ name, doc, offsetof(struct cpu_stats, field), divisor, unit },
 #define STAT_OP(e, name, doc) \
 	{ "cpu.n_" name, "operations charged: " doc, \
 	  offsetof(struct cpu_stats, charges) + CPU_OP_##e * sizeof(uint64_t), 1.0, "" },

@@ -76,8 +76,9 @@ struct cpu_profile {
  * taking ip_share of the measured per-packet path (profile.c explains);
  * 0, or -1 for an unknown name or a share outside (0, 0.5). */
 int cpu_profile_make(const char *name, double ip_share, struct cpu_profile *out);
-/* All profile names, separated by '|', for parameter tables. */
-const char *cpu_profile_names(void);
+/* A node's `cpu` key: "none" (index 0: no cost model), then every profile
+ * cpu_profile_make knows; NULL-terminated (cpu_params.c, data only). */
+extern const char *const cpu_choices[];
 
 struct cpu_config {
 	struct cpu_profile profile;   /* copied: scenarios may scale it */
@@ -86,15 +87,15 @@ struct cpu_config {
 	void *rng;                    /* gsl_rng * for the jitter (NULL: none) */
 };
 
-/* Counters: C(field, metric, scale, unit, doc); busy and backlog are kept
- * in ns and stored in s and ms. */
+/* Counters: C(field, metric, divisor, unit, doc); busy and backlog are
+ * kept in ns and stored in s and ms. */
 #define CPU_STATS(C) \
-	C(busy_ns, "cpu.busy_s", 1e-9, "s", "total CPU time charged") \
-	C(max_backlog_ns, "cpu.max_backlog_ms", 1e-6, "ms", "longest wait of a datagram for the CPU") \
+	C(busy_ns, "cpu.busy_s", 1e9, "s", "total CPU time charged") \
+	C(max_backlog_ns, "cpu.max_backlog_ms", 1e6, "ms", "longest wait of a datagram for the CPU") \
 	C(copied_bytes, "cpu.copied_bytes", 1.0, "bytes", "bytes charged as copies") \
 	C(emit_failed, "drop.cpu_emit_failed", 1.0, "", "deferred datagrams the stack then refused")
 
-#define CPU_STAT_FIELD(field, name, scale, unit, doc) uint64_t field;
+#define CPU_STAT_FIELD(field, name, divisor, unit, doc) uint64_t field;
 struct cpu_stats {
 	CPU_STATS(CPU_STAT_FIELD)
 	uint64_t charges[CPU_NOPS];   /* operations charged, by enum cpu_op */

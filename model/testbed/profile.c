@@ -119,8 +119,3 @@ int cpu_profile_make(const char *name, double ip_share, struct cpu_profile *out)
 	};
 	return 0;
 }
-
-const char *cpu_profile_names(void)
-{
-	return "pentium-120|i486sx-33";
-}

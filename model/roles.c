@@ -1,0 +1,18 @@
+/* roles.c - the roles' names and parameter blocks (roles.h), as data. */
+#include "roles.h"
+
+#define ROLE_NAME(e, m, name, type, params, comp) name,
+const char *const role_names[] = { HN_ROLES(ROLE_NAME) NULL };
+
+const struct param_block redirector_params[] = {
+	{ redir_params, &redir_nparams, 0 },
+	{ fragflow_params, &fragflow_nparams, offsetof(struct redir_config, frag) },
+	{ NULL, 0, 0 },
+};
+
+const struct param_block hostserver_params[] = {
+	{ hsrv_params, &hsrv_nparams, offsetof(struct hostserver_config, hsrv) },
+	{ fragflow_params, &fragflow_nparams, offsetof(struct hostserver_config, hsrv) + offsetof(struct hsrv_config, frag) },
+	{ rtd_params, &rtd_nparams, offsetof(struct hostserver_config, rtd) },
+	{ NULL, 0, 0 },
+};

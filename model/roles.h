@@ -1,0 +1,41 @@
+/* roles.h - the roles a node can have: the one list of them.
+ *
+ * One row per role, R(ROLE, member, "name", config type, params, component):
+ *   ROLE       its enum scn_role value, SCN_ROLE;
+ *   member     its configuration's member in struct scn_node's cfg;
+ *   "name"     the value of `role` in a [node NAME] section;
+ *   config     the configuration a [node NAME] section fills (char: none);
+ *   params     its keys: a NULL-terminated list of parameter blocks placed
+ *              in the configuration (roles.c, data only), or NULL;
+ *   component  what the world builds on such a node (a struct world_role in
+ *              model/world/, expanded only there), or NULL.
+ * A new role is a module with its parameter and counter tables, one row here
+ * and its struct world_role.  Every [node] key is accepted on every node (a
+ * key of another role is ignored there). */
+#ifndef HN_ROLES_H
+#define HN_ROLES_H
+#include "hydranet/hsrv.h"
+#include "hydranet/redir.h"
+#include "hydranet/rtd.h"
+#include "param.h"
+
+/* A host server: the decapsulating module and its routing daemon. */
+struct hostserver_config {
+	struct hsrv_config hsrv;
+	struct rtd_config rtd;
+};
+
+#define HN_ROLES(R) \
+	R(CLIENT, client, "client", char, NULL, NULL) \
+	R(ROUTER, router, "router", char, NULL, NULL) \
+	R(REDIRECTOR, redirector, "redirector", struct redir_config, redirector_params, \
+	  &world_redirector) \
+	R(ORIGIN, origin, "origin", char, NULL, NULL) \
+	R(HOSTSERVER, hostserver, "hostserver", struct hostserver_config, hostserver_params, \
+	  &world_hostserver)
+
+/* The role names in enum order, NULL-terminated (for the `role` key). */
+extern const char *const role_names[];
+extern const struct param_block redirector_params[];
+extern const struct param_block hostserver_params[];
+#endif

@@ -1,0 +1,245 @@
+/* roles.c - what each node role puts on a node: the role table built from
+ * roles.h, the cost model every node may have, and the redirector's and host
+ * server's components (their construction, counters and teardown); see
+ * world_int.h. */
+#include "world/world_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+
+/* The components of each role, in enum scn_role order (roles.h). */
+#define ROLE_OPS(e, member, name, type, params, comp) comp,
+static const struct world_role *const role_ops[SCN_NROLES] = { HN_ROLES(ROLE_OPS) };
+
+/* ---- redirector ------------------------------------------------------------ */
+
+static int redirector_new(struct world *w, struct wnode *n)
+{
+	const struct scn_node *c = n->cfg;
+	n->redir = redir_new(&c->cfg.redirector, NULL);
+	n->metric = n->redir ? world_metric_new(w->s, (size_t)(c - w->s->node)) : NULL;
+	if (n->metric)
+		redir_set_metric(n->redir, world_metric_fn, n->metric);
+	int rc = n->redir ? redir_attach(n->redir, n->sim) : HN_ENOMEM;
+	if (rc == HN_OK && n->cpu) {
+		rc = cpu_attach(n->cpu, n->sim);   /* FORWARD: after the redirector */
+		struct redir_io io = cpu_redir_io(n->cpu);
+		redir_set_io(n->redir, &io);
+	}
+	return rc;
+}
+
+/* Every redirector's routing daemon listens for announcements. */
+static int redirector_attach(struct world *w, struct wnode *n)
+{
+	(void)w;
+	return (n->rtd = rtd_redir_new(n->sim, n->redir)) ? HN_OK : HN_ENOMEM;
+}
+
+static int redirector_counters(const struct world *w, const struct wnode *n, counter_put_fn put,
+			       void *ctx)
+{
+	(void)w;
+	const char *sc = n->cfg->name;
+	int rc = counter_put_set(&rtd_counters, rtd_stats(n->rtd), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&redir_counters, redir_stats(n->redir), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&ipv4_frag_counters, redir_frag_stats(n->redir), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&fragflow_counters, redir_fragflow_stats(n->redir), sc, NULL, put,
+				     ctx);
+	return rc;
+}
+
+static void redirector_free(struct wnode *n)
+{
+	rtd_free(n->rtd);
+	redir_free(n->redir);
+	free(n->metric);
+}
+
+const struct world_role world_redirector = {
+	"redirector", redirector_new, redirector_attach, redirector_counters, redirector_free,
+};
+
+/* ---- host server ----------------------------------------------------------- */
+
+static int hostserver_new(struct world *w, struct wnode *n)
+{
+	(void)w;
+	int rc = (n->hsrv = hsrv_new(&n->cfg->cfg.hostserver.hsrv, NULL)) ? HN_OK : HN_ENOMEM;
+	if (rc == HN_OK && n->cpu)
+		rc = cpu_attach(n->cpu, n->sim);   /* PRE_ROUTING: before the host server */
+	if (rc == HN_OK)
+		rc = hsrv_attach(n->hsrv, n->sim);
+	if (rc == HN_OK && n->cpu) {
+		struct hsrv_io io = cpu_hsrv_io(n->cpu);
+		hsrv_set_io(n->hsrv, &io);
+	}
+	return rc;
+}
+
+/* A host server with a replica announced by daemon tells that replica's
+ * redirectors (every redirector, when a replica manager may install on
+ * it); a manager's candidate runs a replication server.  They exist before
+ * the replicas bind, so the first bind is announced. */
+static int hostserver_attach(struct world *w, struct wnode *n)
+{
+	const struct scenario *s = w->s;
+	uint32_t reds[16];
+	size_t nred = 0;
+	int candidate = 0;
+	for (size_t k = 0; k < s->nservices; k++)
+		candidate |= s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name);
+	for (size_t k = 0; k < s->nnodes && candidate; k++)
+		if (s->node[k].role == SCN_REDIRECTOR && nred < 16)
+			reds[nred++] = world_node_addr(s, s->node[k].name);
+	for (size_t k = 0; k < s->nreplicas; k++) {
+		const struct scn_replica *r = &s->replica[k];
+		if (!r->announce || strcmp(r->host_server, n->cfg->name))
+			continue;
+		char list[sizeof r->redirectors], *save = NULL;
+		snprintf(list, sizeof list, "%s", r->redirectors);
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			uint32_t a = world_node_addr(s, t);
+			int known = 0;
+			for (size_t j = 0; j < nred; j++)
+				known |= reds[j] == a;
+			if (!known && nred < 16)
+				reds[nred++] = a;
+		}
+	}
+	if (!nred)
+		return HN_OK;
+	n->rtd = rtd_host_new(n->sim, n->hsrv, world_node_addr(s, n->cfg->name), reds, nred,
+			      &n->cfg->cfg.hostserver.rtd);
+	if (!n->rtd)
+		return HN_ECONFIG;
+	return candidate ? world_rsrv_new(w, n) : HN_OK;
+}
+
+static int hostserver_counters(const struct world *w, const struct wnode *n, counter_put_fn put,
+			       void *ctx)
+{
+	(void)w;
+	const char *sc = n->cfg->name;
+	int rc = 0;
+	if (n->rtd)
+		rc = counter_put_set(&rtd_counters, rtd_stats(n->rtd), sc, NULL, put, ctx);
+	if (!rc && n->rsrv)
+		rc = counter_put_set(&rmgr_counters, rsrv_stats(n->rsrv), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&hsrv_counters, hsrv_stats(n->hsrv), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&ipv4_reass_counters, hsrv_reass_stats(n->hsrv), sc, NULL, put, ctx);
+	if (!rc)
+		rc = counter_put_set(&fragflow_counters, hsrv_fragflow_stats(n->hsrv), sc, NULL, put,
+				     ctx);
+	return rc;
+}
+
+static void hostserver_free(struct wnode *n)
+{
+	rtd_free(n->rtd);
+	rsrv_free(n->rsrv);
+	hsrv_free(n->hsrv);
+}
+
+const struct world_role world_hostserver = {
+	"hostserver", hostserver_new, hostserver_attach, hostserver_counters, hostserver_free,
+};
+
+/* ---- every node ------------------------------------------------------------ */
+
+/* The node's random stream and its cost model, when it has one. */
+static int cpu_new_for(struct world *w, struct wnode *n, const struct world_options *o, size_t i)
+{
+	const struct scenario *s = w->s;
+	const struct scn_node *c = n->cfg;
+	n->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!n->rng)
+		return HN_ENOMEM;
+	gsl_rng_set(n->rng, (unsigned long)world_stream_seed(o->seed, o->run, 1000 + i));
+	if (!c->cpu)
+		return HN_OK;
+	struct cpu_config cc = {
+		.hydranet_kernel = s->testbed.series != SCN_SERIES_CLEAN &&
+				   (c->role == SCN_REDIRECTOR || c->role == SCN_HOSTSERVER),
+		.jitter = s->testbed.jitter,
+		.rng = n->rng,
+	};
+	if (cpu_profile_make(cpu_choices[c->cpu], s->testbed.ip_share, &cc.profile) != 0)
+		return HN_ECONFIG;
+	for (int k = 0; k < CPU_NOPS; k++)
+		cc.profile.op_ns[k] = (uint64_t)((double)cc.profile.op_ns[k] * s->testbed.cpu_scale);
+	cc.profile.decap_copies = (unsigned)s->testbed.decap_copies;
+	n->cpu = cpu_new(&cc);
+	return n->cpu ? HN_OK : HN_ENOMEM;
+}
+
+/* The role's component of node n (none in the clean series: unmodified
+ * software, and for roles without one). */
+static const struct world_role *role_of(const struct world *w, const struct wnode *n)
+{
+	if (w->s->testbed.series == SCN_SERIES_CLEAN)
+		return NULL;
+	return role_ops[n->cfg->role];
+}
+
+int world_build_roles(struct world *w, const struct world_options *o, char *err, size_t errlen)
+{
+	const struct scenario *s = w->s;
+	/* Cost models first: their hooks must see what the HydraNet modules
+	 * see (PRE_ROUTING) or be left (FORWARD); see cpu.h. */
+	for (size_t i = 0; i < s->nnodes; i++) {
+		int rc = cpu_new_for(w, &w->node[i], o, i);
+		if (rc != HN_OK) {
+			world_fail_at(err, errlen, s, s->node_at[i].line, "node", s->node[i].name, rc);
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < s->nnodes; i++) {
+		struct wnode *n = &w->node[i];
+		const struct world_role *r = role_of(w, n);
+		int rc = r ? r->new(w, n) : n->cpu ? cpu_attach(n->cpu, n->sim) : HN_OK;
+		if (rc != HN_OK) {
+			world_fail_at(err, errlen, s, s->node_at[i].line, "node", s->node[i].name, rc);
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < s->nnodes; i++) {
+		struct wnode *n = &w->node[i];
+		const struct world_role *r = role_of(w, n);
+		int rc = r && r->attach ? r->attach(w, n) : HN_OK;
+		if (rc != HN_OK) {
+			world_fail_at(err, errlen, s, s->node_at[i].line, r->role, s->node[i].name, rc);
+			return rc;
+		}
+	}
+	return HN_OK;
+}
+
+int world_role_counters(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx)
+{
+	const struct world_role *r = role_of(w, n);
+	int rc = r ? r->counters(w, n, put, ctx) : 0;
+	if (!rc && n->cpu)
+		rc = counter_put_set(&cpu_counters, cpu_stats(n->cpu), n->cfg->name, NULL, put, ctx);
+	return rc;
+}
+
+void world_free_roles(struct world *w)
+{
+	for (size_t i = 0; i < w->s->nnodes; i++) {
+		struct wnode *n = &w->node[i];
+		const struct world_role *r = role_ops[n->cfg ? n->cfg->role : 0];
+		if (r && n->cfg)
+			r->free(n);
+		cpu_free(n->cpu);
+		if (n->rng)
+			gsl_rng_free(n->rng);
+	}
+}

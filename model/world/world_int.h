@@ -1,0 +1,162 @@
+/* world_int.h - what the world builder's files share (model/world/); not a
+ * public header: world.h is.
+ *
+ * The world is built in phases, one file each: topology.c (nodes, links,
+ * routes, the TCP profile), roles.c (what each node's role puts on it,
+ * through the role table of roles.h), services.c (origin servers, replica
+ * managers, configured replicas and the replication servers' operations),
+ * workloads.c (clients and ping traces), metrics.c (every counter and
+ * result as a metric, the sampled series) and store.c (the results
+ * database). */
+#ifndef HN_WORLD_INT_H
+#define HN_WORLD_INT_H
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "apps/http.h"
+#include "apps/hweb.h"
+#include "apps/telnet.h"
+#include "apps/ttcp.h"
+#include "counter.h"
+#include "hydranet/hsrv.h"
+#include "hydranet/redir.h"
+#include "hydranet/rmgr.h"
+#include "hydranet/rtd.h"
+#include "scenario/scenario.h"
+#include "sim/sim.h"
+#include "testbed/cpu.h"
+#include "testbed/wan.h"
+#include "world/world.h"
+
+/* The nearest policy's metric at one redirector: path delay over links. */
+struct wmetric {
+	const struct scenario *s;
+	uint64_t dist[SCN_MAX_OBJECTS];   /* ns, from the redirector to each node */
+};
+
+struct wnode {
+	struct world *w;              /* the world it belongs to */
+	struct wmetric *metric;       /* redirectors */
+	const struct scn_node *cfg;
+	sim_node *sim;
+	struct redir *redir;          /* role redirector (not in the clean series) */
+	struct hsrv *hsrv;            /* role hostserver (not in the clean series) */
+	struct cpu *cpu;              /* cost model, when the node has one */
+	struct rtd *rtd;              /* routing daemon (redirectors; host servers that announce) */
+	struct rsrv *rsrv;            /* replication server (candidates of a replica manager) */
+	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
+};
+
+struct wworkload {
+	gsl_rng *rng;                 /* this workload's random stream */
+	const struct scn_workload *cfg;
+	const struct scn_service *svc;
+	struct http_client *http;
+	struct telnet_client *telnet;
+	struct ttcp_sender *ttcp;
+	uint32_t ttcp_dst;            /* the address its sender targets */
+	gsl_rng *obj_rng;             /* which object each request asks for */
+	sim_ping *ping;               /* the ping trace, when asked for */
+	struct ping_rec { double sent_s, rtt_ms; } *pings;
+	size_t npings, cappings;
+};
+
+/* One point of a counter time series. */
+struct sample {
+	double t_s;
+	size_t node;
+	int counter;                  /* enum sample_counter */
+	double value;
+};
+
+enum sample_counter { SC_REDIRECTED, SC_FORWARDED, SC_FRAGMENTS_MADE, SC_DELIVERED,
+		      SC_REASSEMBLED, SC_ORIGIN_REQUESTS, SC_REPLICA_REQUESTS, SC_NCOUNTERS };
+
+/* A replica a replication server started (for its stop and load). */
+struct managed {
+	struct world *w;
+	struct wnode *host;
+	struct http_server *srv;      /* an http replica, or */
+	struct hweb_replica *hweb;    /* a HydraWeb replica */
+	uint32_t origin;
+	uint16_t port;
+	int installs;                 /* how many times it was installed here */
+	uint64_t metered_hits, metered_misses;   /* reported in METERs so far */
+};
+
+struct world {
+	const struct scenario *s;
+	struct rmgr *rmgr[SCN_MAX_OBJECTS];           /* per service */
+	struct http_server *origin_http[SCN_MAX_OBJECTS];
+	struct managed managed[64];
+	size_t nmanaged;
+	struct sample *samples;       /* counter time series, in time order */
+	size_t nsamples, capsamples;
+	struct wnode node[SCN_MAX_OBJECTS];
+	sim_link *link[SCN_MAX_OBJECTS];
+	struct wworkload wl[SCN_MAX_OBJECTS];
+	struct http_server *replica_http[SCN_MAX_OBJECTS];   /* per replica, for stop */
+	struct hweb_manager *hweb_mgr[SCN_MAX_OBJECTS];      /* per hydraweb service */
+	gsl_rng *svc_rng[SCN_MAX_OBJECTS];                   /* per service (modifications) */
+	struct hweb_replica *hweb_rep[SCN_MAX_OBJECTS];      /* per [replica] of a hydraweb service */
+	struct wan_delay *wan[SCN_MAX_OBJECTS];              /* per link with delay variation */
+	struct worigin { struct http_server *http; struct hweb_manager *hweb; }
+		worigin[SCN_MAX_OBJECTS];                    /* per service: the manager's view */
+	struct http_server *http[2 * SCN_MAX_OBJECTS];
+	size_t nhttp;
+	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
+	size_t ntelnet;
+	struct ttcp_receiver *ttcp[2 * SCN_MAX_OBJECTS];
+	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
+	size_t nttcp;
+	double sim_seconds;
+};
+
+/* What a node role puts on a node (roles.h lists the roles).  new builds the
+ * role's components from the node's configuration and hooks them into the
+ * node (the cost model, when the node has one, already exists); attach,
+ * once every node has its components, starts what talks to other nodes
+ * (routing daemons, replication servers); counters puts every counter of the
+ * components; free releases them.  Each returns HN_OK or a status. */
+struct world_role {
+	const char *role;
+	int (*new)(struct world *w, struct wnode *n);
+	int (*attach)(struct world *w, struct wnode *n);
+	int (*counters)(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx);
+	void (*free)(struct wnode *n);
+};
+extern const struct world_role world_redirector, world_hostserver;
+
+/* topology.c */
+struct wnode *wnode(struct world *w, const char *name);
+int world_tcp_profile(const struct scenario *s, char *err, size_t errlen);
+uint64_t world_stream_seed(uint32_t seed, uint64_t run, size_t index);
+void world_fail_at(char *err, size_t errlen, const struct scenario *s, int line,
+		   const char *what, const char *name, int rc);
+uint32_t world_node_addr(const struct scenario *s, const char *name);
+int world_name_in(const char *list, const char *name);
+int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen);
+struct wmetric *world_metric_new(const struct scenario *s, size_t from);
+uint64_t world_metric_fn(void *ctx, uint32_t addr);
+
+/* roles.c */
+int world_build_roles(struct world *w, const struct world_options *o, char *err, size_t errlen);
+int world_role_counters(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx);
+void world_free_roles(struct world *w);
+
+/* services.c */
+int world_build_services(struct world *w, const struct world_options *o, char *err, size_t errlen);
+int world_build_replicas(struct world *w, char *err, size_t errlen);
+uint64_t world_managed_requests(const struct managed *m);
+const char *world_managed_service(const struct world *w, const struct managed *m);
+int world_rsrv_new(struct world *w, struct wnode *n);
+void world_free_services(struct world *w);
+
+/* workloads.c */
+int world_build_workloads(struct world *w, const struct world_options *o, char *err, size_t errlen);
+void world_free_workloads(struct world *w);
+
+/* metrics.c */
+void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx);
+void world_sample_tick(void *arg);
+#endif
