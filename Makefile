@@ -10,6 +10,8 @@ CC       ?= gcc
 CXX      ?= g++
 CLANG    ?= clang
 WARN      = -Wall -Wextra -Werror
+# C only (g++ refuses the last two for C++)
+CWARN     = $(WARN) -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CSTD      = -std=c11 -D_POSIX_C_SOURCE=200809L
 CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
@@ -52,7 +54,7 @@ deps:
 # ---- plain build --------------------------------------------------------
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(CWARN) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 $(B)/obj/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter $(CXXFLAGS) $(CPPFLAGS) -c $< -o $@
@@ -84,7 +86,7 @@ FORCE:
 # ---- ASan + UBSan build -------------------------------------------------
 $(BA)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
+	$(CC) $(CSTD) $(CWARN) -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
 $(BA)/obj/%.o: %.cc
 	@mkdir -p $(@D)
 	$(CXX) -std=c++17 $(WARN) -Wno-unused-parameter -O1 -g $(SAN) $(CPPFLAGS) -c $< -o $@
@@ -98,10 +100,11 @@ $(BA)/tests/%: $(BA)/obj/tests/unit/%.o $(BA)/libhydranet.a
 	$(CC) $(SAN) -o $@ $^ -lcmocka $(LDLIBS)
 
 # ---- fuzz targets (clang libFuzzer, ASan + UBSan) -------------------------
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_C)
+# Rebuilt when any model header changes, as the objects are (-MMD).
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_C) $(wildcard model/*.h model/*/*.h)
 	@mkdir -p $(@D)
-	$(CLANG) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -Imodel $^ -linih -o $@
+	$(CLANG) $(CSTD) $(CWARN) -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -Imodel $(filter %.c,$^) -linih -o $@
 
 # ---- tests --------------------------------------------------------------
 FUZZ_SECONDS ?= 15

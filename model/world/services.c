@@ -53,8 +53,8 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 	struct managed *m = &w->managed[w->nmanaged];
 	*m = (struct managed){ .w = w, .host = n, .origin = origin, .port = port, .installs = 1 };
 	if (v && v->app == SCN_APP_HYDRAWEB) {
-		struct hweb_replica_config rc = hweb_replica_cfg(w->s, n, v);
-		m->hweb = hweb_replica_new(n->sim, n->hsrv, &rc);
+		struct hweb_replica_config hc_rep = hweb_replica_cfg(w->s, n, v);
+		m->hweb = hweb_replica_new(n->sim, n->hsrv, &hc_rep);
 		if (!m->hweb)
 			return NULL;
 	} else {

@@ -46,6 +46,9 @@ static int keep(void *ctx, const uint8_t *f, size_t len)
 	return HN_OK;
 }
 
+/* libFuzzer's entry point. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t enc[65536], scratch[65536], out[65536], store[4 * 65536];

@@ -38,6 +38,9 @@ static uint64_t drops_total(const struct ipv4_reass_stats *st)
 	return n;
 }
 
+/* libFuzzer's entry point. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[65536];

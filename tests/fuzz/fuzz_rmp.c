@@ -11,6 +11,9 @@
 #include "hydranet/rmp.h"
 #include "status.h"
 
+/* libFuzzer's entry point. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off = 0;

@@ -28,6 +28,9 @@ static void check_message(const char *err, int overridden)
 		abort();   /* "file:line: message" is one line */
 }
 
+/* libFuzzer's entry point. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *ff = memchr(data, 0xFF, size);
