@@ -336,12 +336,23 @@ out:
 	return ok ? HN_OK : HN_EIO;
 }
 
+void res_mean_ci95(const double *v, size_t n, double *mean, double *sd, double *ci95)
+{
+	*mean = n ? gsl_stats_mean(v, 1, n) : NAN;
+	*sd = *ci95 = NAN;
+	if (n >= 2) {
+		*sd = gsl_stats_sd_m(v, 1, n, *mean);
+		*ci95 = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * *sd / sqrt((double)n);
+	}
+}
+
 /* Write one group's summary row. */
 static int put_summary(sqlite3_stmt *ins, const unsigned char *hash, const unsigned char *scen,
 		       const unsigned char *params, const unsigned char *scope,
 		       const unsigned char *name, const double *v, size_t n)
 {
-	double mean = gsl_stats_mean(v, 1, n);
+	double mean, sd, ci95;
+	res_mean_ci95(v, n, &mean, &sd, &ci95);
 	sqlite3_bind_text(ins, 1, (const char *)hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(ins, 2, (const char *)scen, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(ins, 3, (const char *)params, -1, SQLITE_TRANSIENT);
@@ -350,9 +361,8 @@ static int put_summary(sqlite3_stmt *ins, const unsigned char *hash, const unsig
 	sqlite3_bind_int64(ins, 6, (sqlite3_int64)n);
 	sqlite3_bind_double(ins, 7, mean);
 	if (n >= 2) {
-		double sd = gsl_stats_sd_m(v, 1, n, mean);
 		sqlite3_bind_double(ins, 8, sd);
-		sqlite3_bind_double(ins, 9, gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n));
+		sqlite3_bind_double(ins, 9, ci95);
 	} else {
 		sqlite3_bind_null(ins, 8);
 		sqlite3_bind_null(ins, 9);
@@ -448,4 +458,192 @@ void res_hash_hex(const void *bytes, size_t len, char out[17])
 		h *= 1099511628211ull;              /* FNV-1a 64 prime */
 	}
 	snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* ---- reading back (export, plot) ------------------------------------------ */
+
+struct res_db *res_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct res_db *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, r->db ? sqlite3_errmsg(r->db) : "cannot open");
+		res_close(r);
+		return NULL;
+	}
+	sqlite3_busy_timeout(r->db, 60000);
+	sqlite3_stmt *ver;
+	int version = -1;
+	if (sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &ver, NULL) == SQLITE_OK &&
+	    sqlite3_step(ver) == SQLITE_ROW)
+		version = sqlite3_column_int(ver, 0);
+	sqlite3_finalize(ver);
+	if (version != 1 && version != 2) {
+		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 or 2)",
+			 path, version);
+		res_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+static char *dup_col(sqlite3_stmt *st, int c)
+{
+	const unsigned char *t = sqlite3_column_text(st, c);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int cmp_key(const char *scope, const char *name, const struct res_metric_key *k)
+{
+	int c = strcmp(scope, k->scope);
+	return c ? c : strcmp(name, k->name);
+}
+
+int res_table_load(struct res_db *r, const char *scenario, struct res_table *t, char *err,
+		   size_t errlen)
+{
+	static const char *const sql[3] = {
+		"SELECT id, scenario, scenario_hash, params, status, code_version, seed, run_number, "
+		"events, wall_seconds, sim_seconds FROM runs WHERE ?1 IS NULL OR scenario = ?1 ORDER BY id",
+		"SELECT DISTINCT m.scope, m.name FROM metrics m JOIN runs r ON r.id = m.run_id "
+		"WHERE ?1 IS NULL OR r.scenario = ?1 ORDER BY m.scope, m.name",
+		"SELECT m.run_id, m.scope, m.name, m.value FROM metrics m JOIN runs r ON r.id = m.run_id "
+		"WHERE ?1 IS NULL OR r.scenario = ?1 ORDER BY m.run_id",
+	};
+	sqlite3_stmt *st[3] = { NULL };
+	size_t cap = 0;
+	int ok = 0, rc;
+	memset(t, 0, sizeof *t);
+	for (int i = 0; i < 3; i++) {
+		if (sqlite3_prepare_v2(r->db, sql[i], -1, &st[i], NULL) != SQLITE_OK)
+			goto done;
+		if (scenario)
+			sqlite3_bind_text(st[i], 1, scenario, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st[i], 1);
+	}
+	while ((rc = sqlite3_step(st[0])) == SQLITE_ROW) {
+		if (t->nruns == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct res_run_row *n = realloc(t->run, cap * sizeof *n);
+			if (!n)
+				goto nomem;
+			t->run = n;
+		}
+		struct res_run_row *w = &t->run[t->nruns++];
+		memset(w, 0, sizeof *w);
+		w->id = sqlite3_column_int64(st[0], 0);
+		w->scenario = dup_col(st[0], 1);
+		w->scenario_hash = dup_col(st[0], 2);
+		w->params = dup_col(st[0], 3);
+		w->status = dup_col(st[0], 4);
+		w->code_version = dup_col(st[0], 5);
+		if (!w->scenario || !w->scenario_hash || !w->params || !w->status || !w->code_version)
+			goto nomem;
+		w->seed = sqlite3_column_int64(st[0], 6);
+		w->run_number = sqlite3_column_int64(st[0], 7);
+		w->events = sqlite3_column_int64(st[0], 8);
+		w->wall_seconds = sqlite3_column_double(st[0], 9);
+		w->sim_seconds = sqlite3_column_double(st[0], 10);
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	cap = 0;
+	while ((rc = sqlite3_step(st[1])) == SQLITE_ROW) {
+		if (t->nmetrics == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct res_metric_key *n = realloc(t->metric, cap * sizeof *n);
+			if (!n)
+				goto nomem;
+			t->metric = n;
+		}
+		struct res_metric_key *k = &t->metric[t->nmetrics++];
+		k->scope = dup_col(st[1], 0);
+		k->name = dup_col(st[1], 1);
+		if (!k->scope || !k->name)
+			goto nomem;
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	if (t->nruns && t->nmetrics) {
+		if (t->nmetrics > SIZE_MAX / sizeof(double) / t->nruns)
+			goto nomem;
+		t->value = malloc(t->nruns * t->nmetrics * sizeof(double));
+		if (!t->value)
+			goto nomem;
+		for (size_t i = 0; i < t->nruns * t->nmetrics; i++)
+			t->value[i] = NAN;
+	}
+	size_t row = 0;
+	while ((rc = sqlite3_step(st[2])) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st[2], 0);
+		while (row < t->nruns && t->run[row].id < id)
+			row++;   /* both in id order */
+		const char *scope = (const char *)sqlite3_column_text(st[2], 1);
+		const char *name = (const char *)sqlite3_column_text(st[2], 2);
+		if (row == t->nruns || t->run[row].id != id || !scope || !name)
+			continue;
+		size_t lo = 0, hi = t->nmetrics;
+		while (lo < hi) {   /* the keys are sorted as SQLite sorts (memcmp) */
+			size_t mid = lo + (hi - lo) / 2;
+			int c = cmp_key(scope, name, &t->metric[mid]);
+			if (c == 0) {
+				t->value[row * t->nmetrics + mid] = sqlite3_column_double(st[2], 3);
+				break;
+			}
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		goto done;
+	ok = 1;
+	goto done;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(st[i]);
+	return HN_ENOMEM;
+done:
+	if (!ok)
+		snprintf(err, errlen, "reading runs: %s", sqlite3_errmsg(r->db));
+	for (int i = 0; i < 3; i++)
+		sqlite3_finalize(st[i]);
+	return ok ? HN_OK : HN_EIO;
+}
+
+void res_table_free(struct res_table *t)
+{
+	for (size_t i = 0; i < t->nruns; i++) {
+		free(t->run[i].scenario);
+		free(t->run[i].scenario_hash);
+		free(t->run[i].params);
+		free(t->run[i].status);
+		free(t->run[i].code_version);
+	}
+	for (size_t m = 0; m < t->nmetrics; m++) {
+		free(t->metric[m].scope);
+		free(t->metric[m].name);
+	}
+	free(t->run);
+	free(t->metric);
+	free(t->value);
+	memset(t, 0, sizeof *t);
+}
+
+void res_print_scenarios(struct res_db *r, FILE *out, const char *indent)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(r->db, "SELECT scenario, count(*) FROM runs GROUP BY scenario "
+			       "ORDER BY scenario", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fprintf(out, "%s%s (%lld runs)\n", indent, (const char *)sqlite3_column_text(st, 0),
+			(long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
 }

@@ -9,6 +9,7 @@
 #define HN_RES_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct res_db;
 
@@ -66,6 +67,41 @@ int res_merge(struct res_db *db, const char *in_path, size_t *added, size_t *pre
 /* Recompute the summaries table from every stored run (one transaction);
  * *groups is set to the number of (point, metric) rows written. */
 int res_summarize(struct res_db *db, size_t *groups, char *err, size_t errlen);
+
+/* Open an existing database for reading only (export, plot): nothing is
+ * created or migrated.  NULL with a message in err when path is missing or
+ * is not a hydranet results database (schema version 1 or 2). */
+struct res_db *res_open_readonly(const char *path, char *err, size_t errlen);
+
+/* Mean, sample standard deviation and the half-width of the 95% confidence
+ * interval of the mean (Student t, n - 1 degrees of freedom) of v[0..n-1];
+ * sd and ci95 are NAN when n < 2.  The summaries table uses this too. */
+void res_mean_ci95(const double *v, size_t n, double *mean, double *sd, double *ci95);
+
+/* The stored runs with their metrics, as one table (hydranet export, plot). */
+struct res_run_row {
+	int64_t id;
+	char *scenario, *scenario_hash, *params, *status, *code_version;
+	int64_t seed, run_number, events;
+	double wall_seconds, sim_seconds;
+};
+struct res_metric_key {
+	char *scope, *name;
+};
+struct res_table {
+	struct res_run_row *run;    /* ordered by id */
+	size_t nruns;
+	struct res_metric_key *metric;  /* every (scope, name) stored, sorted */
+	size_t nmetrics;
+	double *value;              /* value[r * nmetrics + m]; NAN: run r lacks metric m */
+};
+/* Load the runs of scenario (runs.scenario; NULL: every run) into t, which
+ * the caller frees with res_table_free (also after an error). */
+int res_table_load(struct res_db *db, const char *scenario, struct res_table *t, char *err,
+		   size_t errlen);
+void res_table_free(struct res_table *t);
+/* The distinct runs.scenario names, one per line into out (for messages). */
+void res_print_scenarios(struct res_db *db, FILE *out, const char *indent);
 
 /* Message of the last SQLite error. */
 const char *res_errmsg(struct res_db *db);
