@@ -415,10 +415,30 @@ int scn_source_override(struct scn_source *s, const char *arg, char *err, size_t
 		memcpy(target->key, key, strlen(key) + 1);
 		target->header_line = header;
 	}
+	if (!target->overridden && target->line) {   /* the file's own value, kept once */
+		target->in_file = 1;
+		memcpy(target->file_value, target->value, strlen(target->value) + 1);
+	}
 	memcpy(target->value, value, strlen(value) + 1);
 	target->overridden = 1;
+	target->restated = 0;
 	memcpy(target->set_arg, arg, strlen(arg) + 1);
 	return HN_OK;
+}
+
+size_t scn_source_mark_restated(struct scn_source *s, scn_value_equal_fn equal)
+{
+	size_t marked = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct scn_entry *e = &s->e[i];
+		e->restated = 0;
+		if (!e->overridden || strstr(e->value, "${") ||
+		    (e->in_file && strstr(e->file_value, "${")))
+			continue;
+		e->restated = equal(e->section, e->key, e->value, e->in_file ? e->file_value : NULL) == 1;
+		marked += (size_t)e->restated;
+	}
+	return marked;
 }
 
 /* ---- sweeps ---------------------------------------------------------------- */
@@ -605,7 +625,7 @@ void scn_source_point_label(const struct scn_source *s, size_t k, char *out, siz
 	size_t used = 0;
 	out[0] = 0;
 	for (size_t i = 0; i < s->n && used + 1 < len; i++) {
-		if (s->e[i].axis < 0 && !s->e[i].overridden)
+		if (s->e[i].axis < 0 && (!s->e[i].overridden || s->e[i].restated))
 			continue;
 		char sec[128];
 		snprintf(sec, sizeof sec, "%s", s->e[i].section);

@@ -26,6 +26,10 @@ struct scn_entry {
 	int overridden;           /* value comes from --set */
 	int axis;                 /* index in axes when the value sweeps, else -1 */
 	char set_arg[384];        /* the --set argument, when overridden */
+	int in_file;              /* overridden: the file set the key too, to file_value */
+	char file_value[256];     /* the file's value before the first override */
+	int restated;             /* an override meaning what is in force without it
+				   * (scn_source_mark_restated): not in the label */
 };
 
 struct scn_axis {
@@ -58,14 +62,31 @@ void scn_source_free(struct scn_source *s);
  * exists.  Must come before scn_source_expand. */
 int scn_source_override(struct scn_source *s, const char *assignment, char *err, size_t errlen);
 
+/* Whether values a and b of key in section (as written in a header) mean
+ * the same; b NULL stands for the key's default.  1 equal, else 0 or < 0. */
+typedef int (*scn_value_equal_fn)(const char *section, const char *key, const char *a,
+				  const char *b);
+
+/* Mark each override that restates what is in force without it (the file's
+ * value of the key, or the key's default when the file does not set it) as
+ * restated, so that it is left out of the point label: --set delay=1ms where
+ * the delay is 1ms anyway is the point with no override, and finds its
+ * runs.  Only the layer above knows what keys mean (1ms is 1000us), so it
+ * passes the comparison in: scenario_value_equal.  A sweep is never a
+ * restatement, nor is any value when the file's is a sweep.  Call after the
+ * overrides, before labelling.  Returns how many were marked. */
+size_t scn_source_mark_restated(struct scn_source *s, scn_value_equal_fn equal);
+
 /* Expand every sweep; checks syntax, empty sweeps and the point limit. */
 int scn_source_expand(struct scn_source *s, char *err, size_t errlen);
 
 /* Value of entry i at point k (0-based), after expansion. */
 const char *scn_source_value(const struct scn_source *s, size_t i, size_t k);
 
-/* "section.key=value;..." for the swept and overridden entries at point k:
- * the point's identity in the results database. */
+/* "section.key=value;..." for the swept and overridden (not restated)
+ * entries at point k, in entry order, section words joined by dots: the
+ * point's identity in the results database.  Values are written as they are
+ * (nothing is escaped). */
 void scn_source_point_label(const struct scn_source *s, size_t k, char *out, size_t len);
 
 /* Where entry i came from, for messages: "file:line" or "--set 'arg'". */
