@@ -5,7 +5,11 @@
  *   hydranet list SCENARIO [--set KEY=VALUE]... [--seed N] [--runs N]
  *   hydranet jobs SCENARIO [--set KEY=VALUE]... [--seed N] [--runs N] [--dir DIR]
  *   hydranet merge OUT IN...
- *   hydranet params
+ *   hydranet summarize DB
+ *   hydranet export DB [--format csv|json] [--out FILE] [--scenario NAME] [--summary]
+ *   hydranet plot DB --metric SCOPE.NAME --x PARAM [--series PARAM] [--out FILE]
+ *   hydranet params [SECTION]
+ *   hydranet help [COMMAND], hydranet COMMAND --help   (help.c)
  *
  * A scenario's runs are its sweep points times [simulation] runs.  A run
  * already stored (same scenario bytes, point, seed and run number) is
@@ -24,47 +28,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "log.h"
 #include "results/res.h"
 #include "scenario/scenario.h"
 #include "scenario/source.h"
-#include "scenario/world.h"
+#include "world/world.h"
 #include "status.h"
 
 #include "version.h"   /* HN_VERSION, written by the Makefile from git describe */
 
-#define DEFAULT_DB "results/hydranet.sqlite"
+#define DEFAULT_DB CLI_DEFAULT_DB
 #define MAX_SETS 64
 #define MAX_JOBS_PAR 64
 
 static void usage(FILE *out)
 {
-	fputs("usage: hydranet run SCENARIO [options]   run every point and run of a scenario\n"
-	      "       hydranet list SCENARIO [options]  print the runs it would make\n"
-	      "       hydranet jobs SCENARIO [options]  print one self-contained command per point\n"
-	      "       hydranet merge OUT IN...          merge result databases, without duplicates\n"
-	      "       hydranet summarize DB             mean and 95% CI of every metric per point\n"
-	      "       hydranet params                   print every scenario parameter\n"
-	      "       hydranet --help | --version\n"
-	      "\n"
-	      "options:\n"
-	      "  --set S.K=V   override key K of section S (e.g. link.ab.delay=5ms, or delay=5ms\n"
-	      "                when one section has it); sweeps allowed: 'delay=${1,5,10}ms'\n"
-	      "  --seed N      override [simulation] seed\n"
-	      "  --runs N      override [simulation] runs\n"
-	      "run options:\n"
-	      "  --db FILE     results database (default " DEFAULT_DB ")\n"
-	      "  --pcap DIR    one pcap per link end: DIR/NODE-IFACE.pcap (DIR/pK-rR/ in sweeps)\n"
-	      "  -j N          run N points in parallel processes\n"
-	      "  --point K     run only point K (1-based) of the sweep\n"
-	      "  --force       re-run runs already in the database\n"
-	      "  --quiet       no summaries and no progress line\n"
-	      "jobs options:\n"
-	      "  --dir DIR     where each command writes its database (default results/jobs)\n",
-	      out);
+	cli_usage(out, NULL);
 }
 
 struct opts {
 	const char *path, *db, *pcap, *dir;
+	const char *name;             /* runs.scenario: --name, else canonical_name() */
+	char name_buf[PATH_MAX];
 	const char *sets[MAX_SETS];
 	int nsets;
 	uint64_t seed, runs, jobs, point;
@@ -83,6 +69,74 @@ static int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max,
 	}
 	*out = v;
 	return 0;
+}
+
+/* Lexically normalize an absolute path in place: "//", "/./" and "x/.."
+ * go (no symlinks are read). */
+static void normalize(char *p)
+{
+	char *out = p, *in = p;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		char *seg = in;
+		while (*in && *in != '/')
+			in++;
+		size_t n = (size_t)(in - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = 0;
+}
+
+/* The name a scenario file is stored under (runs.scenario) when --name is
+ * not given: its path relative to the current directory when the file lies
+ * under it, so that "scenarios/x.ini", "./scenarios/x.ini" and
+ * "$PWD/scenarios/x.ini" are one scenario; else its absolute path.  `jobs`
+ * passes the name it computes on to each command with --name, since those
+ * commands name the file by its absolute path and may run elsewhere; merge
+ * copies names as stored.  So a direct run and a jobs+merge run of one
+ * scenario, from the same directory, agree. */
+static const char *copy_name(char *out, size_t len, const char *s)
+{
+	size_t n = strlen(s) < len ? strlen(s) : len - 1;
+	memcpy(out, s, n);
+	out[n] = 0;
+	return out;
+}
+
+static const char *canonical_name(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX], abs[2 * PATH_MAX + 2], real[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return copy_name(out, len, path);
+	normalize(cwd);
+	if (path[0] == '/')
+		snprintf(abs, sizeof abs, "%s", path);
+	else
+		snprintf(abs, sizeof abs, "%s/%s", cwd, path);
+	normalize(abs);
+	size_t lc = strlen(cwd);
+	int under = lc > 1 ? !strncmp(abs, cwd, lc) && abs[lc] == '/' : abs[0] == '/';
+	if (!under && realpath(path, real)) {   /* through a symlinked directory, say */
+		char rcwd[PATH_MAX];
+		if (realpath(".", rcwd)) {
+			size_t lr = strlen(rcwd);
+			if (lr > 1 && !strncmp(real, rcwd, lr) && real[lr] == '/')
+				return copy_name(out, len, real + lr + 1);
+		}
+	}
+	return copy_name(out, len, under ? abs + (lc > 1 ? lc + 1 : 1) : abs);
 }
 
 /* Parse the options of run/list/jobs.  Returns 0 or 2. */
@@ -107,7 +161,17 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 			o->pcap = v;
 		else if (!strcmp(a, "--dir") && v && !strcmp(cmd, "jobs"))
 			o->dir = v;
-		else if (!strcmp(a, "--seed")) {
+		else if (!strcmp(a, "--name") && v && strcmp(cmd, "list")) {
+			if (!*v) {
+				fprintf(stderr, "hydranet %s: --name needs a non-empty name\n", cmd);
+				return 2;
+			}
+			o->name = v;
+		}
+		else if (!strcmp(a, "--log") && v && !strcmp(cmd, "run")) {
+			if (hn_log_enable_checked("--log", v) != HN_OK)   /* log.h */
+				return 2;
+		} else if (!strcmp(a, "--seed")) {
 			if (parse_u64("--seed", v, 1, 4294967295u, &o->seed))
 				return 2;
 		} else if (!strcmp(a, "--runs")) {
@@ -127,7 +191,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 				o->quiet = 1;
 			else if (a[0] == '-' || o->path) {
 				fprintf(stderr, "hydranet %s: unexpected argument '%s'\n", cmd, a);
-				usage(stderr);
+				cli_usage(stderr, cmd);
 				return 2;
 			} else
 				o->path = a;
@@ -138,6 +202,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct opts *o)
 		fprintf(stderr, "hydranet %s: no scenario file given\n", cmd);
 		return 2;
 	}
+	if (!o->name)
+		o->name = canonical_name(o->path, o->name_buf, sizeof o->name_buf);
 	return 0;
 }
 
@@ -214,6 +280,11 @@ static int plan_make(const struct opts *o, struct plan *p)
 			fprintf(stderr, "%s\n", err);
 			return 2;
 		}
+	/* An override that restates the file's value or the default is no
+	 * override: same label, same stored point.  source.c sits below the
+	 * parameter tables, so the comparison of parsed values comes from
+	 * scenario.c through this call. */
+	scn_source_mark_restated(p->src, scenario_value_equal);
 	if (scn_source_expand(p->src, err, sizeof err) != HN_OK) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
@@ -256,7 +327,7 @@ static void run_info(const struct plan *p, const struct opts *o, const struct jo
 		     char *params, size_t plen, struct res_run_info *ri)
 {
 	scn_source_point_label(p->src, j->point, params, plen);
-	*ri = (struct res_run_info){ o->path, p->hash, params, j->seed, j->run, HN_VERSION };
+	*ri = (struct res_run_info){ o->name, p->hash, params, j->seed, j->run, HN_VERSION };
 }
 
 /* Build, run and store one run.  Returns 0, 1 (run or database failed). */
@@ -532,6 +603,8 @@ static int cmd_jobs(const char *self, int argc, char **argv)
 		shell_quote(bin);
 		fputs(" run ", stdout);
 		shell_quote(scen);
+		fputs(" --name ", stdout);
+		shell_quote(o.name);
 		printf(" --point %zu --quiet --db ", k + 1);
 		shell_quote(db);
 		for (int i = 0; i < o.nsets; i++) {
@@ -605,6 +678,28 @@ static int cmd_summarize(int argc, char **argv)
 	return 0;
 }
 
+/* hydranet params [SECTION]: the first line of the full listing is a
+ * heading (tools/gen-params.sh drops it). */
+static int cmd_params(int argc, char **argv)
+{
+	if (argc > 1) {
+		cli_usage(stderr, "params");
+		return 2;
+	}
+	if (argc == 0) {
+		printf("# Scenario parameters\n");
+		scenario_print_params(stdout, NULL);
+		return 0;
+	}
+	if (scenario_print_params(stdout, argv[0]) != HN_OK) {
+		fprintf(stderr, "hydranet params: unknown section kind '%s'; the kinds are: ", argv[0]);
+		scenario_print_sections(stderr);
+		fputc('\n', stderr);
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -612,14 +707,33 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(cmd, "help")) {
+		if (argc > 3) {
+			cli_usage(stderr, "help");
+			return 2;
+		}
+		const char *of = argc == 3 ? argv[2] : NULL;
+		if (of && (!strcmp(of, "--help") || !strcmp(of, "-h")))
+			of = "help";
+		if (cli_usage(stdout, of) != 0) {
+			fprintf(stderr, "hydranet help: unknown command '%s'\n", argv[2]);
+			usage(stderr);
+			return 2;
+		}
+		return 0;
+	}
+	if (cli_wants_help(argc - 2, argv + 2) && cli_usage(stdout, cmd) == 0)
+		return 0;
 	if (!strcmp(cmd, "--version")) {
 		printf("hydranet %s\n", HN_VERSION);
 		return 0;
 	}
+	if (hn_log_from_env() != HN_OK)   /* HYDRANET_LOG=spec: the decision trace */
+		return 2;
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "list"))
@@ -630,11 +744,12 @@ int main(int argc, char **argv)
 		return cmd_merge(argc - 2, argv + 2);
 	if (!strcmp(cmd, "summarize"))
 		return cmd_summarize(argc - 2, argv + 2);
-	if (!strcmp(cmd, "params")) {
-		printf("# Scenario parameters\n");
-		scenario_print_params(stdout, NULL);
-		return 0;
-	}
+	if (!strcmp(cmd, "export"))
+		return cli_export(argc - 2, argv + 2);
+	if (!strcmp(cmd, "plot"))
+		return cli_plot(argc - 2, argv + 2);
+	if (!strcmp(cmd, "params"))
+		return cmd_params(argc - 2, argv + 2);
 	fprintf(stderr, "hydranet: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
