@@ -13,6 +13,11 @@
 #define ROLE_OPS(e, member, name, type, params, comp) comp,
 static const struct world_role *const role_ops[SCN_NROLES] = { HN_ROLES(ROLE_OPS) };
 
+const struct world_role *world_role_of(int role)
+{
+	return role >= 0 && role < SCN_NROLES ? role_ops[role] : NULL;
+}
+
 /* ---- redirector ------------------------------------------------------------ */
 
 static int redirector_new(struct world *w, struct wnode *n)
@@ -38,20 +43,18 @@ static int redirector_attach(struct world *w, struct wnode *n)
 	return (n->rtd = rtd_redir_new(n->sim, n->redir)) ? HN_OK : HN_ENOMEM;
 }
 
-static int redirector_counters(const struct world *w, const struct wnode *n, counter_put_fn put,
-			       void *ctx)
+static const struct counter_set *const redirector_sets[] = {
+	&rtd_counters, &redir_counters, &ipv4_frag_counters, &fragflow_counters, NULL,
+};
+
+static const void *redirector_stats(const struct wnode *n, size_t k)
 {
-	(void)w;
-	const char *sc = n->cfg->name;
-	int rc = counter_put_set(&rtd_counters, rtd_stats(n->rtd), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&redir_counters, redir_stats(n->redir), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&ipv4_frag_counters, redir_frag_stats(n->redir), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&fragflow_counters, redir_fragflow_stats(n->redir), sc, NULL, put,
-				     ctx);
-	return rc;
+	switch (k) {
+	case 0: return n->rtd ? (const void *)rtd_stats(n->rtd) : NULL;
+	case 1: return redir_stats(n->redir);
+	case 2: return redir_frag_stats(n->redir);
+	default: return redir_fragflow_stats(n->redir);
+	}
 }
 
 static void redirector_free(struct wnode *n)
@@ -62,7 +65,8 @@ static void redirector_free(struct wnode *n)
 }
 
 const struct world_role world_redirector = {
-	"redirector", redirector_new, redirector_attach, redirector_counters, redirector_free,
+	"redirector", redirector_new, redirector_attach, redirector_sets, redirector_stats,
+	redirector_free,
 };
 
 /* ---- host server ----------------------------------------------------------- */
@@ -121,24 +125,21 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 	return candidate ? world_rsrv_new(w, n) : HN_OK;
 }
 
-static int hostserver_counters(const struct world *w, const struct wnode *n, counter_put_fn put,
-			       void *ctx)
+static const struct counter_set *const hostserver_sets[] = {
+	&rtd_counters, &rmgr_counters, &hsrv_counters, &ipv4_reass_counters, &fragflow_counters,
+	NULL,
+};
+
+/* The routing daemon and replication server only where they run. */
+static const void *hostserver_stats(const struct wnode *n, size_t k)
 {
-	(void)w;
-	const char *sc = n->cfg->name;
-	int rc = 0;
-	if (n->rtd)
-		rc = counter_put_set(&rtd_counters, rtd_stats(n->rtd), sc, NULL, put, ctx);
-	if (!rc && n->rsrv)
-		rc = counter_put_set(&rmgr_counters, rsrv_stats(n->rsrv), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&hsrv_counters, hsrv_stats(n->hsrv), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&ipv4_reass_counters, hsrv_reass_stats(n->hsrv), sc, NULL, put, ctx);
-	if (!rc)
-		rc = counter_put_set(&fragflow_counters, hsrv_fragflow_stats(n->hsrv), sc, NULL, put,
-				     ctx);
-	return rc;
+	switch (k) {
+	case 0: return n->rtd ? (const void *)rtd_stats(n->rtd) : NULL;
+	case 1: return n->rsrv ? (const void *)rsrv_stats(n->rsrv) : NULL;
+	case 2: return hsrv_stats(n->hsrv);
+	case 3: return hsrv_reass_stats(n->hsrv);
+	default: return hsrv_fragflow_stats(n->hsrv);
+	}
 }
 
 static void hostserver_free(struct wnode *n)
@@ -149,7 +150,8 @@ static void hostserver_free(struct wnode *n)
 }
 
 const struct world_role world_hostserver = {
-	"hostserver", hostserver_new, hostserver_attach, hostserver_counters, hostserver_free,
+	"hostserver", hostserver_new, hostserver_attach, hostserver_sets, hostserver_stats,
+	hostserver_free,
 };
 
 /* ---- every node ------------------------------------------------------------ */
@@ -225,11 +227,17 @@ int world_build_roles(struct world *w, const struct world_options *o, char *err,
 int world_role_counters(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx)
 {
 	const struct world_role *r = role_of(w, n);
-	int rc = r ? r->counters(w, n, put, ctx) : 0;
+	int rc = 0;
+	for (size_t k = 0; r && r->sets[k] && !rc; k++) {
+		const void *st = r->stats(n, k);
+		if (st)
+			rc = counter_put_set(r->sets[k], st, n->cfg->name, NULL, put, ctx);
+	}
 	if (!rc && n->cpu)
 		rc = counter_put_set(&cpu_counters, cpu_stats(n->cpu), n->cfg->name, NULL, put, ctx);
 	return rc;
 }
+
 
 void world_free_roles(struct world *w)
 {

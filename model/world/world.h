@@ -31,6 +31,9 @@ double world_run(struct world *w);
 uint64_t world_events(const struct world *w);
 int world_store(const struct world *w, struct res_db *db, int64_t run_id);
 void world_print_summary(const struct world *w, FILE *out);
+/* The reference of every metric a run stores, as markdown tables by scope
+ * (`hydranet metrics`). */
+void world_print_metrics(FILE *out);
 /* Tears down the simulator too. */
 void world_free(struct world *w);
 #endif

@@ -116,13 +116,17 @@ struct world {
  * role's components from the node's configuration and hooks them into the
  * node (the cost model, when the node has one, already exists); attach,
  * once every node has its components, starts what talks to other nodes
- * (routing daemons, replication servers); counters puts every counter of the
- * components; free releases them.  Each returns HN_OK or a status. */
+ * (routing daemons, replication servers); free releases them.  The
+ * components' counters are sets[k] over the stats struct stats(n, k) gives
+ * (NULL: that component is absent on this node): the world stores and the
+ * metrics reference documents exactly these.  new and attach return HN_OK
+ * or a status. */
 struct world_role {
 	const char *role;
 	int (*new)(struct world *w, struct wnode *n);
 	int (*attach)(struct world *w, struct wnode *n);
-	int (*counters)(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx);
+	const struct counter_set *const *sets;   /* NULL-terminated */
+	const void *(*stats)(const struct wnode *n, size_t k);
 	void (*free)(struct wnode *n);
 };
 extern const struct world_role world_redirector, world_hostserver;
@@ -158,5 +162,7 @@ void world_free_workloads(struct world *w);
 
 /* metrics.c */
 void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx);
+/* roles.c: the component of role (enum scn_role), NULL if it has none */
+const struct world_role *world_role_of(int role);
 void world_sample_tick(void *arg);
 #endif

@@ -10,8 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario/param.h"
+#include "param.h"
 #include "scenario/scenario.h"
+#include "testbed/cpu.h"
 #include "status.h"
 
 static char path[64];
@@ -148,6 +149,76 @@ static void scenario__overlong_line_is_refused(void **state)
 	expect_error(text, "1: line longer than 198 characters");
 }
 
+
+/* Role keys land in the role's own configuration (roles.h), at the width
+ * of its field; a key two roles share is set in both. */
+static void scenario__role_keys_fill_their_module_configs(void **state)
+{
+	(void)state;
+	char err[4096];
+	const char *u = "[node r]\nrole = redirector\nouter_ttl = 200\npolicy = least_loaded\n"
+			"flow_table = false\nfrag_hold = 2s\nfrag_max_flows = 7\n"
+			"[node h]\nrole = hostserver\nreass_max_datagrams = 9\nannounce_lifetime = 40s\n"
+			"withdraw = no\ncpu = i486sx-33\n"
+			"[link rh]\na = r\nb = h\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n";
+	struct scenario *s = scenario_load(write_file(u, strlen(u)), err, sizeof err);
+	assert_non_null(s);
+	const struct redir_config *rc = &s->node[0].cfg.redirector;
+	assert_int_equal(rc->outer_ttl, 200);            /* a uint8_t */
+	assert_int_equal(rc->policy, REDIR_LEAST_LOADED);
+	assert_false(rc->flow_table);                    /* a bool */
+	assert_int_equal(rc->flow_idle_ns, 300000000000ull);   /* default 300 s */
+	assert_int_equal(rc->frag.lifetime_ns, 2000000000ull);
+	assert_int_equal(rc->frag.max_flows, 7);
+	/* the same keys' defaults reach the host server's copy */
+	const struct hostserver_config *hc = &s->node[1].cfg.hostserver;
+	assert_int_equal(hc->hsrv.frag.lifetime_ns, 30000000000ull);
+	assert_int_equal(hc->hsrv.reass.max_datagrams, 9);
+	assert_int_equal(hc->hsrv.reass.max_bytes, 4u << 20);
+	assert_int_equal(hc->rtd.lifetime_ns, 40000000000ull);
+	assert_false(hc->rtd.withdraw);
+	assert_string_equal(cpu_choices[s->node[1].cpu], "i486sx-33");
+	assert_string_equal(role_names[s->node[1].role], "hostserver");
+	scenario_free(s);
+	unlink(path);
+}
+
+/* Every problem of a file at once, one line each, in file order. */
+static void scenario__all_errors_are_reported(void **state)
+{
+	(void)state;
+	char err[4096], want[2048];
+	const char *t = "[node a]\nrole = client\ncolor = red\n"
+			"[node b]\nrole = routr\n"
+			"[nodes c]\nrole = client\n"
+			"[link ab]\na = a\nb = b\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\nmtu = 20\n";
+	struct scenario *s = scenario_load(write_file(t, strlen(t)), err, sizeof err);
+	assert_null(s);
+	snprintf(want, sizeof want,
+		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, policy, flow_table, "
+		 "flow_idle, frag_hold, frag_max_flows, frag_max_held, reass_timeout, "
+		 "reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, withdraw)\n"
+		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver\n"
+		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
+		 "replica, workload, simulation, testbed, output, replication)\n"
+		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
+		 path, path, path, path);
+	assert_string_equal(err, want);
+	unlink(path);
+}
+
+/* A near miss is named: keys, and nodes a section refers to. */
+static void scenario__near_names_are_suggested(void **state)
+{
+	(void)state;
+	expect_error(TWO_NODES "dealy = 5ms\n",
+		     "10: [link ab]: unknown key 'dealy': did you mean 'delay'? (keys: a, b, a_addr, "
+		     "b_addr, prefix, rate, delay, mtu, queue, loss, delay_variation, variation_period)");
+	expect_error("[node client1]\nrole = client\n[node b]\nrole = router\n"
+		     "[link ab]\na = clinet1\nb = b\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n",
+		     "6: [link ab]: no node named 'clinet1'; did you mean 'client1'?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +231,9 @@ int main(void)
 		cmocka_unit_test(scenario__references_are_checked),
 		cmocka_unit_test(scenario__empty_missing_and_binary_files_are_refused),
 		cmocka_unit_test(scenario__overlong_line_is_refused),
+		cmocka_unit_test(scenario__role_keys_fill_their_module_configs),
+		cmocka_unit_test(scenario__all_errors_are_reported),
+		cmocka_unit_test(scenario__near_names_are_suggested),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }
