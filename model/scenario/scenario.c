@@ -473,9 +473,10 @@ static void apply(struct parse *p, size_t i)
 		 * the keys of a refused header are skipped (its error is said). */
 		p->cur_header = e->header_line;
 		snprintf(p->cur_section, sizeof p->cur_section, "%s", e->section);
-		p->cur_kind = NULL;
-		if (!begin_section(p, e->section, e->header_line))
+		if (!begin_section(p, e->section, e->header_line)) {
+			p->cur_kind = NULL;   /* begin_section may have set it before refusing */
 			return;
+		}
 	} else if (!p->cur_kind) {
 		return;
 	}
@@ -1005,6 +1006,38 @@ static void check(struct parse *p)
 	check_bounds(p);
 }
 
+/* The errors into the caller's err: whole lines only, as many as fit, and
+ * then how many more there were. */
+static void copy_errors(const struct parse *p, char *err, size_t errlen)
+{
+	char tail[600];
+	size_t used = 0, shown = 0;
+	const char *l = p->err;
+	err[0] = 0;
+	while (*l) {
+		size_t n = strcspn(l, "\n");
+		if (used + n + 1 + sizeof tail > errlen && shown)
+			break;
+		if (used + n + 1 > errlen)
+			break;
+		memcpy(err + used, l, n);
+		used += n;
+		err[used] = 0;
+		shown++;
+		l += n + (l[n] == '\n');
+		if (*l && used + 1 < errlen)
+			err[used++] = '\n', err[used] = 0;
+	}
+	if ((size_t)p->failed > shown) {
+		snprintf(tail, sizeof tail, "%s%s: %zu more problems not shown", used && err[used - 1] != '\n' ? "\n" : "",
+			 p->s->path, (size_t)p->failed - shown);
+		if (used + strlen(tail) < errlen)
+			memcpy(err + used, tail, strlen(tail) + 1);
+	} else if (used && err[used - 1] == '\n') {
+		err[used - 1] = 0;
+	}
+}
+
 struct scenario *scenario_build(const struct scn_source *src, size_t point, char *err,
 				size_t errlen)
 {
@@ -1031,7 +1064,7 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 	if (!p->failed)
 		check(p);
 	if (p->failed) {
-		snprintf(err, errlen, "%s", p->err);
+		copy_errors(p, err, errlen);
 		free(p);
 		free(s);
 		return NULL;

@@ -4,9 +4,10 @@
  * The input is a scenario file, optionally followed by a 0xFF byte and one
  * --set argument.  Read the file with scn_source_from_text; when that
  * succeeds apply the override (if any), expand the sweeps and build the
- * first points (at most 4).  Every failure must come back as a message that
- * names where it is ("fuzz.ini:LINE: ..." or "--set '...': ..."); an empty
- * message, or one without its place, aborts. */
+ * first points (at most 4).  Every failure must come back as a message
+ * whose every line names where its problem is ("fuzz.ini:LINE: ..." or
+ * "--set '...': ..."); an empty message, or a line without its place,
+ * aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +19,19 @@
 #define NAME "fuzz.ini"
 #define MAX_BUILDS 4
 
+/* Every line of a message says where its problem is (a file's problems
+ * are reported together, one line each).  A --set argument may itself hold
+ * newlines, and its messages quote it: then only the first line is known
+ * to start with a place. */
 static void check_message(const char *err, int overridden)
 {
 	if (!err[0])
 		abort();   /* failure without a message */
-	if (strncmp(err, NAME ":", strlen(NAME ":")) && (!overridden || strncmp(err, "--set '", 7)))
-		abort();   /* message that does not say where */
-	if (!overridden && strchr(err, '\n'))
-		abort();   /* "file:line: message" is one line */
+	for (const char *l = err; l; l = overridden ? NULL : strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, NAME ":", strlen(NAME ":")) &&
+		    (!overridden || strncmp(l, "--set '", 7)))
+			abort();   /* a line that does not say where */
+	}
 }
 
 /* libFuzzer's entry point. */
