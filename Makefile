@@ -39,13 +39,13 @@ FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 obj     = $(patsubst %.c,$(1)/obj/%.o,$(filter %.c,$(2))) \
           $(patsubst %.cc,$(1)/obj/%.o,$(filter %.cc,$(2)))
 
-.PHONY: FORCE params all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
+.PHONY: FORCE params metrics all deps test unit unit-asan fuzz-smoke scenario-tests bench reproduce figures clean fuzz
 .SUFFIXES:
 .SECONDARY:
 
 all: $(B)/hydranet
 
-params: $(B)/hydranet
+params metrics: $(B)/hydranet
 	sh tools/gen-params.sh $(B)/hydranet README.md
 
 deps:

@@ -21,7 +21,10 @@ int counter_put_set(const struct counter_set *set, const void *stats, const char
 
 void counter_print_set(FILE *out, const struct counter_set *set, const char *suffix)
 {
-	for (size_t i = 0; i < set->n; i++)
-		fprintf(out, "| `%s%s` | %s | %s |\n", set->defs[i].name, suffix ? suffix : "",
-			*set->defs[i].unit ? set->defs[i].unit : "count", set->defs[i].doc);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct counter_def *d = &set->defs[i];
+		/* units are in the names (STYLE.md): a count of bytes says so */
+		const char *unit = *d->unit ? d->unit : strstr(d->name, "bytes") ? "bytes" : "count";
+		fprintf(out, "| `%s%s` | %s | %s |\n", d->name, suffix ? suffix : "", unit, d->doc);
+	}
 }

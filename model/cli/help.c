@@ -29,7 +29,7 @@ static const struct {
 	  "\n"
 	  "options:\n" SETS NAME
 	  "  --db FILE     results database (default " CLI_DEFAULT_DB ")\n"
-	  "  --pcap DIR    one pcap per link end: DIR/NODE-IFACE.pcap (DIR/pK-rR/ in sweeps)\n"
+	  "  --pcap DIR    one pcap per link end: DIR/NODE-LINK.pcap (DIR/pK-rR/ in sweeps)\n"
 	  "  -j N          run N runs at a time in parallel processes\n"
 	  "  --point K     run only point K (1-based) of the sweep\n"
 	  "  --force       re-run runs already in the database\n"
@@ -102,6 +102,12 @@ static const struct {
 	  "  --title T     the figure's title (default: METRIC vs PARAM)\n"
 	  "exit status: 2 for an unknown metric or parameter (listing those stored), 1 when\n"
 	  "gnuplot fails\n" },
+	{ "metrics",
+	  "usage: hydranet metrics\n"
+	  "Print every metric a run can store, by scope (NODE, service:NAME, link:NAME,\n"
+	  "workload:NAME), with its unit and meaning: the components' declared counters\n"
+	  "(model/counter.h) and the derived results.  The README's metrics reference is\n"
+	  "this output (make metrics).\n" },
 	{ "help",
 	  "usage: hydranet help [COMMAND]\n"
 	  "Print the usage of COMMAND (or the overview); `hydranet COMMAND --help` too.\n" },
@@ -116,6 +122,7 @@ static const char overview[] =
 	"       hydranet export DB [options]      runs (or point summaries) as CSV or JSON\n"
 	"       hydranet plot DB --metric M --x P mean and 95% CI of M against P (gnuplot)\n"
 	"       hydranet params [SECTION]         print the scenario parameters\n"
+	"       hydranet metrics                  print every metric a run stores\n"
 	"       hydranet help COMMAND | COMMAND --help   one command's options\n"
 	"       hydranet --help | --version\n"
 	"\n"

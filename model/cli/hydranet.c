@@ -268,7 +268,7 @@ static void plan_free(struct plan *p)
 /* Read, override, expand and check every point; list the runs.  0 or 2. */
 static int plan_make(const struct opts *o, struct plan *p)
 {
-	char err[1400];
+	char err[8192];
 	memset(p, 0, sizeof *p);
 	p->src = scn_source_open(o->path, err, sizeof err);
 	if (!p->src) {
@@ -334,7 +334,7 @@ static void run_info(const struct plan *p, const struct opts *o, const struct jo
 static int do_job(const struct plan *p, const struct opts *o, const struct job *j,
 		  struct res_db *db, int summary)
 {
-	char err[1400], params[4096], pdir[PATH_MAX];
+	char err[8192], params[4096], pdir[PATH_MAX];
 	struct res_run_info ri;
 	run_info(p, o, j, params, sizeof params, &ri);
 	struct scenario *s = scenario_build(p->src, j->point, err, sizeof err);
@@ -416,7 +416,7 @@ static int cmd_run(int argc, char **argv)
 		plan_free(&p);
 		return rc;
 	}
-	char err[1400];
+	char err[8192];
 	if (make_parent_dirs(o.db) != 0) {
 		fprintf(stderr, "hydranet: cannot create the directory of %s: %s\n", o.db,
 			strerror(errno));
@@ -627,7 +627,7 @@ static int cmd_merge(int argc, char **argv)
 		fprintf(stderr, "hydranet merge: usage: hydranet merge OUT IN...\n");
 		return 2;
 	}
-	char err[1400];
+	char err[8192];
 	for (int i = 1; i < argc; i++)
 		if (access(argv[i], R_OK) != 0) {
 			fprintf(stderr, "hydranet merge: %s: %s\n", argv[i], strerror(errno));
@@ -657,7 +657,7 @@ static int cmd_merge(int argc, char **argv)
 
 static int cmd_summarize(int argc, char **argv)
 {
-	char err[1400];
+	char err[8192];
 	size_t groups;
 	if (argc != 1) {
 		fprintf(stderr, "hydranet summarize: usage: hydranet summarize DB\n");
@@ -675,6 +675,20 @@ static int cmd_summarize(int argc, char **argv)
 	}
 	printf("%s: %zu summaries (mean, sd, 95%% CI over each point's runs)\n", argv[0], groups);
 	res_close(db);
+	return 0;
+}
+
+/* hydranet metrics: the reference of every metric a run stores; its first
+ * line is a heading (tools/gen-params.sh drops it). */
+static int cmd_metrics(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 0) {
+		cli_usage(stderr, "metrics");
+		return 2;
+	}
+	printf("# Metrics\n");
+	world_print_metrics(stdout);
 	return 0;
 }
 
@@ -750,6 +764,8 @@ int main(int argc, char **argv)
 		return cli_plot(argc - 2, argv + 2);
 	if (!strcmp(cmd, "params"))
 		return cmd_params(argc - 2, argv + 2);
+	if (!strcmp(cmd, "metrics"))
+		return cmd_metrics(argc - 2, argv + 2);
 	fprintf(stderr, "hydranet: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;

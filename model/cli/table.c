@@ -104,7 +104,7 @@ static int param_index(struct cli_data *d, const char *name, size_t *cap)
 
 int cli_data_load(const char *cmd, const char *path, const char *scenario, struct cli_data *d)
 {
-	char err[1400];
+	char err[8192];
 	memset(d, 0, sizeof *d);
 	if (access(path, R_OK) != 0) {
 		fprintf(stderr, "hydranet %s: %s: no such database (or not readable)\n", cmd, path);

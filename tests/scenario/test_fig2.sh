@@ -38,7 +38,7 @@ for f in "$T"/pcap/*.pcap; do
 		-o tcp.check_checksum:TRUE \
 		-Y 'ip.checksum.status == "Bad" || tcp.checksum.status == "Bad"' 2>/dev/null | wc -l)" 0
 done
-hs=$T/pcap/hostserver-1.pcap
+hs=$T/pcap/hostserver-redirector-hostserver.pcap
 expect_num "IPIP fragments" "$(tshark -r "$hs" -Y 'ip.proto == 4 && ip.flags.mf == 1' 2>/dev/null | wc -l)" -gt 0
 inner=$(tshark -r "$hs" -Y 'ip.proto == 4 && tcp.dstport == 80' -T fields -e ip.dst 2>/dev/null | head -1)
 expect "IPIP inner destination" "$inner" "128.142.222.80,192.20.225.20"
@@ -46,4 +46,4 @@ expect "IPIP inner destination" "$inner" "128.142.222.80,192.20.225.20"
 expect "reply source" "$(tshark -r "$hs" -Y 'tcp.srcport == 80' -T fields -e ip.src -e ip.dst 2>/dev/null | sort -u)" \
 	"$(printf '192.20.225.20\t10.0.1.2')"
 # The origin never sees client A.
-expect "origin sees A" "$(tshark -r "$T/pcap/origin-1.pcap" -Y 'ip.addr == 10.0.1.2' 2>/dev/null | wc -l)" 0
+expect "origin sees A" "$(tshark -r "$T/pcap/origin-core-origin.pcap" -Y 'ip.addr == 10.0.1.2' 2>/dev/null | wc -l)" 0

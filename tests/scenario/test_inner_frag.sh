@@ -12,9 +12,9 @@ expect "held (fragments arrive in order here)" "$(metric "$db" redirector inner_
 expect "delivered = redirected" "$(metric "$db" hostserver delivered)" "$(metric "$db" redirector redirected)"
 expect "drops" "$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE name LIKE 'drop.%'")" 0
 # The origin sees none of the client's datagrams, fragments included.
-expect "origin sees client" "$(tshark -r "$T/pcap/origin-1.pcap" -Y 'ip.src == 10.0.1.2' 2>/dev/null | wc -l)" 0
+expect "origin sees client" "$(tshark -r "$T/pcap/origin-redirector-origin.pcap" -Y 'ip.src == 10.0.1.2' 2>/dev/null | wc -l)" 0
 # Inner fragments (offset > 0, no ports) inside the tunnel.
-n=$(tshark -r "$T/pcap/hostserver-1.pcap" -o ip.defragment:FALSE -Y 'ip.proto == 4' -T fields -e ip.frag_offset 2>/dev/null \
+n=$(tshark -r "$T/pcap/hostserver-redirector-hostserver.pcap" -o ip.defragment:FALSE -Y 'ip.proto == 4' -T fields -e ip.frag_offset 2>/dev/null \
 	| awk -F, 'NF == 2 && $2 > 0' | wc -l)
 expect_num "tunnelled inner non-first fragments" "$n" -gt 0
 for f in "$T"/pcap/*.pcap; do
