@@ -77,6 +77,20 @@ pick() { echo "max(CASE WHEN scope = '$1' AND name = '$2' THEN $3 END)"; }
 # half-width ci is ci / (ytop - ybot) * height pixels tall, and counts as
 # seen when it reaches at least one pixel past the marker's edge.
 MARK_PX_PER_PS=3.1
+# T975_AWK: an awk function t975(df), the 0.975 quantile of Student's t with
+# df degrees of freedom, as GSL's gsl_cdf_tdist_Pinv(0.975, df) (which
+# `hydranet summarize` uses): its values to 6 decimals for df <= 30, the
+# Cornish-Fisher expansion beyond (within 1e-6 of GSL's there).
+T975_AWK='
+function t975(df,   z) {
+	if (!(1 in T975)) split("12.706205 4.302653 3.182446 2.776445 2.570582 2.446912 2.364624 2.306004 2.262157 2.228139 2.200985 2.178813 2.160369 2.144787 2.131450 2.119905 2.109816 2.100922 2.093024 2.085963 2.079614 2.073873 2.068658 2.063899 2.059539 2.055529 2.051831 2.048407 2.045230 2.042272", T975, " ")
+	if (df <= 30) return T975[int(df)]
+	z = 1.959963985
+	return z + (z^3 + z) / (4 * df) + (5 * z^5 + 16 * z^3 + 3 * z) / (96 * df^2) \
+	     + (3 * z^7 + 19 * z^5 + 17 * z^3 - 15 * z) / (384 * df^3) \
+	     + (79 * z^9 + 776 * z^7 + 1482 * z^5 - 1920 * z^3 - 945 * z) / (92160 * df^4)
+}
+'
 # cinote TOP HEIGHT_PX HALF_PX COL_MEAN COL_CI [COL_N] FILE...: one line for
 # the figure: how many of the points in FILEs (whitespace columns, '#' lines
 # skipped) have a CI half-width less than HALF_PX + 1 pixels on a y axis
@@ -119,6 +133,25 @@ ytop() {
 		/^#/ || NF == 0 { next }
 		{ v = 0; for (i = 1; i <= n; i++) v += $(cols[i]); if (v > mx) mx = v }
 		END { v = f * mx; printf "%.6g\n", (v > m) ? v : m }' "$@"
+}
+
+# meanci: read "x run value" lines (sorted by x) and write, per x,
+# "x n mean ci95": the mean over the runs and the half-width of its 95% CI,
+# Student t with n - 1 degrees of freedom as `hydranet summarize` computes it
+# (gsl_cdf_tdist_Pinv(0.975, n - 1) sd / sqrt(n)); ci95 0 when n < 2.
+meanci() {
+	awk "$T975_AWK"'
+		function flush(   i, m, ss) {
+			if (k == 0) return
+			m = 0; for (i = 1; i <= k; i++) m += v[i]; m /= k
+			ss = 0; for (i = 1; i <= k; i++) ss += (v[i] - m) ^ 2
+			printf "%s %d %.6g %.6g\n", x, k, m, (k < 2) ? 0 : t975(k - 1) * sqrt(ss / (k - 1)) / sqrt(k)
+			k = 0
+		}
+		NF < 3 { next }
+		$1 != x { flush(); x = $1 }
+		{ v[++k] = $3 }
+		END { flush() }'
 }
 
 drawn=0
@@ -301,38 +334,75 @@ conn_setup
 
 # ---------------------------------------------------------------------------
 # Figure 1 flash crowd: northeast.com's origin load and south.net's latency to
-# it over time, run 1 of each replication mode (none, static, dynamic).
-# Data files fig1-flash_load_MODE.dat: t  requests/s at the origin (5 s bins);
-#            fig1-flash_lat_MODE.dat:  t  mean latency (s) of south.net's
-#            requests to northeast.com started in that 10 s bin.
+# it over time, per replication mode (none, static, dynamic): at each time bin
+# the mean over the point's ok runs and its 95% CI (Student t, n - 1 degrees
+# of freedom, as `hydranet summarize`), of the newest version of fig1-isp.ini
+# and the points of the scenario as written (params exactly
+# replication.mode=MODE; --set overrides are left out).
+# Data files (columns: t  n runs  mean  ci95, ci95 0 when n < 2):
+#   fig1-flash_load_MODE.dat: requests/s served by the origin over the 5 s
+#            before t (the northeast.origin_requests series);
+#   fig1-flash_lat_MODE.dat:  mean latency (s) of south.net's ok requests to
+#            northeast.com (workloads s-northeast and flash) started in the
+#            10 s bin centred on t, one mean per run, then across runs.
 fig1_flash() {
-	hash=$(q "SELECT scenario_hash FROM runs WHERE scenario LIKE '%fig1-isp.ini'
-		  ORDER BY started_at DESC LIMIT 1")
+	ofname="(scenario = 'fig1-isp.ini' OR scenario LIKE '%/fig1-isp.ini') AND status = 'ok'"
+	hash=$(q "SELECT scenario_hash FROM runs WHERE $ofname
+		  ORDER BY started_at DESC, id DESC LIMIT 1")
 	if [ -z "$hash" ]; then
 		skip fig1-flash "no runs of scenarios/fig1-isp.ini in $DB"; return 0
 	fi
-	n=0
+	nv=$(q "SELECT count(DISTINCT scenario_hash) FROM runs WHERE $ofname")
+	[ "$nv" -le 1 ] || note "fig1-flash: $DB holds $nv versions of fig1-isp.ini; drawing the newest ($hash)"
+	rm -f "$DATA/fig1-flash"_*.dat
+	n=0 runs=""
 	for mode in none static dynamic; do
-		run=$(q "SELECT id FROM runs WHERE scenario_hash = '$hash' AND run_number = 1
-			 AND params = 'replication.mode=$mode' LIMIT 1")
-		[ -n "$run" ] || continue
+		runids="SELECT id FROM runs WHERE $ofname AND scenario_hash = '$hash'
+			AND params = 'replication.mode=$mode'"
+		k=$(q "SELECT count(*) FROM ($runids)")
+		[ "$k" -gt 0 ] || continue
 		n=$((n + 1))
-		q -separator ' ' "SELECT a.x, (a.y - b.y) / (a.x - b.x) FROM series a JOIN series b
-			ON b.run_id = a.run_id AND b.series = a.series
-			AND b.x = (SELECT max(x) FROM series c WHERE c.run_id = a.run_id
-				   AND c.series = a.series AND c.x < a.x)
-			WHERE a.run_id = $run AND a.series = 'northeast.origin_requests' ORDER BY a.x" \
-			> "$DATA/fig1-flash_load_$mode.dat"
-		q -separator ' ' "SELECT 10 * CAST(start_s / 10 AS INTEGER) + 5, avg(latency_s) FROM requests
-			WHERE run_id = $run AND workload IN ('s-northeast', 'flash') AND ok = 1
-			GROUP BY CAST(start_s / 10 AS INTEGER) ORDER BY 1" > "$DATA/fig1-flash_lat_$mode.dat"
+		runs="$runs $k"
+		{
+			echo "# fig1-flash load $mode: t n origin_requests_per_s_mean ci95"
+			q -separator ' ' "SELECT a.x, a.run_id, (a.y - b.y) / (a.x - b.x) FROM series a JOIN series b
+				ON b.run_id = a.run_id AND b.series = a.series
+				AND b.x = (SELECT max(x) FROM series c WHERE c.run_id = a.run_id
+					   AND c.series = a.series AND c.x < a.x)
+				WHERE a.run_id IN ($runids) AND a.series = 'northeast.origin_requests'
+				ORDER BY a.x, a.run_id" | meanci
+		} > "$DATA/fig1-flash_load_$mode.dat"
+		{
+			echo "# fig1-flash lat $mode: t n latency_s_mean ci95"
+			q -separator ' ' "SELECT 10 * CAST(start_s / 10 AS INTEGER) + 5, run_id, avg(latency_s) FROM requests
+				WHERE run_id IN ($runids) AND workload IN ('s-northeast', 'flash') AND ok = 1
+				GROUP BY run_id, CAST(start_s / 10 AS INTEGER) ORDER BY 1, 2" | meanci
+		} > "$DATA/fig1-flash_lat_$mode.dat"
 	done
 	if [ "$n" -ne 3 ]; then
-		skip fig1-flash "need run 1 of replication.mode none, static and dynamic in $DB"; return 0
+		skip fig1-flash "need ok runs of replication.mode none, static and dynamic of fig1-isp.ini ($hash) in $DB"; return 0
 	fi
+	# runs per mode: "3", or "2-3" when the modes differ
+	nruns=$(echo $runs | awk '{ lo = hi = $1; for (i = 2; i <= NF; i++) { if ($i < lo) lo = $i; if ($i > hi) hi = $i }
+		print (lo == hi) ? lo : lo "-" hi }')
+	# The y axes start at 0 and end above the largest mean + CI; the plot
+	# areas are FIG1_TOPPX and FIG1_BOTPX pixels tall (fig1-flash.gp).  The
+	# load is drawn as lines (lw 2: 2 px, half 1 px) with the CI as a band,
+	# the latency as markers (pt 7 ps 0.8) with error bars.
+	FIG1_TOPPX=230 FIG1_BOTPX=230
+	set -- "$DATA"/fig1-flash_load_*.dat
+	ltop=$(ytop 1.08 1 3+4 "$@")
+	lnote=$(cinote "$ltop" "$FIG1_TOPPX" 1 3 4 2 "$@" |
+		sed 's/smaller than the markers/narrower than the line/; s/error bars visible/band visible/')
+	set -- "$DATA"/fig1-flash_lat_*.dat
+	ttop=$(ytop 1.08 0.1 3+4 "$@")
+	tnote=$(cinote "$ttop" "$FIG1_BOTPX" "$(awk -v k=$MARK_PX_PER_PS 'BEGIN { print k * 0.8 }')" 3 4 2 "$@")
 	for term in "$PNGTERM png" "svg svg"; do
 		set -- $term
-		gnuplot -e "prefix='$DATA/fig1-flash'; term='$1'; out='$OUT/fig1-flash.$2'" analysis/fig1-flash.gp
+		gnuplot -e "prefix='$DATA/fig1-flash'; nruns='$nruns'; ltop=$ltop; ttop=$ttop; \
+			toppx=$FIG1_TOPPX; botpx=$FIG1_BOTPX; \
+			cinotel='origin load: $lnote'; cinotet='latency: $tnote'; \
+			term='$1'; out='$OUT/fig1-flash.$2'" analysis/fig1-flash.gp
 	done
 	produced "$OUT/fig1-flash.png" "$OUT/fig1-flash.svg"
 }
