@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 
 struct sim_node;
 struct hsrv;
@@ -138,6 +139,15 @@ struct hweb_manager_stats {
 	HWEB_MANAGER_STATS(COUNTER_FIELD)
 };
 extern const struct counter_set hweb_manager_counters;
+
+/* The HydraWeb keys of a [service NAME] section (app = hydraweb), into
+ * struct hweb_replica_config and struct hweb_manager_config (hweb_params.c:
+ * data only).  object_ttl, which travels in whole seconds, is the
+ * scenario's (it checks the whole seconds). */
+extern const struct param_def hweb_replica_params[];
+extern const size_t hweb_replica_nparams;
+extern const struct param_def hweb_manager_params[];
+extern const size_t hweb_manager_nparams;
 
 struct hweb_manager;
 struct hweb_manager *hweb_manager_new(struct sim_node *node, const struct hweb_manager_config *cfg);

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "param.h"
 
 struct sim_node;
 struct rmp_msg;
@@ -97,11 +98,25 @@ const struct rmgr_stats *rsrv_stats(const struct rsrv *s);
 
 /* ---- replica manager (origin host) ---- */
 
-enum rmgr_policy { RMGR_STATIC, RMGR_DYNAMIC };
+/* When replicas are installed: X(POLICY, name, doc). */
+#define RMGR_POLICIES(X) \
+	X(STATIC, "static", "install on every candidate at start") \
+	X(DYNAMIC, "dynamic", "install on the next candidate when the trigger fires, remove idle ones")
+#define RMGR_POLICY_ENUM(e, name, doc) RMGR_##e,
+enum rmgr_policy { RMGR_POLICIES(RMGR_POLICY_ENUM) RMGR_NPOLICIES };
 /* What crosses the threshold in the dynamic policy: the origin's request
  * rate, or its response time (the wait of a request for its reply at the
  * origin server, the part of the clients' latency the origin can see). */
-enum rmgr_trigger { RMGR_ON_LOAD, RMGR_ON_LATENCY };
+#define RMGR_TRIGGERS(X) \
+	X(ON_LOAD, "load", "the origin's request rate above install_above") \
+	X(ON_LATENCY, "latency", "the origin's response time above install_above_ms")
+#define RMGR_TRIGGER_ENUM(e, name, doc) RMGR_##e,
+enum rmgr_trigger { RMGR_TRIGGERS(RMGR_TRIGGER_ENUM) RMGR_NTRIGGERS };
+/* Value names, NULL-terminated (rmgr_params.c): the triggers in enum order;
+ * a service's `manager` key: "none" (index 0: no manager), then the
+ * policies, index = 1 + enum rmgr_policy. */
+extern const char *const rmgr_trigger_names[];
+extern const char *const rmgr_manager_names[];
 
 #define RMGR_MAX_CANDIDATES 8
 /* Bytes queued to one replication server at most (pushes wait there for
@@ -150,6 +165,13 @@ struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 		      const struct rmgr_origin *origin);
 void rmgr_free(struct rmgr *m);
 const struct rmgr_stats *rmgr_stats(const struct rmgr *m);
+
+/* A replica manager's keys in a [service NAME] section, into struct
+ * rmgr_config (rmgr_params.c: data only, so the scenario checker links it
+ * without the simulator); the scenario fills origin, service, port, policy
+ * and candidates. */
+extern const struct param_def rmgr_params[];
+extern const size_t rmgr_nparams;
 /* Queue a PUSH of o to the replica installed on host_server (0: every
  * installed replica), after anything queued to it before.  HN_ESTATE when
  * no such replica is installed, HN_EINVAL when the object is too large,

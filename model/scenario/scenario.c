@@ -43,8 +43,6 @@ static const struct param_def link_params[] = {
 	{ "mtu", PARAM_BYTES, "1500", "bytes", 68, 65535, "IP MTU (1500: Ethernet, RFC 894)", PARAM_AT(struct scn_link, mtu), NULL },
 	{ "queue", PARAM_U64, "100", "packets", 1, 1e6, "DropTail queue per device", PARAM_AT(struct scn_link, queue), NULL },
 	{ "loss", PARAM_DOUBLE, "0", "", 0, 1, "per-packet loss probability on receive", PARAM_AT(struct scn_link, loss), NULL },
-	{ "delay_variation", PARAM_TIME, "0s", "s", 0, 10 * NS, "mean of an extra one-way queueing delay, each direction on its own: every variation_period it takes a new value drawn from an exponential distribution with this mean (the link's own GSL stream); packets keep their order. 0: the delay is fixed", PARAM_AT(struct scn_link, delay_variation_ns), NULL },
-	{ "variation_period", PARAM_TIME, "1s", "s", 1e-3 * NS, 3600 * NS, "how long one value of the extra queueing delay lasts", PARAM_AT(struct scn_link, variation_period_ns), NULL },
 };
 
 static const struct param_def service_params[] = {
@@ -54,24 +52,9 @@ static const struct param_def service_params[] = {
 	{ "protocol", PARAM_ENUM, "tcp", "", 0, 0, "transport protocol", PARAM_AT(struct scn_service, protocol), PARAM_CHOICES("tcp", "udp") },
 	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo), ttcp (throughput test) or hydraweb (HTTP/1.0 Web server with a HydraWeb manager whose replicas are active caches)", PARAM_AT(struct scn_service, app), PARAM_CHOICES("http", "telnet", "ttcp", "hydraweb") },
 	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", PARAM_AT(struct scn_service, processing_ns), NULL },
-	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", PARAM_AT(struct scn_service, manager), PARAM_CHOICES("none", "static", "dynamic") },
+	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", PARAM_AT(struct scn_service, manager), rmgr_manager_names },
 	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", PARAM_AT(struct scn_service, candidates), NULL },
-	{ "image_size", PARAM_BYTES, "250000", "bytes", 0, 1e9, "manager: size of the replica's code image sent with each install (assumed: a 1998 Java HTTP replica of a few hundred KB)", PARAM_AT(struct scn_service, image_bytes), NULL },
-	{ "trigger", PARAM_ENUM, "load", "", 0, 0, "manager (dynamic): what triggers an install: load (the origin's request rate above install_above) or latency (the origin's response time, request to reply, above install_above_ms)", PARAM_AT(struct scn_service, trigger), PARAM_CHOICES("load", "latency") },
-	{ "install_above", PARAM_DOUBLE, "10", "req/s", 0, 1e6, "manager (dynamic, trigger = load): origin request rate that triggers an install", PARAM_AT(struct scn_service, install_above_rps), NULL },
-	{ "install_above_ms", PARAM_DOUBLE, "50", "ms", 0, 1e6, "manager (dynamic, trigger = latency): origin response time that triggers an install", PARAM_AT(struct scn_service, install_above_ms), NULL },
-	{ "remove_below", PARAM_DOUBLE, "1", "req/s", 0, 1e6, "manager (dynamic): a replica serving fewer requests/s is idle", PARAM_AT(struct scn_service, remove_below_rps), NULL },
-	{ "idle_intervals", PARAM_U64, "3", "", 1, 1000, "manager (dynamic): idle load reports in a row before a replica is removed", PARAM_AT(struct scn_service, idle_intervals), NULL },
-	{ "load_interval", PARAM_TIME, "2s", "s", 1e-3 * NS, 3600 * NS, "manager: load measurement and report interval (HydraWeb hit metering goes with it)", PARAM_AT(struct scn_service, load_interval_ns), NULL },
-	{ "replica_processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "hydraweb: the replica's time per request, hit or miss (the Java replica's work)", PARAM_AT(struct scn_service, replica_processing_ns), NULL },
-	{ "manager_processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "hydraweb: the manager's time per miss before it asks the Web server", PARAM_AT(struct scn_service, manager_processing_ns), NULL },
-	{ "objects", PARAM_U64, "100", "", 1, 1e6, "hydraweb: objects the site has (/obj/<page_size>/<id>, id 0..objects-1)", PARAM_AT(struct scn_service, objects), NULL },
-	{ "page_size", PARAM_BYTES, "1200", "bytes", 0, 16777216, "hydraweb: size of the objects the manager pushes (the paper's pages: 1200 bytes)", PARAM_AT(struct scn_service, page_bytes), NULL },
-	{ "preheat", PARAM_U64, "0", "", 0, 1e6, "hydraweb: objects 0..preheat-1 are pushed to each replica when it is installed", PARAM_AT(struct scn_service, preheat), NULL },
-	{ "cache_misses", PARAM_BOOL, "false", "", 0, 0, "hydraweb: the replica keeps what misses bring (the paper's experiment: false)", PARAM_AT(struct scn_service, cache_misses), NULL },
 	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long (whole seconds); an expired one is a miss. 0: no limit", PARAM_AT(struct scn_service, object_ttl_ns), NULL },
-	{ "refresh_interval", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: keep hot: this often the manager pushes again what it pushed that expires before the next refresh or was modified. 0: off", PARAM_AT(struct scn_service, refresh_ns), NULL },
-	{ "modify_rate", PARAM_DOUBLE, "0", "1/s", 0, 1e6, "hydraweb: objects modified per second at the origin, a Poisson process over uniformly chosen objects (the origin's own GSL stream)", PARAM_AT(struct scn_service, modify_rate), NULL },
 };
 
 static const struct param_def replica_params[] = {
@@ -125,6 +108,18 @@ static const struct param_def output_params[] = {
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
+/* The modules' keys a [link] and a [service] section take. */
+static const struct param_block link_blocks[] = {
+	{ wan_params, &wan_nparams, offsetof(struct scn_link, wan) },
+	{ NULL, NULL, 0 },
+};
+static const struct param_block service_blocks[] = {
+	{ rmgr_params, &rmgr_nparams, offsetof(struct scn_service, mgr) },
+	{ hweb_replica_params, &hweb_replica_nparams, offsetof(struct scn_service, hweb_rep) },
+	{ hweb_manager_params, &hweb_manager_nparams, offsetof(struct scn_service, hweb_mgr) },
+	{ NULL, NULL, 0 },
+};
+
 /* One entry per section kind: how its objects are stored. */
 struct kind {
 	const char *name;
@@ -132,27 +127,28 @@ struct kind {
 	size_t nparams;
 	int named;                    /* [kind NAME] vs [kind] */
 	int roles;                    /* node: each role's keys follow its own (roles.h) */
+	const struct param_block *blocks;   /* modules' keys after its own, NULL-terminated */
 	size_t size;                  /* object struct size */
 	size_t base_off, at_off, count_off;   /* in struct scenario */
 };
 
-#define KIND(n, tab, roles, type, arr, at, cnt) \
-	{ n, tab, N(tab), 1, roles, sizeof(type), offsetof(struct scenario, arr), \
+#define KIND(n, tab, roles, blocks, type, arr, at, cnt) \
+	{ n, tab, N(tab), 1, roles, blocks, sizeof(type), offsetof(struct scenario, arr), \
 	  offsetof(struct scenario, at), offsetof(struct scenario, cnt) }
 
 static const struct kind kinds[] = {
-	KIND("node", node_params, 1, struct scn_node, node, node_at, nnodes),
-	KIND("link", link_params, 0, struct scn_link, link, link_at, nlinks),
-	KIND("service", service_params, 0, struct scn_service, service, service_at, nservices),
-	KIND("replica", replica_params, 0, struct scn_replica, replica, replica_at, nreplicas),
-	KIND("workload", workload_params, 0, struct scn_workload, workload, workload_at, nworkloads),
-	{ "simulation", sim_params, N(sim_params), 0, 0, sizeof(struct scn_simulation),
+	KIND("node", node_params, 1, NULL, struct scn_node, node, node_at, nnodes),
+	KIND("link", link_params, 0, link_blocks, struct scn_link, link, link_at, nlinks),
+	KIND("service", service_params, 0, service_blocks, struct scn_service, service, service_at, nservices),
+	KIND("replica", replica_params, 0, NULL, struct scn_replica, replica, replica_at, nreplicas),
+	KIND("workload", workload_params, 0, NULL, struct scn_workload, workload, workload_at, nworkloads),
+	{ "simulation", sim_params, N(sim_params), 0, 0, NULL, sizeof(struct scn_simulation),
 	  offsetof(struct scenario, sim), 0, 0 },
-	{ "testbed", testbed_params, N(testbed_params), 0, 0, sizeof(struct scn_testbed),
+	{ "testbed", testbed_params, N(testbed_params), 0, 0, NULL, sizeof(struct scn_testbed),
 	  offsetof(struct scenario, testbed), 0, 0 },
-	{ "output", output_params, N(output_params), 0, 0, sizeof(struct scn_output),
+	{ "output", output_params, N(output_params), 0, 0, NULL, sizeof(struct scn_output),
 	  offsetof(struct scenario, out), 0, 0 },
-	{ "replication", replication_params, N(replication_params), 0, 0,
+	{ "replication", replication_params, N(replication_params), 0, 0, NULL,
 	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0 },
 };
 
@@ -165,13 +161,19 @@ static const struct { const struct param_block *blocks; size_t base; } role_bloc
 };
 
 /* Every key of section kind k, offsets into its object: the kind's own
- * table, then (nodes) each role's blocks.  A key several roles share (the
+ * table, its modules' blocks, then (nodes) each role's blocks.  A key several roles share (the
  * fragment limits) appears once per role; a value given is set in each. */
 static size_t kind_table(const struct kind *k, struct param_def *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < k->nparams; i++)
 		out[n++] = k->params[i];
+	for (const struct param_block *b = k->blocks; b && b->defs; b++)
+		for (size_t i = 0; i < *b->n; i++) {
+			assert(n < KEYS_MAX);
+			out[n] = b->defs[i];
+			out[n++].offset += b->base;
+		}
 	for (size_t r = 0; k->roles && r < N(role_blocks); r++)
 		for (const struct param_block *b = role_blocks[r].blocks; b && b->defs; b++)
 			for (size_t i = 0; i < *b->n; i++) {
@@ -544,12 +546,21 @@ const struct scn_service *scenario_service(const struct scenario *s, const char 
 	return NULL;
 }
 
+/* The line a key of the section kind whose own table is tab was given on
+ * (its modules' keys included), else the section's header line. */
 static int key_line(const struct scn_origin *at, const struct param_def *tab, size_t n,
 		    const char *key)
 {
-	const struct param_def *d = param_find(tab, n, key);
-	int l = d ? at->key_line[d - tab] : 0;
-	return l ? l : at->line;
+	(void)n;
+	for (size_t k = 0; k < N(kinds); k++) {
+		if (kinds[k].params != tab)
+			continue;
+		struct param_def t[KEYS_MAX];
+		const struct param_def *d = param_find(t, kind_table(&kinds[k], t), key);
+		int l = d ? at->key_line[d - t] : 0;
+		return l ? l : at->line;
+	}
+	return at->line;
 }
 
 static int required(struct parse *p, const struct kind *k, const struct scn_origin *at,
@@ -891,7 +902,7 @@ static void check_manager(struct parse *p, size_t i)
 	}
 	if (!count) {
 		fail(p, line, "[service %s]: manager = %s needs candidates (host server nodes)",
-		     v->name, v->manager == 1 ? "static" : "dynamic");
+		     v->name, rmgr_manager_names[v->manager]);
 		return;
 	}
 	for (size_t j = 0; j < s->nreplicas; j++)
@@ -926,10 +937,10 @@ static void check_hydraweb(struct parse *p, size_t i)
 		     v->name);
 		return;
 	}
-	if (v->preheat > v->objects) {
+	if (v->hweb_mgr.preheat > v->hweb_mgr.objects) {
 		fail(p, key_line(&s->service_at[i], service_params, N(service_params), "preheat"),
 		     "[service %s]: preheat = %llu is more than the site's objects (%llu)", v->name,
-		     (unsigned long long)v->preheat, (unsigned long long)v->objects);
+		     (unsigned long long)v->hweb_mgr.preheat, (unsigned long long)v->hweb_mgr.objects);
 		return;
 	}
 	for (size_t j = 0; j < s->nworkloads; j++) {
@@ -937,18 +948,18 @@ static void check_hydraweb(struct parse *p, size_t i)
 		const struct scn_origin *at = &s->workload_at[j];
 		if (strcmp(w->service, v->name))
 			continue;
-		if (w->object_bytes != v->page_bytes) {
+		if (w->object_bytes != v->hweb_mgr.page_bytes) {
 			fail(p, key_line(at, workload_params, N(workload_params), "object_size"),
 			     "[workload %s]: object_size = %llu, but service '%s' has pages of "
 			     "page_size = %llu bytes: every request would miss", w->name,
 			     (unsigned long long)w->object_bytes, v->name,
-			     (unsigned long long)v->page_bytes);
+			     (unsigned long long)v->hweb_mgr.page_bytes);
 			return;
 		}
-		if (w->objects > v->objects) {
+		if (w->objects > v->hweb_mgr.objects) {
 			fail(p, key_line(at, workload_params, N(workload_params), "objects"),
 			     "[workload %s]: objects = %llu, but service '%s' has %llu", w->name,
-			     (unsigned long long)w->objects, v->name, (unsigned long long)v->objects);
+			     (unsigned long long)w->objects, v->name, (unsigned long long)v->hweb_mgr.objects);
 			return;
 		}
 	}

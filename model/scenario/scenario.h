@@ -17,7 +17,10 @@
 #include <stdio.h>
 
 #include "param.h"
+#include "apps/hweb.h"
+#include "hydranet/rmgr.h"
 #include "roles.h"
+#include "testbed/wan.h"
 #include "scenario/source.h"
 
 #define SCN_NAME_MAX 48
@@ -59,8 +62,7 @@ struct scn_link {
 	uint64_t mtu;
 	uint64_t queue;
 	double loss;
-	uint64_t delay_variation_ns;  /* mean extra queueing delay per direction; 0: none */
-	uint64_t variation_period_ns; /* how often that delay takes a new value */
+	struct wan_config wan;        /* delay variation (wan.h) */
 };
 
 struct scn_service {
@@ -71,25 +73,13 @@ struct scn_service {
 	int protocol;                 /* enum scn_proto */
 	int app;                      /* enum scn_app */
 	uint64_t processing_ns;
-	int manager;                  /* 0 none, 1 static, 2 dynamic (replica manager) */
+	int manager;                  /* index in rmgr_manager_names: 0 none, else 1 + enum rmgr_policy */
 	char candidates[256];         /* host servers the manager may install on, in order */
-	uint64_t image_bytes;         /* replica code image size */
-	int trigger;                  /* 0 load, 1 latency */
-	double install_above_rps;
-	double install_above_ms;
-	double remove_below_rps;
-	uint64_t idle_intervals;
-	uint64_t load_interval_ns;
+	struct rmgr_config mgr;       /* the replica manager's keys (rmgr.h) */
 	/* HydraWeb (app = hydraweb) */
-	uint64_t replica_processing_ns;
-	uint64_t manager_processing_ns;
-	uint64_t objects;             /* objects the site has */
-	uint64_t page_bytes;          /* size of each */
-	uint64_t preheat;             /* objects 0..preheat-1 pushed at install */
-	int cache_misses;
+	struct hweb_replica_config hweb_rep;   /* its replicas' keys (hweb.h) */
+	struct hweb_manager_config hweb_mgr;   /* its manager's keys */
 	uint64_t object_ttl_ns;       /* freshness of pushed objects; 0: none */
-	uint64_t refresh_ns;          /* keep-hot period; 0: off */
-	double modify_rate;           /* modifications per second at the origin */
 };
 
 struct scn_replica {

@@ -15,6 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "param.h"
+
+/* A link's delay variation, as a [link NAME] section gives it. */
+struct wan_config {
+	uint64_t mean_ns;             /* mean extra one-way delay; 0: none */
+	uint64_t period_ns;           /* how long one value lasts */
+};
+/* Its keys, into struct wan_config (wan_params.c: data only). */
+extern const struct param_def wan_params[];
+extern const size_t wan_nparams;
+
 struct wan_delay;
 
 /* mean_ns > 0, period_ns > 0; seed picks the two streams. */

@@ -15,12 +15,14 @@ static struct hweb_replica_config hweb_replica_cfg(const struct scenario *s, con
 						   const struct scn_service *v)
 {
 	(void)s;
-	return (struct hweb_replica_config){
-		.name = n->cfg->name, .origin = v->address, .port = (uint16_t)v->port,
-		.manager = v->address, .manager_port = HWEB_PORT_MANAGER,
-		.processing_ns = v->replica_processing_ns, .cpu = n->cpu,
-		.cache_misses = v->cache_misses,
-	};
+	struct hweb_replica_config c = v->hweb_rep;   /* its keys: processing, cache_misses */
+	c.name = n->cfg->name;
+	c.origin = v->address;
+	c.port = (uint16_t)v->port;
+	c.manager = v->address;
+	c.manager_port = HWEB_PORT_MANAGER;
+	c.cpu = n->cpu;
+	return c;
 }
 
 /* Replication server ops: a managed replica is an http server bound through
@@ -199,7 +201,7 @@ int world_rsrv_new(struct world *w, struct wnode *n)
 	uint64_t ivl = 0;
 	for (size_t k = 0; k < s->nservices; k++)
 		if (s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name))
-			ivl = s->service[k].load_interval_ns;
+			ivl = s->service[k].mgr.interval_ns;
 	n->rsrv = rsrv_new(n->sim, world_node_addr(s, n->cfg->name), &ops, ivl);
 	return n->rsrv ? HN_OK : HN_ECONFIG;
 }
@@ -228,29 +230,26 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 				w->svc_rng[i] = gsl_rng_alloc(gsl_rng_mt19937);
 				if (w->svc_rng[i])
 					gsl_rng_set(w->svc_rng[i], (unsigned long)world_stream_seed(o->seed, o->run, 2000 + i));
-				struct hweb_manager_config hm = {
-					.name = v->origin, .addr = v->address, .port = HWEB_PORT_MANAGER,
-					.web = v->address, .web_port = (uint16_t)v->port,
-					.processing_ns = v->manager_processing_ns, .cpu = o_node->cpu,
-					.page_bytes = (uint32_t)v->page_bytes, .objects = (uint32_t)v->objects,
-					.preheat = (uint32_t)v->preheat, .ttl_s = (uint32_t)(v->object_ttl_ns / 1000000000ull),
-					.refresh_ns = v->refresh_ns, .modify_per_s = v->modify_rate, .rng = w->svc_rng[i],
-				};
+				struct hweb_manager_config hm = v->hweb_mgr;   /* its keys */
+				hm.name = v->origin;
+				hm.addr = v->address;
+				hm.port = HWEB_PORT_MANAGER;
+				hm.web = v->address;
+				hm.web_port = (uint16_t)v->port;
+				hm.cpu = o_node->cpu;
+				hm.ttl_s = (uint32_t)(v->object_ttl_ns / 1000000000ull);
+				hm.rng = w->svc_rng[i];
 				ok = w->svc_rng[i] && (w->hweb_mgr[i] = hweb_manager_new(o_node->sim, &hm)) != NULL;
 				w->worigin[i].hweb = w->hweb_mgr[i];
 			}
 			if (ok && v->manager && hydranet) {
-				struct rmgr_config mc = {
-					.origin = v->address, .service = (uint16_t)(i + 1),
-					.port = (uint16_t)v->port, .image_bytes = (uint32_t)v->image_bytes,
-					.policy = v->manager == 1 ? RMGR_STATIC : RMGR_DYNAMIC,
-					.trigger = v->trigger ? RMGR_ON_LATENCY : RMGR_ON_LOAD,
-					.install_above_rps = v->install_above_rps,
-					.install_above_ms = v->install_above_ms,
-					.remove_below_rps = v->remove_below_rps,
-					.idle_intervals = (unsigned)v->idle_intervals,
-					.interval_ns = v->load_interval_ns,
-				};
+				struct rmgr_config mc = v->mgr;   /* its keys: image, trigger, thresholds */
+				mc.origin = v->address;
+				mc.service = (uint16_t)(i + 1);
+				mc.port = (uint16_t)v->port;
+				/* rmgr_manager_names: index 0 none, then 1 + enum rmgr_policy */
+				mc.policy = (enum rmgr_policy)(v->manager - 1);
+				mc.ncandidates = 0;
 				char list[sizeof v->candidates], *save = NULL;
 				snprintf(list, sizeof list, "%s", v->candidates);
 				for (char *t = strtok_r(list, " \t,", &save); t && mc.ncandidates < RMGR_MAX_CANDIDATES;

@@ -188,8 +188,8 @@ int world_build_topology(struct world *w, const struct world_options *o, char *e
 			.loss_rate = l->loss,
 			.name = l->name,
 		};
-		if (l->delay_variation_ns) {
-			w->wan[i] = wan_delay_new(l->delay_variation_ns, l->variation_period_ns,
+		if (l->wan.mean_ns) {
+			w->wan[i] = wan_delay_new(l->wan.mean_ns, l->wan.period_ns,
 						  world_stream_seed(o->seed, o->run, 3000 + i));
 			if (!w->wan[i]) {
 				world_fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ENOMEM);

@@ -64,7 +64,7 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
 		} else if (wl->svc->app == SCN_APP_HTTP || wl->svc->app == SCN_APP_HYDRAWEB) {
 			uint64_t objects = c->objects ? c->objects
-					   : wl->svc->app == SCN_APP_HYDRAWEB ? wl->svc->objects : 0;
+					   : wl->svc->app == SCN_APP_HYDRAWEB ? wl->svc->hweb_mgr.objects : 0;
 			wl->obj_rng = gsl_rng_alloc(gsl_rng_mt19937);
 			if (wl->obj_rng)
 				gsl_rng_set(wl->obj_rng, (unsigned long)world_stream_seed(o->seed, o->run, 500 + i));

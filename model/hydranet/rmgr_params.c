@@ -1,0 +1,20 @@
+/* rmgr_params.c - a replica manager's parameters (rmgr.h), as data: the
+ * scenario checker and its fuzz target link this without the simulator. */
+#include "hydranet/rmgr.h"
+
+#define NS 1e9
+
+#define VALUE_NAME(e, name, doc) name,
+const char *const rmgr_trigger_names[] = { RMGR_TRIGGERS(VALUE_NAME) NULL };
+const char *const rmgr_manager_names[] = { "none", RMGR_POLICIES(VALUE_NAME) NULL };
+
+const struct param_def rmgr_params[] = {
+	{ "image_size", PARAM_BYTES, "250000", "bytes", 0, 1e9, "manager: size of the replica's code image sent with each install (assumed: a 1998 Java HTTP replica of a few hundred KB)", PARAM_AT(struct rmgr_config, image_bytes), NULL },
+	{ "trigger", PARAM_ENUM, "load", "", 0, 0, "manager (dynamic): what triggers an install: load (the origin's request rate above install_above) or latency (the origin's response time, request to reply, above install_above_ms)", PARAM_AT(struct rmgr_config, trigger), rmgr_trigger_names },
+	{ "install_above", PARAM_DOUBLE, "10", "req/s", 0, 1e6, "manager (dynamic, trigger = load): origin request rate that triggers an install", PARAM_AT(struct rmgr_config, install_above_rps), NULL },
+	{ "install_above_ms", PARAM_DOUBLE, "50", "ms", 0, 1e6, "manager (dynamic, trigger = latency): origin response time that triggers an install", PARAM_AT(struct rmgr_config, install_above_ms), NULL },
+	{ "remove_below", PARAM_DOUBLE, "1", "req/s", 0, 1e6, "manager (dynamic): a replica serving fewer requests/s is idle", PARAM_AT(struct rmgr_config, remove_below_rps), NULL },
+	{ "idle_intervals", PARAM_U64, "3", "", 1, 1000, "manager (dynamic): idle load reports in a row before a replica is removed", PARAM_AT(struct rmgr_config, idle_intervals), NULL },
+	{ "load_interval", PARAM_TIME, "2s", "s", 1e-3 * NS, 3600 * NS, "manager: load measurement and report interval (HydraWeb hit metering goes with it)", PARAM_AT(struct rmgr_config, interval_ns), NULL },
+};
+const size_t rmgr_nparams = sizeof rmgr_params / sizeof rmgr_params[0];
