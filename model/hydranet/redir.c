@@ -338,10 +338,10 @@ static const char *dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
 	return buf;
 }
 
+/* The policy's name from its own table (REDIR_POLICIES), as scenarios write it. */
 static const char *policy_name(enum redir_policy p)
 {
-	return p == REDIR_ROUND_ROBIN ? "round robin" : p == REDIR_LEAST_LOADED ? "least loaded"
-									  : "nearest";
+	return (unsigned)p < REDIR_NPOLICIES ? redir_policy_names[p] : "?";
 }
 
 /* Why flow_choice chose hs, from what it counted (b: the counters before). */
