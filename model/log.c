@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/ipv4.h"
 #include "status.h"
 
 struct hn_log_state hn_log_state;   /* off: mask 0 (see log.h on why a global) */
@@ -133,4 +134,24 @@ void hn_log_line(enum hn_log_comp comp, uint64_t now_ns, const char *node, const
 		len = sizeof line - 2;
 	line[len++] = '\n';
 	fwrite(line, 1, len, out);
+}
+
+const char *hn_log_dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
+{
+	struct ipv4_hdr h;
+	uint16_t sport, dport;
+	if (ipv4_decode(dg, len, &h) != HN_OK) {
+		snprintf(buf, n, "%zu bytes", len);
+	} else if (h.frag_off == 0 && (h.proto == IPV4_PROTO_TCP || h.proto == IPV4_PROTO_UDP) &&
+		   ipv4_ports(dg, h.total_len, &h, &sport, &dport) == HN_OK) {
+		snprintf(buf, n, HN_LOG_IPF ":%u > " HN_LOG_IPF ":%u %s%s", HN_LOG_IP(h.src),
+			 (unsigned)sport, HN_LOG_IP(h.dst), (unsigned)dport, hn_log_proto(h.proto),
+			 h.mf ? " first fragment" : "");
+	} else {
+		snprintf(buf, n, HN_LOG_IPF " > " HN_LOG_IPF " %s", HN_LOG_IP(h.src), HN_LOG_IP(h.dst),
+			 hn_log_proto(h.proto));
+		if (ipv4_is_fragment(&h))
+			snprintf(buf + strlen(buf), n - strlen(buf), " fragment id %u", (unsigned)h.id);
+	}
+	return buf;
 }

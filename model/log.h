@@ -87,6 +87,11 @@ const char *hn_log_names(void);
 const char *hn_log_comp_name(enum hn_log_comp c);
 /* "tcp", "udp", "icmp", "ipip" or "ip" for an IP protocol number. */
 const char *hn_log_proto(uint8_t proto);
+/* A datagram as the trace shows it, into buf: "10.0.0.5:1234 > 10.1.0.1:80
+ * tcp" (" first fragment" when more follow), or without ports (a fragment
+ * after the first, another protocol) "10.0.0.5 > 10.1.0.1 tcp fragment id
+ * 77", or "N bytes" when it does not decode.  Returns buf. */
+const char *hn_log_dg_text(char *buf, size_t n, const uint8_t *dg, size_t len);
 
 /* Write one line: "S.NNNNNNNNN COMP NODE: " then fmt, then a newline, in
  * one write.  node NULL is written "-".  Use HN_LOG, which tests first. */

@@ -24,20 +24,52 @@ static const struct unit byte_units[] = {
 	{ "", 1 }, { "B", 1 }, { "kB", 1e3 }, { "KiB", 1024 }, { "MB", 1e6 },
 	{ "MiB", 1048576 }, { NULL, 0 } };
 
+int param_split_number(const char *text, double *v, const char **unit)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(text, &end);
+	if (end == text || errno || !isfinite(*v))
+		return HN_ECONFIG;
+	while (*end == ' ')
+		end++;
+	*unit = end;
+	return HN_OK;
+}
+
+/* The unit kinds and the base unit each is shown in: times are kept in ns
+ * but read in seconds. */
+static const struct {
+	const struct unit *units;
+	const char *base;
+	double base_factor;           /* a kept value / base_factor is in base units */
+} kinds_of_unit[] = {
+	{ time_units, "s", 1e9 }, { rate_units, "bit/s", 1 }, { byte_units, "bytes", 1 },
+};
+
+int param_unit_base(const char *unit, const char **base, double *to_base)
+{
+	for (size_t k = 0; k < sizeof kinds_of_unit / sizeof kinds_of_unit[0]; k++)
+		for (const struct unit *u = kinds_of_unit[k].units; u->name; u++)
+			if (!strcmp(unit, u->name)) {
+				*base = kinds_of_unit[k].base;
+				*to_base = u->factor / kinds_of_unit[k].base_factor;
+				return HN_OK;
+			}
+	return HN_ENOENT;
+}
+
 /* Number followed by an optional unit from units (required when the table
  * has no "" entry). */
 static int parse_number_unit(const char *text, const struct unit *units, double *out,
 			     char *err, size_t errlen)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (end == text || errno || !isfinite(v)) {
+	double v;
+	const char *end;
+	if (param_split_number(text, &v, &end) != HN_OK) {
 		snprintf(err, errlen, "'%s' is not a number", text);
 		return HN_ECONFIG;
 	}
-	while (*end == ' ')
-		end++;
 	for (const struct unit *u = units; u->name; u++) {
 		if (!strcmp(end, u->name)) {
 			*out = v * u->factor;

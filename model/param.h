@@ -54,6 +54,13 @@ struct param_block {
 int param_parse(const struct param_def *def, const char *text, void *base,
 		char *err, size_t errlen);
 
+/* A number and what follows it ("1.5ms" -> 1.5 and "ms"; spaces between
+ * skipped): HN_OK, or HN_ECONFIG when text does not start with a number. */
+int param_split_number(const char *text, double *v, const char **unit);
+/* The base unit of a value unit ("ms" -> "s", "Mbps" -> "bit/s", "KiB" or
+ * "" -> "bytes") and the factor to it (1e-3 for ms): HN_OK, or HN_ENOENT. */
+int param_unit_base(const char *unit, const char **base, double *to_base);
+
 /* A PARAM_ENUM's value names joined by sep, into out. */
 void param_choices_text(const struct param_def *def, const char *sep, char *out, size_t len);
 

@@ -21,6 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "param.h"
+#include "status.h"
+
 #define MAX_WHERE 16
 #define PLOT_W 960
 #define PLOT_H 600
@@ -29,39 +32,6 @@
  * "CIs smaller than the markers" note: approximate, measured on output. */
 #define AREA_PX 450.0
 #define MARKER_PX 9.0
-
-/* The unit kinds of param.c, with factors to the base unit. */
-static const struct {
-	const char *unit, *base;
-	double factor;
-} units[] = {
-	{ "ns", "s", 1e-9 }, { "us", "s", 1e-6 }, { "ms", "s", 1e-3 }, { "s", "s", 1 },
-	{ "bps", "bit/s", 1 }, { "kbps", "bit/s", 1e3 }, { "Mbps", "bit/s", 1e6 },
-	{ "Gbps", "bit/s", 1e9 }, { "", "bytes", 1 }, { "B", "bytes", 1 }, { "kB", "bytes", 1e3 },
-	{ "KiB", "bytes", 1024 }, { "MB", "bytes", 1e6 }, { "MiB", "bytes", 1048576 },
-};
-
-/* "5ms" -> 5, "ms".  0, or -1 when t does not start with a number. */
-static int number_unit(const char *t, double *v, const char **unit)
-{
-	char *end;
-	errno = 0;
-	*v = strtod(t, &end);
-	if (end == t || errno || !isfinite(*v))
-		return -1;
-	while (*end == ' ')
-		end++;
-	*unit = end;
-	return 0;
-}
-
-static int unit_index(const char *u)
-{
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (!strcmp(units[i].unit, u))
-			return (int)i;
-	return -1;
-}
 
 /* Distinct strings, in the order first seen, with a numeric position. */
 struct axis {
@@ -91,12 +61,12 @@ static int axis_place(struct axis *a)
 {
 	if (!(a->pos = calloc(a->n + 1, sizeof *a->pos)))
 		return -1;
-	int same = 1, kind = 1, first_unit = -1;
-	const char *u0 = NULL;
+	int same = 1, kind = 1;
+	const char *u0 = NULL, *base0 = NULL;
 	for (size_t i = 0; i < a->n; i++) {
-		double v;
-		const char *u;
-		if (number_unit(a->v[i], &v, &u)) {
+		double v, f;
+		const char *u, *base;
+		if (param_split_number(a->v[i], &v, &u) != HN_OK) {
 			same = kind = 0;
 			break;
 		}
@@ -104,23 +74,24 @@ static int axis_place(struct axis *a)
 		if (!u0)
 			u0 = u;
 		same &= !strcmp(u, u0);
-		int k = unit_index(u);
-		if (k < 0 || (first_unit >= 0 && strcmp(units[k].base, units[first_unit].base)))
+		if (param_unit_base(u, &base, &f) != HN_OK || (base0 && strcmp(base, base0)))
 			kind = 0;
-		else if (first_unit < 0)
-			first_unit = k;
+		else if (!base0)
+			base0 = base;
 	}
 	a->numeric = same || kind;
 	if (same) {
 		snprintf(a->label, sizeof a->label, "%s", u0 ? u0 : "");
 	} else if (kind) {
+		/* one kind in several units: each value in the kind's base unit */
 		for (size_t i = 0; i < a->n; i++) {
-			double v;
-			const char *u;
-			number_unit(a->v[i], &v, &u);
-			a->pos[i] = v * units[unit_index(u)].factor;
+			double v, f;
+			const char *u, *base;
+			param_split_number(a->v[i], &v, &u);
+			param_unit_base(u, &base, &f);
+			a->pos[i] = v * f;
 		}
-		snprintf(a->label, sizeof a->label, "%s", units[first_unit].base);
+		snprintf(a->label, sizeof a->label, "%s", base0);
 	} else
 		for (size_t i = 0; i < a->n; i++)
 			a->pos[i] = (double)i;

@@ -196,27 +196,6 @@ static const char *node_name(const struct hsrv *h)
 	return h->node ? sim_node_name(h->node) : NULL;
 }
 
-/* "10.0.0.5:1234 > 10.1.0.1:80 tcp", or without ports (a fragment after the
- * first, another protocol) "10.0.0.5 > 10.1.0.1 tcp fragment id 77". */
-static const char *dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
-{
-	struct ipv4_hdr ih;
-	uint16_t sport, dport;
-	if (ipv4_decode(dg, len, &ih) != HN_OK) {
-		snprintf(buf, n, "%zu bytes", len);
-	} else if (ih.frag_off == 0 && (ih.proto == IPV4_PROTO_TCP || ih.proto == IPV4_PROTO_UDP) &&
-		   ipv4_ports(dg, ih.total_len, &ih, &sport, &dport) == HN_OK) {
-		snprintf(buf, n, HN_LOG_IPF ":%u > " HN_LOG_IPF ":%u %s", HN_LOG_IP(ih.src),
-			 (unsigned)sport, HN_LOG_IP(ih.dst), (unsigned)dport, hn_log_proto(ih.proto));
-	} else {
-		snprintf(buf, n, HN_LOG_IPF " > " HN_LOG_IPF " %s", HN_LOG_IP(ih.src), HN_LOG_IP(ih.dst),
-			 hn_log_proto(ih.proto));
-		if (ipv4_is_fragment(&ih))
-			snprintf(buf + strlen(buf), n - strlen(buf), " fragment id %u", (unsigned)ih.id);
-	}
-	return buf;
-}
-
 /* The first drop reason counted since b (a drops array of n counters). */
 static int first_drop(const uint64_t *a, const uint64_t *b, int n)
 {
@@ -232,11 +211,11 @@ static void deliver(struct hsrv *h, const uint8_t *dg, size_t len, uint64_t now_
 	if (h->io.input(h->io.ctx, dg, len) != HN_OK) {
 		h->st.drops[HSRV_DROP_INPUT]++;
 		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (the stack refused it)",
-		       hsrv_drop_name(HSRV_DROP_INPUT), dg_text(t, sizeof t, dg, len));
+		       hsrv_drop_name(HSRV_DROP_INPUT), hn_log_dg_text(t, sizeof t, dg, len));
 		return;
 	}
 	HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "deliver %s (virtual host)",
-	       dg_text(t, sizeof t, dg, len));
+	       hn_log_dg_text(t, sizeof t, dg, len));
 	h->st.delivered++;
 	h->st.delivered_bytes += len;
 }
@@ -259,7 +238,7 @@ static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t ve
 			char t[96];
 			hn_log_line(HN_LOG_HSRV, rc->now_ns, node_name(h),
 				    "drop %s %s (held fragment, its first was not taken)",
-				    hsrv_drop_name(HSRV_DROP_NO_PORT), dg_text(t, sizeof t, frag, len));
+				    hsrv_drop_name(HSRV_DROP_NO_PORT), hn_log_dg_text(t, sizeof t, frag, len));
 		}
 	}
 }
@@ -278,13 +257,13 @@ static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns
 	if (!v) {
 		h->st.drops[HSRV_DROP_NO_VHOST]++;
 		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s", hsrv_drop_name(HSRV_DROP_NO_VHOST),
-		       dg_text(t, sizeof t, in, len));
+		       hn_log_dg_text(t, sizeof t, in, len));
 		return;
 	}
 	if (ih.proto != IPV4_PROTO_TCP && ih.proto != IPV4_PROTO_UDP) {
 		h->st.drops[HSRV_DROP_NO_PORT]++;   /* only ports are replicated */
 		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (only tcp and udp ports are replicated)",
-		       hsrv_drop_name(HSRV_DROP_NO_PORT), dg_text(t, sizeof t, in, len));
+		       hsrv_drop_name(HSRV_DROP_NO_PORT), hn_log_dg_text(t, sizeof t, in, len));
 		return;
 	}
 	if (ih.frag_off == 0) {
@@ -312,7 +291,7 @@ static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns
 				int d = first_drop(fragflow_stats(h->ff)->drops, b, FRAGFLOW_NDROP);
 				hn_log_line(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (could not hold it: %s)",
 					    d < 0 ? "unknown" : fragflow_drop_name((enum fragflow_drop)d),
-					    dg_text(t, sizeof t, in, len), hn_strerror(rc));
+					    hn_log_dg_text(t, sizeof t, in, len), hn_strerror(rc));
 			}
 		}
 		return;
@@ -322,7 +301,7 @@ static void demux(struct hsrv *h, const uint8_t *in, size_t len, uint64_t now_ns
 	if (!ok) {
 		h->st.drops[HSRV_DROP_NO_PORT]++;
 		HN_LOG(HN_LOG_HSRV, now_ns, node_name(h), "drop %s %s (%s)", hsrv_drop_name(HSRV_DROP_NO_PORT),
-		       dg_text(t, sizeof t, in, len), why);
+		       hn_log_dg_text(t, sizeof t, in, len), why);
 		return;
 	}
 	deliver(h, in, len, now_ns);

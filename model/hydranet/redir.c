@@ -316,28 +316,6 @@ static const char *node_name(const struct redir *r)
 	return r->node ? sim_node_name(r->node) : NULL;
 }
 
-/* "10.0.0.5:1234 > 10.1.0.1:80 tcp", or for a fragment after the first
- * (no ports) "10.0.0.5 > 10.1.0.1 tcp fragment id 77". */
-static const char *dg_text(char *buf, size_t n, const uint8_t *dg, size_t len)
-{
-	struct ipv4_hdr h;
-	uint16_t sport, dport;
-	if (ipv4_decode(dg, len, &h) != HN_OK) {
-		snprintf(buf, n, "%zu bytes", len);
-	} else if (h.frag_off == 0 && (h.proto == IPV4_PROTO_TCP || h.proto == IPV4_PROTO_UDP) &&
-		   ipv4_ports(dg, h.total_len, &h, &sport, &dport) == HN_OK) {
-		snprintf(buf, n, HN_LOG_IPF ":%u > " HN_LOG_IPF ":%u %s%s", HN_LOG_IP(h.src),
-			 (unsigned)sport, HN_LOG_IP(h.dst), (unsigned)dport, hn_log_proto(h.proto),
-			 h.mf ? " first fragment" : "");
-	} else {
-		snprintf(buf, n, HN_LOG_IPF " > " HN_LOG_IPF " %s", HN_LOG_IP(h.src), HN_LOG_IP(h.dst),
-			 hn_log_proto(h.proto));
-		if (ipv4_is_fragment(&h))
-			snprintf(buf + strlen(buf), n - strlen(buf), " fragment id %u", (unsigned)h.id);
-	}
-	return buf;
-}
-
 /* The policy's name from its own table (REDIR_POLICIES), as scenarios write it. */
 static const char *policy_name(enum redir_policy p)
 {
@@ -412,7 +390,7 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, 
 		if (HN_LOG_ON(HN_LOG_REDIR)) {
 			char t[96];
 			hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (tunnel to " HN_LOG_IPF ": %s)",
-				    redir_drop_name(d), dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs),
+				    redir_drop_name(d), hn_log_dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs),
 				    hn_strerror(rc));
 		}
 		return;
@@ -429,11 +407,11 @@ static void forward_by_c(struct redir *r, const uint8_t *frag, size_t len, uint6
 	if (frag[8] <= 1) {
 		r->st.drops[REDIR_DROP_TTL]++;
 		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (held fragment, TTL %u)",
-		       redir_drop_name(REDIR_DROP_TTL), dg_text(t, sizeof t, frag, len), (unsigned)frag[8]);
+		       redir_drop_name(REDIR_DROP_TTL), hn_log_dg_text(t, sizeof t, frag, len), (unsigned)frag[8]);
 		return;
 	}
 	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (held fragment, its first was not redirected)",
-	       dg_text(t, sizeof t, frag, len));
+	       hn_log_dg_text(t, sizeof t, frag, len));
 	memcpy(r->outer, frag, len);
 	r->outer[8]--;
 	ipv4_update_checksum(r->outer);
@@ -441,7 +419,7 @@ static void forward_by_c(struct redir *r, const uint8_t *frag, size_t len, uint6
 	if (rc != HN_OK) {
 		enum redir_drop d = drop_status(r, rc);
 		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (forwarding a held fragment: %s)",
-		       redir_drop_name(d), dg_text(t, sizeof t, frag, len), hn_strerror(rc));
+		       redir_drop_name(d), hn_log_dg_text(t, sizeof t, frag, len), hn_strerror(rc));
 		return;
 	}
 	r->st.forwarded_by_c++;
@@ -462,7 +440,7 @@ static void release_held(void *ctx, const uint8_t *frag, size_t len, uint32_t ve
 			char t[96];
 			hn_log_line(HN_LOG_REDIR, rc->now_ns, node_name(r),
 				    "redirect %s to " HN_LOG_IPF " (held fragment, its first came)",
-				    dg_text(t, sizeof t, frag, len), HN_LOG_IP(verdict));
+				    hn_log_dg_text(t, sizeof t, frag, len), HN_LOG_IP(verdict));
 		}
 		tunnel(r, frag, len, verdict, rc->now_ns);
 	} else {
@@ -661,7 +639,7 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 			else
 				hn_log_line(HN_LOG_REDIR, now_ns, node_name(r),
 					    "drop %s %s (could not hold it: %s)",
-					    fragflow_dropped(r, ff_before), dg_text(t, sizeof t, dg, len),
+					    fragflow_dropped(r, ff_before), hn_log_dg_text(t, sizeof t, dg, len),
 					    hn_strerror(rc));
 		}
 		return REDIR_CONSUMED;
@@ -672,12 +650,12 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 		goto pass;
 	if (HN_LOG_ON(HN_LOG_REDIR))
 		hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "redirect %s to " HN_LOG_IPF " (%s)",
-			    dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs), why);
+			    hn_log_dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs), why);
 	tunnel(r, dg, len, hs, now_ns);
 	return REDIR_CONSUMED;
 pass:
 	r->st.forwarded++;
-	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (%s)", dg_text(t, sizeof t, dg, len), why);
+	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (%s)", hn_log_dg_text(t, sizeof t, dg, len), why);
 	return REDIR_PASS;
 }
 

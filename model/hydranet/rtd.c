@@ -11,7 +11,6 @@
 #include "sim/sim.h"
 #include "status.h"
 
-#define MAX_REDIRECTORS 16
 
 struct rtd {
 	struct rtd_config cfg;
@@ -19,7 +18,7 @@ struct rtd {
 	sim_sock *sock;
 	/* host server side */
 	uint32_t self;
-	uint32_t redirectors[MAX_REDIRECTORS];
+	uint32_t redirectors[RTD_MAX_REDIRECTORS];
 	size_t nredirectors;
 	struct rmp_sap saps[RMP_MAX_ENTRIES];   /* bound access points */
 	size_t nsaps;
@@ -113,7 +112,7 @@ static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bo
 struct rtd *rtd_host_new(struct sim_node *node, struct hsrv *hs, uint32_t self,
 			 const uint32_t *redirectors, size_t n, const struct rtd_config *cfg)
 {
-	if (!cfg || n == 0 || n > MAX_REDIRECTORS || cfg->lifetime_ns < 1000000000ull ||
+	if (!cfg || n == 0 || n > RTD_MAX_REDIRECTORS || cfg->lifetime_ns < 1000000000ull ||
 	    cfg->lifetime_ns > RMP_MAX_LIFETIME * 1000000000ull || cfg->refresh_ns == 0 ||
 	    cfg->refresh_ns >= cfg->lifetime_ns)
 		return NULL;

@@ -24,6 +24,9 @@ struct sim_node;
 struct hsrv;
 struct redir;
 
+/* Redirectors one host server's routing daemon announces to, at most. */
+#define RTD_MAX_REDIRECTORS 16
+
 struct rtd_config {
 	uint64_t lifetime_ns;         /* ANNOUNCE lifetime (1 s .. RMP_MAX_LIFETIME) */
 	uint64_t refresh_ns;          /* ANNOUNCE repeated this often (< lifetime) */

@@ -101,7 +101,7 @@ static const struct param_def replication_params[] = {
 };
 
 static const struct param_def output_params[] = {
-	{ "pcap", PARAM_STRING, "", "", 0, 0, "directory for pcap traces (NODE-IFACE.pcap); empty: none; --pcap overrides", PARAM_AT(struct scn_output, pcap_dir), NULL },
+	{ "pcap", PARAM_STRING, "", "", 0, 0, "directory for pcap traces (NODE-LINK.pcap: the node and the [link NAME] it is on); empty: none; --pcap overrides", PARAM_AT(struct scn_output, pcap_dir), NULL },
 	{ "sample_interval", PARAM_TIME, "1s", "s", 0, 3600 * NS, "interval of the counter time series (series NODE.COUNTER: redirected, delivered, ...); 0: none", PARAM_AT(struct scn_output, sample_ns), NULL },
 	{ "hist_bin", PARAM_TIME, "50ms", "s", 1e-6 * NS, 60 * NS, "bin width of the latency histograms (series WORKLOAD.latency_hist.all, .hit, .miss)", PARAM_AT(struct scn_output, hist_bin_ns), NULL },
 };
@@ -577,9 +577,7 @@ static int required(struct parse *p, const struct kind *k, const struct scn_orig
 
 static const char *role_name(int role)
 {
-	static const char *const names[] = { "client", "router", "redirector", "origin",
-					     "hostserver" };
-	return role >= 0 && role < (int)N(names) ? names[role] : "?";
+	return role >= 0 && role < SCN_NROLES ? role_names[role] : "?";
 }
 
 static int node_index(const struct scenario *s, const char *name)
@@ -666,12 +664,11 @@ static void check_link(struct parse *p, size_t i)
 			}
 	}
 }
+
 /* Connectivity: every node reachable from the first, over links. */
 static void check_topology(struct parse *p)
 {
 	struct scenario *s = p->s;
-/* Connectivity: every node reachable from the first, over links. */
-{
 	int seen[SCN_MAX_OBJECTS] = { 1 }, changed = 1;
 	while (changed) {
 		changed = 0;
@@ -690,7 +687,6 @@ static void check_topology(struct parse *p)
 			     s->node[i].name, s->node[0].name);
 			return;
 		}
-}
 }
 
 /* A service: its origin node, address and protocol; access points unique. */
@@ -789,19 +785,6 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 		return;
 	}
-	if (r->announce && h->cfg.hostserver.rtd.lifetime_ns % 1000000000ull) {
-		fail(p, h->cfg.hostserver.rtd.lifetime_ns ? s->node_at[h - s->node].line : 1,
-		     "[node %s]: announce_lifetime must be whole seconds (it travels as seconds)",
-		     h->name);
-		return;
-	}
-	if (r->announce && h->cfg.hostserver.rtd.refresh_ns >= h->cfg.hostserver.rtd.lifetime_ns) {
-		fail(p, key_line(at, replica_params, N(replica_params), "announce"),
-		     "[replica %s]: host server '%s' refreshes its announcements every %g s, "
-		     "not within their lifetime of %g s", r->name, h->name,
-		     (double)h->cfg.hostserver.rtd.refresh_ns / 1e9, (double)h->cfg.hostserver.rtd.lifetime_ns / 1e9);
-		return;
-	}
 	if (!count) {
 		fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
 		     "[replica %s]: redirectors is empty: name at least one redirector node",
@@ -873,6 +856,74 @@ static void check_workload(struct parse *p, size_t i)
 		return;
 	}
 }
+/* Whether name is one of the space-separated names in list. */
+static int listed(const char *list, const char *name)
+{
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save))
+		if (!strcmp(t, name))
+			return 1;
+	return 0;
+}
+
+/* A host server that runs a routing daemon (it has a replica announced by
+ * daemon, or a replica manager may install on it): its announcements'
+ * lifetime travels in whole seconds, and they are refreshed within it. */
+static void check_daemon(struct parse *p, size_t i)
+{
+	const struct scenario *s = p->s;
+	const struct scn_node *h = &s->node[i];
+	const struct scn_origin *at = &s->node_at[i];
+	const struct rtd_config *rc = &h->cfg.hostserver.rtd;
+	int daemon = 0, candidate = 0;
+	for (size_t k = 0; k < s->nreplicas; k++)
+		daemon |= s->replica[k].announce && !strcmp(s->replica[k].host_server, h->name);
+	for (size_t k = 0; k < s->nservices; k++)
+		candidate |= s->service[k].manager && listed(s->service[k].candidates, h->name);
+	daemon |= candidate;
+	if (!daemon)
+		return;
+	/* the redirectors it tells: every one for a candidate, else those its
+	 * announced replicas name (as the world builds it, roles.c) */
+	const char *told[SCN_MAX_OBJECTS];
+	size_t ntold = 0;
+	for (size_t k = 0; k < s->nnodes; k++)
+		if (s->node[k].role == SCN_REDIRECTOR && candidate)
+			told[ntold++] = s->node[k].name;
+	for (size_t k = 0; k < s->nreplicas && !candidate; k++) {
+		const struct scn_replica *r = &s->replica[k];
+		if (!r->announce || strcmp(r->host_server, h->name))
+			continue;
+		char list[sizeof r->redirectors], *save = NULL;
+		snprintf(list, sizeof list, "%s", r->redirectors);
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			int known = 0;
+			for (size_t j = 0; j < ntold; j++)
+				known |= !strcmp(told[j], t);
+			int d = node_index(s, t);   /* checked by check_replica */
+			if (!known && d >= 0 && ntold < SCN_MAX_OBJECTS)
+				told[ntold++] = s->node[d].name;
+		}
+	}
+	if (ntold > RTD_MAX_REDIRECTORS) {
+		fail(p, at->line, "[node %s]: its routing daemon would announce to %zu redirectors, "
+		     "at most %d", h->name, ntold, RTD_MAX_REDIRECTORS);
+		return;
+	}
+	if (rc->lifetime_ns % 1000000000ull) {
+		fail(p, key_line(at, node_params, N(node_params), "announce_lifetime"),
+		     "[node %s]: announce_lifetime must be whole seconds (it travels as seconds)",
+		     h->name);
+		return;
+	}
+	if (rc->refresh_ns >= rc->lifetime_ns)
+		fail(p, key_line(at, node_params, N(node_params), "announce_refresh"),
+		     "[node %s]: announce_refresh = %g s is not within announce_lifetime = %g s: "
+		     "its routing daemon's announcements would expire before they are repeated",
+		     h->name, (double)rc->refresh_ns / 1e9, (double)rc->lifetime_ns / 1e9);
+}
+
 /* A replica manager: http services, candidates that are host servers. */
 static void check_manager(struct parse *p, size_t i)
 {
@@ -1011,6 +1062,9 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].manager)
 			check_manager(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_HOSTSERVER)
+			check_daemon(p, i);
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);

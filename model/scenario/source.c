@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "param.h"
 #include "status.h"
 
 #define MAX_FILE_BYTES (16u << 20)
@@ -465,17 +466,13 @@ static int push_value(struct scn_axis *ax, size_t *cap, const char *pre, size_t 
 	return HN_OK;
 }
 
-/* Number with an optional unit: "1.5ms" -> 1.5, "ms". */
+/* Number with an optional unit: "1.5ms" -> 1.5, "ms" (param.h's reading). */
 static int split_number(const char *t, double *v, char *unit, size_t ulen)
 {
-	char *end;
-	errno = 0;
-	*v = strtod(t, &end);
-	if (end == t || errno || !isfinite(*v))
+	const char *u;
+	if (param_split_number(t, v, &u) != HN_OK)
 		return -1;
-	while (*end == ' ')
-		end++;
-	snprintf(unit, ulen, "%s", end);
+	snprintf(unit, ulen, "%s", u);
 	return 0;
 }
 

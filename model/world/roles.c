@@ -93,13 +93,13 @@ static int hostserver_new(struct world *w, struct wnode *n)
 static int hostserver_attach(struct world *w, struct wnode *n)
 {
 	const struct scenario *s = w->s;
-	uint32_t reds[16];
+	uint32_t reds[RTD_MAX_REDIRECTORS];
 	size_t nred = 0;
 	int candidate = 0;
 	for (size_t k = 0; k < s->nservices; k++)
 		candidate |= s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name);
 	for (size_t k = 0; k < s->nnodes && candidate; k++)
-		if (s->node[k].role == SCN_REDIRECTOR && nred < 16)
+		if (s->node[k].role == SCN_REDIRECTOR && nred < RTD_MAX_REDIRECTORS)
 			reds[nred++] = world_node_addr(s, s->node[k].name);
 	for (size_t k = 0; k < s->nreplicas; k++) {
 		const struct scn_replica *r = &s->replica[k];
@@ -112,7 +112,7 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 			int known = 0;
 			for (size_t j = 0; j < nred; j++)
 				known |= reds[j] == a;
-			if (!known && nred < 16)
+			if (!known && nred < RTD_MAX_REDIRECTORS)
 				reds[nred++] = a;
 		}
 	}
