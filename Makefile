@@ -19,7 +19,7 @@ CPPFLAGS += -Imodel -Ibuild/gen -MMD -MP
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 NS3LIBS   = -lns3-internet-apps -lns3-point-to-point -lns3-internet -lns3-traffic-control \
             -lns3-bridge -lns3-network -lns3-stats -lns3-core
-LDLIBS    = $(NS3LIBS) -lsqlite3 -linih -lgsl -lgslcblas -lstdc++ -lm
+LDLIBS    = $(NS3LIBS) -lsqlite3 -linih -lgsl -lgslcblas -lsodium -lstdc++ -lm
 SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 B  = build

@@ -21,6 +21,7 @@ static int body_len(uint8_t t, unsigned count)
 	case RMP_METER: return 20;                        /* origin svc pad hits misses ivl */
 	case RMP_ANNOUNCE:
 	case RMP_WITHDRAW: return 8 + 8 * (int)count;     /* hs lifetime n pad saps */
+	case RMP_SANNOUNCE: return RMP_SANN_BODY(count & 0xff, count >> 8);   /* see docs/rmp.md */
 	default: return -1;
 	}
 }
@@ -59,6 +60,18 @@ static int check(const struct rmp_msg *m)
 			if (!m->saps[i].origin || !m->saps[i].port || !valid_proto(m->saps[i].proto))
 				return HN_EINVAL;
 		return HN_OK;
+	case RMP_SANNOUNCE:
+		if (!m->origin || !valid_proto(m->proto) || m->nports < 1 || m->nports > RMP_MAX_PORTS ||
+		    !m->host_server || m->not_before_s > m->not_after_s || m->nann < 1 ||
+		    m->nann > RMP_MAX_PORTS || m->lifetime_s > RMP_MAX_LIFETIME)
+			return HN_EINVAL;
+		for (unsigned i = 0; i < m->nports; i++)
+			if (!m->ports[i])
+				return HN_EINVAL;
+		for (unsigned i = 0; i < m->nann; i++)
+			if (!m->ann_ports[i])
+				return HN_EINVAL;
+		return HN_OK;
 	default:
 		return HN_EPROTO;
 	}
@@ -70,7 +83,8 @@ int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
 	if (rc != HN_OK)
 		return rc;
 	unsigned count = m->type == RMP_INSTALL ? m->nports
-		       : (m->type == RMP_ANNOUNCE || m->type == RMP_WITHDRAW) ? m->nsaps : 0;
+		       : (m->type == RMP_ANNOUNCE || m->type == RMP_WITHDRAW) ? m->nsaps
+		       : m->type == RMP_SANNOUNCE ? (unsigned)m->nports | (unsigned)m->nann << 8 : 0;
 	size_t len = RMP_HDR_LEN + (size_t)body_len(m->type, count);
 	if (cap < len)
 		return HN_ENOSPC;
@@ -120,6 +134,28 @@ int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
 		net_put32(b + 12, m->misses);
 		net_put32(b + 16, m->interval_ms);
 		break;
+	case RMP_SANNOUNCE: {
+		net_put32(b, m->origin);
+		net_put16(b + 4, m->service);
+		b[6] = m->proto;
+		b[7] = m->nports;
+		net_put32(b + 8, m->host_server);
+		net_put32(b + 12, m->not_before_s);
+		net_put32(b + 16, m->not_after_s);
+		memcpy(b + 20, m->hs_key, RMP_KEY_LEN);
+		memcpy(b + 52, m->image_hash, RMP_HASH_LEN);
+		for (unsigned i = 0; i < m->nports; i++)
+			net_put16(b + RMP_AUTH_FIXED + 2 * i, m->ports[i]);
+		uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
+		memcpy(a, m->origin_sig, RMP_SIG_LEN);
+		a += RMP_SIG_LEN;
+		net_put16(a, m->lifetime_s);
+		a[2] = m->nann;
+		for (unsigned i = 0; i < m->nann; i++)
+			net_put16(a + 4 + 2 * i, m->ann_ports[i]);
+		memcpy(a + 4 + 2 * m->nann, m->hs_sig, RMP_SIG_LEN);
+		break;
+	}
 	default:   /* ANNOUNCE, WITHDRAW */
 		net_put32(b, m->host_server);
 		net_put16(b + 4, m->lifetime_s);
@@ -193,6 +229,24 @@ int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
 		m->misses = net_get32(b + 12);
 		m->interval_ms = net_get32(b + 16);
 		break;
+	case RMP_SANNOUNCE: {
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->proto = b[6];
+		m->nports = b[7];
+		if (m->nports > RMP_MAX_PORTS)
+			return HN_EINVAL;
+		/* the announced-port count sits after the authorisation: read it
+		 * only where the length field says the message reaches */
+		size_t at = RMP_HDR_LEN + RMP_AUTH_FIXED + 2u * m->nports + RMP_SIG_LEN + 2;
+		if (mlen < at + 1)
+			return HN_ELEN;
+		m->nann = buf[at];
+		if (m->nann > RMP_MAX_PORTS)
+			return HN_EINVAL;
+		count = (unsigned)m->nports | (unsigned)m->nann << 8;
+		break;
+	}
 	default:   /* ANNOUNCE, WITHDRAW */
 		m->host_server = net_get32(b);
 		m->lifetime_s = net_get16(b + 4);
@@ -208,6 +262,22 @@ int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
 	if (t == RMP_INSTALL)
 		for (unsigned i = 0; i < count; i++)
 			m->ports[i] = net_get16(b + 12 + 2 * i);
+	if (t == RMP_SANNOUNCE) {
+		m->host_server = net_get32(b + 8);
+		m->not_before_s = net_get32(b + 12);
+		m->not_after_s = net_get32(b + 16);
+		memcpy(m->hs_key, b + 20, RMP_KEY_LEN);
+		memcpy(m->image_hash, b + 52, RMP_HASH_LEN);
+		for (unsigned i = 0; i < m->nports; i++)
+			m->ports[i] = net_get16(b + RMP_AUTH_FIXED + 2 * i);
+		const uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
+		memcpy(m->origin_sig, a, RMP_SIG_LEN);
+		a += RMP_SIG_LEN;
+		m->lifetime_s = net_get16(a);
+		for (unsigned i = 0; i < m->nann; i++)
+			m->ann_ports[i] = net_get16(a + 4 + 2 * i);
+		memcpy(m->hs_sig, a + 4 + 2 * m->nann, RMP_SIG_LEN);
+	}
 	if (t == RMP_ANNOUNCE || t == RMP_WITHDRAW)
 		for (unsigned i = 0; i < count; i++) {
 			const uint8_t *e = b + 8 + 8 * i;
@@ -229,6 +299,7 @@ const char *rmp_type_name(uint8_t type)
 	case RMP_METER: return "meter";
 	case RMP_ANNOUNCE: return "announce";
 	case RMP_WITHDRAW: return "withdraw";
+	case RMP_SANNOUNCE: return "sannounce";
 	default: return "unknown";
 	}
 }

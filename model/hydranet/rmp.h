@@ -19,6 +19,13 @@
 #define RMP_MAX_PORTS 16            /* ports of one service in INSTALL */
 #define RMP_MAX_ENTRIES 64          /* access points in one ANNOUNCE */
 #define RMP_MAX_LEN (RMP_HDR_LEN + 8 + 8 * RMP_MAX_ENTRIES)
+/* SANNOUNCE: the origin's authorisation (RMP_AUTH_FIXED + 2n bytes), its
+ * signature, the announcement (4 + 2m) and the host server's signature. */
+#define RMP_KEY_LEN 32              /* Ed25519 public key */
+#define RMP_HASH_LEN 32             /* SHA-256 of the code image */
+#define RMP_SIG_LEN 64              /* Ed25519 signature */
+#define RMP_AUTH_FIXED 84           /* authorisation before its ports */
+#define RMP_SANN_BODY(n, m) (RMP_AUTH_FIXED + 2 * (n) + RMP_SIG_LEN + 4 + 2 * (m) + RMP_SIG_LEN)
 #define RMP_PORT_ROUTING 5300       /* routing daemons, UDP (assumed: the paper names no number) */
 #define RMP_PORT_MANAGER 5301       /* replication servers, TCP (assumed) */
 
@@ -31,7 +38,8 @@ enum rmp_type {
 	RMP_PUSH = 6,           /* manager -> replication server; the object follows */
 	RMP_METER = 7,          /* replication server -> manager: hit metering, periodic */
 	RMP_ANNOUNCE = 16,      /* routing daemon -> redirectors (UDP) */
-	RMP_WITHDRAW = 17       /* routing daemon -> redirectors (UDP) */
+	RMP_WITHDRAW = 17,      /* routing daemon -> redirectors (UDP) */
+	RMP_SANNOUNCE = 18      /* signed ANNOUNCE (lifetime 0: signed WITHDRAW), UDP */
 };
 
 struct rmp_sap {                /* a service access point */
@@ -63,6 +71,17 @@ struct rmp_msg {
 	uint16_t lifetime_s;    /* ANNOUNCE: 1..RMP_MAX_LIFETIME; WITHDRAW: 0 */
 	uint8_t nsaps;          /* ANNOUNCE, WITHDRAW: 1..RMP_MAX_ENTRIES */
 	struct rmp_sap saps[RMP_MAX_ENTRIES];
+	/* SANNOUNCE: origin, service, proto, nports, ports are the authorisation's;
+	 * host_server and lifetime_s the announcement's (the authorisation names
+	 * the same host server); seq, in the signed header, orders announcements. */
+	uint32_t not_before_s;  /* SANNOUNCE: authorisation valid from (s of model time) */
+	uint32_t not_after_s;   /* SANNOUNCE: ... until, inclusive; >= not_before_s */
+	uint8_t hs_key[RMP_KEY_LEN];        /* SANNOUNCE: the host server's public key */
+	uint8_t image_hash[RMP_HASH_LEN];   /* SANNOUNCE: the replica's code image */
+	uint8_t origin_sig[RMP_SIG_LEN];    /* SANNOUNCE: origin over the authorisation */
+	uint8_t nann;                       /* SANNOUNCE: ports announced, 1..RMP_MAX_PORTS */
+	uint16_t ann_ports[RMP_MAX_PORTS];
+	uint8_t hs_sig[RMP_SIG_LEN];        /* SANNOUNCE: host server over all before it */
 };
 
 #define RMP_MAX_LIFETIME 3600
