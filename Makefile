@@ -137,8 +137,9 @@ scenario-tests: $(B)/hydranet $(BA)/hydranet
 
 # ---- experiments ---------------------------------------------------------
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench/bench_redirect
+	@$(MAKE) --no-print-directory $(B)/bench/bench_redirect $(B)/bench/bench_auth
 	$(B)/bench/bench_redirect
+	$(B)/bench/bench_auth
 
 reproduce: deps
 	@$(MAKE) --no-print-directory all

@@ -49,6 +49,14 @@ for knob in 'link.wan.loss=${0.075, 0.085}' 'service.www.manager_processing=${50
 	$hn run scenarios/fig5b.ini --db "$sens" -j 2 --quiet --set "$knob"
 done
 $hn run scenarios/fig5a.ini --db "$sens" -j 2 --quiet --set 'link.wan.variation_period=${0.2, 5}s'
+# Authenticated routing (docs/threat-model.md): every attack with
+# authentication off and on, and the signing cost (EXPERIMENTS.md).
+echo "== auth attacks"
+make --no-print-directory build/tests/test_auth build/bench/bench_auth
+mkdir -p results
+HN_AUTH_TABLE=results/auth-attacks.md build/tests/test_auth > /dev/null
+build/bench/bench_auth > results/auth-cost.md
+cat results/auth-attacks.md results/auth-cost.md
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"
