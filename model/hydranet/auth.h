@@ -104,7 +104,8 @@ struct auth_stats {
 };
 
 extern const struct counter_set auth_counters;
-/* A redirector's [node] keys (auth_params.c, data only). */
+/* The verifier's limits as a parameter table with defaults (auth_params.c,
+ * data only; not yet [node] keys of the redirector role). */
 extern const struct param_def auth_params[];
 extern const size_t auth_nparams;
 /* The defaults of auth_params as a struct (enabled false). */
