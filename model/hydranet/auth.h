@@ -7,9 +7,10 @@
  *   - the origin's replica manager signs an authorisation for one install:
  *     (origin, service, protocol, ports, host server, validity, the host
  *     server's public key, SHA-256 of the code image);
- *   - the host server's routing daemon sends SANNOUNCE: that authorisation,
- *     the ports it announces and a lifetime, under the header's sequence
- *     number, signed with its own key;
+ *   - the host server sends SANNOUNCE: that authorisation, the ports it
+ *     announces and a lifetime, under the header's sequence number, signed
+ *     with its own key (auth_sign_announce; the routing daemon, rtd.c, does
+ *     not send it yet: the tests do);
  *   - a redirector's verifier holds each service's public key (struct
  *     auth_service) and refuses what is unsigned, unknown, forged, outside
  *     its validity, replayed (sequence not above the last one taken) or

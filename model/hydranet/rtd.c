@@ -25,9 +25,6 @@ struct rtd {
 	size_t nsaps;
 	uint32_t seq;
 	int timer_pending;
-	struct rmp_msg auth[RTD_MAX_AUTH];      /* signed authorisations (auth.h) */
-	size_t nauth;
-	struct auth_keypair *key;               /* set with the first authorisation */
 	/* redirector side */
 	struct redir *redir;
 	struct auth_verifier *verifier;         /* NULL: unauthenticated */
@@ -63,49 +60,10 @@ static void send_all(struct rtd *d, const struct rmp_msg *m)
 	}
 }
 
-/* With authorisations: one SANNOUNCE per authorisation whose ports are
- * bound here (lifetime 0 withdraws), each under a fresh sequence number. */
-static void send_signed(struct rtd *d, uint16_t lifetime_s)
-{
-	for (size_t a = 0; a < d->nauth; a++) {
-		struct rmp_msg m = d->auth[a];
-		m.nann = 0;
-		for (size_t i = 0; i < d->nsaps; i++)
-			if (d->saps[i].origin == m.origin && d->saps[i].proto == m.proto)
-				for (unsigned p = 0; p < m.nports; p++)
-					if (m.ports[p] == d->saps[i].port && m.nann < RMP_MAX_PORTS)
-						m.ann_ports[m.nann++] = d->saps[i].port;
-		if (!m.nann)
-			continue;
-		m.seq = ++d->seq;
-		m.lifetime_s = lifetime_s;
-		uint8_t buf[RMP_MAX_LEN];
-		int n = auth_sign_announce(&m, d->key, buf, sizeof buf);
-		if (n < 0)
-			continue;
-		for (size_t i = 0; i < d->nredirectors; i++) {
-			if (sim_sock_sendto(d->sock, buf, (size_t)n, d->redirectors[i], RMP_PORT_ROUTING) < 0)
-				continue;
-			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send SANNOUNCE seq %u to " HN_LOG_IPF " (%u port%s of " HN_LOG_IPF ", lifetime %u s)",
-			       (unsigned)m.seq, HN_LOG_IP(d->redirectors[i]), (unsigned)m.nann, m.nann == 1 ? "" : "s",
-			       HN_LOG_IP(m.origin), (unsigned)lifetime_s);
-			d->st.bytes_sent += (uint64_t)n;
-			if (lifetime_s)
-				d->st.announces_sent++;
-			else
-				d->st.withdraws_sent++;
-		}
-	}
-}
-
 static void announce(struct rtd *d)
 {
 	if (d->nsaps == 0)
 		return;
-	if (d->nauth) {
-		send_signed(d, (uint16_t)(d->cfg.lifetime_ns / 1000000000ull));
-		return;
-	}
 	struct rmp_msg m = { .type = RMP_ANNOUNCE, .seq = ++d->seq, .host_server = d->self,
 			     .lifetime_s = (uint16_t)(d->cfg.lifetime_ns / 1000000000ull),
 			     .nsaps = (uint8_t)d->nsaps };
@@ -142,15 +100,6 @@ static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bo
 	}
 	for (size_t i = 0; i < d->nsaps; i++)
 		if (d->saps[i].origin == origin && d->saps[i].port == port && d->saps[i].proto == proto) {
-			if (d->nauth) {
-				/* a signed withdraw carries the authorisation's ports still bound */
-				if (d->cfg.withdraw)
-					send_signed(d, 0);
-				d->saps[i] = d->saps[--d->nsaps];
-				if (d->nsaps)
-					announce(d);
-				return;
-			}
 			d->saps[i] = d->saps[--d->nsaps];
 			if (d->cfg.withdraw) {
 				struct rmp_msg m = { .type = RMP_WITHDRAW, .seq = ++d->seq,
@@ -188,29 +137,39 @@ struct rtd *rtd_host_new(struct sim_node *node, struct hsrv *hs, uint32_t self,
 
 /* ---- redirector side ------------------------------------------------------------ */
 
-/* A verified SANNOUNCE: its ports of the authorisation's origin, via its
- * host server; lifetime 0 withdraws them. */
-static int apply_signed(struct rtd *d, const struct rmp_msg *m, uint64_t now_ns)
+/* One access point of a message taken: add (add_life_s > 0) or remove its
+ * entry via host server hs; kind names the message in the trace. */
+static void apply_entry(struct rtd *d, const char *kind, uint32_t seq, uint32_t hs, uint32_t origin,
+			uint16_t port, uint8_t proto, uint16_t add_life_s, uint64_t now_ns)
 {
-	if (m->lifetime_s)
-		d->st.announces_received++;
+	int r = add_life_s ? redir_table_announce(d->redir, origin, port, proto, hs,
+						  (uint64_t)add_life_s * 1000000000ull, now_ns)
+			   : redir_table_withdraw(d->redir, origin, port, proto, hs);
+	if (r == HN_OK)
+		d->st.entries_applied++;
+	else if (add_life_s)
+		d->st.drops[RTD_DROP_TABLE]++;   /* a withdraw of an unknown entry is harmless */
+	if (!HN_LOG_ON(HN_LOG_RTD))
+		return;
+	if (r == HN_OK && add_life_s)
+		hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+			    "table add " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (%s seq %u, lifetime %u s)",
+			    HN_LOG_IP(origin), (unsigned)port, hn_log_proto(proto), HN_LOG_IP(hs), kind,
+			    (unsigned)seq, (unsigned)add_life_s);
+	else if (r == HN_OK)
+		hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+			    "table remove " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (%s seq %u)",
+			    HN_LOG_IP(origin), (unsigned)port, hn_log_proto(proto), HN_LOG_IP(hs), kind,
+			    (unsigned)seq);
+	else if (add_life_s)
+		hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+			    "drop %s " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (announce refused: %s)",
+			    rtd_drop_name(RTD_DROP_TABLE), HN_LOG_IP(origin), (unsigned)port,
+			    hn_log_proto(proto), HN_LOG_IP(hs), hn_strerror(r));
 	else
-		d->st.withdraws_received++;
-	for (unsigned i = 0; i < m->nann; i++) {
-		int r = m->lifetime_s
-			? redir_table_announce(d->redir, m->origin, m->ann_ports[i], m->proto, m->host_server,
-					       (uint64_t)m->lifetime_s * 1000000000ull, now_ns)
-			: redir_table_withdraw(d->redir, m->origin, m->ann_ports[i], m->proto, m->host_server);
-		if (r == HN_OK)
-			d->st.entries_applied++;
-		else if (m->lifetime_s)
-			d->st.drops[RTD_DROP_TABLE]++;
-		HN_LOG(HN_LOG_RTD, now_ns, node_name(d), "%s " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (SANNOUNCE seq %u, lifetime %u s): %s",
-		       m->lifetime_s ? "table add" : "table remove", HN_LOG_IP(m->origin), (unsigned)m->ann_ports[i],
-		       hn_log_proto(m->proto), HN_LOG_IP(m->host_server), (unsigned)m->seq,
-		       (unsigned)m->lifetime_s, r == HN_OK ? "ok" : hn_strerror(r));
-	}
-	return HN_OK;
+		hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
+			    "ignore %s of " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (no such entry)", kind,
+			    HN_LOG_IP(origin), (unsigned)port, hn_log_proto(proto), HN_LOG_IP(hs));
 }
 
 int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
@@ -228,6 +187,16 @@ int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
 		       rc < 0 ? hn_strerror(rc) : rc == 0 ? "truncated" : "bytes after the message");
 		return rc < 0 ? rc : HN_ELEN;
 	}
+	/* SANNOUNCE only with a verifier; ANNOUNCE and WITHDRAW reach it too,
+	 * to be refused as unsigned under its own reason. */
+	if (m.type != RMP_ANNOUNCE && m.type != RMP_WITHDRAW &&
+	    !(m.type == RMP_SANNOUNCE && d->verifier)) {
+		d->st.drops[RTD_DROP_UNEXPECTED]++;
+		HN_LOG(HN_LOG_RTD, now_ns, node_name(d), "drop %s message type %u (a redirector takes %s)",
+		       rtd_drop_name(RTD_DROP_UNEXPECTED), (unsigned)m.type,
+		       d->verifier ? "SANNOUNCE" : "ANNOUNCE and WITHDRAW");
+		return HN_EPROTO;
+	}
 	if (d->verifier) {
 		enum auth_drop why;
 		if (auth_verify(d->verifier, &m, msg, len, now_ns, &why) != HN_OK) {
@@ -236,52 +205,22 @@ int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
 			       HN_LOG_IP(m.host_server));
 			return HN_EPROTO;
 		}
-		return apply_signed(d, &m, now_ns);
 	}
-	if (m.type != RMP_ANNOUNCE && m.type != RMP_WITHDRAW) {
-		d->st.drops[RTD_DROP_UNEXPECTED]++;
-		HN_LOG(HN_LOG_RTD, now_ns, node_name(d), "drop %s message type %u (a redirector takes ANNOUNCE and WITHDRAW)",
-		       rtd_drop_name(RTD_DROP_UNEXPECTED), (unsigned)m.type);
-		return HN_EPROTO;
-	}
-	if (m.type == RMP_ANNOUNCE)
+	int add = m.type == RMP_ANNOUNCE || (m.type == RMP_SANNOUNCE && m.lifetime_s);
+	if (add)
 		d->st.announces_received++;
 	else
 		d->st.withdraws_received++;
-	for (size_t i = 0; i < m.nsaps; i++) {
-		const struct rmp_sap *s = &m.saps[i];
-		int r = m.type == RMP_ANNOUNCE
-			? redir_table_announce(d->redir, s->origin, s->port, s->proto, m.host_server,
-					       (uint64_t)m.lifetime_s * 1000000000ull, now_ns)
-			: redir_table_withdraw(d->redir, s->origin, s->port, s->proto, m.host_server);
-		if (r == HN_OK)
-			d->st.entries_applied++;
-		else if (m.type == RMP_ANNOUNCE)
-			d->st.drops[RTD_DROP_TABLE]++;   /* a withdraw of an unknown entry is harmless */
-		if (HN_LOG_ON(HN_LOG_RTD)) {
-			const char *what = m.type == RMP_ANNOUNCE ? "announce" : "withdraw";
-			if (r == HN_OK && m.type == RMP_ANNOUNCE)
-				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
-					    "table add " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (ANNOUNCE seq %u, lifetime %u s)",
-					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
-					    HN_LOG_IP(m.host_server), (unsigned)m.seq, (unsigned)m.lifetime_s);
-			else if (r == HN_OK)
-				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
-					    "table remove " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (WITHDRAW seq %u)",
-					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
-					    HN_LOG_IP(m.host_server), (unsigned)m.seq);
-			else if (m.type == RMP_ANNOUNCE)
-				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
-					    "drop %s " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (%s refused: %s)",
-					    rtd_drop_name(RTD_DROP_TABLE), HN_LOG_IP(s->origin), (unsigned)s->port,
-					    hn_log_proto(s->proto), HN_LOG_IP(m.host_server), what, hn_strerror(r));
-			else
-				hn_log_line(HN_LOG_RTD, now_ns, node_name(d),
-					    "ignore WITHDRAW of " HN_LOG_IPF ":%u %s via " HN_LOG_IPF " (no such entry)",
-					    HN_LOG_IP(s->origin), (unsigned)s->port, hn_log_proto(s->proto),
-					    HN_LOG_IP(m.host_server));
-		}
-	}
+	const char *kind = m.type == RMP_SANNOUNCE ? "SANNOUNCE" : add ? "ANNOUNCE" : "WITHDRAW";
+	uint16_t life = add ? m.lifetime_s : 0;
+	if (m.type == RMP_SANNOUNCE)   /* the authorisation's origin and protocol, verified */
+		for (unsigned i = 0; i < m.nann; i++)
+			apply_entry(d, kind, m.seq, m.host_server, m.origin, m.ann_ports[i], m.proto, life,
+				    now_ns);
+	else
+		for (size_t i = 0; i < m.nsaps; i++)
+			apply_entry(d, kind, m.seq, m.host_server, m.saps[i].origin, m.saps[i].port,
+				    m.saps[i].proto, life, now_ns);
 	return HN_OK;
 }
 
@@ -313,25 +252,12 @@ struct rtd *rtd_redir_new(struct sim_node *node, struct redir *r)
 
 void rtd_free(struct rtd *d)
 {
-	if (d)
-		free(d->key);
 	free(d);
 }
 
 void rtd_redir_set_auth(struct rtd *d, struct auth_verifier *v)
 {
 	d->verifier = v;
-}
-
-int rtd_host_add_auth(struct rtd *d, const struct rmp_msg *auth, const struct auth_keypair *key)
-{
-	if (d->nauth == RTD_MAX_AUTH)
-		return HN_ELIMIT;
-	if (!d->key && !(d->key = malloc(sizeof *d->key)))
-		return HN_ENOMEM;
-	*d->key = *key;
-	d->auth[d->nauth++] = *auth;
-	return HN_OK;
 }
 
 const struct rtd_stats *rtd_stats(const struct rtd *d)

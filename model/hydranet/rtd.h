@@ -80,19 +80,14 @@ void rtd_free(struct rtd *d);
  * its socket calls.  Returns HN_OK or the refusal (counted). */
 int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns);
 
-/* Authentication (auth.h, docs/threat-model.md); neither call: the paper's
- * unauthenticated protocol, unchanged.  At a redirector: take only what v
- * (borrowed, enabled) accepts: SANNOUNCE, verified; ANNOUNCE and WITHDRAW are
- * refused as unsigned.  At a host server: announce the ports of the signed
- * authorisation auth (copied; its origin signature set by the replica
- * manager, auth_sign_install) as SANNOUNCE signed with key (copied); up to
- * RTD_MAX_AUTH authorisations.  HN_ELIMIT past that. */
-#define RTD_MAX_AUTH 8
+/* Authentication at a redirector (auth.h, docs/threat-model.md): take only
+ * what v (borrowed, enabled) accepts, SANNOUNCE verified; ANNOUNCE and
+ * WITHDRAW are refused as unsigned (drop.auth_unsigned).  Without this call:
+ * the paper's unauthenticated protocol, unchanged.  The host server's side
+ * (SANNOUNCE signed by its daemon) is auth_sign_announce; its daemon does
+ * not send it yet. */
 struct auth_verifier;
-struct auth_keypair;
-struct rmp_msg;
 void rtd_redir_set_auth(struct rtd *d, struct auth_verifier *v);
-int rtd_host_add_auth(struct rtd *d, const struct rmp_msg *auth, const struct auth_keypair *key);
 
 const struct rtd_stats *rtd_stats(const struct rtd *d);
 const char *rtd_drop_name(enum rtd_drop d);

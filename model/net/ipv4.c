@@ -48,6 +48,18 @@ uint16_t ipv4_checksum(const uint8_t *buf, size_t len)
 	return (uint16_t)~sum;
 }
 
+uint16_t ipv4_checksum_adjust(uint16_t checksum, uint16_t old_word, uint16_t new_word)
+{
+	/* RFC 1624 section 3, eqn. 3: HC' = ~(~HC + ~m + m'), one's
+	 * complement sums with end-around carry. */
+	uint32_t sum = (uint16_t)~checksum;
+	sum += (uint16_t)~old_word;
+	sum += new_word;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
 int ipv4_decode(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 {
 	if (!buf || !h)

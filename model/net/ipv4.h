@@ -37,6 +37,10 @@ struct ipv4_hdr {
 /* RFC 1071 Internet checksum over len bytes: the value to store in a
  * checksum field (a buffer that includes a correct checksum sums to 0). */
 uint16_t ipv4_checksum(const uint8_t *buf, size_t len);
+/* RFC 1624 section 3, eqn. 3: the Internet checksum after one 16-bit word of
+ * the summed data changes from old_word to new_word (any checksum of RFC
+ * 1071's kind: IP header, TCP, UDP), without summing the data again. */
+uint16_t ipv4_checksum_adjust(uint16_t checksum, uint16_t old_word, uint16_t new_word);
 
 /* Decode and validate the header at buf[0..len).  Rejects a buffer shorter
  * than 20 bytes (HN_ETRUNC), version != 4 (HN_EVERSION), IHL < 5 or past len

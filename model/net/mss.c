@@ -5,18 +5,6 @@
 #include "net/ipv4.h"
 #include "status.h"
 
-uint16_t csum_update16(uint16_t checksum, uint16_t old_word, uint16_t new_word)
-{
-	/* RFC 1624 section 3, eqn. 3: HC' = ~(~HC + ~m + m'), one's
-	 * complement sums with end-around carry. */
-	uint32_t sum = (uint16_t)~checksum;
-	sum += (uint16_t)~old_word;
-	sum += new_word;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 int mss_clamp(uint8_t *dg, size_t len, uint16_t max_mss, uint16_t *old_mss)
 {
 	if (old_mss)
@@ -69,12 +57,12 @@ int mss_clamp(uint8_t *dg, size_t len, uint16_t max_mss, uint16_t *old_mss)
 			 * at an odd offset its bytes straddle two words, and the
 			 * two words are updated in turn. */
 			if ((i + 2) % 2 == 0) {
-				ck = csum_update16(ck, mss, max_mss);
+				ck = ipv4_checksum_adjust(ck, mss, max_mss);
 			} else {
 				/* Only the changed bytes matter: the unchanged half of
 				 * each word cancels (and may lie past the segment). */
-				ck = csum_update16(ck, (uint16_t)(mss >> 8), (uint16_t)(max_mss >> 8));
-				ck = csum_update16(ck, (uint16_t)((mss & 0xff) << 8),
+				ck = ipv4_checksum_adjust(ck, (uint16_t)(mss >> 8), (uint16_t)(max_mss >> 8));
+				ck = ipv4_checksum_adjust(ck, (uint16_t)((mss & 0xff) << 8),
 						   (uint16_t)((max_mss & 0xff) << 8));
 			}
 			net_put16(tcp + i + 2, max_mss);

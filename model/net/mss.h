@@ -18,10 +18,6 @@
 #define TCP_OPT_MSS_LEN 4
 #define TCP_FLAG_SYN 0x02
 
-/* RFC 1624 eqn. 3: the checksum after one 16-bit word of the summed data
- * changes from old_word to new_word. */
-uint16_t csum_update16(uint16_t checksum, uint16_t old_word, uint16_t new_word);
-
 /* If the datagram at dg[0..len) is an unfragmented TCP SYN (SYN or SYN+ACK)
  * carrying an MSS option greater than max_mss, rewrite the option to max_mss
  * and fix the TCP checksum incrementally.  *old_mss (if not NULL) receives
