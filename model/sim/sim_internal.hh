@@ -17,6 +17,7 @@
 //   sim_pcap.cc      pcap tracing
 //   sim_socket.cc    TCP/UDP sockets and their callbacks
 //   sim_ping.cc      ICMP echo (V4Ping) and reply matching
+//   sim_fail.cc      crashed nodes and silent links
 //
 // How the four hook points reach into ns-3 (measured in
 // shared/probes/ns3-shim/README.md):
@@ -107,6 +108,7 @@ struct sim_node
     std::unordered_set<uint32_t> vhosts;
     std::vector<sim_ping*> pings; // sim_ping_start'ed here
     bool pingTraced = false;      // LocalDeliver trace connected
+    bool down = false;            // crashed (sim_node_set_down)
 };
 
 struct sim_link
@@ -119,6 +121,7 @@ struct sim_link
     bool pcap[2] = {false, false};        // a pcap writer is attached
     uint64_t txBytes[2] = {0, 0};         // bytes each end put on the wire (PPP frames)
     uint64_t txPackets[2] = {0, 0};
+    bool down = false;                    // silent (sim_link_set_down)
 };
 
 // A V4Ping application and what its echo requests look like: V4Ping writes
@@ -150,6 +153,7 @@ struct sim_sock
     void* ctx;
     bool tcp;
     bool closed = false; // sim_sock_close called: no callback fires any more
+    bool listening = false; // sim_sock_listen called
 };
 
 // ---- the simulator singleton --------------------------------------------

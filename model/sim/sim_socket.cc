@@ -182,6 +182,7 @@ sim_sock_listen(sim_sock* s)
     {
         return HN_ESTATE;
     }
+    s->listening = true; // sim_node_set_down keeps it
     return s->so->Listen() == 0 ? HN_OK : SockStatus(s);
 }
 
