@@ -93,8 +93,9 @@ static int check_range(const struct param_def *d, double v, const char *text, ch
 		       size_t errlen)
 {
 	if (v < d->min || v > d->max) {
+		double scale = d->type == PARAM_TIME ? 1e9 : 1;   /* times are held in ns */
 		snprintf(err, errlen, "%s = %s is out of range [%g, %g]%s%s", d->name, text,
-			 d->min, d->max, *d->unit ? " " : "", d->unit);
+			 d->min / scale, d->max / scale, *d->unit ? " " : "", d->unit);
 		return HN_ECONFIG;
 	}
 	return HN_OK;

@@ -15,14 +15,23 @@ struct app_result {
 	uint64_t start_ns;          /* connect() */
 	uint64_t connected_ns;      /* connection established (TCP handshake done); 0 if never */
 	uint64_t end_ns;            /* last byte received; 0 if never */
+	uint64_t done_ns;           /* when it ended, however (HTTP); 0 if it did not */
 	uint64_t bytes_sent;        /* application bytes the client sent */
 	uint64_t bytes_received;    /* application bytes the client received */
 	char served_by[APP_NAME_MAX];  /* node named in the reply, "" if none */
 	uint32_t object;            /* object asked for (HTTP with objects > 0) */
 	uint8_t cache;              /* enum app_cache: what the reply's X-Cache said */
+	uint8_t outcome;            /* enum app_outcome (HTTP) */
 	bool ok;                    /* reply complete and byte-exact */
 	bool started;               /* the request was made (a user may leave first) */
 };
+
+/* How a request ended (HTTP clients): ok; reset (the connection closed
+ * with an error: a RST, or TCP giving up on connect or retransmission);
+ * timed out (the client's own timeout fired first); failed (closed cleanly
+ * but the reply was incomplete or wrong); unfinished (still open when the
+ * run stopped, or never started). */
+enum app_outcome { APP_UNFINISHED, APP_OK, APP_RESET, APP_TIMED_OUT, APP_FAILED };
 
 /* A HydraWeb replica names hits and misses in an X-Cache header (the
  * convention of Web caches); a reply without one is APP_CACHE_NONE. */

@@ -340,6 +340,8 @@ struct http_session {
 	int body_bad;
 	int done;                   /* current request finished */
 	uint32_t object;            /* object of the current request */
+	sim_event_id timer;         /* its timeout, when cfg.timeout_ns */
+	int timer_set;
 };
 
 struct http_client {
@@ -364,18 +366,34 @@ static void cli_next(struct http_session *c)
 	sim_schedule(think, cli_start, c);
 }
 
-static void cli_finish(struct http_session *c, int ok)
+/* End the current request: ok (the reply came whole), or how it failed
+ * (enum app_outcome; used when ok is 0 or the reply is wrong). */
+static void cli_finish(struct http_session *c, int ok, int failure)
 {
 	struct app_result *r = &c->res[c->cur];
 	if (c->done)
 		return;
 	c->done = 1;
+	if (c->timer_set) {
+		sim_cancel(c->timer);
+		c->timer_set = 0;
+	}
 	r->ok = ok && c->status == 200 && c->body_got == c->content_length &&
 		c->content_length == c->cl->cfg.object_bytes && !c->body_bad;
+	r->outcome = r->ok ? APP_OK : ok ? APP_FAILED : (uint8_t)failure;
+	r->done_ns = sim_now_ns();
 	if (ok)
 		r->end_ns = sim_now_ns();
 	sim_sock_close(c->sock);
 	cli_next(c);
+}
+
+/* The client's patience ran out: the connection is abandoned. */
+static void cli_timeout(void *arg)
+{
+	struct http_session *c = arg;
+	c->timer_set = 0;
+	cli_finish(c, 0, APP_TIMED_OUT);
 }
 
 static void cli_pump(struct http_session *c)
@@ -409,7 +427,7 @@ static void cli_connect(void *ctx, sim_sock *s, bool ok)
 	struct http_session *c = ctx;
 	(void)s;
 	if (!ok) {
-		cli_finish(c, 0);
+		cli_finish(c, 0, APP_RESET);
 		return;
 	}
 	c->res[c->cur].connected_ns = sim_now_ns();
@@ -429,7 +447,7 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 	if (!c->hdr_done) {
 		int h = hdr_take(c->hdr, &c->hdr_len, &data, &len);
 		if (h == HDR_LONG) {
-			cli_finish(c, 0);
+			cli_finish(c, 0, APP_FAILED);
 			return;
 		}
 		if (h == HDR_DONE) {
@@ -451,15 +469,15 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 			c->body_bad = 1;
 	c->body_got += len;
 	if (c->hdr_done && c->body_got >= c->content_length)
-		cli_finish(c, 1);
+		cli_finish(c, 1, APP_OK);
 }
 
 static void cli_close(void *ctx, sim_sock *s, bool error)
 {
 	struct http_session *c = ctx;
-	(void)error;
 	if (s == c->sock)
-		cli_finish(c, c->hdr_done && c->body_got >= c->content_length);
+		cli_finish(c, c->hdr_done && c->body_got >= c->content_length,
+			   error ? APP_RESET : APP_FAILED);
 }
 
 static void cli_space(void *ctx, sim_sock *s, size_t avail)
@@ -491,6 +509,10 @@ static void cli_start(void *arg)
 	c->body_bad = 0;
 	c->done = 0;
 	c->req_sent = 0;
+	if (cfg->timeout_ns) {
+		c->timer = sim_schedule(cfg->timeout_ns, cli_timeout, c);
+		c->timer_set = 1;
+	}
 	/* With objects, each request asks for one drawn uniformly from the
 	 * workload's stream: /obj/<bytes>/<id>. */
 	char path[64];
@@ -519,6 +541,12 @@ static void cli_start(void *arg)
 	c->sock = sim_tcp_socket(c->cl->node, &client_ops, c);
 	if (!c->sock || sim_sock_connect(c->sock, cfg->server_addr, cfg->server_port) != HN_OK) {
 		c->done = 1;
+		if (c->timer_set) {
+			sim_cancel(c->timer);
+			c->timer_set = 0;
+		}
+		r->outcome = APP_RESET;
+		r->done_ns = sim_now_ns();
 		cli_next(c);
 	}
 }

@@ -89,6 +89,8 @@ struct http_client_config {
 	struct app_think think;     /* pause between a reply and the next connect */
 	uint32_t objects;           /* > 0: each request names an object 0..objects-1 */
 	void *object_rng;           /* gsl_rng * drawing them, uniformly */
+	uint64_t timeout_ns;        /* > 0: a request not done this long after connect() is
+				     * abandoned (closed), outcome APP_TIMED_OUT */
 };
 
 struct http_client;
@@ -96,7 +98,8 @@ struct http_client;
 struct http_client *http_client_new(struct sim_node *node, const struct http_client_config *cfg);
 void http_client_free(struct http_client *c);
 /* All clients x requests results (user k's at k * requests); a request that
- * never finished has ok false and end_ns 0, one never started start_ns 0. */
+ * never finished has ok false and end_ns 0, one never started start_ns 0;
+ * each has its outcome (enum app_outcome). */
 size_t http_client_results(const struct http_client *c, const struct app_result **out);
 /* Objects its requests choose from (0: object 0 only). */
 uint32_t http_client_objects(const struct http_client *c);

@@ -22,6 +22,8 @@
 struct replica {
 	uint32_t host_server;
 	uint64_t expires_ns;       /* 0: permanent (configured) */
+	bool hc_down;              /* marked down by health checks (redir_replica_set_health) */
+	bool expiry_logged;        /* its expiry is in the event log (until announced again) */
 };
 
 struct entry {
@@ -61,6 +63,8 @@ struct redir {
 	struct flow *flows[FLOW_BUCKETS];
 	size_t nflows;
 	uint64_t next_flow_sweep_ns;
+	struct redir_replica_event events[REDIR_MAX_EVENTS];   /* in time order */
+	size_t nevents;
 	struct sim_node *node;     /* set by redir_attach */
 	int timer_pending;         /* an expiry event is scheduled */
 	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
@@ -71,6 +75,23 @@ static unsigned hash_sap(uint32_t origin, uint16_t port, uint8_t proto)
 {
 	uint32_t h = origin * 2654435761u ^ ((uint32_t)port << 8 | proto) * 2246822519u;
 	return (h ^ (h >> 16)) % NBUCKETS;
+}
+
+static void flows_free(struct redir *r);
+static int alive(const struct replica *p, uint64_t now_ns);
+
+/* Record that hs went out of (down) or came back into service at t_ns. */
+static void log_event(struct redir *r, uint32_t hs, uint64_t t_ns, int down, enum redir_event_why why)
+{
+	if (down)
+		r->st.replicas_down++;
+	else
+		r->st.replicas_up++;
+	if (r->nevents == REDIR_MAX_EVENTS) {
+		r->st.events_not_logged++;
+		return;
+	}
+	r->events[r->nevents++] = (struct redir_replica_event){ hs, t_ns, (uint8_t)down, (uint8_t)why };
 }
 
 struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *io)
@@ -107,14 +128,7 @@ void redir_free(struct redir *r)
 			e = n;
 		}
 	}
-	for (int b = 0; b < FLOW_BUCKETS; b++) {
-		struct flow *f = r->flows[b];
-		while (f) {
-			struct flow *n = f->next;
-			free(f);
-			f = n;
-		}
-	}
+	flows_free(r);
 	fragflow_free(r->ff);
 	free(r);
 }
@@ -146,6 +160,8 @@ static struct entry *entry_get(struct redir *r, uint32_t origin, uint16_t port, 
 	return e;
 }
 
+static void expiry_check(void *arg);
+
 static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
 		       uint32_t hs, uint64_t expires_ns)
 {
@@ -157,21 +173,30 @@ static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rep[i].host_server == hs) {
 			/* A configured replica stays permanent; an announced one
-			 * is refreshed. */
-			if (e->rep[i].expires_ns)
+			 * is refreshed (taken back if it had expired). */
+			if (e->rep[i].expires_ns) {
+				if (e->rep[i].expires_ns <= r->now_hint_ns) {
+					if (!e->rep[i].expiry_logged)
+						log_event(r, hs, e->rep[i].expires_ns, 1, REDIR_WHY_EXPIRED);
+					log_event(r, hs, r->now_hint_ns, 0, REDIR_WHY_ANNOUNCED);
+					e->rep[i].expiry_logged = false;
+				}
 				e->rep[i].expires_ns = expires_ns;
+			}
 			return HN_OK;
 		}
 	/* An expired slot is free again (expires_ns in the past is dead). */
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rep[i].expires_ns && expires_ns > e->rep[i].expires_ns &&
 		    e->rep[i].expires_ns <= r->now_hint_ns) {
-			e->rep[i] = (struct replica){ hs, expires_ns };
+			if (!e->rep[i].expiry_logged)
+				log_event(r, e->rep[i].host_server, e->rep[i].expires_ns, 1, REDIR_WHY_EXPIRED);
+			e->rep[i] = (struct replica){ hs, expires_ns, false, false };
 			return HN_OK;
 		}
 	if (e->n == REDIR_MAX_REPLICAS)
 		return HN_ELIMIT;
-	e->rep[e->n++] = (struct replica){ hs, expires_ns };
+	e->rep[e->n++] = (struct replica){ hs, expires_ns, false, false };
 	return HN_OK;
 }
 
@@ -184,10 +209,14 @@ static void table_prune(struct redir *r, uint64_t now_ns)
 		while (*pp) {
 			struct entry *e = *pp;
 			for (size_t i = 0; i < e->n;)
-				if (e->rep[i].expires_ns && e->rep[i].expires_ns <= now_ns)
+				if (e->rep[i].expires_ns && e->rep[i].expires_ns <= now_ns) {
+					if (!e->rep[i].expiry_logged)
+						log_event(r, e->rep[i].host_server, e->rep[i].expires_ns, 1,
+							  REDIR_WHY_EXPIRED);
 					e->rep[i] = e->rep[--e->n];
-				else
+				} else {
 					i++;
+				}
 			if (e->n == 0) {
 				*pp = e->next;
 				free(e);
@@ -211,6 +240,8 @@ int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_
 	if (lifetime_ns == 0)
 		return HN_EINVAL;
 	r->now_hint_ns = now_ns;
+	if (r->node)   /* the expiry, if no refresh comes, is logged when it happens */
+		sim_schedule(lifetime_ns, expiry_check, r);
 	if (r->entries >= REDIR_MAX_ENTRIES) {
 		table_prune(r, now_ns);
 		if (r->entries >= REDIR_MAX_ENTRIES && !entry_get(r, origin, port, proto, 0))
@@ -225,6 +256,9 @@ int redir_table_withdraw(struct redir *r, uint32_t origin, uint16_t port, uint8_
 	struct entry *e = entry_get(r, origin, port, proto, 0);
 	for (size_t i = 0; e && i < e->n; i++)
 		if (e->rep[i].host_server == host_server) {
+			if (alive(&e->rep[i], r->now_hint_ns))
+				log_event(r, host_server, r->node ? sim_now_ns() : r->now_hint_ns, 1,
+					  REDIR_WHY_WITHDRAWN);
 			e->rep[i] = e->rep[--e->n];
 			if (e->n == 0)
 				redir_table_remove(r, origin, port, proto);
@@ -245,9 +279,11 @@ int redir_table_remove(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 	return HN_OK;
 }
 
+/* In service: announced within its lifetime (or configured) and not
+ * marked down by health checks. */
 static int alive(const struct replica *p, uint64_t now_ns)
 {
-	return p->expires_ns == 0 || p->expires_ns > now_ns;
+	return !p->hc_down && (p->expires_ns == 0 || p->expires_ns > now_ns);
 }
 
 uint32_t redir_table_lookup(const struct redir *r, uint32_t origin, uint16_t port,
@@ -273,6 +309,81 @@ size_t redir_table_replicas(const struct redir *r, uint32_t origin, uint16_t por
 size_t redir_table_size(const struct redir *r)
 {
 	return r->entries;
+}
+
+int redir_replica_set_health(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			     uint32_t host_server, bool down, uint64_t now_ns)
+{
+	struct entry *e = entry_get(r, origin, port, proto, 0);
+	for (size_t i = 0; e && i < e->n; i++) {
+		struct replica *p = &e->rep[i];
+		if (p->host_server != host_server)
+			continue;
+		if (p->hc_down == down)
+			return HN_OK;
+		p->hc_down = down;
+		log_event(r, host_server, now_ns, down, down ? REDIR_WHY_HEALTH_DOWN : REDIR_WHY_HEALTH_UP);
+		return HN_OK;
+	}
+	return HN_ENOENT;
+}
+
+size_t redir_table_foreach(const struct redir *r, redir_replica_fn fn, void *ctx)
+{
+	size_t n = 0;
+	for (int b = 0; b < NBUCKETS; b++)
+		for (const struct entry *e = r->bucket[b]; e; e = e->next)
+			for (size_t i = 0; i < e->n; i++, n++)
+				fn(ctx, e->origin, e->port, e->proto, e->rep[i].host_server);
+	return n;
+}
+
+size_t redir_replica_events(const struct redir *r, const struct redir_replica_event **out)
+{
+	*out = r->events;
+	return r->nevents;
+}
+
+static void flows_free(struct redir *r)
+{
+	for (int b = 0; b < FLOW_BUCKETS; b++) {
+		struct flow *f = r->flows[b];
+		while (f) {
+			struct flow *n = f->next;
+			free(f);
+			f = n;
+		}
+		r->flows[b] = NULL;
+	}
+	r->nflows = 0;
+}
+
+void redir_crash(struct redir *r, uint64_t now_ns)
+{
+	r->st.restarts++;
+	r->st.flows_lost += r->nflows;
+	flows_free(r);
+	for (int b = 0; b < NBUCKETS; b++) {
+		struct entry **pp = &r->bucket[b];
+		while (*pp) {
+			struct entry *e = *pp;
+			for (size_t i = 0; i < e->n;)
+				if (e->rep[i].expires_ns) {
+					e->rep[i] = e->rep[--e->n];   /* learned: gone */
+				} else {
+					e->rep[i].hc_down = false;     /* configured: health unknown */
+					i++;
+				}
+			if (e->n == 0) {
+				*pp = e->next;
+				free(e);
+				r->entries--;
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
+	r->now_hint_ns = now_ns;
 }
 
 /* Is addr the origin of any table entry?  Only then can an early fragment
@@ -710,6 +821,23 @@ static uint32_t sim_mtu(void *ctx, uint32_t dst)
 static uint32_t sim_src(void *ctx, uint32_t dst)
 {
 	return sim_route_src(ctx, dst);
+}
+
+/* An announcement's lifetime ran out, unless refreshed: log the expiry
+ * of every replica that expired by now (the table itself notices lazily). */
+static void expiry_check(void *arg)
+{
+	struct redir *r = arg;
+	uint64_t now = sim_now_ns();
+	for (int b = 0; b < NBUCKETS; b++)
+		for (struct entry *e = r->bucket[b]; e; e = e->next)
+			for (size_t i = 0; i < e->n; i++) {
+				struct replica *p = &e->rep[i];
+				if (p->expires_ns && p->expires_ns <= now && !p->expiry_logged) {
+					p->expiry_logged = true;
+					log_event(r, p->host_server, p->expires_ns, 1, REDIR_WHY_EXPIRED);
+				}
+			}
 }
 
 static void expiry_timer(void *arg)

@@ -87,6 +87,11 @@ struct redir_config {
 	C(flows_rerouted, "flows_rerouted", "flows whose replica went away, chosen again") \
 	C(flows_existing, "flows_existing", "TCP connections already open when replicas appeared: kept on the origin") \
 	C(to_origin, "flows_to_origin", "new flows sent to the origin (it was the nearest)") \
+	C(replicas_down, "replicas_down", "replicas taken out of service: announcement expired or withdrawn, or marked down by health checks") \
+	C(replicas_up, "replicas_up", "replicas taken back: announced again after expiring, or marked up by health checks") \
+	C(events_not_logged, "replica_events_not_logged", "replica down/up events beyond the event log's REDIR_MAX_EVENTS (counted above, times not kept)") \
+	C(restarts, "restarts", "crashes of the redirector's node (flow table, announced entries and health marks lost)") \
+	C(flows_lost, "flows_lost", "flows in the flow table when the node crashed") \
 	D(BAD_HEADER, "bad_header", "not a valid IPv4 datagram") \
 	D(TTL, "ttl_expired", "inner TTL would expire on forwarding") \
 	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \
@@ -113,6 +118,22 @@ extern const size_t redir_nparams;
 
 struct redir;
 
+/* Why a replica went out of or came back into service. */
+enum redir_event_why { REDIR_WHY_EXPIRED, REDIR_WHY_WITHDRAWN, REDIR_WHY_HEALTH_DOWN,
+		       REDIR_WHY_ANNOUNCED, REDIR_WHY_HEALTH_UP };
+
+/* One entry of the redirector's replica event log: host server hs left
+ * (down = 1) or rejoined service at t_ns.  An expiry is logged at the
+ * instant the lifetime ran out (when attached to a node, a timer fires
+ * then; else it is noticed later, with that time). */
+struct redir_replica_event {
+	uint32_t hs;
+	uint64_t t_ns;
+	uint8_t down;
+	uint8_t why;               /* enum redir_event_why */
+};
+#define REDIR_MAX_EVENTS 256
+
 /* A new redirector with an empty table, or NULL (bad config, no memory).
  * io is copied. */
 struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *io);
@@ -138,6 +159,24 @@ uint32_t redir_table_lookup(const struct redir *r, uint32_t origin, uint16_t por
 size_t redir_table_replicas(const struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
 			    uint64_t now_ns);
 size_t redir_table_size(const struct redir *r);
+
+/* Health checks' verdict on a replica of (origin, port, proto): a replica
+ * marked down is out of service (no new flow chooses it; flows on it choose
+ * again) until marked up.  HN_OK (also when unchanged) or HN_ENOENT. */
+int redir_replica_set_health(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
+			     uint32_t host_server, bool down, uint64_t now_ns);
+
+/* fn for every replica in the table (in service or not); returns how many. */
+typedef void (*redir_replica_fn)(void *ctx, uint32_t origin, uint16_t port, uint8_t proto,
+				 uint32_t host_server);
+size_t redir_table_foreach(const struct redir *r, redir_replica_fn fn, void *ctx);
+
+/* The replica event log, in time order (borrowed). */
+size_t redir_replica_events(const struct redir *r, const struct redir_replica_event **out);
+
+/* The node crashed: the flow table, announced replicas and health marks
+ * are lost; configured replicas stay (they are configuration). */
+void redir_crash(struct redir *r, uint64_t now_ns);
 
 /* Set the metric the nearest policy uses; without one, every candidate is
  * equally near (ties take turns) and the origin never wins. */

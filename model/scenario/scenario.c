@@ -85,6 +85,16 @@ static const struct param_def workload_params[] = {
 	{ "objects", PARAM_U64, "0", "", 0, 1e6, "http: each request asks for one of this many objects (/obj/<object_size>/<id>), drawn uniformly from the workload's stream; 0: object 0 only, or every object of a hydraweb service", PARAM_AT(struct scn_workload, objects), NULL },
 	{ "ping_interval", PARAM_TIME, "0s", "s", 0, 3600 * NS, "ICMP echo requests from the client to the service's address this often, from start to stop_time (the paper's ping trace); 0: none", PARAM_AT(struct scn_workload, ping_ns), NULL },
 	{ "ping_size", PARAM_BYTES, "64", "bytes", 24, 65507, "ICMP echo message size, 8-byte header included (64: the classic ping; at least 24, the header and the 16 data bytes ns-3's V4Ping writes)", PARAM_AT(struct scn_workload, ping_bytes), NULL },
+	{ "timeout", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http: a request not complete this long after its connect() is abandoned and counted timed out (a client's patience; the replica behind it may have died); 0: none, it waits for TCP", PARAM_AT(struct scn_workload, timeout_ns), NULL },
+};
+
+#define FAILURE_NAME(e, name, target, doc) name,
+const char *const scn_failure_action_names[] = { SCN_FAILURE_ACTIONS(FAILURE_NAME) NULL };
+
+static const struct param_def failure_params[] = {
+	{ "action", PARAM_ENUM, NULL, "", 0, 0, "what happens: node_down (a crash: interfaces silent, TCP connections lost, a redirector's flow table and learned state lost), node_up (restart), link_down, link_up, replica_stop (the application gives up its port), replica_start", PARAM_AT(struct scn_failure, action), scn_failure_action_names },
+	{ "target", PARAM_STRING, NULL, "", 0, 0, "the [node], [link] or [replica] it happens to (by action)", PARAM_AT(struct scn_failure, target), NULL },
+	{ "at", PARAM_TIME, NULL, "s", 1e-9 * NS, 86400 * NS, "simulated time at which it happens (before stop_time)", PARAM_AT(struct scn_failure, at_ns), NULL },
 };
 
 static const struct param_def testbed_params[] = {
@@ -150,6 +160,7 @@ static const struct kind kinds[] = {
 	  offsetof(struct scenario, out), 0, 0 },
 	{ "replication", replication_params, N(replication_params), 0, 0, NULL,
 	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0 },
+	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures),
 };
 
 #define KEYS_MAX 32   /* keys of one section kind (struct scn_origin) */
@@ -1015,6 +1026,103 @@ static void check_hydraweb(struct parse *p, size_t i)
 		}
 	}
 }
+/* The kind of object a failure action names ("node", "link", "replica"). */
+#define FAILURE_TARGET(e, name, target, doc) target,
+static const char *const failure_targets[] = { SCN_FAILURE_ACTIONS(FAILURE_TARGET) };
+
+/* Whether a failure action takes its target down (1) or brings it back (0). */
+static int failure_takes_down(int action)
+{
+	return action == SCN_FAIL_NODE_DOWN || action == SCN_FAIL_LINK_DOWN ||
+	       action == SCN_FAIL_REPLICA_STOP;
+}
+
+/* A failure event: its target exists and fits the action, it happens
+ * before stop_time, and the events of one target alternate down, up,
+ * down, ... in time (an object starts up), never two at one instant. */
+static void check_failure(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_failure *f = &s->failure[i];
+	const struct scn_origin *at = &s->failure_at[i];
+	if (!required(p, &kinds[9], at, f->name))
+		return;
+	const char *kind = failure_targets[f->action];
+	int tline = key_line(at, failure_params, N(failure_params), "target");
+	if (!strcmp(kind, "node") && !scenario_node(s, f->target)) {
+		fail(p, tline, "[failure %s]: %s: no node named '%s'%s", f->name,
+		     scn_failure_action_names[f->action], f->target, near_node(s, f->target, hint));
+		return;
+	}
+	if (!strcmp(kind, "link")) {
+		int found = 0;
+		for (size_t k = 0; k < s->nlinks; k++)
+			found |= !strcmp(s->link[k].name, f->target);
+		if (!found) {
+			fail(p, tline, "[failure %s]: %s: no link named '%s'%s", f->name,
+			     scn_failure_action_names[f->action], f->target,
+			     near_name(f->target, s->link[0].name, sizeof s->link[0], s->nlinks, hint));
+			return;
+		}
+	}
+	if (!strcmp(kind, "replica")) {
+		const struct scn_replica *r = NULL;
+		for (size_t k = 0; k < s->nreplicas; k++)
+			if (!strcmp(s->replica[k].name, f->target))
+				r = &s->replica[k];
+		if (!r) {
+			fail(p, tline, "[failure %s]: %s: no replica named '%s'%s", f->name,
+			     scn_failure_action_names[f->action], f->target,
+			     near_name(f->target, s->replica[0].name, sizeof s->replica[0], s->nreplicas, hint));
+			return;
+		}
+		const struct scn_service *sv = scenario_service(s, r->service);
+		if (!sv || sv->app != SCN_APP_HTTP || r->state != SCN_REPLICA_RUNNING || r->stop_ns) {
+			fail(p, tline, "[failure %s]: %s works on running http replicas without a stop key "
+			     "only; '%s' is not one", f->name, scn_failure_action_names[f->action], f->target);
+			return;
+		}
+	}
+	if (f->at_ns >= s->sim.stop_ns) {
+		fail(p, key_line(at, failure_params, N(failure_params), "at"),
+		     "[failure %s]: at = %g s is not before stop_time (%g s)", f->name,
+		     (double)f->at_ns / 1e9, (double)s->sim.stop_ns / 1e9);
+		return;
+	}
+	/* Its target's state just before: the earlier events of the same
+	 * target in time order, each that fits taking it down or back up
+	 * (one that does not fit is reported on its own line). */
+	const struct scn_failure *g[SCN_MAX_OBJECTS];
+	size_t ng = 0;
+	for (size_t k = 0; k < s->nfailures; k++) {
+		const struct scn_failure *h = &s->failure[k];
+		if (k == i || strcmp(h->target, f->target) || strcmp(failure_targets[h->action], kind))
+			continue;
+		if (h->at_ns == f->at_ns) {
+			fail(p, key_line(at, failure_params, N(failure_params), "at"),
+			     "[failure %s]: '%s' already has failure '%s' at %g s", f->name, f->target,
+			     h->name, (double)f->at_ns / 1e9);
+			return;
+		}
+		if (h->at_ns < f->at_ns) {
+			size_t j = ng++;
+			for (; j > 0 && g[j - 1]->at_ns > h->at_ns; j--)
+				g[j] = g[j - 1];
+			g[j] = h;
+		}
+	}
+	int down = 0;
+	for (size_t k = 0; k < ng; k++)
+		if (failure_takes_down(g[k]->action) != down)
+			down = !down;
+	if (failure_takes_down(f->action) == down)
+		fail(p, key_line(at, failure_params, N(failure_params), "action"),
+		     "[failure %s]: %s at %g s, but %s '%s' is %s then", f->name,
+		     scn_failure_action_names[f->action], (double)f->at_ns / 1e9, kind, f->target,
+		     down ? "already down" : "not down");
+}
+
 /* Bounds of the unnamed sections that one parameter's range cannot say. */
 static void check_bounds(struct parse *p)
 {
@@ -1068,6 +1176,8 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);
+	for (size_t i = 0; i < s->nfailures; i++)
+		check_failure(p, i);
 	check_bounds(p);
 }
 

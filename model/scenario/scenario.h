@@ -1,7 +1,7 @@
 /* scenario.h - a HydraNet experiment described in an INI file (DESIGN.md).
  *
  * Sections: [simulation], [node NAME], [link NAME], [service NAME],
- * [replica NAME], [workload NAME], [output].  Every key of every section is
+ * [replica NAME], [workload NAME], [failure NAME], [output].  Every key of every section is
  * declared in a parameter table (param.h) with default, unit, range and doc.
  * source.h reads the file (libinih), applies overrides and expands sweeps;
  * this module builds one point's objects and checks them whole before
@@ -92,6 +92,26 @@ struct scn_replica {
 	uint64_t stop_ns;             /* the replica stops (gives up its port); 0: never */
 };
 
+/* A failure event (model/world/failures.c): what happens to which object when. */
+#define SCN_FAILURE_ACTIONS(X) \
+	X(NODE_DOWN, "node_down", "node", "the node crashes: its interfaces go silent, its TCP connections are lost without a FIN or RST, a redirector loses its flow table, announced entries and health state") \
+	X(NODE_UP, "node_up", "node", "the node restarts: its interfaces come back (a link still down stays silent); its servers and daemons listen again") \
+	X(LINK_DOWN, "link_down", "link", "the link goes silent both ways; routes are not recomputed") \
+	X(LINK_UP, "link_up", "link", "the link carries traffic again") \
+	X(REPLICA_STOP, "replica_stop", "replica", "the replica's application gives up its port (connections in progress finish); its routing daemon withdraws it") \
+	X(REPLICA_START, "replica_start", "replica", "the replica binds its port again")
+#define SCN_FAILURE_ENUM(e, name, target, doc) SCN_FAIL_##e,
+enum scn_failure_action { SCN_FAILURE_ACTIONS(SCN_FAILURE_ENUM) SCN_NFAILURE_ACTIONS };
+/* The actions' names in enum order, NULL-terminated. */
+extern const char *const scn_failure_action_names[];
+
+struct scn_failure {
+	char name[SCN_NAME_MAX];
+	int action;                   /* enum scn_failure_action */
+	char target[SCN_NAME_MAX];    /* a node, link or replica, by the action */
+	uint64_t at_ns;               /* when (0 < at < stop_time) */
+};
+
 struct scn_workload {
 	char name[SCN_NAME_MAX];
 	char client[SCN_NAME_MAX];
@@ -112,6 +132,7 @@ struct scn_workload {
 	uint64_t objects;             /* http: objects requested uniformly; 0: one (or the site's) */
 	uint64_t ping_ns;             /* ICMP echo interval to the service address; 0: none */
 	uint64_t ping_bytes;          /* ICMP message size */
+	uint64_t timeout_ns;          /* http: a request not done this long after connect() is abandoned; 0: none */
 };
 
 /* The paper's testbed experiments (section 4.3). */
@@ -162,6 +183,9 @@ struct scenario {
 	struct scn_workload workload[SCN_MAX_OBJECTS];
 	struct scn_origin workload_at[SCN_MAX_OBJECTS];
 	size_t nworkloads;
+	struct scn_failure failure[SCN_MAX_OBJECTS];
+	struct scn_origin failure_at[SCN_MAX_OBJECTS];
+	size_t nfailures;
 };
 
 /* The typed, checked scenario at point `point` of an expanded source.

@@ -117,11 +117,15 @@ int sim_node_add_vhost_addr(sim_node *n, uint32_t addr);
 /* Failures (sim_fail.cc).  A link that is down is silent both ways (its
  * interfaces drop what they would send or receive); routing is not told.
  * A node that is down has every interface down and loses its TCP
- * connections (closed, no callback fires); its listening and UDP sockets
- * stay.  Up again: the interfaces come back (a link still down stays
- * silent).  HN_OK, HN_EINVAL, or HN_ESTATE (node already in that state). */
+ * connections: their sockets are closed and no callback of them fires
+ * again (ns-3 has no abort: the FIN that Close queues goes nowhere while
+ * the interfaces are down); its listening and UDP sockets stay, as the
+ * servers and daemons a restarted host starts again.  Up again: the
+ * interfaces come back (a link still down stays silent).  *closed (may be
+ * NULL) gets how many TCP connections were lost.  HN_OK, HN_EINVAL, or
+ * HN_ESTATE (link or node already in that state). */
 int sim_link_set_down(sim_link *l, bool down);
-int sim_node_set_down(sim_node *n, bool down);
+int sim_node_set_down(sim_node *n, bool down, size_t *closed);
 bool sim_node_is_down(const sim_node *n);
 
 /* Compute global (shortest path) routes for all nodes.  Call after the

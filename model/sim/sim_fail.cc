@@ -48,6 +48,10 @@ sim_link_set_down(sim_link* l, bool down)
     {
         return HN_EINVAL;
     }
+    if (l->down == down)
+    {
+        return HN_ESTATE;
+    }
     for (int side = 0; side < 2; side++)
     {
         // An end of a crashed node stays down until the node restarts.
@@ -63,8 +67,9 @@ sim_link_set_down(sim_link* l, bool down)
 }
 
 int
-sim_node_set_down(sim_node* n, bool down)
+sim_node_set_down(sim_node* n, bool down, size_t* closed)
 {
+    size_t lost = 0;
     if (!g.up || !n)
     {
         return HN_EINVAL;
@@ -91,10 +96,15 @@ sim_node_set_down(sim_node* n, bool down)
             if (s->node == n && s->tcp && !s->closed && !s->listening)
             {
                 sim_sock_close(s.get());
+                lost++;
             }
         }
     }
     g.routeGen++;
+    if (closed)
+    {
+        *closed = lost;
+    }
     return HN_OK;
 }
 

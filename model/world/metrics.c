@@ -192,6 +192,16 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 		snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
 		put(ctx, sc, "requests", started);
 		put(ctx, sc, "ok", ok);
+		if (wl->http) {   /* how the others ended (enum app_outcome) */
+			double out[APP_FAILED + 1] = { 0 };
+			for (size_t k = 0; k < n; k++)
+				if (r[k].started && r[k].outcome <= APP_FAILED)
+					out[r[k].outcome]++;
+			put(ctx, sc, "requests_reset", out[APP_RESET]);
+			put(ctx, sc, "requests_timed_out", out[APP_TIMED_OUT]);
+			put(ctx, sc, "requests_failed", out[APP_FAILED]);
+			put(ctx, sc, "requests_unfinished", out[APP_UNFINISHED]);
+		}
 		put(ctx, sc, "bytes_sent", sent);
 		put(ctx, sc, "bytes_received", recv);
 		if (ok > 0)
@@ -267,4 +277,5 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 			put(ctx, sc, name, count);
 		}
 	}
+	world_failure_metrics(w, put, ctx);
 }

@@ -37,6 +37,10 @@ static const struct metric_doc link_docs[] = {
 static const struct metric_doc workload_docs[] = {
 	{ "requests", "count", "requests (telnet: sessions) started" },
 	{ "ok", "count", "requests answered completely and correctly" },
+	{ "requests_reset", "count", "http: requests whose connection closed with an error (RST, or TCP gave up)" },
+	{ "requests_timed_out", "count", "http: requests abandoned at the workload's timeout" },
+	{ "requests_failed", "count", "http: requests closed cleanly with a reply incomplete or wrong" },
+	{ "requests_unfinished", "count", "http: requests still open when the run stopped" },
 	{ "bytes_sent", "bytes", "application bytes the clients sent" },
 	{ "bytes_received", "bytes", "application bytes the clients received" },
 	{ "latency_mean_s", "s", "mean latency of the ok requests, connect to last byte" },
@@ -106,4 +110,5 @@ void world_print_metrics(FILE *out)
 	docs(out, link_docs, N(link_docs));
 	header(out, "scope workload:NAME", "Each workload's results, derived from its requests.");
 	docs(out, workload_docs, N(workload_docs));
+	world_print_failure_metrics(out);
 }

@@ -326,10 +326,9 @@ int world_build_replicas(struct world *w, char *err, size_t errlen)
 			struct http_server_config hc = { .name = r->host_server, .addr = v->address, .port = (uint16_t)v->port,
 							 .processing_ns = v->processing_ns, .cpu = h->cpu };
 			ok = (w->http[w->nhttp] = http_server_new(h->sim, h->hsrv, &hc)) != NULL;
-			if (ok && r->stop_ns) {
-				w->replica_http[i] = w->http[w->nhttp];
+			w->replica_http[i] = ok ? w->http[w->nhttp] : NULL;   /* stop, failures.c */
+			if (ok && r->stop_ns)
 				sim_schedule(r->stop_ns, replica_stop, w->replica_http[i]);
-			}
 			w->nhttp += ok;
 		} else if (v->app == SCN_APP_HYDRAWEB) {
 			/* Configured, not installed: no preheating, the cache holds

@@ -75,6 +75,7 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
 				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
+				.timeout_ns = c->timeout_ns,
 			};
 			ok = wl->obj_rng && (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {

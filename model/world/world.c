@@ -27,7 +27,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	    world_build_roles(w, o, err, errlen) != HN_OK ||
 	    world_build_services(w, o, err, errlen) != HN_OK ||
 	    world_build_replicas(w, err, errlen) != HN_OK ||
-	    world_build_workloads(w, o, err, errlen) != HN_OK)
+	    world_build_workloads(w, o, err, errlen) != HN_OK ||
+	    world_build_failures(w, err, errlen) != HN_OK)
 		goto fail;
 	if (o->pcap_dir && *o->pcap_dir && sim_pcap_enable(o->pcap_dir) != HN_OK) {
 		snprintf(err, errlen, "%s: cannot write pcap files", o->pcap_dir);

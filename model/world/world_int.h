@@ -84,8 +84,29 @@ struct managed {
 	uint64_t metered_hits, metered_misses;   /* reported in METERs so far */
 };
 
+/* The failure events' counters (failures.c): C(field, metric, doc). */
+#define FAIL_STATS(C, D) \
+	C(applied, "failures.applied", "failure events applied ([failure NAME])") \
+	C(refused, "failures.refused", "failure events the simulator refused (object already in that state)") \
+	C(tcp_lost, "failures.tcp_connections_lost", "TCP connections of crashed nodes lost (closed without FIN or RST reaching the peer)") \
+	C(redirector_restarts, "failures.redirector_crashes", "crashes of redirector nodes (flow tables lost)")
+struct fail_stats {
+	FAIL_STATS(COUNTER_FIELD, COUNTER_SKIP)
+};
+extern const struct counter_set fail_counters;
+
+/* One failure event as applied. */
+struct wfail {
+	struct world *w;
+	size_t index;                 /* in s->failure */
+	int applied;                  /* 1 when it happened */
+	uint64_t tcp_lost;            /* node_down: connections lost */
+};
+
 struct world {
 	const struct scenario *s;
+	struct wfail fail[SCN_MAX_OBJECTS];   /* per [failure] */
+	struct fail_stats fst;
 	struct rmgr *rmgr[SCN_MAX_OBJECTS];           /* per service */
 	struct http_server *origin_http[SCN_MAX_OBJECTS];
 	struct managed managed[64];
@@ -159,6 +180,11 @@ void world_free_services(struct world *w);
 /* workloads.c */
 int world_build_workloads(struct world *w, const struct world_options *o, char *err, size_t errlen);
 void world_free_workloads(struct world *w);
+
+/* failures.c */
+int world_build_failures(struct world *w, char *err, size_t errlen);
+void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx);
+void world_print_failure_metrics(FILE *out);
 
 /* metrics.c */
 void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx);
