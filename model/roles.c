@@ -7,6 +7,7 @@ const char *const role_names[] = { HN_ROLES(ROLE_NAME) NULL };
 const struct param_block redirector_params[] = {
 	{ redir_params, &redir_nparams, 0 },
 	{ fragflow_params, &fragflow_nparams, offsetof(struct redir_config, frag) },
+	{ hchk_params, &hchk_nparams, offsetof(struct redir_config, hc) },
 	{ NULL, 0, 0 },
 };
 

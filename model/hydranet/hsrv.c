@@ -123,6 +123,15 @@ static struct vport *port_find(const struct vhost *v, uint8_t proto, uint16_t po
 	return NULL;
 }
 
+int hsrv_vhost_serves(const struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port)
+{
+	const struct vhost *v = vhost_find(h, origin);
+	if (!v)
+		return HN_ENOENT;
+	const struct vport *p = port_find(v, proto, port);
+	return p && !p->given_up;
+}
+
 /* Whether a first fragment (or whole datagram) for dport is delivered: to
  * a bound port, yes; to a port given up, only a TCP segment of a
  * connection in progress (not a SYN opening one), as a kernel keeps the

@@ -95,6 +95,10 @@ int hsrv_vhost_create(struct hsrv *h, uint32_t origin, const char *app);
 /* Is a virtual host installed for origin? */
 int hsrv_vhost_exists(const struct hsrv *h, uint32_t origin);
 
+/* Whether the virtual host origin takes new connections on (proto, port):
+ * 1 bound, 0 given up or never bound, HN_ENOENT no such virtual host. */
+int hsrv_vhost_serves(const struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port);
+
 /* Record that the virtual host origin owns (proto, port); HN_ENOENT when the
  * virtual host is not installed. */
 int hsrv_vhost_bind(struct hsrv *h, uint32_t origin, uint8_t proto, uint16_t port);

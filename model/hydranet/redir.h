@@ -30,6 +30,7 @@
 #include "param.h"
 
 #include "hydranet/fragflow.h"
+#include "hydranet/hchk.h"
 #include "net/frag.h"
 
 struct sim_node;
@@ -68,6 +69,7 @@ struct redir_config {
 	bool flow_table;                 /* keep each flow on the server it started on */
 	size_t max_flows;                /* flows remembered at once (0: 4096) */
 	uint64_t flow_idle_ns;           /* a flow idle this long is forgotten (0: 300 s) */
+	struct hchk_config hc;           /* health checks (hchk.h): the world runs them */
 };
 
 /* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)

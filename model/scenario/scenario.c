@@ -1176,6 +1176,14 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);
+	for (size_t i = 0; i < s->nnodes; i++) {
+		const struct hchk_config *hc = &s->node[i].cfg.redirector.hc;
+		if (s->node[i].role == SCN_REDIRECTOR && hc->enabled && hc->timeout_ns >= hc->interval_ns)
+			fail(p, key_line(&s->node_at[i], node_params, N(node_params), "hc_timeout"),
+			     "[node %s]: hc_timeout = %g s is not below hc_interval = %g s: a probe must "
+			     "be answered or failed before the next", s->node[i].name,
+			     (double)hc->timeout_ns / 1e9, (double)hc->interval_ns / 1e9);
+	}
 	for (size_t i = 0; i < s->nfailures; i++)
 		check_failure(p, i);
 	check_bounds(p);

@@ -40,11 +40,14 @@ static int redirector_new(struct world *w, struct wnode *n)
 static int redirector_attach(struct world *w, struct wnode *n)
 {
 	(void)w;
+	const struct hchk_config *hc = &n->cfg->cfg.redirector.hc;
+	if (hc->enabled && !(n->hchk = hchk_prober_new(n->sim, n->redir, hc)))
+		return HN_ECONFIG;
 	return (n->rtd = rtd_redir_new(n->sim, n->redir)) ? HN_OK : HN_ENOMEM;
 }
 
 static const struct counter_set *const redirector_sets[] = {
-	&rtd_counters, &redir_counters, &ipv4_frag_counters, &fragflow_counters, NULL,
+	&rtd_counters, &redir_counters, &ipv4_frag_counters, &fragflow_counters, &hchk_counters, NULL,
 };
 
 static const void *redirector_stats(const struct wnode *n, size_t k)
@@ -53,13 +56,15 @@ static const void *redirector_stats(const struct wnode *n, size_t k)
 	case 0: return n->rtd ? (const void *)rtd_stats(n->rtd) : NULL;
 	case 1: return redir_stats(n->redir);
 	case 2: return redir_frag_stats(n->redir);
-	default: return redir_fragflow_stats(n->redir);
+	case 3: return redir_fragflow_stats(n->redir);
+	default: return n->hchk ? (const void *)hchk_stats(n->hchk) : NULL;
 	}
 }
 
 static void redirector_free(struct wnode *n)
 {
 	rtd_free(n->rtd);
+	hchk_free(n->hchk);
 	redir_free(n->redir);
 	free(n->metric);
 }
@@ -95,7 +100,12 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 	const struct scenario *s = w->s;
 	uint32_t reds[RTD_MAX_REDIRECTORS];
 	size_t nred = 0;
-	int candidate = 0;
+	int candidate = 0, probed = 0;
+	/* Every host server answers health probes when a redirector sends them. */
+	for (size_t k = 0; k < s->nnodes; k++)
+		probed |= s->node[k].role == SCN_REDIRECTOR && s->node[k].cfg.redirector.hc.enabled;
+	if (probed && !(n->hchk = hchk_responder_new(n->sim, n->hsrv)))
+		return HN_ECONFIG;
 	for (size_t k = 0; k < s->nservices; k++)
 		candidate |= s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name);
 	for (size_t k = 0; k < s->nnodes && candidate; k++)
@@ -127,7 +137,7 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 
 static const struct counter_set *const hostserver_sets[] = {
 	&rtd_counters, &rmgr_counters, &hsrv_counters, &ipv4_reass_counters, &fragflow_counters,
-	NULL,
+	&hchk_counters, NULL,
 };
 
 /* The routing daemon and replication server only where they run. */
@@ -138,13 +148,15 @@ static const void *hostserver_stats(const struct wnode *n, size_t k)
 	case 1: return n->rsrv ? (const void *)rsrv_stats(n->rsrv) : NULL;
 	case 2: return hsrv_stats(n->hsrv);
 	case 3: return hsrv_reass_stats(n->hsrv);
-	default: return hsrv_fragflow_stats(n->hsrv);
+	case 4: return hsrv_fragflow_stats(n->hsrv);
+	default: return n->hchk ? (const void *)hchk_stats(n->hchk) : NULL;
 	}
 }
 
 static void hostserver_free(struct wnode *n)
 {
 	rtd_free(n->rtd);
+	hchk_free(n->hchk);
 	rsrv_free(n->rsrv);
 	hsrv_free(n->hsrv);
 }

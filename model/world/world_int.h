@@ -18,6 +18,7 @@
 #include "apps/telnet.h"
 #include "apps/ttcp.h"
 #include "counter.h"
+#include "hydranet/hchk.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
 #include "hydranet/rmgr.h"
@@ -44,6 +45,7 @@ struct wnode {
 	struct cpu *cpu;              /* cost model, when the node has one */
 	struct rtd *rtd;              /* routing daemon (redirectors; host servers that announce) */
 	struct rsrv *rsrv;            /* replication server (candidates of a replica manager) */
+	struct hchk *hchk;            /* health-check prober (redirectors) or responder (host servers) */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
