@@ -221,7 +221,7 @@ struct metric_row {
 static const struct metric_row failure_rows[] = {
 	{ "at_s", "s", "when the event was due" },
 	{ "applied", "0/1", "it happened (the simulator took it)" },
-	{ "tcp_connections_lost", "count", "node_down: TCP connections of the node lost" },
+	{ "tcp_connections_lost", "count", "node_down: TCP connections of the node lost that its applications had not closed yet" },
 	{ "detected_s", "s", "down events: from the event to the first redirector taking an affected host server out of service (announcement expired or withdrawn, or health checks); absent: never" },
 	{ "restored_s", "s", "up events: from the event to the first redirector taking it back; absent: never" },
 	{ "failover_s", "s", "down events: from the event to the start of the first request after it answered completely by a node it did not affect; absent: none" },

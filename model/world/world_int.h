@@ -90,7 +90,7 @@ struct managed {
 #define FAIL_STATS(C, D) \
 	C(applied, "failures.applied", "failure events applied ([failure NAME])") \
 	C(refused, "failures.refused", "failure events the simulator refused (object already in that state)") \
-	C(tcp_lost, "failures.tcp_connections_lost", "TCP connections of crashed nodes lost (closed without FIN or RST reaching the peer)") \
+	C(tcp_lost, "failures.tcp_connections_lost", "TCP connections of crashed nodes lost that their applications had not closed yet (bytes queued in those already closed die with the interfaces too)") \
 	C(redirector_restarts, "failures.redirector_crashes", "crashes of redirector nodes (flow tables lost)")
 struct fail_stats {
 	FAIL_STATS(COUNTER_FIELD, COUNTER_SKIP)

@@ -1,0 +1,83 @@
+#!/bin/sh
+# test_failover.sh - a host server crashes under load (scenarios/failover.ini):
+# the redirector takes it out of service exactly when its detection says,
+# passive (the routing daemon's announcement lifetime) and active (health
+# probes, docs/healthcheck.md), no connection started after detection fails,
+# and the host server is taken back after it restarts.  Every expected time
+# is derived below from the scenario's parameters on its loss-free links.
+. tests/scenario/lib.sh
+scn=scenarios/failover.ini
+# The scenario's numbers (pinned here so the derivation below stays true).
+at=10.25 back=20.25 d=0.001 rate=10000000 life=3 refresh=1 ivl=1 tmo=0.2 fall=3 rise=2
+pin="--set failure.crash.at=${at}s --set failure.restart.at=${back}s
+     --set link.redirector-hs1.delay=1ms --set link.redirector-hs1.rate=10Mbps
+     --set node.hs1.announce_refresh=${refresh}s --set node.redirector.hc_interval=${ivl}s
+     --set node.redirector.hc_timeout=200ms --set node.redirector.hc_fall=$fall
+     --set node.redirector.hc_rise=$rise"
+# tx BYTES: serialization time of a frame of BYTES (IP datagram + 2-byte PPP header)
+tx() { awk -v b="$1" -v r=$rate 'BEGIN { printf "%.10f", (b + 2) * 8 / r }'; }
+# An ANNOUNCE of one access point: IP 20 + UDP 8 + RMP header 16 + entry 8
+# (docs/rmp.md) = 52 bytes; a health probe or reply: 20 + 8 + 16 = 44 bytes.
+ann=$(tx 52) hc=$(tx 44)
+f9() { printf '%.9f' "$1"; }
+m9() { q "$1" "SELECT printf('%.9f', value) FROM metrics WHERE scope='$2' AND name='$3'"; }
+check_common() {   # DB DETECTED_AT
+	db=$1 det=$2
+	expect "applied" "$(metric "$db" failures failures.applied)" 2
+	expect "new requests failed after detection" "$(metric "$db" failure:crash failed_after_detection)" 0
+	# The same from the requests themselves: every request started after
+	# detection and before the restart was answered, by hs2.
+	expect "requests after detection not ok" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE start_s >= $det AND start_s < $back AND ok = 0")" 0
+	expect "requests after detection served by hs1" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE start_s >= $det AND start_s < $back AND served_by = 'hs1'")" 0
+	expect_num "requests after detection served by hs2" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE start_s >= $det AND start_s < $back AND served_by = 'hs2'")" -ge 10
+	# Before detection the redirector still sent new connections to hs1:
+	# they time out (the workload's 2 s), none is reset.
+	expect_num "failed before detection" "$(metric "$db" failure:crash failed_before_detection)" -ge 1
+	expect "reset" "$(metric "$db" workload:fetch requests_reset)" 0
+	expect_num "hs1 serves again after the restart" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE start_s > $back + 3 AND served_by = 'hs1'")" -ge 10
+}
+
+# Passive: the last announcement before the crash left hs1 at
+# floor(at / refresh) * refresh and arrived d + tx later; the entry expires
+# a lifetime after that.  After the restart, the next announcement (the
+# first refresh after it) takes hs1 back on arrival.
+db=$T/passive.sqlite
+$HYDRANET run "$scn" $pin --db "$db" --quiet || die "passive run failed"
+want=$(awk -v a=$at -v r=$refresh -v d=$d -v t=$ann -v l=$life \
+	'BEGIN { printf "%.9f", int(a / r) * r + d + t + l - a }')
+expect "passive detection" "$(m9 "$db" failure:crash detected_s)" "$want"
+want_up=$(awk -v a=$back -v r=$refresh -v d=$d -v t=$ann \
+	'BEGIN { k = int(a / r) * r; if (k < a) k += r; printf "%.9f", k + d + t - a }')
+expect "passive restoration" "$(m9 "$db" failure:restart restored_s)" "$want_up"
+expect "expiry events" "$(metric "$db" redirector replicas_down)" 1
+check_common "$db" "$(awk -v a=$at -v w="$want" 'BEGIN { print a + w }')"
+
+# Active: lifetimes long enough (30 s) that only the probes can detect.  The
+# rounds run at k * hc_interval; the first at or after the crash goes
+# unanswered, and the fall-th unanswered one times out hc_timeout after it
+# was sent.  Back up: the rise-th answered probe after the restart, one
+# round trip (2 * (d + tx)) after it was sent.
+db=$T/active.sqlite
+$HYDRANET run "$scn" $pin --set node.redirector.health_check=true \
+	--set node.hs1.announce_lifetime=30s --set node.hs2.announce_lifetime=30s \
+	--db "$db" --quiet || die "active run failed"
+want=$(awk -v a=$at -v i=$ivl -v f=$fall -v t=$tmo \
+	'BEGIN { k = int(a / i) * i; if (k < a) k += i; printf "%.9f", k + (f - 1) * i + t - a }')
+expect "active detection" "$(m9 "$db" failure:crash detected_s)" "$want"
+want_up=$(awk -v a=$back -v i=$ivl -v r=$rise -v d=$d -v t=$hc \
+	'BEGIN { k = int(a / i) * i; if (k < a) k += i; printf "%.9f", k + (r - 1) * i + 2 * (d + t) - a }')
+expect "active restoration" "$(m9 "$db" failure:restart restored_s)" "$want_up"
+# One probe per round unanswered while hs1 is down: the rounds in (at, back].
+expect "probe timeouts" "$(metric "$db" redirector hc.timeouts)" \
+	"$(awk -v a=$at -v b=$back -v i=$ivl 'BEGIN { n = 0; for (k = i; k <= b; k += i) n += k > a; print n }')"
+expect "marked down" "$(metric "$db" redirector hc.marked_down)" 1
+expect "marked up" "$(metric "$db" redirector hc.marked_up)" 1
+expect "health-check drops" \
+	"$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE name LIKE 'drop.hc_%'")" 0
+expect "probes answered = replies" "$(metric "$db" hs1 hc.probes_answered)" \
+	"$(( $(metric "$db" redirector hc.replies) - $(metric "$db" hs2 hc.probes_answered) ))"
+check_common "$db" "$(awk -v a=$at -v w="$want" 'BEGIN { print a + w }')"
