@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hydranet/maglev.h"
 #include "net/bytes.h"
 #include "net/ipip.h"
 #include "net/ipv4.h"
@@ -34,6 +35,9 @@ struct entry {
 	size_t n;                  /* replicas in use */
 	struct replica rep[REDIR_MAX_REPLICAS];
 	unsigned turn;             /* round robin, and ties */
+	int32_t *mtab;             /* maglev: lookup table (cfg.maglev_size), or NULL */
+	uint32_t mset[REDIR_MAX_REPLICAS];   /* the host servers it was built for, ascending */
+	size_t nmset;
 };
 
 /* A flow's choice: 5-tuple -> host server (0: the origin). */
@@ -106,6 +110,12 @@ struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *i
 		r->cfg.max_flows = 4096;
 	if (!r->cfg.flow_idle_ns)
 		r->cfg.flow_idle_ns = 300000000000ull;   /* 300 s, assumed */
+	if (!r->cfg.maglev_size)
+		r->cfg.maglev_size = 65537;   /* Maglev NSDI'16, section 3.4 */
+	if (r->cfg.maglev_size > MAGLEV_MAX_SIZE || !maglev_is_prime(r->cfg.maglev_size)) {
+		free(r);
+		return NULL;
+	}
 	if (io)
 		r->io = *io;
 	r->ff = fragflow_new(&cfg->frag);
@@ -124,6 +134,7 @@ void redir_free(struct redir *r)
 		struct entry *e = r->bucket[b];
 		while (e) {
 			struct entry *n = e->next;
+			free(e->mtab);
 			free(e);
 			e = n;
 		}
@@ -219,6 +230,7 @@ static void table_prune(struct redir *r, uint64_t now_ns)
 				}
 			if (e->n == 0) {
 				*pp = e->next;
+				free(e->mtab);
 				free(e);
 				r->entries--;
 			} else {
@@ -274,6 +286,7 @@ int redir_table_remove(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 		return HN_ENOENT;
 	struct entry *e = *pp;
 	*pp = e->next;
+	free(e->mtab);
 	free(e);
 	r->entries--;
 	return HN_OK;
@@ -376,6 +389,7 @@ void redir_crash(struct redir *r, uint64_t now_ns)
 				}
 			if (e->n == 0) {
 				*pp = e->next;
+				free(e->mtab);
 				free(e);
 				r->entries--;
 			} else {
@@ -585,8 +599,44 @@ static unsigned flows_on(const struct redir *r, uint32_t hs)
 	return n;
 }
 
+/* The 5-tuple of the datagram a choice is for. */
+struct tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+};
+
+/* Maglev: the host server the tuple hashes to among the n live replicas
+ * live[] of e, the lookup table rebuilt when that set changed; 0 (the
+ * origin) if the table cannot be built. */
+static uint32_t maglev_choose(struct redir *r, struct entry *e, const size_t *live, size_t n,
+			      const struct tuple *k)
+{
+	uint32_t set[REDIR_MAX_REPLICAS];
+	for (size_t i = 0; i < n; i++) {   /* ascending: every redirector builds the same table */
+		size_t j = i;
+		for (; j > 0 && set[j - 1] > e->rep[live[i]].host_server; j--)
+			set[j] = set[j - 1];
+		set[j] = e->rep[live[i]].host_server;
+	}
+	uint32_t m = (uint32_t)r->cfg.maglev_size;
+	if (!e->mtab || e->nmset != n || memcmp(e->mset, set, n * sizeof set[0])) {
+		if (!e->mtab && !(e->mtab = malloc(m * sizeof *e->mtab)))
+			return 0;
+		if (maglev_build(set, n, m, e->mtab) != HN_OK) {
+			e->nmset = 0;
+			return 0;
+		}
+		memcpy(e->mset, set, n * sizeof set[0]);
+		e->nmset = n;
+		r->st.maglev_builds++;
+	}
+	uint32_t h = maglev_flow_hash(k->src, k->dst, k->sport, k->dport, k->proto);
+	return set[e->mtab[h % m]];
+}
+
 /* The host server for a new flow to entry e (0: the origin). */
-static uint32_t choose(struct redir *r, struct entry *e, uint64_t now_ns)
+static uint32_t choose(struct redir *r, struct entry *e, uint64_t now_ns, const struct tuple *key)
 {
 	size_t live[REDIR_MAX_REPLICAS], n = 0;
 	for (size_t i = 0; i < e->n; i++)
@@ -594,6 +644,8 @@ static uint32_t choose(struct redir *r, struct entry *e, uint64_t now_ns)
 			live[n++] = i;
 	if (n == 0)
 		return 0;
+	if (r->cfg.policy == REDIR_MAGLEV)
+		return maglev_choose(r, e, live, n, key);
 	unsigned turn = e->turn++;
 	if (r->cfg.policy == REDIR_ROUND_ROBIN)
 		return e->rep[live[turn % n]].host_server;
@@ -645,11 +697,11 @@ static void flows_sweep(struct redir *r, uint64_t now_ns)
 static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_hdr *h,
 			    uint16_t sport, uint16_t dport, int opens, uint64_t now_ns)
 {
+	struct tuple k = { h->src, h->dst, sport, dport, h->proto };
 	if (!r->cfg.flow_table) {
 		r->st.flows_new++;
-		return choose(r, e, now_ns);
+		return choose(r, e, now_ns, &k);
 	}
-	(void)opens;
 	if (now_ns >= r->next_flow_sweep_ns)
 		flows_sweep(r, now_ns);
 	unsigned b = flow_hash(h->src, h->dst, sport, dport, h->proto);
@@ -661,7 +713,7 @@ static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_
 				/* Its replica was withdrawn or expired: the flow
 				 * would be black-holed there, so it chooses again
 				 * (as LVS does with expire_nodest_conn). */
-				f->host_server = choose(r, e, now_ns);
+				f->host_server = choose(r, e, now_ns, &k);
 				r->st.flows_rerouted++;
 				return f->host_server;
 			}
@@ -672,8 +724,8 @@ static uint32_t flow_choice(struct redir *r, struct entry *e, const struct ipv4_
 	 * was open before the access point had replicas: it stays with the
 	 * origin, where its state is. */
 	uint32_t hs = 0;
-	if (opens) {
-		hs = choose(r, e, now_ns);
+	if (opens || r->cfg.policy == REDIR_MAGLEV) {
+		hs = choose(r, e, now_ns, &k);
 		r->st.flows_new++;
 	} else {
 		r->st.flows_existing++;

@@ -18,8 +18,14 @@
  * origin itself a candidate; the flow table then keeps the flow's later
  * datagrams on that choice, so connections that exist when the table changes
  * keep their replica; a flow whose replica is withdrawn or expires chooses
- * again rather than being black-holed.  Without the flow table every datagram chooses afresh.  Not here:
- * the routing daemon that fills the table. */
+ * again rather than being black-holed.  Without the flow table every datagram chooses afresh.
+ * The maglev policy hashes the 5-tuple into a Maglev lookup table
+ * (maglev.h) built over the replicas in service, so a datagram of a flow the
+ * redirector does not remember (no flow table, or a restarted redirector)
+ * still finds its replica while the set is unchanged, and a change of the set
+ * moves few flows; with it, a TCP segment of an unknown connection is hashed
+ * too (it is not assumed to be older than the replicas).  Not here: the
+ * routing daemon that fills the table. */
 #ifndef HN_REDIR_H
 #define HN_REDIR_H
 #include <stdbool.h>
@@ -53,7 +59,8 @@ typedef uint64_t (*redir_metric_fn)(void *ctx, uint32_t dst);
 #define REDIR_POLICIES(X) \
 	X(NEAREST, "nearest", "least routing metric; the origin is a candidate too") \
 	X(ROUND_ROBIN, "round_robin", "the replicas in turn") \
-	X(LEAST_LOADED, "least_loaded", "the replica with the fewest flows in the flow table")
+	X(LEAST_LOADED, "least_loaded", "the replica with the fewest flows in the flow table") \
+	X(MAGLEV, "maglev", "consistent hashing of the 5-tuple (Maglev, NSDI'16): every redirector with the same replicas picks the same one")
 #define REDIR_POLICY_ENUM(e, name, doc) REDIR_##e,
 enum redir_policy { REDIR_POLICIES(REDIR_POLICY_ENUM) REDIR_NPOLICIES };
 /* The policies' names in enum order, NULL-terminated (redir_params.c). */
@@ -69,6 +76,7 @@ struct redir_config {
 	bool flow_table;                 /* keep each flow on the server it started on */
 	size_t max_flows;                /* flows remembered at once (0: 4096) */
 	uint64_t flow_idle_ns;           /* a flow idle this long is forgotten (0: 300 s) */
+	uint64_t maglev_size;            /* maglev: lookup table size, prime (0: 65537) */
 	struct hchk_config hc;           /* health checks (hchk.h): the world runs them */
 };
 
@@ -94,6 +102,7 @@ struct redir_config {
 	C(events_not_logged, "replica_events_not_logged", "replica down/up events beyond the event log's REDIR_MAX_EVENTS (counted above, times not kept)") \
 	C(restarts, "restarts", "crashes of the redirector's node (flow table, announced entries and health marks lost)") \
 	C(flows_lost, "flows_lost", "flows in the flow table when the node crashed") \
+	C(maglev_builds, "maglev_builds", "Maglev lookup tables built (policy maglev: once per change of a service's replicas in service)") \
 	D(BAD_HEADER, "bad_header", "not a valid IPv4 datagram") \
 	D(TTL, "ttl_expired", "inner TTL would expire on forwarding") \
 	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \

@@ -9,8 +9,9 @@ const char *const redir_policy_names[] = { REDIR_POLICIES(POLICY_NAME) NULL };
 
 const struct param_def redir_params[] = {
 	{ "outer_ttl", PARAM_U64, "64", "", 1, 255, "redirector: TTL of the outer (tunnel) header; RFC 2003 3.1 default 64", PARAM_AT(struct redir_config, outer_ttl), NULL },
-	{ "policy", PARAM_ENUM, "nearest", "", 0, 0, "redirector: how a new flow picks among a service's replicas: nearest (least path delay from the redirector; the origin competes and wins only when strictly nearer; ties take turns), round_robin, or least_loaded (fewest flows in the redirector's flow table)", PARAM_AT(struct redir_config, policy), redir_policy_names },
+	{ "policy", PARAM_ENUM, "nearest", "", 0, 0, "redirector: how a new flow picks among a service's replicas: nearest (least path delay from the redirector; the origin competes and wins only when strictly nearer; ties take turns), round_robin, least_loaded (fewest flows in the redirector's flow table) or maglev (consistent hashing of the 5-tuple over the replicas in service, Maglev NSDI'16; the origin is no candidate)", PARAM_AT(struct redir_config, policy), redir_policy_names },
 	{ "flow_table", PARAM_BOOL, "true", "", 0, 0, "redirector: keep each flow on the replica it started on when the table changes (false: every datagram chooses afresh, and connections can break)", PARAM_AT(struct redir_config, flow_table), NULL },
+	{ "maglev_size", PARAM_U64, "65537", "entries", 7, 65537, "redirector, policy = maglev: size of the Maglev lookup table, a prime much larger than the replicas (65537: Maglev NSDI'16 section 3.4's example)", PARAM_AT(struct redir_config, maglev_size), NULL },
 	{ "flow_idle", PARAM_TIME, "300s", "s", 1e-3 * NS, 86400 * NS, "redirector: a flow idle this long is forgotten (assumed: longer than TCP's keepalive-free idle periods in the workloads here)", PARAM_AT(struct redir_config, flow_idle_ns), NULL },
 };
 const size_t redir_nparams = sizeof redir_params / sizeof redir_params[0];

@@ -1177,6 +1177,16 @@ static void check(struct parse *p)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);
 	for (size_t i = 0; i < s->nnodes; i++) {
+		uint64_t m = s->node[i].cfg.redirector.maglev_size, d = 2;
+		for (; d * d <= m && m % d; d++)
+			;
+		if (s->node[i].role == SCN_REDIRECTOR && d * d <= m)
+			fail(p, key_line(&s->node_at[i], node_params, N(node_params), "maglev_size"),
+			     "[node %s]: maglev_size = %llu is not prime (Maglev's lookup table needs a "
+			     "prime size: %llu divides it)", s->node[i].name, (unsigned long long)m,
+			     (unsigned long long)d);
+	}
+	for (size_t i = 0; i < s->nnodes; i++) {
 		const struct hchk_config *hc = &s->node[i].cfg.redirector.hc;
 		if (s->node[i].role == SCN_REDIRECTOR && hc->enabled && hc->timeout_ns >= hc->interval_ns)
 			fail(p, key_line(&s->node_at[i], node_params, N(node_params), "hc_timeout"),

@@ -196,7 +196,7 @@ static void scenario__all_errors_are_reported(void **state)
 	assert_null(s);
 	snprintf(want, sizeof want,
 		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, policy, flow_table, "
-		 "flow_idle, frag_hold, frag_max_flows, frag_max_held, health_check, hc_interval, hc_timeout, hc_fall, hc_rise, reass_timeout, "
+		 "maglev_size, flow_idle, frag_hold, frag_max_flows, frag_max_held, health_check, hc_interval, hc_timeout, hc_fall, hc_rise, reass_timeout, "
 		 "reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, withdraw)\n"
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
