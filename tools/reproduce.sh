@@ -57,6 +57,32 @@ mkdir -p results
 HN_AUTH_TABLE=results/auth-attacks.md build/tests/test_auth > /dev/null
 build/bench/bench_auth > results/auth-cost.md
 cat results/auth-attacks.md results/auth-cost.md
+# Failover on Figure 1's ISPs (scenarios/fig1-failover.ini; EXPERIMENTS.md,
+# "Failover"): south.net's host server crashes under the flash crowd.
+# Passive detection against the announcement lifetime, active against the
+# probe interval, the affinity schemes with active detection, and the same
+# schemes when south.net's redirector itself restarts (down 0.5 s).
+echo "== failover"
+fo=results/failover.sqlite
+reds="red-s red-sw red-se"
+# on KEY VALUE: --set node.R.KEY=VALUE for every redirector R
+on() { for r in $reds; do printf ' --set node.%s.%s=%s' "$r" "$1" "$2"; done; }
+$hn run scenarios/fig1-failover.ini --db "$fo" -j 2 --quiet \
+	--set node.hs-s.announce_refresh=5s --set 'node.hs-s.announce_lifetime=${10, 20, 30}s'
+for ivl in 0.5s 1s 2s; do
+	$hn run scenarios/fig1-failover.ini --db "$fo" -j 2 --quiet $(on health_check true) $(on hc_interval $ivl)
+done
+for pol in nearest maglev; do
+	for ft in true false; do
+		$hn run scenarios/fig1-failover.ini --db "$fo" -j 2 --quiet $(on health_check true) \
+			$(on policy $pol) $(on flow_table $ft)
+		$hn run scenarios/fig1-failover.ini --db "$fo" -j 2 --quiet --set failure.crash.target=red-s \
+			--set failure.restart.target=red-s --set failure.restart.at=130.5s $(on policy $pol) $(on flow_table $ft)
+	done
+done
+sh tools/failover-table.sh "$fo" | tee results/failover.md
+make --no-print-directory build/tests/test_maglev
+build/tests/test_maglev | grep '^#' | tee results/maglev-disruption.txt
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"

@@ -14,7 +14,8 @@
  * an event that takes something down, how long until a redirector took an
  * affected host server out of service (detected_s: the first down event in
  * any redirector's replica log at or after it), how long until a new
- * request was answered by another node (failover_s), and the HTTP requests
+ * request of a workload the affected nodes served was answered by another
+ * node (failover_s), and the HTTP requests
  * it broke: in progress at the event (broken), started after it but
  * before detection (failed_before_detection), and after detection
  * (failed_after_detection; the goal is 0). */
@@ -188,13 +189,21 @@ void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx)
 		for (size_t k = 0; k < s->nworkloads; k++) {
 			const struct app_result *r;
 			size_t n = w->wl[k].http ? http_client_results(w->wl[k].http, &r) : 0;
+			/* Failover is measured on the workloads the affected nodes
+			 * served before the event. */
+			int served = 0;
+			for (size_t j = 0; j < n; j++)
+				for (size_t a = 0; a < na; a++)
+					served |= r[j].started && r[j].start_ns < c->at_ns &&
+						  !strcmp(r[j].served_by, node[a]);
 			for (size_t j = 0; j < n; j++) {
 				if (!r[j].started)
 					continue;
 				int mine = 0;   /* answered by an affected node */
 				for (size_t a = 0; a < na; a++)
 					mine |= !strcmp(r[j].served_by, node[a]);
-				if (r[j].start_ns >= c->at_ns && r[j].ok && !mine && r[j].start_ns < failover)
+				if (served && r[j].start_ns >= c->at_ns && r[j].ok && !mine &&
+				    r[j].start_ns < failover)
 					failover = r[j].start_ns;
 				if (!failed(&r[j]))
 					continue;
@@ -224,7 +233,7 @@ static const struct metric_row failure_rows[] = {
 	{ "tcp_connections_lost", "count", "node_down: TCP connections of the node lost that its applications had not closed yet" },
 	{ "detected_s", "s", "down events: from the event to the first redirector taking an affected host server out of service (announcement expired or withdrawn, or health checks); absent: never" },
 	{ "restored_s", "s", "up events: from the event to the first redirector taking it back; absent: never" },
-	{ "failover_s", "s", "down events: from the event to the start of the first request after it answered completely by a node it did not affect; absent: none" },
+	{ "failover_s", "s", "down events: from the event to the start of the first request after it, of a workload an affected node served before it, answered completely by a node it did not affect; absent: none" },
 	{ "broken", "count", "down events: HTTP requests in progress at the event that then failed (reset, timed out or cut short)" },
 	{ "failed_before_detection", "count", "down events: requests started after the event, before detection, that failed" },
 	{ "failed_after_detection", "count", "down events: requests started after detection that failed (the goal: 0); still open at the end: not counted" },
