@@ -525,4 +525,7 @@ fig5() {
 fig5 fig5a
 fig5 fig5b
 
+# Failover (EXPERIMENTS.md, "Failover"): from its own database.
+sh tools/failover-figure.sh "${FAILOVER_DB:-results/failover.sqlite}"
+
 echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

@@ -176,13 +176,20 @@ void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx)
 		int down = c->action == SCN_FAIL_NODE_DOWN || c->action == SCN_FAIL_LINK_DOWN ||
 			   c->action == SCN_FAIL_REPLICA_STOP;
 		uint64_t t = first_event(w, addr, na, down, c->at_ns);
+		/* The event's window ends at the next event of its target. */
+		uint64_t end = UINT64_MAX;
+		for (size_t k = 0; k < s->nfailures; k++)
+			if (!strcmp(s->failure[k].target, c->target) && s->failure[k].at_ns > c->at_ns &&
+			    s->failure[k].at_ns < end)
+				end = s->failure[k].at_ns;
 		if (!down) {
 			if (t != UINT64_MAX)
 				put(ctx, sc, "restored_s", (double)(t - c->at_ns) / 1e9);
-			continue;
-		}
-		if (t != UINT64_MAX)
+		} else if (t != UINT64_MAX && t < end) {
 			put(ctx, sc, "detected_s", (double)(t - c->at_ns) / 1e9);
+		} else {
+			t = UINT64_MAX;
+		}
 		/* The requests of every HTTP workload around the event. */
 		double broken = 0, before = 0, after = 0;
 		uint64_t failover = UINT64_MAX;
@@ -202,13 +209,15 @@ void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx)
 				int mine = 0;   /* answered by an affected node */
 				for (size_t a = 0; a < na; a++)
 					mine |= !strcmp(r[j].served_by, node[a]);
-				if (served && r[j].start_ns >= c->at_ns && r[j].ok && !mine &&
+				if (down && served && r[j].start_ns >= c->at_ns && r[j].ok && !mine &&
 				    r[j].start_ns < failover)
 					failover = r[j].start_ns;
 				if (!failed(&r[j]))
 					continue;
 				if (r[j].start_ns < c->at_ns)
 					broken += r[j].done_ns >= c->at_ns;
+				else if (r[j].start_ns >= end)
+					;   /* the next event's */
 				else if (r[j].start_ns < t)
 					before++;
 				else
@@ -216,6 +225,8 @@ void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx)
 			}
 		}
 		put(ctx, sc, "broken", broken);
+		if (!down)
+			continue;
 		put(ctx, sc, "failed_before_detection", before);
 		if (t != UINT64_MAX)
 			put(ctx, sc, "failed_after_detection", after);
@@ -231,12 +242,12 @@ static const struct metric_row failure_rows[] = {
 	{ "at_s", "s", "when the event was due" },
 	{ "applied", "0/1", "it happened (the simulator took it)" },
 	{ "tcp_connections_lost", "count", "node_down: TCP connections of the node lost that its applications had not closed yet" },
-	{ "detected_s", "s", "down events: from the event to the first redirector taking an affected host server out of service (announcement expired or withdrawn, or health checks); absent: never" },
+	{ "detected_s", "s", "down events: from the event to the first redirector taking an affected host server out of service (announcement expired or withdrawn, or health checks), before the target's next event; absent: never" },
 	{ "restored_s", "s", "up events: from the event to the first redirector taking it back; absent: never" },
 	{ "failover_s", "s", "down events: from the event to the start of the first request after it, of a workload an affected node served before it, answered completely by a node it did not affect; absent: none" },
-	{ "broken", "count", "down events: HTTP requests in progress at the event that then failed (reset, timed out or cut short)" },
+	{ "broken", "count", "HTTP requests in progress at the event that then failed (reset, timed out or cut short; an up event breaks connections when redirectors without a flow table move them back)" },
 	{ "failed_before_detection", "count", "down events: requests started after the event, before detection, that failed" },
-	{ "failed_after_detection", "count", "down events: requests started after detection that failed (the goal: 0); still open at the end: not counted" },
+	{ "failed_after_detection", "count", "down events: requests started after detection, before the target's next event, that failed (the goal: 0); still open at the end: not counted" },
 };
 
 void world_print_failure_metrics(FILE *out)
