@@ -21,7 +21,7 @@ set xrange [110:210]
 set grid lc rgb "#dddddd"
 set arrow 1 from 130, graph 0 to 130, graph 1 nohead dt 2 lc rgb "#888888"
 set arrow 2 from 190, graph 0 to 190, graph 1 nohead dt 2 lc rgb "#888888"
-set key bottom left opaque box
+set key bottom right opaque box
 set ylabel "answered completely (share)"
 set yrange [0:1.05]
 set format x ""

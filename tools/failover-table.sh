@@ -24,8 +24,9 @@ WITH m AS (
   WHERE r.scenario LIKE '%fig1-failover.ini' AND r.status = 'ok'
   GROUP BY r.id)
 SELECT '| ' || p, count(*),
-  ifnull(printf('%.3f', avg(det)), 'never'), ifnull(printf('%.3f', avg(fo)), '-'),
-  printf('%.1f', avg(br)), printf('%.1f', avg(bd)), ifnull(printf('%.1f', avg(ad)), '-'), printf('%.1f', avg(rb)),
+  CASE WHEN avg(det) IS NULL THEN '-' ELSE printf('%.3f', avg(det)) END,
+  CASE WHEN avg(fo) IS NULL THEN '-' ELSE printf('%.3f', avg(fo)) END,
+  printf('%.1f', avg(br)), printf('%.1f', avg(bd)), CASE WHEN avg(ad) IS NULL THEN '-' ELSE printf('%.1f', avg(ad)) END, printf('%.1f', avg(rb)),
   printf('%.1f', avg(rst)), printf('%.1f', avg(tmo)), printf('%.0f', avg(req)) || ' |'
 FROM m GROUP BY p ORDER BY p;" | {
 	echo '| point | runs | detected (s) | failover (s) | broken at the crash | failed before detection | failed after detection | broken at the restart | reset | timed out | requests |'

@@ -14,8 +14,8 @@
  * an event that takes something down, how long until a redirector took an
  * affected host server out of service (detected_s: the first down event in
  * any redirector's replica log at or after it), how long until a new
- * request of a workload the affected nodes served was answered by another
- * node (failover_s), and the HTTP requests
+ * connection of a workload the affected nodes served was established with
+ * another node that answered it (failover_s), and the HTTP requests
  * it broke: in progress at the event (broken), started after it but
  * before detection (failed_before_detection), and after detection
  * (failed_after_detection; the goal is 0). */
@@ -210,8 +210,8 @@ void world_failure_metrics(const struct world *w, counter_put_fn put, void *ctx)
 				for (size_t a = 0; a < na; a++)
 					mine |= !strcmp(r[j].served_by, node[a]);
 				if (down && served && r[j].start_ns >= c->at_ns && r[j].ok && !mine &&
-				    r[j].start_ns < failover)
-					failover = r[j].start_ns;
+				    r[j].connected_ns < failover)
+					failover = r[j].connected_ns;
 				if (!failed(&r[j]))
 					continue;
 				if (r[j].start_ns < c->at_ns)
@@ -244,9 +244,9 @@ static const struct metric_row failure_rows[] = {
 	{ "tcp_connections_lost", "count", "node_down: TCP connections of the node lost that its applications had not closed yet" },
 	{ "detected_s", "s", "down events: from the event to the first redirector taking an affected host server out of service (announcement expired or withdrawn, or health checks), before the target's next event; absent: never" },
 	{ "restored_s", "s", "up events: from the event to the first redirector taking it back; absent: never" },
-	{ "failover_s", "s", "down events: from the event to the start of the first request after it, of a workload an affected node served before it, answered completely by a node it did not affect; absent: none" },
+	{ "failover_s", "s", "down events: from the event to the first connection established (SYN-ACK received) by a request started after it, of a workload an affected node served before it, that another node answered completely; absent: none" },
 	{ "broken", "count", "HTTP requests in progress at the event that then failed (reset, timed out or cut short; an up event breaks connections when redirectors without a flow table move them back)" },
-	{ "failed_before_detection", "count", "down events: requests started after the event, before detection, that failed" },
+	{ "failed_before_detection", "count", "down events: requests started after the event, before detection (or, never detected, before the target's next event), that failed" },
 	{ "failed_after_detection", "count", "down events: requests started after detection, before the target's next event, that failed (the goal: 0); still open at the end: not counted" },
 };
 
