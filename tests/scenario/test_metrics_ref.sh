@@ -10,9 +10,12 @@ grep -q '^| `drop.df_too_big` | count |' "$T/ref" || die "the redirector's drops
 grep -q '^| `cpu.busy_s` | s |' "$T/ref" || die "the cost model's counters are not in the reference"
 db=$T/db.sqlite
 for f in tests/scenario/hydraweb.ini tests/scenario/manager.ini tests/scenario/routing.ini \
-	 tests/scenario/inner-frag.ini scenarios/fig2-components.ini; do
+	 tests/scenario/inner-frag.ini scenarios/fig2-components.ini scenarios/failover.ini; do
 	$HYDRANET run "$f" --db "$db" --quiet --runs 1 >/dev/null || die "run of $f failed"
 done
+# health checks and Maglev, around a host server's failure
+$HYDRANET run scenarios/failover.ini --db "$db" --quiet --runs 1 --set node.redirector.health_check=true \
+	--set node.redirector.policy=maglev >/dev/null || die "run of failover.ini (active, maglev) failed"
 services=$(sqlite3 "$db" "SELECT DISTINCT substr(scope, 9) FROM metrics WHERE scope LIKE 'service:%'")
 n=0
 for m in $(sqlite3 "$db" "SELECT DISTINCT name FROM metrics"); do
