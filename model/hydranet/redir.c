@@ -203,11 +203,14 @@ static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 			if (!e->rep[i].expiry_logged)
 				log_event(r, e->rep[i].host_server, e->rep[i].expires_ns, 1, REDIR_WHY_EXPIRED);
 			e->rep[i] = (struct replica){ hs, expires_ns, false, false };
+			log_event(r, hs, r->now_hint_ns, 0, REDIR_WHY_ANNOUNCED);
 			return HN_OK;
 		}
 	if (e->n == REDIR_MAX_REPLICAS)
 		return HN_ELIMIT;
 	e->rep[e->n++] = (struct replica){ hs, expires_ns, false, false };
+	if (expires_ns)   /* announced: it comes into service */
+		log_event(r, hs, r->now_hint_ns, 0, REDIR_WHY_ANNOUNCED);
 	return HN_OK;
 }
 

@@ -98,7 +98,7 @@ struct redir_config {
 	C(flows_existing, "flows_existing", "TCP connections already open when replicas appeared: kept on the origin") \
 	C(to_origin, "flows_to_origin", "new flows sent to the origin (it was the nearest)") \
 	C(replicas_down, "replicas_down", "replicas taken out of service: announcement expired or withdrawn, or marked down by health checks") \
-	C(replicas_up, "replicas_up", "replicas taken back: announced again after expiring, or marked up by health checks") \
+	C(replicas_up, "replicas_up", "replicas coming into service: announced (first, or again after expiring or being withdrawn), or marked up by health checks") \
 	C(events_not_logged, "replica_events_not_logged", "replica down/up events beyond the event log's REDIR_MAX_EVENTS (counted above, times not kept)") \
 	C(restarts, "restarts", "crashes of the redirector's node (flow table, announced entries and health marks lost)") \
 	C(flows_lost, "flows_lost", "flows in the flow table when the node crashed") \
@@ -134,7 +134,7 @@ enum redir_event_why { REDIR_WHY_EXPIRED, REDIR_WHY_WITHDRAWN, REDIR_WHY_HEALTH_
 		       REDIR_WHY_ANNOUNCED, REDIR_WHY_HEALTH_UP };
 
 /* One entry of the redirector's replica event log: host server hs left
- * (down = 1) or rejoined service at t_ns.  An expiry is logged at the
+ * (down = 1) or came into service (announced, or marked up) at t_ns.  An expiry is logged at the
  * instant the lifetime ran out (when attached to a node, a timer fires
  * then; else it is noticed later, with that time). */
 struct redir_replica_event {

@@ -81,3 +81,30 @@ expect "health-check drops" \
 expect "probes answered = replies" "$(metric "$db" hs1 hc.probes_answered)" \
 	"$(( $(metric "$db" redirector hc.replies) - $(metric "$db" hs2 hc.probes_answered) ))"
 check_common "$db" "$(awk -v a=$at -v w="$want" 'BEGIN { print a + w }')"
+
+# The same host server cut off by its link instead (link_down, link_up):
+# the probes see the same silence, so the same times.
+db=$T/link.sqlite
+$HYDRANET run "$scn" $pin --set node.redirector.health_check=true \
+	--set node.hs1.announce_lifetime=30s --set node.hs2.announce_lifetime=30s \
+	--set failure.crash.action=link_down --set failure.crash.target=redirector-hs1 \
+	--set failure.restart.action=link_up --set failure.restart.target=redirector-hs1 \
+	--db "$db" --quiet || die "link run failed"
+expect "link down: active detection" "$(m9 "$db" failure:crash detected_s)" "$want"
+expect "link up: active restoration" "$(m9 "$db" failure:restart restored_s)" "$want_up"
+expect "link down: no TCP connection of a crashed node" "$(metric "$db" failures failures.tcp_connections_lost)" 0
+check_common "$db" "$(awk -v a=$at -v w="$want" 'BEGIN { print a + w }')"
+
+# The replica stops instead (replica_stop, replica_start): its routing daemon
+# withdraws it at once, so the redirector knows one WITHDRAW's transit
+# (d + tx of 52 bytes, as an ANNOUNCE) later, and takes it back one
+# ANNOUNCE's transit after it binds again.
+db=$T/stop.sqlite
+$HYDRANET run "$scn" $pin --set failure.crash.action=replica_stop --set failure.crash.target=web-hs1 \
+	--set failure.restart.action=replica_start --set failure.restart.target=web-hs1 \
+	--db "$db" --quiet || die "replica stop run failed"
+transit=$(awk -v d=$d -v t=$ann 'BEGIN { printf "%.9f", d + t }')
+expect "replica stop: detection (withdraw)" "$(m9 "$db" failure:crash detected_s)" "$transit"
+expect "replica start: restoration (announce)" "$(m9 "$db" failure:restart restored_s)" "$transit"
+expect "withdraws" "$(metric "$db" hs1 rtd.withdraws_sent)" 1
+expect "new requests failed after the withdrawal" "$(metric "$db" failure:crash failed_after_detection)" 0

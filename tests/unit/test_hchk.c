@@ -217,11 +217,23 @@ static void hchk__expiry_is_logged_at_the_lifetime_end(void **state)
 	/* Announced again at 9000: the expiry is logged with its own time (4000). */
 	assert_int_equal(redir_table_announce(r, ORIGIN, 80, IPV4_PROTO_TCP, HS1, 3000, 9000), HN_OK);
 	const struct redir_replica_event *ev;
-	assert_int_equal(redir_replica_events(r, &ev), 2);
-	assert_int_equal(ev[0].t_ns, 4000);
-	assert_int_equal(ev[0].why, REDIR_WHY_EXPIRED);
-	assert_int_equal(ev[1].t_ns, 9000);
-	assert_int_equal(ev[1].why, REDIR_WHY_ANNOUNCED);
+	assert_int_equal(redir_replica_events(r, &ev), 3);
+	assert_int_equal(ev[0].t_ns, 1000);   /* the first announcement */
+	assert_int_equal(ev[0].down, 0);
+	assert_int_equal(ev[1].t_ns, 4000);
+	assert_int_equal(ev[1].down, 1);
+	assert_int_equal(ev[1].why, REDIR_WHY_EXPIRED);
+	assert_int_equal(ev[2].t_ns, 9000);
+	assert_int_equal(ev[2].down, 0);
+	assert_int_equal(ev[2].why, REDIR_WHY_ANNOUNCED);
+	/* Withdrawn, then announced again: down at the withdrawal, up again. */
+	assert_int_equal(redir_table_withdraw(r, ORIGIN, 80, IPV4_PROTO_TCP, HS1), HN_OK);
+	assert_int_equal(redir_table_announce(r, ORIGIN, 80, IPV4_PROTO_TCP, HS1, 3000, 9500), HN_OK);
+	assert_int_equal(redir_replica_events(r, &ev), 5);
+	assert_int_equal(ev[3].why, REDIR_WHY_WITHDRAWN);
+	assert_int_equal(ev[3].t_ns, 9000);   /* without a node: the latest announcement's time */
+	assert_int_equal(ev[4].why, REDIR_WHY_ANNOUNCED);
+	assert_int_equal(ev[4].t_ns, 9500);
 	redir_free(r);
 }
 
