@@ -108,3 +108,22 @@ expect "replica stop: detection (withdraw)" "$(m9 "$db" failure:crash detected_s
 expect "replica start: restoration (announce)" "$(m9 "$db" failure:restart restored_s)" "$transit"
 expect "withdraws" "$(metric "$db" hs1 rtd.withdraws_sent)" 1
 expect "new requests failed after the withdrawal" "$(metric "$db" failure:crash failed_after_detection)" 0
+
+# A configured (static) replica that stops: no routing daemon withdraws it,
+# and only the probes notice.  The host server answers them "port not
+# bound" (docs/healthcheck.md), a failure one round trip after each round:
+# down at the fall-th round's reply, up at the rise-th after the restart.
+db=$T/static.sqlite
+$HYDRANET run "$scn" $pin --set replica.web-hs1.announce=static --set replica.web-hs2.announce=static \
+	--set node.redirector.health_check=true \
+	--set failure.crash.action=replica_stop --set failure.crash.target=web-hs1 \
+	--set failure.restart.action=replica_start --set failure.restart.target=web-hs1 \
+	--db "$db" --quiet || die "static replica stop run failed"
+want=$(awk -v a=$at -v i=$ivl -v f=$fall -v d=$d -v t=$hc \
+	'BEGIN { k = int(a / i) * i; if (k < a) k += i; printf "%.9f", k + (f - 1) * i + 2 * (d + t) - a }')
+expect "static replica stop: detection (not bound)" "$(m9 "$db" failure:crash detected_s)" "$want"
+expect "static replica start: restoration" "$(m9 "$db" failure:restart restored_s)" "$want_up"
+expect "replies saying not serving: the rounds in (at, back]" "$(metric "$db" redirector hc.not_serving)" \
+	"$(awk -v a=$at -v b=$back -v i=$ivl 'BEGIN { n = 0; for (k = i; k <= b; k += i) n += k > a; print n }')"
+expect "probe timeouts (the host server answers)" "$(metric "$db" redirector hc.timeouts)" 0
+expect "new requests failed after detection" "$(metric "$db" failure:crash failed_after_detection)" 0
