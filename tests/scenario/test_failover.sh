@@ -127,3 +127,13 @@ expect "replies saying not serving: the rounds in (at, back]" "$(metric "$db" re
 	"$(awk -v a=$at -v b=$back -v i=$ivl 'BEGIN { n = 0; for (k = i; k <= b; k += i) n += k > a; print n }')"
 expect "probe timeouts (the host server answers)" "$(metric "$db" redirector hc.timeouts)" 0
 expect "new requests failed after detection" "$(metric "$db" failure:crash failed_after_detection)" 0
+
+# A crash while requests are in progress (at 10.1 s every one of the 4 users
+# is in the middle of one): their connections are lost at the host server,
+# and the requests break (none survives: no state moves).
+db=$T/inflight.sqlite
+$HYDRANET run "$scn" $pin --set failure.crash.at=10.1s --db "$db" --quiet || die "in-flight run failed"
+inflight=$(q "$db" "SELECT count(*) FROM requests WHERE start_s < 10.1 AND ok = 0")
+expect_num "requests in progress at the crash" "$inflight" -ge 1
+expect "broken = requests started before the crash that failed" "$(metric "$db" failure:crash broken)" "$inflight"
+expect "TCP connections lost at hs1" "$(metric "$db" failure:crash tcp_connections_lost)" "$inflight"
