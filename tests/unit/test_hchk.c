@@ -194,8 +194,12 @@ static void hchk__replica_marked_down_gets_no_new_flows(void **state)
 	assert_int_equal(ev[1].t_ns, 2000);
 	assert_int_equal(redir_stats(r)->replicas_down, 1);
 	assert_int_equal(redir_stats(r)->replicas_up, 1);
-	/* A crash: flows and health marks are lost, configured replicas stay. */
+	/* Both down: new flows fall back to the origin (ordinary forwarding). */
+	assert_int_equal(redir_replica_set_health(r, ORIGIN, 80, IPV4_PROTO_TCP, HS1, true, 3500), HN_OK);
 	assert_int_equal(redir_replica_set_health(r, ORIGIN, 80, IPV4_PROTO_TCP, HS2, true, 4000), HN_OK);
+	assert_int_equal(segment(r, &f, 60, 1, 4500), 0);
+	assert_int_equal(redir_table_replicas(r, ORIGIN, 80, IPV4_PROTO_TCP, 4500), 0);
+	/* A crash: flows and health marks are lost, configured replicas stay. */
 	redir_crash(r, 5000);
 	assert_int_equal(redir_stats(r)->restarts, 1);
 	assert_true(redir_stats(r)->flows_lost > 0);
