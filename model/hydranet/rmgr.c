@@ -282,6 +282,15 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			rsrv_image_done(c);
 		return;
 	}
+	if (m->type == RMP_AUTHORISE && !c->replica && c->srv->ops.authorise) {
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(st->sock),
+		       "AUTHORISE seq %u of " HN_LOG_IPF " service %u for the routing daemon",
+		       (unsigned)m->seq, HN_LOG_IP(m->origin), (unsigned)m->service);
+		if (c->srv->ops.authorise(c->srv->ops.ctx, m) == HN_OK)
+			return;
+		c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;   /* the daemon counted why */
+		return;
+	}
 	if (m->type == RMP_PUSH) {
 		/* The object is read off the stream whatever happens to it, so
 		 * the stream stays framed; malloc(0) is avoided. */
@@ -409,7 +418,8 @@ const struct rmgr_stats *rsrv_stats(const struct rsrv *srv)
 
 /* ---- replica manager ------------------------------------------------------------ */
 
-enum cand_state { C_IDLE, C_CONNECTING, C_INSTALLING, C_INSTALLED, C_REMOVING };
+/* C_SIGNING: connected, the origin's CPU signing the authorisation. */
+enum cand_state { C_IDLE, C_CONNECTING, C_SIGNING, C_INSTALLING, C_INSTALLED, C_REMOVING };
 
 struct cand {
 	struct rmgr *m;
@@ -419,6 +429,7 @@ struct cand {
 	uint64_t image_sent;
 	unsigned idle;                /* idle LOAD reports in a row */
 	uint64_t trigger_ns;          /* when its install was decided */
+	sim_event_id sign_ev;         /* the AUTHORISE being signed */
 	/* After the install, everything to the replication server (pushes and
 	 * their objects, REMOVE) goes through this queue, in order, so a
 	 * message never lands inside an object the socket took only part of. */
@@ -521,6 +532,8 @@ static struct cand *cand_of(struct rmgr *m, sim_sock *s)
 	return NULL;
 }
 
+static void send_install(void *arg);
+
 static void mgr_connected(void *ctx, sim_sock *s, bool ok)
 {
 	struct rmgr *m = ctx;
@@ -533,13 +546,49 @@ static void mgr_connected(void *ctx, sim_sock *s, bool ok)
 		       "install on " HN_LOG_IPF " failed (no connection); tried again later", HN_LOG_IP(c->addr));
 		return;
 	}
+	c->state = C_SIGNING;
+	size_t k = (size_t)(c - m->cand);
+	uint64_t delay = m->cfg.cand_auth[k] && m->origin.charge_sign
+			 ? m->origin.charge_sign(m->origin.ctx, sim_now_ns()) : 0;
+	if (delay)
+		c->sign_ev = sim_schedule(delay, send_install, c);
+	else
+		send_install(c);
+}
+
+/* INSTALL and the image, preceded by the signed AUTHORISE where the
+ * candidate authenticates. */
+static void send_install(void *arg)
+{
+	struct cand *c = arg;
+	struct rmgr *m = c->m;
+	c->sign_ev = 0;
+	if (c->state != C_SIGNING || c->st.closed)
+		return;
+	c->state = C_INSTALLING;
+	size_t k = (size_t)(c - m->cand);
+	if (m->cfg.cand_auth[k]) {
+		struct rmp_msg a;
+		uint32_t now_s = (uint32_t)(sim_now_ns() / 1000000000ull);
+		uint64_t valid_s = m->cfg.auth_validity_ns / 1000000000ull;
+		uint32_t until = valid_s > UINT32_MAX - now_s ? UINT32_MAX : now_s + (uint32_t)valid_s;
+		if (auth_authorise(&a, &m->cfg.origin_key, m->cfg.origin, m->cfg.service, 6,
+				   &m->cfg.port, 1, c->addr, m->cfg.cand_pk[k], now_s, until,
+				   m->cfg.image_bytes) != HN_OK)
+			return;
+		a.seq = ++m->seq;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+		       "send AUTHORISE to " HN_LOG_IPF " (valid %u..%u s)", HN_LOG_IP(c->addr),
+		       (unsigned)now_s, (unsigned)until);
+		if (stream_send(&c->st, &a, &m->st) != HN_OK)
+			return;
+	}
 	HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
 	       "send INSTALL to " HN_LOG_IPF " (connected; image %u bytes)", HN_LOG_IP(c->addr),
 	       (unsigned)m->cfg.image_bytes);
 	struct rmp_msg in = { .type = RMP_INSTALL, .seq = ++m->seq, .origin = m->cfg.origin,
 			      .service = m->cfg.service, .proto = 6, .nports = 1,
 			      .ports = { m->cfg.port }, .image_bytes = m->cfg.image_bytes };
-	c->state = C_INSTALLING;
 	c->image_sent = 0;
 	if (stream_send(&c->st, &in, &m->st) == HN_OK)
 		send_image(c);
@@ -701,7 +750,8 @@ static void mgr_tick(void *arg)
 		int busy = 0;
 		struct cand *chosen = NULL;
 		for (size_t i = 0; i < m->cfg.ncandidates; i++)
-			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_INSTALLING;
+			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_SIGNING ||
+				m->cand[i].state == C_INSTALLING;
 		for (size_t i = 0; i < m->cfg.ncandidates && !busy; i++)
 			if (m->cand[i].state == C_IDLE) {
 				chosen = &m->cand[i];
@@ -807,8 +857,10 @@ void rmgr_free(struct rmgr *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < RMGR_MAX_CANDIDATES; i++)
+	for (size_t i = 0; i < RMGR_MAX_CANDIDATES; i++) {
+		sim_cancel(m->cand[i].sign_ev);
 		free(m->cand[i].q);
+	}
 	free(m);
 }
 

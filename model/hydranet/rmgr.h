@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "hydranet/auth.h"
 #include "param.h"
 
 struct sim_node;
@@ -83,6 +84,10 @@ struct rsrv_ops {
 		     size_t len);
 	int (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
 	void (*metered)(void *ctx, void *replica, uint64_t hits, uint64_t misses);
+	/* Optional: the origin's authorisation of the install that follows
+	 * (an AUTHORISE naming this host server; borrowed).  Without it an
+	 * AUTHORISE is an unexpected message. */
+	int (*authorise)(void *ctx, const struct rmp_msg *a);
 	/* Optional: requests the replica has in progress.  A REMOVE stops the
 	 * replica at once (no new connections) but is acknowledged only when
 	 * this is 0, so what it finishes is metered. */
@@ -137,6 +142,14 @@ struct rmgr_config {
 	uint64_t interval_ns;         /* load measurement and report interval */
 	uint32_t candidates[RMGR_MAX_CANDIDATES];   /* host servers, in order of preference */
 	size_t ncandidates;
+	/* Authenticated routing (auth.h): an install on a candidate whose
+	 * cand_auth is set is preceded by an AUTHORISE signed with origin_key,
+	 * naming the candidate's public key and valid for auth_validity_ns
+	 * from its signing.  The world fills these from the seed. */
+	uint64_t auth_validity_ns;
+	bool cand_auth[RMGR_MAX_CANDIDATES];
+	uint8_t cand_pk[RMGR_MAX_CANDIDATES][RMP_KEY_LEN];
+	struct auth_keypair origin_key;
 };
 
 struct rmgr;
@@ -150,6 +163,9 @@ struct rmgr_origin {
 	 * is being removed (REMOVE sent: nothing more should be pushed). */
 	void (*installed)(void *ctx, uint32_t host_server);
 	void (*removed)(void *ctx, uint32_t host_server);
+	/* Optional: the delay until the origin's CPU has signed one
+	 * authorisation at now_ns (NULL: signing costs nothing). */
+	uint64_t (*charge_sign)(void *ctx, uint64_t now_ns);
 	void *ctx;
 };
 
