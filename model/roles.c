@@ -15,6 +15,7 @@ const struct param_block hostserver_params[] = {
 	{ hsrv_params, &hsrv_nparams, offsetof(struct hostserver_config, hsrv) },
 	{ fragflow_params, &fragflow_nparams, offsetof(struct hostserver_config, hsrv) + offsetof(struct hsrv_config, frag) },
 	{ rtd_params, &rtd_nparams, offsetof(struct hostserver_config, rtd) },
+	{ rsrv_params, &rsrv_nparams, offsetof(struct hostserver_config, rsrv) },
 	{ NULL, 0, 0 },
 };
 

@@ -17,6 +17,7 @@
 #include "hydranet/auth.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
+#include "hydranet/rmgr.h"
 #include "hydranet/rogue.h"
 #include "hydranet/rtd.h"
 #include "param.h"
@@ -31,6 +32,7 @@ struct redirector_config {
 struct hostserver_config {
 	struct hsrv_config hsrv;
 	struct rtd_config rtd;
+	struct rsrv_limits rsrv;
 };
 
 #define HN_ROLES(R) \

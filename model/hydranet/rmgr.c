@@ -105,7 +105,6 @@ static int stream_send(struct stream *st, const struct rmp_msg *m, struct rmgr_s
 
 /* ---- replication server ------------------------------------------------------- */
 
-#define RSRV_MAX 16
 
 struct rsrv_conn {
 	struct rsrv *srv;
@@ -130,6 +129,7 @@ struct rsrv {
 	sim_sock *listener;
 	struct rsrv_conn *conns[RSRV_MAX];
 	size_t nconns;
+	size_t max_conns;             /* <= RSRV_MAX */
 };
 
 /* A METER report of the hits and misses not reported yet (replicas with a
@@ -348,16 +348,18 @@ static void rsrv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint
 {
 	struct rsrv *srv = ctx;
 	(void)l;
-	(void)peer;
 	(void)port;
 	/* A connection that closed with no replica running frees its slot. */
 	struct rsrv_conn *c = NULL;
 	for (size_t i = 0; i < srv->nconns && !c; i++)
 		if (srv->conns[i]->st.closed && !srv->conns[i]->replica)
 			c = srv->conns[i];
-	if (!c && srv->nconns < RSRV_MAX && (c = calloc(1, sizeof *c)))
+	if (!c && srv->nconns < srv->max_conns && (c = calloc(1, sizeof *c)))
 		srv->conns[srv->nconns++] = c;
 	if (!c) {
+		srv->st.drops[RMGR_DROP_CONN_LIMIT]++;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(s), "drop %s connection from " HN_LOG_IPF " (%zu held)",
+		       rmgr_drop_name(RMGR_DROP_CONN_LIMIT), HN_LOG_IP(peer), srv->nconns);
 		sim_sock_close(s);
 		return;
 	}
@@ -389,6 +391,7 @@ struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_op
 		return NULL;
 	srv->ops = *ops;
 	srv->interval_ns = load_interval_ns;
+	srv->max_conns = RSRV_MAX;
 	static const struct sim_sock_ops sops = { .on_accept = rsrv_accept, .on_recv = rsrv_recv,
 						  .on_close = rsrv_close };
 	srv->listener = sim_tcp_socket(node, &sops, srv);
@@ -398,6 +401,14 @@ struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_op
 		return NULL;
 	}
 	return srv;
+}
+
+int rsrv_set_max_conns(struct rsrv *srv, size_t n)
+{
+	if (n < 1 || n > RSRV_MAX)
+		return HN_EINVAL;
+	srv->max_conns = n;
+	return HN_OK;
 }
 
 void rsrv_free(struct rsrv *srv)
@@ -486,7 +497,8 @@ static int cand_reserve(struct cand *c, size_t n)
 		c->qoff = 0;
 	}
 	size_t pending = c->qlen - c->qoff;
-	if (pending && pending + n > RMGR_MAX_QUEUE)
+	uint64_t max = c->m->cfg.max_queue ? c->m->cfg.max_queue : RMGR_MAX_QUEUE;
+	if (pending && pending + n > max)
 		return HN_ELIMIT;   /* (an empty queue takes one message of any size) */
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;

@@ -50,7 +50,8 @@ struct rmp_msg;
 	D(MALFORMED, "rmp_malformed", "refused by rmp_decode; the connection is closed") \
 	D(UNEXPECTED, "rmp_unexpected", "a valid message this end does not take") \
 	D(START_FAILED, "replica_start_failed", "the replica could not start") \
-	D(QUEUE_FULL, "rmp_queue_full", "manager: a PUSH refused, its replica's send queue full")
+	D(QUEUE_FULL, "rmp_queue_full", "manager: a PUSH refused, its replica's send queue full") \
+	D(CONN_LIMIT, "rmp_connection_limit", "replication server: a manager's connection refused, max_installs connections held")
 
 #define RMGR_DROP_ENUM(e, name, doc) RMGR_DROP_##e,
 enum rmgr_drop { RMGR_STATS(COUNTER_SKIP, RMGR_DROP_ENUM) RMGR_NDROP };
@@ -95,9 +96,22 @@ struct rsrv_ops {
 	void *ctx;
 };
 
+/* Connections (pending and running installs) one replication server
+ * holds at most: the default of its host server's max_installs key. */
+#define RSRV_MAX 16
+
 struct rsrv;
 struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_ops *ops,
 		      uint64_t load_interval_ns);
+/* Hold at most n (1..RSRV_MAX) managers' connections; one past it is
+ * closed at once and counted (drop.rmp_connection_limit). */
+int rsrv_set_max_conns(struct rsrv *s, size_t n);
+/* The replication server's [node] key of a host server (rmgr_params.c). */
+struct rsrv_limits {
+	uint64_t max_conns;
+};
+extern const struct param_def rsrv_params[];
+extern const size_t rsrv_nparams;
 void rsrv_free(struct rsrv *s);
 const struct rmgr_stats *rsrv_stats(const struct rsrv *s);
 
@@ -146,6 +160,7 @@ struct rmgr_config {
 	 * cand_auth is set is preceded by an AUTHORISE signed with origin_key,
 	 * naming the candidate's public key and valid for auth_validity_ns
 	 * from its signing.  The world fills these from the seed. */
+	uint64_t max_queue;           /* bytes queued to one replication server (0: RMGR_MAX_QUEUE) */
 	uint64_t auth_validity_ns;
 	bool cand_auth[RMGR_MAX_CANDIDATES];
 	uint8_t cand_pk[RMGR_MAX_CANDIDATES][RMP_KEY_LEN];

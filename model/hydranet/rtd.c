@@ -211,8 +211,10 @@ static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bo
 	struct rtd *d = ctx;
 	struct rmp_sap sap = { origin, port, proto };
 	if (bound) {
-		if (d->nsaps == RMP_MAX_ENTRIES)
+		if (d->nsaps == RMP_MAX_ENTRIES) {
+			d->st.drops[RTD_DROP_PORTS_FULL]++;
 			return;
+		}
 		d->saps[d->nsaps++] = sap;
 		if (d->cfg.auth && (!d->have_key || !authorisation_of(d, &sap))) {
 			d->st.drops[RTD_DROP_NO_AUTH]++;

@@ -57,6 +57,7 @@ struct rtd_config {
 	D(UNEXPECTED, "rtd_unexpected", "a valid message a routing daemon does not take") \
 	D(TABLE, "rtd_table_refused", "the redirector table refused the entry") \
 	D(NO_AUTH, "rtd_no_authorisation", "host server signing: a port bound with no authorisation covering it, not announced") \
+	D(PORTS_FULL, "rtd_bound_ports_full", "host server: a port bound past the 64 access points one daemon announces (RMP_MAX_ENTRIES), not announced") \
 	D(AUTH_FULL, "rtd_authorisation_table_full", "host server: an authorisation past RTD_MAX_AUTH, or naming another host server")
 
 #define RTD_DROP_ENUM(e, name, doc) RTD_DROP_##e,

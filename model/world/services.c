@@ -211,6 +211,8 @@ int world_rsrv_new(struct world *w, struct wnode *n)
 		if (s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name))
 			ivl = s->service[k].mgr.interval_ns;
 	n->rsrv = rsrv_new(n->sim, world_node_addr(s, n->cfg->name), &ops, ivl);
+	if (n->rsrv && rsrv_set_max_conns(n->rsrv, n->cfg->cfg.hostserver.rsrv.max_conns) != HN_OK)
+		return HN_ECONFIG;
 	return n->rsrv ? HN_OK : HN_ECONFIG;
 }
 
