@@ -56,7 +56,8 @@ make --no-print-directory build/tests/test_auth build/bench/bench_auth
 mkdir -p results
 HN_AUTH_TABLE=results/auth-attacks.md build/tests/test_auth > /dev/null
 build/bench/bench_auth > results/auth-cost.md
-cat results/auth-attacks.md results/auth-cost.md
+sh tools/auth-table.sh "$hn" results/auth-scenarios.md > /dev/null
+cat results/auth-attacks.md results/auth-cost.md results/auth-scenarios.md
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"
