@@ -221,6 +221,7 @@ static void on_bind(void *ctx, uint32_t origin, uint8_t proto, uint16_t port, bo
 			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "drop %s " HN_LOG_IPF ":%u %s (bound, not announced: %s)",
 			       rtd_drop_name(RTD_DROP_NO_AUTH), HN_LOG_IP(origin), (unsigned)port,
 			       hn_log_proto(proto), d->have_key ? "no authorisation covers it" : "no key");
+			return;   /* nothing new to announce */
 		}
 		announce(d);   /* at once: the paper's redirectors are "informed" on bind */
 		if (!d->timer_pending) {
