@@ -41,6 +41,7 @@ cpu="--set node.redirector.cpu=pentium-120 --set node.hostserver.cpu=pentium-120
 	echo "|---|---|---|---|---|---|---|"
 	row "none" none $cpu
 	row "unsigned ANNOUNCE naming itself" unsigned $cpu
+	row "rogue client (no replica): unsigned ANNOUNCE naming itself" unsigned $cpu --set replica.rogue-web.state=absent
 	row "authorisation signed with its own key" self_signed $cpu
 	row "the victim's SANNOUNCE, host server changed to itself" stolen $cpu
 	row "its own authorisation, expired" stale $cpu

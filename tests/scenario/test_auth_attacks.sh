@@ -24,6 +24,16 @@ run $T/w0.sqlite false withdraw
 expect_num "requests pushed to the origin by a forged WITHDRAW (auth off)" "$(served $T/w0.sqlite origin)" -ge 40
 expect_num "legitimate replica's requests under a forged WITHDRAW (auth off)" "$(served $T/w0.sqlite hostserver)" -le 10
 
+# A rogue client (no replica: state = absent): off, the requests it draws
+# are black-holed there (no virtual host) and the client's first one never
+# completes; on, it receives nothing.
+run $T/c0.sqlite false unsigned --set replica.rogue-web.state=absent
+expect_num "rogue client, auth off: datagrams it swallowed" "$(metric $T/c0.sqlite rogue drop.no_vhost)" -ge 1
+expect "rogue client, auth off: requests completed" "$(q $T/c0.sqlite "SELECT count(*) FROM requests WHERE ok = 1 AND start_s > 2")" 0
+run $T/c1.sqlite true unsigned --set replica.rogue-web.state=absent
+expect "rogue client, auth on: datagrams tunnelled to it" "$(metric $T/c1.sqlite rogue tunnelled_in)" 0
+expect_num "rogue client, auth on: requests served by the replica" "$(served $T/c1.sqlite hostserver)" -ge 50
+
 # Authentication on: every attack gets nothing, each refused by its reason.
 for a in unsigned:auth_unsigned self_signed:auth_forged_authorisation stolen:auth_forged_authorisation \
 	 stale:auth_expired replay:auth_replayed withdraw:auth_unsigned; do
@@ -31,6 +41,7 @@ for a in unsigned:auth_unsigned self_signed:auth_forged_authorisation stolen:aut
 	db=$T/$at.sqlite
 	run "$db" true "$at"
 	expect "$at: requests served by the rogue" "$(served "$db" rogue)" 0
+	expect "$at: datagrams tunnelled to the rogue" "$(metric "$db" rogue tunnelled_in)" 0
 	expect "$at: requests served by the origin" "$(served "$db" origin)" 0
 	expect "$at: failed requests" "$(q "$db" "SELECT count(*) FROM requests WHERE ok = 0")" 0
 	expect_num "$at: requests served by the replica" "$(served "$db" hostserver)" -ge 50
