@@ -14,28 +14,40 @@
  * key of another role is ignored there). */
 #ifndef HN_ROLES_H
 #define HN_ROLES_H
+#include "hydranet/auth.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
+#include "hydranet/rmgr.h"
+#include "hydranet/rogue.h"
 #include "hydranet/rtd.h"
 #include "param.h"
+
+/* A redirector: the datapath and its routing daemon's verifier. */
+struct redirector_config {
+	struct redir_config redir;
+	struct auth_config auth;
+};
 
 /* A host server: the decapsulating module and its routing daemon. */
 struct hostserver_config {
 	struct hsrv_config hsrv;
 	struct rtd_config rtd;
+	struct rsrv_limits rsrv;
 };
 
 #define HN_ROLES(R) \
 	R(CLIENT, client, "client", char, NULL, NULL) \
 	R(ROUTER, router, "router", char, NULL, NULL) \
-	R(REDIRECTOR, redirector, "redirector", struct redir_config, redirector_params, \
+	R(REDIRECTOR, redirector, "redirector", struct redirector_config, redirector_params, \
 	  &world_redirector) \
 	R(ORIGIN, origin, "origin", char, NULL, NULL) \
 	R(HOSTSERVER, hostserver, "hostserver", struct hostserver_config, hostserver_params, \
-	  &world_hostserver)
+	  &world_hostserver) \
+	R(ROGUE, rogue, "rogue", struct rogue_config, rogue_role_params, &world_rogue)
 
 /* The role names in enum order, NULL-terminated (for the `role` key). */
 extern const char *const role_names[];
 extern const struct param_block redirector_params[];
 extern const struct param_block hostserver_params[];
+extern const struct param_block rogue_role_params[];
 #endif

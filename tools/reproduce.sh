@@ -56,7 +56,8 @@ make --no-print-directory build/tests/test_auth build/bench/bench_auth
 mkdir -p results
 HN_AUTH_TABLE=results/auth-attacks.md build/tests/test_auth > /dev/null
 build/bench/bench_auth > results/auth-cost.md
-cat results/auth-attacks.md results/auth-cost.md
+sh tools/auth-table.sh "$hn" results/auth-scenarios.md > /dev/null
+cat results/auth-attacks.md results/auth-cost.md results/auth-scenarios.md
 # Failover on Figure 1's ISPs (scenarios/fig1-failover.ini; EXPERIMENTS.md,
 # "Failover"): south.net's host server crashes under the flash crowd.
 # Passive detection against the announcement lifetime, active against the

@@ -84,6 +84,28 @@ int auth_sign_install(struct rmp_msg *m, const struct auth_keypair *origin_key)
 	return HN_OK;
 }
 
+int auth_authorise(struct rmp_msg *m, const struct auth_keypair *origin_key, uint32_t origin,
+		   uint16_t service, uint8_t proto, const uint16_t *ports, unsigned nports,
+		   uint32_t hs, const uint8_t hs_pk[RMP_KEY_LEN], uint32_t not_before_s,
+		   uint32_t not_after_s, uint32_t image_bytes)
+{
+	if (nports < 1 || nports > RMP_MAX_PORTS)
+		return HN_EINVAL;
+	memset(m, 0, sizeof *m);
+	m->type = RMP_AUTHORISE;
+	m->origin = origin;
+	m->service = service;
+	m->proto = proto;
+	m->nports = (uint8_t)nports;
+	memcpy(m->ports, ports, nports * sizeof *ports);
+	m->host_server = hs;
+	m->not_before_s = not_before_s;
+	m->not_after_s = not_after_s;
+	memcpy(m->hs_key, hs_pk, RMP_KEY_LEN);
+	auth_image_hash(origin, service, image_bytes, m->image_hash);
+	return auth_sign_install(m, origin_key);
+}
+
 int auth_sign_announce(struct rmp_msg *m, const struct auth_keypair *hs_key, uint8_t *buf,
 		       size_t cap)
 {

@@ -57,6 +57,15 @@ void auth_image_hash(uint32_t origin, uint16_t service, uint32_t image_bytes,
  * hs_key, image_hash) before the call; signs them into m->origin_sig. */
 int auth_sign_install(struct rmp_msg *m, const struct auth_keypair *origin_key);
 
+/* The origin's authorisation for one install, as an AUTHORISE message
+ * (docs/rmp.md) signed with origin_key: service at origin, protocol and
+ * ports, host server hs whose public key is hs_pk, valid from not_before_s
+ * to not_after_s (model seconds), for a code image of image_bytes. */
+int auth_authorise(struct rmp_msg *m, const struct auth_keypair *origin_key, uint32_t origin,
+		   uint16_t service, uint8_t proto, const uint16_t *ports, unsigned nports,
+		   uint32_t hs, const uint8_t hs_pk[RMP_KEY_LEN], uint32_t not_before_s,
+		   uint32_t not_after_s, uint32_t image_bytes);
+
 /* The host server: with the authorisation, ann_ports, lifetime_s and seq
  * set, encode m into buf and sign it; returns the length or a status. */
 int auth_sign_announce(struct rmp_msg *m, const struct auth_keypair *hs_key, uint8_t *buf,
@@ -71,6 +80,13 @@ struct auth_service {
 	uint16_t ports[RMP_MAX_PORTS];
 	uint8_t pk[RMP_KEY_LEN];
 };
+
+/* The doc of the `auth` key, which the redirector's and the host server's
+ * parameter tables both have. */
+#define AUTH_KEY_DOC \
+	"authenticated routing (docs/threat-model.md): a redirector takes only SANNOUNCE whose " \
+	"authorisation the service's origin signed; a host server announces only ports an origin " \
+	"authorised, in SANNOUNCE signed with its key (false: the paper's unauthenticated ANNOUNCE)"
 
 struct auth_config {
 	bool enabled;                 /* off: the paper's unauthenticated protocol */
@@ -105,8 +121,8 @@ struct auth_stats {
 };
 
 extern const struct counter_set auth_counters;
-/* The verifier's limits as a parameter table with defaults (auth_params.c,
- * data only; not yet [node] keys of the redirector role). */
+/* The verifier's switch and limits: [node] keys of the redirector role
+ * (auth_params.c, data only). */
 extern const struct param_def auth_params[];
 extern const size_t auth_nparams;
 /* The defaults of auth_params as a struct (enabled false). */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 const struct param_def auth_params[] = {
-	{ "auth", PARAM_BOOL, "false", "", 0, 0, "redirector: take only signed announcements (SANNOUNCE) whose authorisation the origin signed (false: the paper's unauthenticated protocol)", PARAM_AT(struct auth_config, enabled), NULL },
+	{ "auth", PARAM_BOOL, "false", "", 0, 0, AUTH_KEY_DOC, PARAM_AT(struct auth_config, enabled), NULL },
 	{ "auth_max_services", PARAM_U64, "64", "", 1, 4096, "redirector: services whose origin key it holds", PARAM_AT(struct auth_config, max_services), NULL },
 	{ "auth_replay_entries", PARAM_U64, "256", "", 1, 65536, "redirector: (host server, origin, service) senders whose last sequence number it remembers; a new sender past this is dropped (drop.auth_replay_table_full)", PARAM_AT(struct auth_config, replay_entries), NULL },
 	{ "auth_hs_rate", PARAM_U64, "10", "", 1, 100000, "redirector: announcements per second one host server may send (assumed: a daemon refreshing every 10 s for up to 64 access points sends far fewer)", PARAM_AT(struct auth_config, hs_rate), NULL },

@@ -108,6 +108,8 @@ struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *i
 	r->cfg = *cfg;
 	if (!r->cfg.max_flows)
 		r->cfg.max_flows = 4096;
+	if (!r->cfg.max_entries)
+		r->cfg.max_entries = REDIR_MAX_ENTRIES;
 	if (!r->cfg.flow_idle_ns)
 		r->cfg.flow_idle_ns = 300000000000ull;   /* 300 s, assumed */
 	if (!r->cfg.maglev_size)
@@ -257,9 +259,9 @@ int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_
 	r->now_hint_ns = now_ns;
 	if (r->node)   /* the expiry, if no refresh comes, is logged when it happens */
 		sim_schedule(lifetime_ns, expiry_check, r);
-	if (r->entries >= REDIR_MAX_ENTRIES) {
+	if (r->entries >= r->cfg.max_entries) {
 		table_prune(r, now_ns);
-		if (r->entries >= REDIR_MAX_ENTRIES && !entry_get(r, origin, port, proto, 0))
+		if (r->entries >= r->cfg.max_entries && !entry_get(r, origin, port, proto, 0))
 			return HN_ELIMIT;
 	}
 	return replica_put(r, origin, port, proto, host_server, now_ns + lifetime_ns);

@@ -67,7 +67,7 @@ enum redir_policy { REDIR_POLICIES(REDIR_POLICY_ENUM) REDIR_NPOLICIES };
 extern const char *const redir_policy_names[];
 
 #define REDIR_MAX_REPLICAS 8   /* host servers per service access point */
-#define REDIR_MAX_ENTRIES 4096  /* access points announcements may add */
+#define REDIR_MAX_ENTRIES 4096  /* access points announcements may add (default of max_entries) */
 
 struct redir_config {
 	uint8_t outer_ttl;               /* 0: RFC 2003 default (64) */
@@ -78,6 +78,7 @@ struct redir_config {
 	uint64_t flow_idle_ns;           /* a flow idle this long is forgotten (0: 300 s) */
 	uint64_t maglev_size;            /* maglev: lookup table size, prime (0: 65537) */
 	struct hchk_config hc;           /* health checks (hchk.h): the world runs them */
+	size_t max_entries;              /* access points announcements may add (0: REDIR_MAX_ENTRIES) */
 };
 
 /* Counters and drop reasons: C(field, metric, doc), D(reason, name, doc)

@@ -105,7 +105,6 @@ static int stream_send(struct stream *st, const struct rmp_msg *m, struct rmgr_s
 
 /* ---- replication server ------------------------------------------------------- */
 
-#define RSRV_MAX 16
 
 struct rsrv_conn {
 	struct rsrv *srv;
@@ -130,6 +129,7 @@ struct rsrv {
 	sim_sock *listener;
 	struct rsrv_conn *conns[RSRV_MAX];
 	size_t nconns;
+	size_t max_conns;             /* <= RSRV_MAX */
 };
 
 /* A METER report of the hits and misses not reported yet (replicas with a
@@ -282,6 +282,15 @@ static void rsrv_msg(void *owner, struct stream *st, const struct rmp_msg *m)
 			rsrv_image_done(c);
 		return;
 	}
+	if (m->type == RMP_AUTHORISE && !c->replica && c->srv->ops.authorise) {
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(st->sock),
+		       "AUTHORISE seq %u of " HN_LOG_IPF " service %u for the routing daemon",
+		       (unsigned)m->seq, HN_LOG_IP(m->origin), (unsigned)m->service);
+		if (c->srv->ops.authorise(c->srv->ops.ctx, m) == HN_OK)
+			return;
+		c->srv->st.drops[RMGR_DROP_UNEXPECTED]++;   /* the daemon counted why */
+		return;
+	}
 	if (m->type == RMP_PUSH) {
 		/* The object is read off the stream whatever happens to it, so
 		 * the stream stays framed; malloc(0) is avoided. */
@@ -339,16 +348,18 @@ static void rsrv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint
 {
 	struct rsrv *srv = ctx;
 	(void)l;
-	(void)peer;
 	(void)port;
 	/* A connection that closed with no replica running frees its slot. */
 	struct rsrv_conn *c = NULL;
 	for (size_t i = 0; i < srv->nconns && !c; i++)
 		if (srv->conns[i]->st.closed && !srv->conns[i]->replica)
 			c = srv->conns[i];
-	if (!c && srv->nconns < RSRV_MAX && (c = calloc(1, sizeof *c)))
+	if (!c && srv->nconns < srv->max_conns && (c = calloc(1, sizeof *c)))
 		srv->conns[srv->nconns++] = c;
 	if (!c) {
+		srv->st.drops[RMGR_DROP_CONN_LIMIT]++;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), sock_node(s), "drop %s connection from " HN_LOG_IPF " (%zu held)",
+		       rmgr_drop_name(RMGR_DROP_CONN_LIMIT), HN_LOG_IP(peer), srv->nconns);
 		sim_sock_close(s);
 		return;
 	}
@@ -380,6 +391,7 @@ struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_op
 		return NULL;
 	srv->ops = *ops;
 	srv->interval_ns = load_interval_ns;
+	srv->max_conns = RSRV_MAX;
 	static const struct sim_sock_ops sops = { .on_accept = rsrv_accept, .on_recv = rsrv_recv,
 						  .on_close = rsrv_close };
 	srv->listener = sim_tcp_socket(node, &sops, srv);
@@ -389,6 +401,14 @@ struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_op
 		return NULL;
 	}
 	return srv;
+}
+
+int rsrv_set_max_conns(struct rsrv *srv, size_t n)
+{
+	if (n < 1 || n > RSRV_MAX)
+		return HN_EINVAL;
+	srv->max_conns = n;
+	return HN_OK;
 }
 
 void rsrv_free(struct rsrv *srv)
@@ -409,7 +429,8 @@ const struct rmgr_stats *rsrv_stats(const struct rsrv *srv)
 
 /* ---- replica manager ------------------------------------------------------------ */
 
-enum cand_state { C_IDLE, C_CONNECTING, C_INSTALLING, C_INSTALLED, C_REMOVING };
+/* C_SIGNING: connected, the origin's CPU signing the authorisation. */
+enum cand_state { C_IDLE, C_CONNECTING, C_SIGNING, C_INSTALLING, C_INSTALLED, C_REMOVING };
 
 struct cand {
 	struct rmgr *m;
@@ -419,6 +440,7 @@ struct cand {
 	uint64_t image_sent;
 	unsigned idle;                /* idle LOAD reports in a row */
 	uint64_t trigger_ns;          /* when its install was decided */
+	sim_event_id sign_ev;         /* the AUTHORISE being signed */
 	/* After the install, everything to the replication server (pushes and
 	 * their objects, REMOVE) goes through this queue, in order, so a
 	 * message never lands inside an object the socket took only part of. */
@@ -475,7 +497,8 @@ static int cand_reserve(struct cand *c, size_t n)
 		c->qoff = 0;
 	}
 	size_t pending = c->qlen - c->qoff;
-	if (pending && pending + n > RMGR_MAX_QUEUE)
+	uint64_t max = c->m->cfg.max_queue ? c->m->cfg.max_queue : RMGR_MAX_QUEUE;
+	if (pending && pending + n > max)
 		return HN_ELIMIT;   /* (an empty queue takes one message of any size) */
 	if (c->qlen + n > c->qcap) {
 		size_t cap = c->qcap ? c->qcap : 4096;
@@ -521,6 +544,8 @@ static struct cand *cand_of(struct rmgr *m, sim_sock *s)
 	return NULL;
 }
 
+static void send_install(void *arg);
+
 static void mgr_connected(void *ctx, sim_sock *s, bool ok)
 {
 	struct rmgr *m = ctx;
@@ -533,13 +558,49 @@ static void mgr_connected(void *ctx, sim_sock *s, bool ok)
 		       "install on " HN_LOG_IPF " failed (no connection); tried again later", HN_LOG_IP(c->addr));
 		return;
 	}
+	c->state = C_SIGNING;
+	size_t k = (size_t)(c - m->cand);
+	uint64_t delay = m->cfg.cand_auth[k] && m->origin.charge_sign
+			 ? m->origin.charge_sign(m->origin.ctx, sim_now_ns()) : 0;
+	if (delay)
+		c->sign_ev = sim_schedule(delay, send_install, c);
+	else
+		send_install(c);
+}
+
+/* INSTALL and the image, preceded by the signed AUTHORISE where the
+ * candidate authenticates. */
+static void send_install(void *arg)
+{
+	struct cand *c = arg;
+	struct rmgr *m = c->m;
+	c->sign_ev = 0;
+	if (c->state != C_SIGNING || c->st.closed)
+		return;
+	c->state = C_INSTALLING;
+	size_t k = (size_t)(c - m->cand);
+	if (m->cfg.cand_auth[k]) {
+		struct rmp_msg a;
+		uint32_t now_s = (uint32_t)(sim_now_ns() / 1000000000ull);
+		uint64_t valid_s = m->cfg.auth_validity_ns / 1000000000ull;
+		uint32_t until = valid_s > UINT32_MAX - now_s ? UINT32_MAX : now_s + (uint32_t)valid_s;
+		if (auth_authorise(&a, &m->cfg.origin_key, m->cfg.origin, m->cfg.service, 6,
+				   &m->cfg.port, 1, c->addr, m->cfg.cand_pk[k], now_s, until,
+				   m->cfg.image_bytes) != HN_OK)
+			return;
+		a.seq = ++m->seq;
+		HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+		       "send AUTHORISE to " HN_LOG_IPF " (valid %u..%u s)", HN_LOG_IP(c->addr),
+		       (unsigned)now_s, (unsigned)until);
+		if (stream_send(&c->st, &a, &m->st) != HN_OK)
+			return;
+	}
 	HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
 	       "send INSTALL to " HN_LOG_IPF " (connected; image %u bytes)", HN_LOG_IP(c->addr),
 	       (unsigned)m->cfg.image_bytes);
 	struct rmp_msg in = { .type = RMP_INSTALL, .seq = ++m->seq, .origin = m->cfg.origin,
 			      .service = m->cfg.service, .proto = 6, .nports = 1,
 			      .ports = { m->cfg.port }, .image_bytes = m->cfg.image_bytes };
-	c->state = C_INSTALLING;
 	c->image_sent = 0;
 	if (stream_send(&c->st, &in, &m->st) == HN_OK)
 		send_image(c);
@@ -701,7 +762,8 @@ static void mgr_tick(void *arg)
 		int busy = 0;
 		struct cand *chosen = NULL;
 		for (size_t i = 0; i < m->cfg.ncandidates; i++)
-			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_INSTALLING;
+			busy |= m->cand[i].state == C_CONNECTING || m->cand[i].state == C_SIGNING ||
+				m->cand[i].state == C_INSTALLING;
 		for (size_t i = 0; i < m->cfg.ncandidates && !busy; i++)
 			if (m->cand[i].state == C_IDLE) {
 				chosen = &m->cand[i];
@@ -807,8 +869,10 @@ void rmgr_free(struct rmgr *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < RMGR_MAX_CANDIDATES; i++)
+	for (size_t i = 0; i < RMGR_MAX_CANDIDATES; i++) {
+		sim_cancel(m->cand[i].sign_ev);
 		free(m->cand[i].q);
+	}
 	free(m);
 }
 

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "counter.h"
+#include "hydranet/auth.h"
 #include "param.h"
 
 struct sim_node;
@@ -49,7 +50,8 @@ struct rmp_msg;
 	D(MALFORMED, "rmp_malformed", "refused by rmp_decode; the connection is closed") \
 	D(UNEXPECTED, "rmp_unexpected", "a valid message this end does not take") \
 	D(START_FAILED, "replica_start_failed", "the replica could not start") \
-	D(QUEUE_FULL, "rmp_queue_full", "manager: a PUSH refused, its replica's send queue full")
+	D(QUEUE_FULL, "rmp_queue_full", "manager: a PUSH refused, its replica's send queue full") \
+	D(CONN_LIMIT, "rmp_connection_limit", "replication server: a manager's connection refused, max_installs connections held")
 
 #define RMGR_DROP_ENUM(e, name, doc) RMGR_DROP_##e,
 enum rmgr_drop { RMGR_STATS(COUNTER_SKIP, RMGR_DROP_ENUM) RMGR_NDROP };
@@ -83,6 +85,10 @@ struct rsrv_ops {
 		     size_t len);
 	int (*meter)(void *ctx, void *replica, uint64_t *hits, uint64_t *misses);
 	void (*metered)(void *ctx, void *replica, uint64_t hits, uint64_t misses);
+	/* Optional: the origin's authorisation of the install that follows
+	 * (an AUTHORISE naming this host server; borrowed).  Without it an
+	 * AUTHORISE is an unexpected message. */
+	int (*authorise)(void *ctx, const struct rmp_msg *a);
 	/* Optional: requests the replica has in progress.  A REMOVE stops the
 	 * replica at once (no new connections) but is acknowledged only when
 	 * this is 0, so what it finishes is metered. */
@@ -90,9 +96,22 @@ struct rsrv_ops {
 	void *ctx;
 };
 
+/* Connections (pending and running installs) one replication server
+ * holds at most: the default of its host server's max_installs key. */
+#define RSRV_MAX 16
+
 struct rsrv;
 struct rsrv *rsrv_new(struct sim_node *node, uint32_t self, const struct rsrv_ops *ops,
 		      uint64_t load_interval_ns);
+/* Hold at most n (1..RSRV_MAX) managers' connections; one past it is
+ * closed at once and counted (drop.rmp_connection_limit). */
+int rsrv_set_max_conns(struct rsrv *s, size_t n);
+/* The replication server's [node] key of a host server (rmgr_params.c). */
+struct rsrv_limits {
+	uint64_t max_conns;
+};
+extern const struct param_def rsrv_params[];
+extern const size_t rsrv_nparams;
 void rsrv_free(struct rsrv *s);
 const struct rmgr_stats *rsrv_stats(const struct rsrv *s);
 
@@ -137,6 +156,15 @@ struct rmgr_config {
 	uint64_t interval_ns;         /* load measurement and report interval */
 	uint32_t candidates[RMGR_MAX_CANDIDATES];   /* host servers, in order of preference */
 	size_t ncandidates;
+	/* Authenticated routing (auth.h): an install on a candidate whose
+	 * cand_auth is set is preceded by an AUTHORISE signed with origin_key,
+	 * naming the candidate's public key and valid for auth_validity_ns
+	 * from its signing.  The world fills these from the seed. */
+	uint64_t max_queue;           /* bytes queued to one replication server (0: RMGR_MAX_QUEUE) */
+	uint64_t auth_validity_ns;
+	bool cand_auth[RMGR_MAX_CANDIDATES];
+	uint8_t cand_pk[RMGR_MAX_CANDIDATES][RMP_KEY_LEN];
+	struct auth_keypair origin_key;
 };
 
 struct rmgr;
@@ -150,6 +178,9 @@ struct rmgr_origin {
 	 * is being removed (REMOVE sent: nothing more should be pushed). */
 	void (*installed)(void *ctx, uint32_t host_server);
 	void (*removed)(void *ctx, uint32_t host_server);
+	/* Optional: the delay until the origin's CPU has signed one
+	 * authorisation at now_ns (NULL: signing costs nothing). */
+	uint64_t (*charge_sign)(void *ctx, uint64_t now_ns);
 	void *ctx;
 };
 

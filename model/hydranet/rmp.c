@@ -22,6 +22,7 @@ static int body_len(uint8_t t, unsigned count)
 	case RMP_ANNOUNCE:
 	case RMP_WITHDRAW: return 8 + 8 * (int)count;     /* hs lifetime n pad saps */
 	case RMP_SANNOUNCE: return RMP_SANN_BODY(count & 0xff, count >> 8);   /* see docs/rmp.md */
+	case RMP_AUTHORISE: return RMP_AUTH_FIXED + 2 * (int)count + RMP_SIG_LEN;
 	default: return -1;
 	}
 }
@@ -61,9 +62,12 @@ static int check(const struct rmp_msg *m)
 				return HN_EINVAL;
 		return HN_OK;
 	case RMP_SANNOUNCE:
+	case RMP_AUTHORISE:
 		if (!m->origin || !valid_proto(m->proto) || m->nports < 1 || m->nports > RMP_MAX_PORTS ||
-		    !m->host_server || m->not_before_s > m->not_after_s || m->nann < 1 ||
-		    m->nann > RMP_MAX_PORTS || m->lifetime_s > RMP_MAX_LIFETIME)
+		    !m->host_server || m->not_before_s > m->not_after_s)
+			return HN_EINVAL;
+		if (m->type == RMP_SANNOUNCE &&
+		    (m->nann < 1 || m->nann > RMP_MAX_PORTS || m->lifetime_s > RMP_MAX_LIFETIME))
 			return HN_EINVAL;
 		for (unsigned i = 0; i < m->nports; i++)
 			if (!m->ports[i])
@@ -77,12 +81,47 @@ static int check(const struct rmp_msg *m)
 	}
 }
 
+/* The authorisation and the origin's signature, as AUTHORISE and SANNOUNCE
+ * both carry them at the start of their body; returns the byte after. */
+static uint8_t *put_authorisation(uint8_t *b, const struct rmp_msg *m)
+{
+	net_put32(b, m->origin);
+	net_put16(b + 4, m->service);
+	b[6] = m->proto;
+	b[7] = m->nports;
+	net_put32(b + 8, m->host_server);
+	net_put32(b + 12, m->not_before_s);
+	net_put32(b + 16, m->not_after_s);
+	memcpy(b + 20, m->hs_key, RMP_KEY_LEN);
+	memcpy(b + 52, m->image_hash, RMP_HASH_LEN);
+	for (unsigned i = 0; i < m->nports; i++)
+		net_put16(b + RMP_AUTH_FIXED + 2 * i, m->ports[i]);
+	uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
+	memcpy(a, m->origin_sig, RMP_SIG_LEN);
+	return a + RMP_SIG_LEN;
+}
+
+/* Its inverse, after the length has been checked. */
+static const uint8_t *get_authorisation(const uint8_t *b, struct rmp_msg *m)
+{
+	m->host_server = net_get32(b + 8);
+	m->not_before_s = net_get32(b + 12);
+	m->not_after_s = net_get32(b + 16);
+	memcpy(m->hs_key, b + 20, RMP_KEY_LEN);
+	memcpy(m->image_hash, b + 52, RMP_HASH_LEN);
+	for (unsigned i = 0; i < m->nports; i++)
+		m->ports[i] = net_get16(b + RMP_AUTH_FIXED + 2 * i);
+	const uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
+	memcpy(m->origin_sig, a, RMP_SIG_LEN);
+	return a + RMP_SIG_LEN;
+}
+
 int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
 {
 	int rc = check(m);
 	if (rc != HN_OK)
 		return rc;
-	unsigned count = m->type == RMP_INSTALL ? m->nports
+	unsigned count = m->type == RMP_INSTALL || m->type == RMP_AUTHORISE ? m->nports
 		       : (m->type == RMP_ANNOUNCE || m->type == RMP_WITHDRAW) ? m->nsaps
 		       : m->type == RMP_SANNOUNCE ? (unsigned)m->nports | (unsigned)m->nann << 8 : 0;
 	size_t len = RMP_HDR_LEN + (size_t)body_len(m->type, count);
@@ -134,21 +173,11 @@ int rmp_encode(const struct rmp_msg *m, uint8_t *buf, size_t cap)
 		net_put32(b + 12, m->misses);
 		net_put32(b + 16, m->interval_ms);
 		break;
+	case RMP_AUTHORISE:
+		put_authorisation(b, m);
+		break;
 	case RMP_SANNOUNCE: {
-		net_put32(b, m->origin);
-		net_put16(b + 4, m->service);
-		b[6] = m->proto;
-		b[7] = m->nports;
-		net_put32(b + 8, m->host_server);
-		net_put32(b + 12, m->not_before_s);
-		net_put32(b + 16, m->not_after_s);
-		memcpy(b + 20, m->hs_key, RMP_KEY_LEN);
-		memcpy(b + 52, m->image_hash, RMP_HASH_LEN);
-		for (unsigned i = 0; i < m->nports; i++)
-			net_put16(b + RMP_AUTH_FIXED + 2 * i, m->ports[i]);
-		uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
-		memcpy(a, m->origin_sig, RMP_SIG_LEN);
-		a += RMP_SIG_LEN;
+		uint8_t *a = put_authorisation(b, m);
 		net_put16(a, m->lifetime_s);
 		a[2] = m->nann;
 		for (unsigned i = 0; i < m->nann; i++)
@@ -229,6 +258,14 @@ int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
 		m->misses = net_get32(b + 12);
 		m->interval_ms = net_get32(b + 16);
 		break;
+	case RMP_AUTHORISE:
+		m->origin = net_get32(b);
+		m->service = net_get16(b + 4);
+		m->proto = b[6];
+		count = m->nports = b[7];
+		if (count > RMP_MAX_PORTS)
+			return HN_EINVAL;
+		break;
 	case RMP_SANNOUNCE: {
 		m->origin = net_get32(b);
 		m->service = net_get16(b + 4);
@@ -262,17 +299,10 @@ int rmp_decode(const uint8_t *buf, size_t len, struct rmp_msg *m)
 	if (t == RMP_INSTALL)
 		for (unsigned i = 0; i < count; i++)
 			m->ports[i] = net_get16(b + 12 + 2 * i);
+	if (t == RMP_AUTHORISE)
+		get_authorisation(b, m);
 	if (t == RMP_SANNOUNCE) {
-		m->host_server = net_get32(b + 8);
-		m->not_before_s = net_get32(b + 12);
-		m->not_after_s = net_get32(b + 16);
-		memcpy(m->hs_key, b + 20, RMP_KEY_LEN);
-		memcpy(m->image_hash, b + 52, RMP_HASH_LEN);
-		for (unsigned i = 0; i < m->nports; i++)
-			m->ports[i] = net_get16(b + RMP_AUTH_FIXED + 2 * i);
-		const uint8_t *a = b + RMP_AUTH_FIXED + 2 * m->nports;
-		memcpy(m->origin_sig, a, RMP_SIG_LEN);
-		a += RMP_SIG_LEN;
+		const uint8_t *a = get_authorisation(b, m);
 		m->lifetime_s = net_get16(a);
 		for (unsigned i = 0; i < m->nann; i++)
 			m->ann_ports[i] = net_get16(a + 4 + 2 * i);
@@ -300,6 +330,7 @@ const char *rmp_type_name(uint8_t type)
 	case RMP_ANNOUNCE: return "announce";
 	case RMP_WITHDRAW: return "withdraw";
 	case RMP_SANNOUNCE: return "sannounce";
+	case RMP_AUTHORISE: return "authorise";
 	default: return "unknown";
 	}
 }

@@ -37,6 +37,7 @@ enum rmp_type {
 	RMP_LOAD = 5,           /* replication server -> manager, periodic */
 	RMP_PUSH = 6,           /* manager -> replication server; the object follows */
 	RMP_METER = 7,          /* replication server -> manager: hit metering, periodic */
+	RMP_AUTHORISE = 8,      /* manager -> replication server, before INSTALL: the signed authorisation */
 	RMP_ANNOUNCE = 16,      /* routing daemon -> redirectors (UDP) */
 	RMP_WITHDRAW = 17,      /* routing daemon -> redirectors (UDP) */
 	RMP_SANNOUNCE = 18      /* signed ANNOUNCE (lifetime 0: signed WITHDRAW), UDP */
@@ -71,7 +72,7 @@ struct rmp_msg {
 	uint16_t lifetime_s;    /* ANNOUNCE: 1..RMP_MAX_LIFETIME; WITHDRAW: 0 */
 	uint8_t nsaps;          /* ANNOUNCE, WITHDRAW: 1..RMP_MAX_ENTRIES */
 	struct rmp_sap saps[RMP_MAX_ENTRIES];
-	/* SANNOUNCE: origin, service, proto, nports, ports are the authorisation's;
+	/* SANNOUNCE and AUTHORISE: origin, service, proto, nports, ports are the authorisation's;
 	 * host_server and lifetime_s the announcement's (the authorisation names
 	 * the same host server); seq, in the signed header, orders announcements. */
 	uint32_t not_before_s;  /* SANNOUNCE: authorisation valid from (s of model time) */

@@ -163,7 +163,7 @@ static const struct kind kinds[] = {
 	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures),
 };
 
-#define KEYS_MAX 32   /* keys of one section kind (struct scn_origin) */
+#define KEYS_MAX 64   /* keys of one section kind (struct scn_origin) */
 
 #define ROLE_BLOCKS(e, member, name, type, params, comp) \
 	{ params, offsetof(struct scn_node, cfg.member) },
@@ -290,7 +290,7 @@ static void add_error(struct parse *p, const char *line)
 
 static void fail(struct parse *p, int line, const char *fmt, ...)
 {
-	char msg[512], full[1100];
+	char msg[1536], full[2100];   /* a message naming every key of a kind fits */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -302,7 +302,7 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 /* Like fail, at entry i: its file line, or the --set that gave it. */
 static void fail_entry(struct parse *p, size_t i, const char *fmt, ...)
 {
-	char msg[512], where[512], full[1100];
+	char msg[1536], where[512], full[2100];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -500,7 +500,7 @@ static void apply(struct parse *p, size_t i)
 	size_t nt = kind_table(k, t);
 	const struct param_def *d = param_find(t, nt, e->key);
 	if (!d) {
-		char known[600] = "";
+		char known[1200] = "";   /* every key of a kind (64 at most) */
 		const char *names[KEYS_MAX];
 		size_t nn = 0;
 		for (size_t j = 0; j < nt; j++) {
@@ -765,10 +765,16 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: no node named '%s'%s", r->name, r->host_server, near_node(s, r->host_server, hint));
 		return;
 	}
-	if (h->role != SCN_HOSTSERVER) {
+	if (h->role != SCN_HOSTSERVER && h->role != SCN_ROGUE) {
 		fail(p, key_line(at, replica_params, N(replica_params), "host_server"),
 		     "[replica %s]: host_server '%s' has role = %s, not role = hostserver",
 		     r->name, r->host_server, role_name(h->role));
+		return;
+	}
+	if (h->role == SCN_ROGUE && !r->announce) {
+		fail(p, key_line(at, replica_params, N(replica_params), "announce"),
+		     "[replica %s]: a rogue's replica is announced by its attack: announce = daemon",
+		     r->name);
 		return;
 	}
 	char list[sizeof r->redirectors], *save = NULL;
@@ -803,6 +809,37 @@ static void check_replica(struct parse *p, size_t i)
 		return;
 	}
 }
+/* A rogue: the service it attacks, and the host server it observes. */
+static void check_rogue(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_node *n = &s->node[i];
+	const struct rogue_attack_config *a = &n->cfg.rogue.attack;
+	const struct scn_origin *at = &s->node_at[i];
+	if (a->attack == ROGUE_NONE)
+		return;
+	if (!scenario_service(s, a->service)) {
+		fail(p, key_line(at, node_params, N(node_params), "attack_service"),
+		     "[node %s]: attack_service: no service named '%s'%s", n->name, a->service,
+		     near_service(s, a->service, hint));
+		return;
+	}
+	if (a->attack == ROGUE_STALE && a->start_ns < 1000000000ull) {
+		fail(p, key_line(at, node_params, N(node_params), "attack_start"),
+		     "[node %s]: attack = stale needs attack_start >= 1s (its authorisation expired before)",
+		     n->name);
+		return;
+	}
+	int victim = a->attack == ROGUE_STOLEN || a->attack == ROGUE_REPLAY ||
+		     a->attack == ROGUE_WITHDRAW;
+	const struct scn_node *v = scenario_node(s, a->victim);
+	if (victim && (!v || v->role != SCN_HOSTSERVER))
+		fail(p, key_line(at, node_params, N(node_params), "attack_victim"),
+		     "[node %s]: attack = %s needs attack_victim, a host server node ('%s' is not one)",
+		     n->name, rogue_attack_names[a->attack], a->victim);
+}
+
 /* A workload: its client and service, and what its app allows. */
 static void check_workload(struct parse *p, size_t i)
 {
@@ -1173,11 +1210,14 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
 		if (s->node[i].role == SCN_HOSTSERVER)
 			check_daemon(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_ROGUE)
+			check_rogue(p, i);
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);
 	for (size_t i = 0; i < s->nnodes; i++) {
-		uint64_t m = s->node[i].cfg.redirector.maglev_size, d = 2;
+		uint64_t m = s->node[i].cfg.redirector.redir.maglev_size, d = 2;
 		for (; d * d <= m && m % d; d++)
 			;
 		if (s->node[i].role == SCN_REDIRECTOR && d * d <= m)
@@ -1187,7 +1227,7 @@ static void check(struct parse *p)
 			     (unsigned long long)d);
 	}
 	for (size_t i = 0; i < s->nnodes; i++) {
-		const struct hchk_config *hc = &s->node[i].cfg.redirector.hc;
+		const struct hchk_config *hc = &s->node[i].cfg.redirector.redir.hc;
 		if (s->node[i].role == SCN_REDIRECTOR && hc->enabled && hc->timeout_ns >= hc->interval_ns)
 			fail(p, key_line(&s->node_at[i], node_params, N(node_params), "hc_timeout"),
 			     "[node %s]: hc_timeout = %g s is not below hc_interval = %g s: a probe must "

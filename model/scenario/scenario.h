@@ -159,7 +159,7 @@ struct scn_output {
 /* Where in the file each object and each of its keys came from. */
 struct scn_origin {
 	int line;                     /* line of the section header */
-	int key_line[32];             /* per param index; 0 = default */
+	int key_line[64];             /* per param index; 0 = default */
 };
 
 struct scenario {

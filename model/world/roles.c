@@ -23,7 +23,7 @@ const struct world_role *world_role_of(int role)
 static int redirector_new(struct world *w, struct wnode *n)
 {
 	const struct scn_node *c = n->cfg;
-	n->redir = redir_new(&c->cfg.redirector, NULL);
+	n->redir = redir_new(&c->cfg.redirector.redir, NULL);
 	n->metric = n->redir ? world_metric_new(w->s, (size_t)(c - w->s->node)) : NULL;
 	if (n->metric)
 		redir_set_metric(n->redir, world_metric_fn, n->metric);
@@ -40,14 +40,15 @@ static int redirector_new(struct world *w, struct wnode *n)
 static int redirector_attach(struct world *w, struct wnode *n)
 {
 	(void)w;
-	const struct hchk_config *hc = &n->cfg->cfg.redirector.hc;
+	const struct hchk_config *hc = &n->cfg->cfg.redirector.redir.hc;
 	if (hc->enabled && !(n->hchk = hchk_prober_new(n->sim, n->redir, hc)))
 		return HN_ECONFIG;
 	return (n->rtd = rtd_redir_new(n->sim, n->redir)) ? HN_OK : HN_ENOMEM;
 }
 
 static const struct counter_set *const redirector_sets[] = {
-	&rtd_counters, &redir_counters, &ipv4_frag_counters, &fragflow_counters, &hchk_counters, NULL,
+	&rtd_counters, &redir_counters, &ipv4_frag_counters, &fragflow_counters, &auth_counters,
+	&hchk_counters, NULL,
 };
 
 static const void *redirector_stats(const struct wnode *n, size_t k)
@@ -57,6 +58,7 @@ static const void *redirector_stats(const struct wnode *n, size_t k)
 	case 1: return redir_stats(n->redir);
 	case 2: return redir_frag_stats(n->redir);
 	case 3: return redir_fragflow_stats(n->redir);
+	case 4: return n->verifier ? (const void *)auth_stats(n->verifier) : NULL;
 	default: return n->hchk ? (const void *)hchk_stats(n->hchk) : NULL;
 	}
 }
@@ -65,6 +67,7 @@ static void redirector_free(struct wnode *n)
 {
 	rtd_free(n->rtd);
 	hchk_free(n->hchk);
+	auth_verifier_free(n->verifier);
 	redir_free(n->redir);
 	free(n->metric);
 }
@@ -76,10 +79,10 @@ const struct world_role world_redirector = {
 
 /* ---- host server ----------------------------------------------------------- */
 
-static int hostserver_new(struct world *w, struct wnode *n)
+/* The decapsulating module of a host server (or a rogue) under its cost model. */
+static int hsrv_component_new(struct wnode *n, const struct hsrv_config *cfg)
 {
-	(void)w;
-	int rc = (n->hsrv = hsrv_new(&n->cfg->cfg.hostserver.hsrv, NULL)) ? HN_OK : HN_ENOMEM;
+	int rc = (n->hsrv = hsrv_new(cfg, NULL)) ? HN_OK : HN_ENOMEM;
 	if (rc == HN_OK && n->cpu)
 		rc = cpu_attach(n->cpu, n->sim);   /* PRE_ROUTING: before the host server */
 	if (rc == HN_OK)
@@ -89,6 +92,12 @@ static int hostserver_new(struct world *w, struct wnode *n)
 		hsrv_set_io(n->hsrv, &io);
 	}
 	return rc;
+}
+
+static int hostserver_new(struct world *w, struct wnode *n)
+{
+	(void)w;
+	return hsrv_component_new(n, &n->cfg->cfg.hostserver.hsrv);
 }
 
 /* A host server with a replica announced by daemon tells that replica's
@@ -103,7 +112,7 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 	int candidate = 0, probed = 0;
 	/* Every host server answers health probes when a redirector sends them. */
 	for (size_t k = 0; k < s->nnodes; k++)
-		probed |= s->node[k].role == SCN_REDIRECTOR && s->node[k].cfg.redirector.hc.enabled;
+		probed |= s->node[k].role == SCN_REDIRECTOR && s->node[k].cfg.redirector.redir.hc.enabled;
 	if (probed && !(n->hchk = hchk_responder_new(n->sim, n->hsrv)))
 		return HN_ECONFIG;
 	for (size_t k = 0; k < s->nservices; k++)
@@ -164,6 +173,46 @@ static void hostserver_free(struct wnode *n)
 const struct world_role world_hostserver = {
 	"hostserver", hostserver_new, hostserver_attach, hostserver_sets, hostserver_stats,
 	hostserver_free,
+};
+
+/* ---- rogue ------------------------------------------------------------------ */
+
+static int rogue_node_new(struct world *w, struct wnode *n)
+{
+	(void)w;
+	return hsrv_component_new(n, &n->cfg->cfg.rogue.hsrv);
+}
+
+static int rogue_attach(struct world *w, struct wnode *n)
+{
+	struct rogue_target t;
+	int rc = world_rogue_target(w, n, &t);
+	if (rc != HN_OK)
+		return rc;
+	return (n->rogue = rogue_new(n->sim, &n->cfg->cfg.rogue.attack, &t)) ? HN_OK : HN_ECONFIG;
+}
+
+static const struct counter_set *const rogue_sets[] = {
+	&rogue_counters, &hsrv_counters, &ipv4_reass_counters, NULL,
+};
+
+static const void *rogue_node_stats(const struct wnode *n, size_t k)
+{
+	switch (k) {
+	case 0: return n->rogue ? (const void *)rogue_stats(n->rogue) : NULL;
+	case 1: return hsrv_stats(n->hsrv);
+	default: return hsrv_reass_stats(n->hsrv);
+	}
+}
+
+static void rogue_node_free(struct wnode *n)
+{
+	rogue_free(n->rogue);
+	hsrv_free(n->hsrv);
+}
+
+const struct world_role world_rogue = {
+	"rogue", rogue_node_new, rogue_attach, rogue_sets, rogue_node_stats, rogue_node_free,
 };
 
 /* ---- every node ------------------------------------------------------------ */

@@ -190,19 +190,29 @@ const char *world_managed_service(const struct world *w, const struct managed *m
 }
 
 /* The replication server of a host server that managers may install on. */
+/* The origin's authorisation of an install, for the host server's
+ * routing daemon. */
+static int managed_authorise(void *ctx, const struct rmp_msg *a)
+{
+	struct wnode *n = ctx;
+	return n->rtd ? rtd_host_authorise(n->rtd, a) : HN_ESTATE;
+}
+
 int world_rsrv_new(struct world *w, struct wnode *n)
 {
 	const struct scenario *s = w->s;
 	struct rsrv_ops ops = { .start = managed_start, .stop = managed_stop,
 				 .served = managed_served, .push = managed_push,
 				 .meter = managed_meter, .metered = managed_metered,
-				 .active = managed_active,
+				 .active = managed_active, .authorise = managed_authorise,
 				 .ctx = n };
 	uint64_t ivl = 0;
 	for (size_t k = 0; k < s->nservices; k++)
 		if (s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name))
 			ivl = s->service[k].mgr.interval_ns;
 	n->rsrv = rsrv_new(n->sim, world_node_addr(s, n->cfg->name), &ops, ivl);
+	if (n->rsrv && rsrv_set_max_conns(n->rsrv, n->cfg->cfg.hostserver.rsrv.max_conns) != HN_OK)
+		return HN_ECONFIG;
 	return n->rsrv ? HN_OK : HN_ECONFIG;
 }
 
@@ -258,7 +268,8 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 				struct rmgr_origin og = { .served = origin_served, .service = origin_service,
 							  .installed = origin_installed, .removed = origin_removed,
 							  .ctx = &w->worigin[i] };
-				ok = (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
+				ok = world_auth_manager(w, i, &mc, &og) == HN_OK &&
+				     (w->rmgr[i] = rmgr_new(o_node->sim, &mc, &og)) != NULL;
 				if (ok && w->hweb_mgr[i])
 					hweb_manager_set_rmgr(w->hweb_mgr[i], w->rmgr[i]);
 			}

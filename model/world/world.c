@@ -16,6 +16,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		return NULL;
 	}
 	w->s = s;
+	w->seed = o->seed;
 	struct sim_config sc = { .seed = o->seed, .run = o->run };
 	if (sim_init(&sc) != HN_OK) {
 		snprintf(err, errlen, "simulator already running");
@@ -25,6 +26,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	if (world_tcp_profile(s, err, errlen) != HN_OK ||
 	    world_build_topology(w, o, err, errlen) != HN_OK ||
 	    world_build_roles(w, o, err, errlen) != HN_OK ||
+	    world_build_auth(w, err, errlen) != HN_OK ||
 	    world_build_services(w, o, err, errlen) != HN_OK ||
 	    world_build_replicas(w, err, errlen) != HN_OK ||
 	    world_build_workloads(w, o, err, errlen) != HN_OK ||

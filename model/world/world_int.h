@@ -5,7 +5,8 @@
  * routes, the TCP profile), roles.c (what each node's role puts on it,
  * through the role table of roles.h), services.c (origin servers, replica
  * managers, configured replicas and the replication servers' operations),
- * workloads.c (clients and ping traces), metrics.c (every counter and
+ * auth.c (authenticated routing: keys from the seed, verifiers, signing
+ * costs, what rogues observe), workloads.c (clients and ping traces), metrics.c (every counter and
  * result as a metric, the sampled series) and store.c (the results
  * database). */
 #ifndef HN_WORLD_INT_H
@@ -21,7 +22,9 @@
 #include "hydranet/hchk.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
+#include "hydranet/auth.h"
 #include "hydranet/rmgr.h"
+#include "hydranet/rogue.h"
 #include "hydranet/rtd.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
@@ -46,6 +49,8 @@ struct wnode {
 	struct rtd *rtd;              /* routing daemon (redirectors; host servers that announce) */
 	struct rsrv *rsrv;            /* replication server (candidates of a replica manager) */
 	struct hchk *hchk;            /* health-check prober (redirectors) or responder (host servers) */
+	struct auth_verifier *verifier;   /* redirectors with auth on */
+	struct rogue *rogue;          /* role rogue */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -109,6 +114,7 @@ struct world {
 	const struct scenario *s;
 	struct wfail fail[SCN_MAX_OBJECTS];   /* per [failure] */
 	struct fail_stats fst;
+	uint32_t seed;                /* the run's seed: the keys derive from it */
 	struct rmgr *rmgr[SCN_MAX_OBJECTS];           /* per service */
 	struct http_server *origin_http[SCN_MAX_OBJECTS];
 	struct managed managed[64];
@@ -123,7 +129,7 @@ struct world {
 	gsl_rng *svc_rng[SCN_MAX_OBJECTS];                   /* per service (modifications) */
 	struct hweb_replica *hweb_rep[SCN_MAX_OBJECTS];      /* per [replica] of a hydraweb service */
 	struct wan_delay *wan[SCN_MAX_OBJECTS];              /* per link with delay variation */
-	struct worigin { struct http_server *http; struct hweb_manager *hweb; }
+	struct worigin { struct http_server *http; struct hweb_manager *hweb; struct wnode *node; }
 		worigin[SCN_MAX_OBJECTS];                    /* per service: the manager's view */
 	struct http_server *http[2 * SCN_MAX_OBJECTS];
 	size_t nhttp;
@@ -152,7 +158,7 @@ struct world_role {
 	const void *(*stats)(const struct wnode *n, size_t k);
 	void (*free)(struct wnode *n);
 };
-extern const struct world_role world_redirector, world_hostserver;
+extern const struct world_role world_redirector, world_hostserver, world_rogue;
 
 /* topology.c */
 struct wnode *wnode(struct world *w, const char *name);
@@ -178,6 +184,14 @@ uint64_t world_managed_requests(const struct managed *m);
 const char *world_managed_service(const struct world *w, const struct managed *m);
 int world_rsrv_new(struct world *w, struct wnode *n);
 void world_free_services(struct world *w);
+
+/* auth.c */
+int world_build_auth(struct world *w, char *err, size_t errlen);
+int world_auth_manager(struct world *w, size_t service, struct rmgr_config *mc,
+		       struct rmgr_origin *og);
+int world_auth_keypair(const struct world *w, const char *who, uint32_t addr, uint16_t service,
+		       struct auth_keypair *out);
+int world_rogue_target(struct world *w, const struct wnode *n, struct rogue_target *t);
 
 /* workloads.c */
 int world_build_workloads(struct world *w, const struct world_options *o, char *err, size_t errlen);

@@ -128,6 +128,15 @@ for sw in www:users www2:users2; do
 	expect "two: $svc origin_requests" "$(m "$db" service:$svc origin_requests)" "$misses"
 done
 expect "two: installs at the host server" "$(m "$db" hostserver rmp.installs)" 2
+# The host server holds one manager's connection at most (max_installs = 1):
+# the second manager's connections are refused and counted, every request
+# of its service is answered by its origin, none fails.
+db=$(run $two two-limit --set node.hostserver.max_installs=1) || exit 1
+expect "two-limit: installs at the host server" "$(m "$db" hostserver rmp.installs)" 1
+expect_num "two-limit: refused connections" "$(m "$db" hostserver drop.rmp_connection_limit)" -ge 1
+expect "two-limit: requests not ok" "$(cnt "$db" 'ok != 1')" 0
+expect "two-limit: services with a replica" \
+	"$(q "$db" "SELECT count(DISTINCT workload) FROM requests WHERE served_by = 'hostserver'")" 1
 
 # ---- histograms of 1 us bins ---------------------------------------------------
 # A request takes tens to hundreds of milliseconds: every bin from 0 would

@@ -435,6 +435,76 @@ static void auth__keys_follow_the_seed_and_layout_round_trips(void **state)
 	assert_int_equal(rmp_decode(buf, (size_t)n, &m), HN_ELEN);
 }
 
+/* The origin's AUTHORISE (docs/rmp.md, type 8): 158 bytes for one port,
+ * exactly the header and the first 150 body bytes of a SANNOUNCE carrying
+ * it; a host server that puts it in its SANNOUNCE is verified, and one
+ * naming another host server, or signed by another key, is not. */
+static void auth__authorise_carries_what_the_announcement_needs(void **state)
+{
+	(void)state;
+	struct auth_keypair o, h, other;
+	assert_int_equal(auth_keypair(3, "origin", ORIGIN, 1, &o), HN_OK);
+	assert_int_equal(auth_keypair(3, "hostserver", HS, 0, &h), HN_OK);
+	assert_int_equal(auth_keypair(3, "hostserver", ROGUE, 0, &other), HN_OK);
+	uint16_t port = 80;
+	struct rmp_msg a;
+	assert_int_equal(auth_authorise(&a, &o, ORIGIN, 1, 6, &port, 1, HS, h.pk, 10, 3610, 1u << 20),
+			 HN_OK);
+	a.seq = 9;
+	uint8_t buf[RMP_MAX_LEN];
+	int n = rmp_encode(&a, buf, sizeof buf);
+	assert_int_equal(n, 158);
+	static const uint8_t head[] = { 1, 8, 0, 158, 0, 0, 0, 9 };
+	assert_memory_equal(buf, head, sizeof head);
+	assert_int_equal(net_get32(buf + 8), ORIGIN);
+	assert_int_equal(net_get16(buf + 12), 1);       /* service */
+	assert_int_equal(buf[14], 6);
+	assert_int_equal(buf[15], 1);                   /* one port */
+	assert_int_equal(net_get32(buf + 16), HS);
+	assert_int_equal(net_get32(buf + 20), 10);
+	assert_int_equal(net_get32(buf + 24), 3610);
+	assert_memory_equal(buf + 28, h.pk, RMP_KEY_LEN);
+	assert_memory_equal(buf + 60, a.image_hash, RMP_HASH_LEN);
+	assert_int_equal(net_get16(buf + 92), 80);
+	assert_memory_equal(buf + 94, a.origin_sig, RMP_SIG_LEN);
+	struct rmp_msg d;
+	assert_int_equal(rmp_decode(buf, (size_t)n, &d), n);
+	assert_int_equal(d.type, RMP_AUTHORISE);
+	assert_memory_equal(d.origin_sig, a.origin_sig, RMP_SIG_LEN);
+	/* truncated, a port count past 16 or a lying length are refused */
+	assert_int_equal(rmp_decode(buf, (size_t)n - 1, &d), 0);
+	buf[15] = 17;
+	assert_int_equal(rmp_decode(buf, (size_t)n, &d), HN_EINVAL);
+	buf[15] = 2;
+	assert_int_equal(rmp_decode(buf, (size_t)n, &d), HN_ELEN);
+	buf[15] = 1;
+	assert_int_equal(rmp_decode(buf, (size_t)n, &d), n);
+	/* The same bytes open the SANNOUNCE the host server signs with it. */
+	uint8_t ann[RMP_MAX_LEN];
+	int an = signed_ann(d, 80, 30, 10, &h, ann);
+	assert_memory_equal(ann + RMP_HDR_LEN, buf + RMP_HDR_LEN, 150);
+	struct auth_config cfg;
+	auth_config_default(&cfg);
+	cfg.enabled = true;
+	struct auth_verifier *v = auth_verifier_new(&cfg);
+	struct auth_service svc = { .origin = ORIGIN, .service = 1, .proto = 6, .nports = 1,
+				    .ports = { 80 } };
+	memcpy(svc.pk, o.pk, RMP_KEY_LEN);
+	assert_int_equal(auth_verifier_add(v, &svc), HN_OK);
+	struct rmp_msg m;
+	assert_int_equal(rmp_decode(ann, (size_t)an, &m), an);
+	assert_int_equal(auth_verify(v, &m, ann, (size_t)an, S(20), NULL), HN_OK);
+	/* signed by the wrong key: the origin's signature does not verify */
+	assert_int_equal(auth_authorise(&a, &other, ORIGIN, 1, 6, &port, 1, HS, h.pk, 10, 3610, 1u << 20),
+			 HN_OK);
+	an = signed_ann(a, 80, 30, 11, &h, ann);
+	assert_int_equal(rmp_decode(ann, (size_t)an, &m), an);
+	enum auth_drop why;
+	assert_int_equal(auth_verify(v, &m, ann, (size_t)an, S(20), &why), HN_EPROTO);
+	assert_int_equal(why, AUTH_DROP_FORGED_AUTH);
+	auth_verifier_free(v);
+}
+
 /* What a redirector's daemon refuses, and under which reason: a message no
  * redirector takes is unexpected whether or not authentication is on; an
  * unsigned ANNOUNCE is refused as unsigned only when it is on; a SANNOUNCE
@@ -474,6 +544,7 @@ int main(void)
 		cmocka_unit_test(auth__tables_are_bounded_and_overflow_is_counted),
 		cmocka_unit_test(auth__keys_follow_the_seed_and_layout_round_trips),
 		cmocka_unit_test(auth__refusal_reasons_at_the_daemon),
+		cmocka_unit_test(auth__authorise_carries_what_the_announcement_needs),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hydranet/auth.h"
+#include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
 #include "hydranet/rmp.h"
 #include "hydranet/rtd.h"
@@ -232,11 +233,95 @@ static void auth_sim__rogue_gets_nothing_with_authentication(void **state)
 	finish(&b);
 }
 
+/* The host server's own daemon signs: under one authorisation of ports 80
+ * and 443, a virtual host binds both at 1 s and gives up 443 at 2 s.  The
+ * redirector takes a SANNOUNCE per bind (each naming the ports bound so far),
+ * then a signed withdrawal naming 443 only: 80 stays, 443 goes.  A port
+ * bound with no authorisation covering it (8080) is not announced, and
+ * counted. */
+static void vhost_bind(void *arg)
+{
+	struct hsrv *h = arg;
+	assert_int_equal(hsrv_vhost_bind(h, ORIGIN, 6, 80), HN_OK);
+	assert_int_equal(hsrv_vhost_bind(h, ORIGIN, 6, 443), HN_OK);
+	assert_int_equal(hsrv_vhost_bind(h, ORIGIN, 6, 8080), HN_OK);
+}
+
+static void vhost_unbind(void *arg)
+{
+	assert_int_equal(hsrv_vhost_unbind(arg, ORIGIN, 6, 443), HN_OK);
+}
+
+static void auth_sim__host_daemon_signs_and_withdraws_one_port(void **state)
+{
+	(void)state;
+	const struct sim_config cfg = { 1, 1 };
+	assert_int_equal(sim_init(&cfg), HN_OK);
+	struct sim_link_config lc = { .rate_bps = 10000000, .delay_ns = 100000, .mtu_bytes = 1500,
+				      .queue_packets = 1000 };
+	sim_node *r = sim_node_create("R"), *h = sim_node_create("H");
+	assert_non_null(sim_link_create(r, h, &lc, IP4(128, 142, 222, 1), HS, 24));
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	struct redir_config rc = { .frag = { 4, 4096, 1000000000ull } };
+	struct redir *redir = redir_new(&rc, NULL);
+	struct rtd *rd = rtd_redir_new(r, redir);
+	struct auth_keypair ko, kh;
+	assert_int_equal(auth_keypair(1, "origin", ORIGIN, 1, &ko), HN_OK);
+	assert_int_equal(auth_keypair(1, "hostserver", HS, 0, &kh), HN_OK);
+	struct auth_config ac;
+	auth_config_default(&ac);
+	ac.enabled = true;
+	struct auth_verifier *v = auth_verifier_new(&ac);
+	struct auth_service svc = { ORIGIN, 1, 6, 2, { 80, 443 }, { 0 } };
+	memcpy(svc.pk, ko.pk, RMP_KEY_LEN);
+	assert_int_equal(auth_verifier_add(v, &svc), HN_OK);
+	rtd_redir_set_auth(rd, v);
+	struct hsrv_config hc = { .frag = { 4, 4096, 1000000000ull },
+				  .reass = { 64, 1u << 20, 30000000000ull } };
+	struct hsrv *hs = hsrv_new(&hc, NULL);
+	assert_non_null(hs);
+	assert_int_equal(hsrv_vhost_create(hs, ORIGIN, "test"), HN_OK);
+	uint32_t reds[] = { IP4(128, 142, 222, 1) };
+	struct rtd_config dc = { .lifetime_ns = S(30), .refresh_ns = S(10), .withdraw = true,
+				 .auth = true };
+	struct rtd *hd = rtd_host_new(h, hs, HS, reds, 1, &dc);
+	assert_non_null(hd);
+	assert_int_equal(rtd_host_set_key(hd, &kh), HN_OK);
+	uint16_t ports[] = { 80, 443 };
+	struct rmp_msg a;
+	assert_int_equal(auth_authorise(&a, &ko, ORIGIN, 1, 6, ports, 2, HS, kh.pk, 0, 3600, 0), HN_OK);
+	assert_int_equal(rtd_host_authorise(hd, &a), HN_OK);
+	/* one naming another host server is refused */
+	struct rmp_msg other = a;
+	other.host_server = ROGUE;
+	assert_int_equal(rtd_host_authorise(hd, &other), HN_EINVAL);
+	sim_schedule(S(1), vhost_bind, hs);
+	sim_schedule(S(2), vhost_unbind, hs);
+	sim_run(S(3));
+	const struct rtd_stats *hst = rtd_stats(hd), *rst = rtd_stats(rd);
+	assert_int_equal(hst->sannounces_sent, 3);        /* bind 80, bind 443, withdraw 443 */
+	assert_int_equal(hst->drops[RTD_DROP_NO_AUTH], 1);   /* 8080 */
+	assert_int_equal(hst->drops[RTD_DROP_AUTH_FULL], 1); /* the one naming another */
+	assert_int_equal(hst->announces_sent + hst->withdraws_sent, 0);
+	assert_int_equal(auth_stats(v)->verified, 3);
+	assert_int_equal(rst->withdraws_received, 1);
+	assert_int_equal(redir_table_replicas(redir, ORIGIN, 80, 6, S(3)), 1);
+	assert_int_equal(redir_table_replicas(redir, ORIGIN, 443, 6, S(3)), 0);
+	assert_int_equal(redir_table_replicas(redir, ORIGIN, 8080, 6, S(3)), 0);
+	rtd_free(hd);
+	rtd_free(rd);
+	sim_destroy();
+	hsrv_free(hs);
+	auth_verifier_free(v);
+	redir_free(redir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(auth_sim__rogue_hijacks_without_authentication),
 		cmocka_unit_test(auth_sim__rogue_gets_nothing_with_authentication),
+		cmocka_unit_test(auth_sim__host_daemon_signs_and_withdraws_one_port),
 	};
 	return cmocka_run_group_tests_name("auth_sim", tests, NULL, NULL);
 }

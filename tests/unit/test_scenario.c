@@ -87,7 +87,7 @@ static void scenario__type_errors_are_refused(void **state)
 	expect_error(TWO_NODES "delay = 5\n", "10: [link ab]: delay: '5' needs a unit, one of: ns us ms s");
 	expect_error(TWO_NODES "queue = 1.5\n", "10: [link ab]: queue: '1.5' is not an integer");
 	expect_error("[node a]\nrole = server\n",
-		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver");
+		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver, rogue");
 	expect_error("[node a]\nrole = client\n[link x]\na_addr = 10.0.0.256\n",
 		     "4: [link x]: a_addr: '10.0.0.256' is not an IPv4 address");
 }
@@ -157,19 +157,33 @@ static void scenario__role_keys_fill_their_module_configs(void **state)
 	(void)state;
 	char err[4096];
 	const char *u = "[node r]\nrole = redirector\nouter_ttl = 200\npolicy = least_loaded\n"
-			"flow_table = false\nfrag_hold = 2s\nfrag_max_flows = 7\n"
+			"flow_table = false\nfrag_hold = 2s\nfrag_max_flows = 7\nauth = true\n"
+			"auth_hs_rate = 3\nmax_entries = 100\n"
 			"[node h]\nrole = hostserver\nreass_max_datagrams = 9\nannounce_lifetime = 40s\n"
-			"withdraw = no\ncpu = i486sx-33\n"
-			"[link rh]\na = r\nb = h\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n";
+			"withdraw = no\ncpu = i486sx-33\nauth = true\nmax_installs = 2\n"
+			"[node x]\nrole = rogue\nattack = stale\nattack_service = web\nattack_start = 3s\n"
+			"attack_ports = 5\nreass_max_datagrams = 11\n"
+			"[link rh]\na = r\nb = h\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n"
+			"[node o]\nrole = origin\n"
+			"[link rx]\na = r\nb = x\na_addr = 10.0.1.1\nb_addr = 10.0.1.2\n"
+			"[link ro]\na = r\nb = o\na_addr = 10.0.2.1\nb_addr = 10.0.2.2\n"
+			"[service web]\norigin = o\naddress = 10.0.2.2\nport = 80\napp = http\n";
 	struct scenario *s = scenario_load(write_file(u, strlen(u)), err, sizeof err);
 	assert_non_null(s);
-	const struct redir_config *rc = &s->node[0].cfg.redirector;
+	const struct redir_config *rc = &s->node[0].cfg.redirector.redir;
 	assert_int_equal(rc->outer_ttl, 200);            /* a uint8_t */
 	assert_int_equal(rc->policy, REDIR_LEAST_LOADED);
 	assert_false(rc->flow_table);                    /* a bool */
 	assert_int_equal(rc->flow_idle_ns, 300000000000ull);   /* default 300 s */
 	assert_int_equal(rc->frag.lifetime_ns, 2000000000ull);
 	assert_int_equal(rc->frag.max_flows, 7);
+	assert_int_equal(rc->max_entries, 100);
+	assert_int_equal(rc->max_flows, 4096);           /* default */
+	/* auth: the redirector's verifier and the host server's daemon */
+	const struct auth_config *ac = &s->node[0].cfg.redirector.auth;
+	assert_true(ac->enabled);
+	assert_int_equal(ac->hs_rate, 3);
+	assert_int_equal(ac->hs_burst, 20);              /* default */
 	/* the same keys' defaults reach the host server's copy */
 	const struct hostserver_config *hc = &s->node[1].cfg.hostserver;
 	assert_int_equal(hc->hsrv.frag.lifetime_ns, 30000000000ull);
@@ -177,6 +191,15 @@ static void scenario__role_keys_fill_their_module_configs(void **state)
 	assert_int_equal(hc->hsrv.reass.max_bytes, 4u << 20);
 	assert_int_equal(hc->rtd.lifetime_ns, 40000000000ull);
 	assert_false(hc->rtd.withdraw);
+	assert_true(hc->rtd.auth);
+	assert_int_equal(hc->rsrv.max_conns, 2);
+	const struct rogue_config *xc = &s->node[2].cfg.rogue;
+	assert_int_equal(xc->attack.attack, ROGUE_STALE);
+	assert_string_equal(xc->attack.service, "web");
+	assert_int_equal(xc->attack.start_ns, 3000000000ull);
+	assert_int_equal(xc->attack.ports, 5);
+	assert_int_equal(xc->attack.count, 10);          /* default */
+	assert_int_equal(xc->hsrv.reass.max_datagrams, 11);
 	assert_string_equal(cpu_choices[s->node[1].cpu], "i486sx-33");
 	assert_string_equal(role_names[s->node[1].role], "hostserver");
 	scenario_free(s);
@@ -196,9 +219,13 @@ static void scenario__all_errors_are_reported(void **state)
 	assert_null(s);
 	snprintf(want, sizeof want,
 		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, policy, flow_table, "
-		 "maglev_size, flow_idle, frag_hold, frag_max_flows, frag_max_held, health_check, hc_interval, hc_timeout, hc_fall, hc_rise, reass_timeout, "
-		 "reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, withdraw)\n"
-		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver\n"
+		 "maglev_size, flow_idle, max_entries, max_flows, frag_hold, frag_max_flows, frag_max_held, "
+		 "health_check, hc_interval, hc_timeout, hc_fall, hc_rise, auth, "
+		 "auth_max_services, auth_replay_entries, auth_hs_rate, auth_hs_burst, auth_rate_entries, "
+		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, "
+		 "withdraw, max_installs, attack, attack_service, attack_victim, attack_start, "
+		 "attack_interval, attack_count, attack_ports, attack_lifetime)\n"
+		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
 		 "replica, workload, simulation, testbed, output, replication, failure)\n"
 		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
