@@ -13,6 +13,7 @@
 #include "net/bytes.h"
 #include "net/ipip.h"
 #include "net/ipv4.h"
+#include "net/tunnel.h"
 #include "log.h"
 #include "sim/sim.h"
 #include "status.h"
@@ -65,6 +66,8 @@ struct redir {
 	int timer_pending;         /* an expiry event is scheduled */
 	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
 	uint8_t scratch[IPV4_MAX_LEN];                 /* fragment being built */
+	struct tunnel_mode tmode;                      /* from cfg: the tunnel's rule */
+	struct tunnel_buf tbuf;                        /* tunnel_xmit's work space */
 };
 
 static unsigned hash_sap(uint32_t origin, uint16_t port, uint8_t proto)
@@ -87,6 +90,8 @@ struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *i
 		r->cfg.flow_idle_ns = 300000000000ull;   /* 300 s, assumed */
 	if (io)
 		r->io = *io;
+	r->tmode = (struct tunnel_mode){ cfg->outer_ttl_mode, cfg->outer_ttl, cfg->outer_tos_mode,
+					 cfg->outer_tos, cfg->outer_df, cfg->fragment };
 	r->ff = fragflow_new(&cfg->frag);
 	if (!r->ff) {
 		free(r);
@@ -371,20 +376,28 @@ static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint3
 	return n < 0 ? n : HN_OK;
 }
 
-/* Tunnel the datagram or inner fragment dg to host server hs. */
+/* Tunnel the datagram or inner fragment dg to host server hs by the tunnel's
+ * rule (net/tunnel.h: TTL, TOS, DF, and where it is cut). */
 static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, uint64_t now_ns)
 {
-	struct ipip_encap_params p = {
-		.src = r->io.route_src(r->io.ctx, hs),
-		.dst = hs,
-		.id = r->next_id++,
-		.ttl = r->cfg.outer_ttl,
-		.forwarding = true,   /* RFC 2003 3.1: we forward it, inner TTL - 1 */
-	};
-	size_t olen;
-	int rc = p.src ? ipip_encap(dg, len, &p, r->outer, sizeof r->outer, &olen) : HN_ENOROUTE;
-	if (rc == HN_OK)
-		rc = send_fragmented(r, r->outer, olen, hs, now_ns);
+	uint32_t src = r->io.route_src(r->io.ctx, hs);
+	uint32_t mtu = src ? r->io.route_mtu(r->io.ctx, hs) : 0;
+	struct tunnel_result res = { 0 };
+	int rc = mtu ? tunnel_xmit(dg, len, &r->tmode, src, hs, mtu, &r->next_id, &r->tbuf,
+				   emit_outer, r, &r->fst, &res)
+		     : HN_ENOROUTE;
+	if (res.outer_pieces > 1) {
+		r->st.outer_fragmented++;
+		r->st.fragments_made += res.outer_pieces;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "fragment %zu bytes into %u (mtu %u)",
+		       len + IPIP_OUTER_LEN, res.outer_pieces, (unsigned)mtu);
+	}
+	if (res.inner_pieces > 1) {
+		r->st.inner_fragmented++;
+		r->st.inner_fragments_made += res.inner_pieces;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "fragment inner %zu bytes into %u (tunnel mtu %u)",
+		       len, res.inner_pieces, (unsigned)mtu - IPIP_OUTER_LEN);
+	}
 	if (rc != HN_OK) {
 		enum redir_drop d = drop_status(r, rc);
 		if (HN_LOG_ON(HN_LOG_REDIR)) {

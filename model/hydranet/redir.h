@@ -31,6 +31,7 @@
 
 #include "hydranet/fragflow.h"
 #include "net/frag.h"
+#include "net/tunnel.h"
 
 struct sim_node;
 
@@ -63,6 +64,13 @@ extern const char *const redir_policy_names[];
 
 struct redir_config {
 	uint8_t outer_ttl;               /* 0: RFC 2003 default (64) */
+	/* The tunnel's rule (net/tunnel.h); zero: fixed TTL, TOS and DF copied,
+	 * the outer datagram cut (a Linux ipip tunnel, nopmtudisc, mtu 1500). */
+	enum tunnel_ttl outer_ttl_mode;
+	enum tunnel_tos outer_tos_mode;
+	uint8_t outer_tos;               /* outer_tos_mode fixed */
+	enum tunnel_df outer_df;
+	enum tunnel_frag fragment;
 	struct fragflow_limits frag;     /* inner fragments awaiting their first */
 	enum redir_policy policy;
 	bool flow_table;                 /* keep each flow on the server it started on */
@@ -80,6 +88,8 @@ struct redir_config {
 	C(forwarded_by_c, "forwarded_by_c", "held inner fragments forwarded by the redirector itself") \
 	C(outer_fragmented, "outer_fragmented", "tunnelled datagrams cut for the next hop MTU") \
 	C(fragments_made, "fragments_made", "outer fragments emitted by that cutting") \
+	C(inner_fragmented, "inner_fragmented", "datagrams cut to the tunnel MTU before encapsulation (fragment = inner)") \
+	C(inner_fragments_made, "inner_fragments_made", "inner pieces made by that cutting, each encapsulated whole") \
 	C(flows_new, "flows_new", "replica choices made: new flows (every datagram without the flow table)") \
 	C(flows_kept, "flows_kept", "datagrams that followed their flow's earlier choice") \
 	C(flows_expired, "flows_expired", "idle flows forgotten") \
@@ -90,7 +100,7 @@ struct redir_config {
 	D(BAD_HEADER, "bad_header", "not a valid IPv4 datagram") \
 	D(TTL, "ttl_expired", "inner TTL would expire on forwarding") \
 	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \
-	D(DF, "df_too_big", "tunnelled datagram too big for the MTU and DF set") \
+	D(DF, "df_too_big", "too big for the tunnel MTU with the inner DF set, or for the link with the outer DF set") \
 	D(NO_ROUTE, "no_route", "no route to the host server") \
 	D(OUTPUT, "output_refused", "the node refused the datagram")
 

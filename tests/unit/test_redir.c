@@ -149,6 +149,43 @@ static void redir__tunnel_over_mtu_is_fragmented(void **state)
 	ipv4_reass_free(ra);
 }
 
+/* fragment = inner with the outer DF set and TTL inherited (Linux ipip's
+ * defaults): a 1500-byte datagram becomes two inner pieces, each tunnelled
+ * whole with its own outer identification; counted as inner cutting. */
+static void redir__inner_fragmentation_mode(void **state)
+{
+	struct fixture *fx = *state;
+	struct redir_config cfg = { .outer_ttl_mode = TUNNEL_TTL_INHERIT, .outer_df = TUNNEL_DF_SET,
+				    .fragment = TUNNEL_FRAG_INNER, .frag = { 16, 16384, 1000000000ull } };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	struct redir *r = redir_new(&cfg, &io);
+	assert_non_null(r);
+	assert_int_equal(redir_table_add(r, ORIGIN, 80, IPV4_PROTO_TCP, HS), HN_OK);
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 9, 64, 0);
+	assert_int_equal(redir_input(r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 2);
+	assert_int_equal(fx->fake.out.len[0], 1496);
+	assert_int_equal(fx->fake.out.len[1], 64);
+	struct ipv4_hdr o0, o1, i0, i1;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0], 1496, &o0), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[1], 64, &o1), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0] + 20, 1476, &i0), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[1] + 20, 44, &i1), HN_OK);
+	assert_true(o0.df && o1.df && !o0.mf && !o1.mf);
+	assert_int_equal(o0.ttl, 63);                  /* inherited after the decrement */
+	assert_int_equal((uint16_t)(o1.id - o0.id), 1);
+	assert_true(i0.mf && !i1.mf);
+	assert_int_equal(i1.frag_off, 1456 / 8);
+	assert_int_equal(i0.id, 9);
+	assert_int_equal(i1.id, 9);
+	assert_int_equal(redir_stats(r)->inner_fragmented, 1);
+	assert_int_equal(redir_stats(r)->inner_fragments_made, 2);
+	assert_int_equal(redir_stats(r)->outer_fragmented, 0);
+	assert_int_equal(redir_stats(r)->redirected, 1);
+	redir_free(r);
+}
+
 static void redir__df_too_big_is_refused_and_counted(void **state)
 {
 	struct fixture *fx = *state;
@@ -486,6 +523,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__unmatched_port_passes_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__matched_datagram_is_tunnelled, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__tunnel_over_mtu_is_fragmented, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__inner_fragmentation_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__df_too_big_is_refused_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__ttl_one_is_dropped_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__tunnelled_datagram_is_never_redirected_again, setup, teardown),
