@@ -71,6 +71,13 @@ struct redir_config {
 	uint8_t outer_tos;               /* outer_tos_mode fixed */
 	enum tunnel_df outer_df;
 	enum tunnel_frag fragment;
+	/* Path MTU discovery: ICMP fragmentation needed (net/icmp.h) for an
+	 * inner DF datagram too big for the tunnel; rate limited by a token
+	 * bucket (icmp_rate per second, 0: unlimited; icmp_burst). */
+	bool icmp_frag_needed;
+	uint64_t icmp_rate;
+	uint64_t icmp_burst;
+	uint16_t mss_clamp;              /* SYNs to a service: MSS at most this (0: off) */
 	struct fragflow_limits frag;     /* inner fragments awaiting their first */
 	enum redir_policy policy;
 	bool flow_table;                 /* keep each flow on the server it started on */
@@ -90,6 +97,10 @@ struct redir_config {
 	C(fragments_made, "fragments_made", "outer fragments emitted by that cutting") \
 	C(inner_fragmented, "inner_fragmented", "datagrams cut to the tunnel MTU before encapsulation (fragment = inner)") \
 	C(inner_fragments_made, "inner_fragments_made", "inner pieces made by that cutting, each encapsulated whole") \
+	C(icmp_sent, "icmp_frag_needed_sent", "ICMP fragmentation needed sent (RFC 1191; next-hop MTU = tunnel MTU)") \
+	C(icmp_rate_limited, "icmp_rate_limited", "ICMP fragmentation needed not sent: the rate limit") \
+	C(icmp_not_sent, "icmp_not_sent", "ICMP fragmentation needed not sent: RFC 1122 3.2.2 forbids it, or no route back") \
+	C(mss_clamped, "mss_clamped", "SYNs to a service whose MSS option was lowered to mss_clamp") \
 	C(flows_new, "flows_new", "replica choices made: new flows (every datagram without the flow table)") \
 	C(flows_kept, "flows_kept", "datagrams that followed their flow's earlier choice") \
 	C(flows_expired, "flows_expired", "idle flows forgotten") \
