@@ -218,6 +218,15 @@ size_t sim_sock_tx_avail(const sim_sock *s);
 /* TCP_NODELAY: true turns Nagle's algorithm off for this socket. */
 int sim_sock_set_nodelay(sim_sock *s, bool nodelay);
 int sim_sock_close(sim_sock *s);
+/* IP options of the socket's datagrams, as Linux's setsockopt does them:
+ * IP_MTU_DISCOVER (df: DF set on every datagram; UDP only: ns-3's TCP sets
+ * no DF and does not lower its segment size on ICMP fragmentation needed,
+ * so a TCP socket refuses it, HN_EPROTO), IP_TOS, IP_TTL (ttl 0: the
+ * stack's default, 64).  The IP identification is ns-3's own: a counter per
+ * (source, destination, protocol) (Ipv4L3Protocol::BuildHeader). */
+int sim_sock_set_df(sim_sock *s, bool df);
+int sim_sock_set_tos(sim_sock *s, uint8_t tos);
+int sim_sock_set_ttl(sim_sock *s, uint8_t ttl);
 sim_node *sim_sock_node(const sim_sock *s);
 /* The socket's local address and port (after bind/connect/accept). */
 int sim_sock_local(const sim_sock *s, uint32_t *addr, uint16_t *port);

@@ -65,6 +65,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -107,6 +108,10 @@ struct sim_node
     std::unordered_set<uint32_t> vhosts;
     std::vector<sim_ping*> pings; // sim_ping_start'ed here
     bool pingTraced = false;      // LocalDeliver trace connected
+    // IP identification of the datagrams the shim sends with DF set (ns-3
+    // would not): a counter per (source, destination, protocol), as
+    // Ipv4L3Protocol::BuildHeader keeps its own.
+    std::map<std::pair<uint64_t, uint8_t>, uint16_t> dfIds;
 };
 
 struct sim_link
@@ -286,6 +291,12 @@ NetDeviceContainer InstallVaryingDelay(Ptr<Node> a, Ptr<Node> b, const sim_link_
 
 // The route n would use towards dst, or null; cached until g.routeGen moves.
 Ptr<Ipv4Route> RouteTo(sim_node* n, uint32_t dst);
+
+// ---- LOCAL_OUT (sim_hooks.cc) ---------------------------------------------
+
+// Wraps n's L4 down targets (once): LOCAL_OUT hooks, and DF for datagrams
+// of sockets that asked for it (sim_sock_set_df).
+void EnsureLocalOut(sim_node* n);
 } // namespace shim
 
 // ---- HookRouting: the node's routing, with PRE_ROUTING/LOCAL_IN/FORWARD --

@@ -244,8 +244,11 @@ sim_sock_sendto(sim_sock* s, const uint8_t* buf, size_t len, uint32_t addr, uint
     {
         return HN_EMSGSIZE;
     }
-    int sent = s->so->SendTo(Create<Packet>(buf, (uint32_t)len), 0,
-                             InetSocketAddress(Ipv4Address(addr), port));
+    // ns-3 3.37's UdpSocketImpl::SendTo takes the TOS from the address,
+    // not from the socket's IP_TOS: carry the socket's there.
+    InetSocketAddress to(Ipv4Address(addr), port);
+    to.SetTos(s->so->GetIpTos());
+    int sent = s->so->SendTo(Create<Packet>(buf, (uint32_t)len), 0, to);
     return sent >= 0 ? sent : SockStatus(s);
 }
 
@@ -277,6 +280,56 @@ sim_sock_set_nodelay(sim_sock* s, bool nodelay)
         return HN_EINVAL;
     }
     return s->so->SetAttributeFailSafe("TcpNoDelay", BooleanValue(nodelay)) ? HN_OK : HN_EINVAL;
+}
+
+// IP_MTU_DISCOVER: ns-3's UdpSocketImpl tags each datagram with
+// SocketSetDontFragmentTag from its MtuDiscover attribute, but ns-3 3.37's
+// Ipv4L3Protocol::Send builds every header with mayFragment = true and never
+// reads the tag; so the shim records the wish and sets DF itself
+// (sim_hooks.cc, on the node's way out).
+int
+sim_sock_set_df(sim_sock* s, bool df)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    if (s->tcp)
+    {
+        return HN_EPROTO;
+    }
+    if (df)
+    {
+        EnsureLocalOut(s->node);
+    }
+    return s->so->SetAttributeFailSafe("MtuDiscover", BooleanValue(df)) ? HN_OK : HN_EINVAL;
+}
+
+// IP_TOS: SocketIpTosTag on each datagram (UDP and TCP alike).
+int
+sim_sock_set_tos(sim_sock* s, uint8_t tos)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    s->so->SetIpTos(tos);
+    return HN_OK;
+}
+
+// IP_TTL: SocketIpTtlTag on each unicast datagram; 0 leaves the default.
+int
+sim_sock_set_ttl(sim_sock* s, uint8_t ttl)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    if (ttl)
+    {
+        s->so->SetIpTtl(ttl);
+    }
+    return HN_OK;
 }
 
 sim_node*
