@@ -224,6 +224,8 @@ static void snd_start(void *arg)
 		return;
 	}
 	sim_sock_set_nodelay(t->s, true);   /* -D: the paper turned Nagle off */
+	if (t->df)
+		sim_sock_set_df(t->s, true);
 	sim_sock_connect(t->s, t->cfg.addr, t->cfg.port);
 }
 

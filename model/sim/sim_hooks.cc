@@ -162,7 +162,7 @@ void
 SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> p, Ipv4Address s,
          Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r)
 {
-    if (!r || !WantsDf(p))
+    if (!r || !(WantsDf(p) || (pr == 6 && n->tcpDf)))
     {
         down(p, s, d, pr, r);
         return;
@@ -222,7 +222,7 @@ WrapLocalOut(sim_node* n)
         l4->SetDownTarget(IpL4Protocol::DownTargetCallback(
             [n, down](Ptr<Packet> p, Ipv4Address s, Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r) {
                 Ipv4Header h = LocalOutHeader(s, d, pr, p->GetSize());
-                if (WantsDf(p))
+                if (WantsDf(p) || (pr == 6 && n->tcpDf))
                 {
                     h.SetDontFragment();
                 }

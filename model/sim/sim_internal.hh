@@ -112,6 +112,7 @@ struct sim_node
     // would not): a counter per (source, destination, protocol), as
     // Ipv4L3Protocol::BuildHeader keeps its own.
     std::map<std::pair<uint64_t, uint8_t>, uint16_t> dfIds;
+    bool tcpDf = false; // every TCP segment of the node leaves with DF
 };
 
 struct sim_link
@@ -155,6 +156,7 @@ struct sim_sock
     void* ctx;
     bool tcp;
     bool closed = false; // sim_sock_close called: no callback fires any more
+    uint32_t pmtuLowered = 0; // TCP: segment size lowered on ICMP (sim_sock_set_df)
 };
 
 // ---- the simulator singleton --------------------------------------------
