@@ -195,7 +195,9 @@ static void scenario__all_errors_are_reported(void **state)
 	struct scenario *s = scenario_load(write_file(t, strlen(t)), err, sizeof err);
 	assert_null(s);
 	snprintf(want, sizeof want,
-		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, policy, flow_table, "
+		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, outer_ttl_mode, "
+		 "outer_tos_mode, outer_tos, outer_df, fragment, icmp_frag_needed, icmp_rate, "
+		 "icmp_burst, mss_clamp, policy, flow_table, "
 		 "flow_idle, frag_hold, frag_max_flows, frag_max_held, reass_timeout, "
 		 "reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, withdraw)\n"
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver\n"
