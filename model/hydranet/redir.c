@@ -3,8 +3,11 @@
  * Per datagram: decode, find the verdict (table lookup for a whole datagram
  * or a first fragment, fragflow for the others), then either pass it back to
  * ordinary forwarding or tunnel it: RFC 2003 encapsulation with the inner TTL
- * decremented (we forward it), then RFC 791 fragmentation of the outer
- * datagram to the MTU of the route to the host server. */
+ * decremented (we forward it) and RFC 791 fragmentation, of the outer
+ * datagram to the MTU of the route to the host server or of the inner one to
+ * the tunnel MTU, by the tunnel's rule (net/tunnel.h); a DF datagram too big
+ * for the tunnel is answered with ICMP fragmentation needed (net/icmp.h), and
+ * a SYN's MSS option may be clamped (net/mss.h). */
 #include "hydranet/redir.h"
 
 #include <stdlib.h>

@@ -7,7 +7,10 @@
  * they follow the verdict of their first fragment (fragflow.h); fragments that
  * come before it are held.  When the tunnelled datagram exceeds the next hop's
  * MTU the redirector fragments it itself (RFC 791), as the paper's Figure 3a
- * discussion describes.
+ * discussion describes: the outer datagram (the default) or the inner one to
+ * the tunnel MTU, with outer TTL, TOS and DF by the tunnel's mode
+ * (net/tunnel.h); an inner DF datagram too big for the tunnel is answered with
+ * ICMP fragmentation needed (RFC 1191), and SYNs' MSS may be clamped.
  *
  * The module is pure C: it talks to the node it runs on through struct
  * redir_io, so unit tests drive it without a simulator.  redir_attach() binds

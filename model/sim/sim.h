@@ -224,7 +224,8 @@ int sim_sock_close(sim_sock *s);
  * socket does RFC 1191 path MTU discovery: on ICMP fragmentation needed its
  * segment size drops to the next-hop MTU - 40 and it retransmits, which
  * ns-3's TCP does not do itself), IP_TOS, IP_TTL (ttl 0: the stack's
- * default, 64).  The IP identification is a counter per (source,
+ * default, 64); with df, sim_sock_sendto refuses (HN_EMSGSIZE) a UDP datagram
+ * longer than the route's MTU.  The IP identification is a counter per (source,
  * destination, protocol), ns-3's own (Ipv4L3Protocol::BuildHeader) or, for
  * DF datagrams, the shim's. */
 int sim_sock_set_df(sim_sock *s, bool df);

@@ -157,7 +157,9 @@ WantsDf(Ptr<const Packet> p)
 // socket's tags, the identification from a counter per (source,
 // destination, protocol)) with DF set, which ns-3 3.37's Send never sets
 // (BuildHeader's mayFragment is always true there).  A DF datagram too big
-// for the route is refused here, as Linux's ip_output refuses it (EMSGSIZE).
+// for the route is dropped here (sim_sock_sendto refuses such a UDP datagram
+// before, EMSGSIZE; a TCP segment is only this big when [simulation] mss is
+// set past the link MTU).
 void
 SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> p, Ipv4Address s,
          Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r)

@@ -157,6 +157,7 @@ struct sim_sock
     bool tcp;
     bool closed = false; // sim_sock_close called: no callback fires any more
     uint32_t pmtuLowered = 0; // TCP: segment size lowered on ICMP (sim_sock_set_df)
+    bool df = false;          // sim_sock_set_df(s, true)
 };
 
 // ---- the simulator singleton --------------------------------------------

@@ -301,6 +301,13 @@ sim_sock_sendto(sim_sock* s, const uint8_t* buf, size_t len, uint32_t addr, uint
     {
         return HN_EMSGSIZE;
     }
+    // IP_MTU_DISCOVER: a datagram that cannot leave whole is refused, as
+    // Linux's ip_output refuses it (EMSGSIZE), not cut.
+    Ptr<Ipv4Route> r = s->df ? RouteTo(s->node, addr) : nullptr;
+    if (r && kHdrLen + 8 + len > r->GetOutputDevice()->GetMtu()) // + 8: the UDP header
+    {
+        return HN_EMSGSIZE;
+    }
     // ns-3 3.37's UdpSocketImpl::SendTo takes the TOS from the address,
     // not from the socket's IP_TOS: carry the socket's there.
     InetSocketAddress to(Ipv4Address(addr), port);
@@ -351,6 +358,7 @@ sim_sock_set_df(sim_sock* s, bool df)
     {
         return HN_ESTATE;
     }
+    s->df = df;
     if (df)
     {
         EnsureLocalOut(s->node);
