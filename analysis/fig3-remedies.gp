@@ -25,7 +25,7 @@ set grid ytics lc rgb "#dddddd"
 set key top left Left reverse samplen 2 font ",10"
 set arrow 1 from 1500, graph 0 to 1500, graph 1 nohead dt 2 lc rgb "#888888"
 array lbl[6] = ["none (the paper: outer cut)", "inner cut, host server table 1024", \
-	"inner cut, table 65536", "PMTUD (DF + ICMP)", "MSS 1440 (clamping, emulated)", \
+	"inner cut, table 65536", "PMTUD (DF + ICMP)", "MSS 1440 advertised (emulated)", \
 	"host server MTU 1520"]
 do for [r in "10 100"] {
 	set title sprintf("%s Mb/s", r)

@@ -12,9 +12,11 @@
 #             and the host server drops inner fragments until verdicts expire)
 #   pmtud     the sender sets DF; the redirector answers ICMP fragmentation
 #             needed (1480) and the sender's TCP lowers its MSS to 1440
-#   mss1440   the sender's MSS is 1440: what MSS clamping at the redirector
-#             achieves.  Emulated: ns-3's TCP sends no MSS option in its SYN,
-#             so the redirector's mss_clamp has nothing to rewrite.
+#   mss1440   every host's MSS is 1440: the client's segments are what the
+#             host server advertising MSS 1440 (Linux advmss) gives.  Emulated:
+#             ns-3's TCP neither sends nor honours an MSS option (and the
+#             redirector's mss_clamp, on the client's SYN, bounds only the
+#             host server's segments, which return directly).
 #   mtu1520   the host server's link MTU raised by 20 (1520): nothing is cut
 set -eu
 db=${1:-results/mtu-remedies.sqlite}
