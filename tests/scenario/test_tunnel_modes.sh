@@ -102,6 +102,9 @@ icmp=$(tshark -r "$T/pmtu/client-client-redirector.pcap" -Y 'icmp.type == 3 && i
 	awk -F'\t' '{ o = ""; for (i = 1; i <= NF; i++) { split($i, v, ","); o = o (i > 1 ? " " : "") v[1] } print o }' | sort -u)
 expect "icmp frag needed at the client" "$icmp" "10.0.1.1 10.0.1.2 1480 1"
 expect "df on the client's datagrams" "$(tshark -r "$T/pmtu/client-client-redirector.pcap" -Y '!icmp && udp && ip.flags.df == 1 && ip.len == 1488' 2>/dev/null | wc -l)" 3
+# The IP identification of the client's DF datagrams comes from a counter
+# (per source, destination and protocol), not a constant.
+expect "client's IP IDs" "$(tshark -r "$T/pmtu/client-client-redirector.pcap" -Y '!icmp && udp' -T fields -e ip.id 2>/dev/null | tr '\n' ' ')" "0x0000 0x0001 0x0002 "
 expect "nothing tunnelled" "$(tshark -r "$T/pmtu/hostserver-redirector-hostserver.pcap" -Y 'ip.proto == 4' 2>/dev/null | wc -l)" 0
 
 # The black hole: the same with ICMP off; nothing comes back, nothing arrives.
