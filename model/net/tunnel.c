@@ -36,14 +36,14 @@ struct xmit {
 
 /* Encapsulate dg (the inner datagram or one of its pieces, TTL already
  * decremented) into buf->outer and set the outer fields by rule 4. */
-static int encap(struct xmit *x, const uint8_t *dg, size_t len, size_t *olen)
+static int encap(struct xmit *x, const uint8_t *dg, size_t len, bool forwarding, size_t *olen)
 {
 	struct ipip_encap_params p = {
 		.src = x->src,
 		.dst = x->dst,
 		.id = (*x->next_id)++,
 		.ttl = x->m->ttl,
-		.forwarding = false,   /* decremented once, before any cutting */
+		.forwarding = forwarding,   /* decrement here, or already done */
 	};
 	int rc = ipip_encap(dg, len, &p, x->buf->outer, sizeof x->buf->outer, olen);
 	if (rc != HN_OK)
@@ -74,7 +74,7 @@ static int piece_out(void *ctx, const uint8_t *piece, size_t len)
 {
 	struct xmit *x = ctx;
 	size_t olen;
-	int rc = encap(x, piece, len, &olen);
+	int rc = encap(x, piece, len, false, &olen);   /* decremented before cutting */
 	if (rc != HN_OK)
 		return rc;
 	x->res->inner_pieces++;
@@ -115,9 +115,15 @@ int tunnel_xmit(const uint8_t *inner, size_t ilen, const struct tunnel_mode *m, 
 		return HN_ETTL;
 	if (h.src == dst)   /* RFC 2003 section 4: never back to the source */
 		return HN_ELOOP;
-	memcpy(buf->inner, inner, h.total_len);
-	buf->inner[8] = (uint8_t)(h.ttl - 1);
-	ipv4_update_checksum(buf->inner);
+	/* The decremented copy in buf->inner is needed to cut the inner
+	 * datagram and to quote it in an ICMP; otherwise ipip_encap decrements
+	 * while it encapsulates (one copy fewer per datagram). */
+	int need_copy = m->frag == TUNNEL_FRAG_INNER || (h.total_len > tmtu && h.df);
+	if (need_copy) {
+		memcpy(buf->inner, inner, h.total_len);
+		buf->inner[8] = (uint8_t)(h.ttl - 1);
+		ipv4_update_checksum(buf->inner);
+	}
 
 	/* Rule 2: too big for the tunnel and DF: fragmentation needed, next
 	 * hop MTU T (tnl_update_pmtu). */
@@ -137,7 +143,7 @@ int tunnel_xmit(const uint8_t *inner, size_t ilen, const struct tunnel_mode *m, 
 	/* Rule 3, outer: encapsulate whole, then RFC 791 cutting to the link
 	 * MTU (refused, HN_EDF, when the outer DF is set). */
 	size_t olen;
-	rc = encap(&x, buf->inner, h.total_len, &olen);
+	rc = encap(&x, inner, h.total_len, true, &olen);
 	if (rc != HN_OK)
 		return rc;
 	rc = ipv4_fragment(buf->outer, olen, link_mtu, buf->frag, sizeof buf->frag, outer_out, &x,

@@ -68,7 +68,9 @@ struct tunnel_mode {
 
 /* Work space of one tunnel (large: keep it in a long-lived struct). */
 struct tunnel_buf {
-	uint8_t inner[IPV4_MAX_LEN];                 /* inner, TTL decremented */
+	uint8_t inner[IPV4_MAX_LEN];                 /* inner, TTL decremented (fragment =
+						      * inner, or refused by rule 2: the
+						      * datagram to quote in the ICMP) */
 	uint8_t piece[IPV4_MAX_LEN];                 /* inner fragment being built */
 	uint8_t outer[IPV4_MAX_LEN + 20];            /* encapsulated datagram */
 	uint8_t frag[IPV4_MAX_LEN];                  /* outer fragment being built */
