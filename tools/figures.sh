@@ -528,4 +528,49 @@ fig5 fig5b
 # Failover (EXPERIMENTS.md, "Failover"): from its own database.
 sh tools/failover-figure.sh "${FAILOVER_DB:-results/failover.sqlite}"
 
+# ---------------------------------------------------------------------------
+# Figure 3a and 3b per MTU remedy (tools/mtu-remedies.sh writes its own
+# database, REMEDIES_DB, default results/mtu-remedies.sqlite): one line per
+# remedy, the mean throughput of its runs per write size.
+REMEDIES_DB=${REMEDIES_DB:-results/mtu-remedies.sqlite}
+remedies_fig() {
+	fig=$1 name=$1-remedies
+	if [ ! -f "$REMEDIES_DB" ]; then
+		skip "$name" "no $REMEDIES_DB (sh tools/mtu-remedies.sh)"; return 0
+	fi
+	nruns=$(sqlite3 -readonly "$REMEDIES_DB" "SELECT max(n) FROM (SELECT count(*) AS n FROM runs
+		WHERE scenario LIKE '$1-%' AND status = 'ok' GROUP BY scenario, params)")
+	if [ -z "$nruns" ]; then
+		skip "$name" "no runs of $1 in $REMEDIES_DB"; return 0
+	fi
+	for r in 10 100; do
+		sqlite3 -readonly -batch -noheader -separator ' ' "$REMEDIES_DB" "
+		  WITH m AS (
+		    SELECT substr(r.scenario, length('$1-') + 1) AS remedy,
+		      CAST(substr(r.params, instr(r.params, 'buflen=') + 7) AS INTEGER) AS buflen,
+		      avg(x.value) AS v
+		    FROM runs r JOIN metrics x ON x.run_id = r.id
+		    WHERE r.scenario LIKE '$1-%' AND r.status = 'ok' AND x.name = 'throughput_mbps'
+		      AND instr(r.params, 'link_rate=${r}Mbps') > 0
+		    GROUP BY r.scenario, r.params)
+		  SELECT buflen,
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'none' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'inner' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'inner64k' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'pmtud' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'mss1440' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'mtu1520' THEN v END)), '-')
+		  FROM m GROUP BY buflen ORDER BY buflen" > "$DATA/${name}_$r.dat"
+	done
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "prefix='$DATA/$name'; nruns='$nruns'; \
+			figtitle='Figure ${fig#fig} again, virtual host series, per MTU remedy'; \
+			term='$1'; out='$OUT/$name.$2'" analysis/fig3-remedies.gp
+	done
+	produced "$OUT/$name.png" "$OUT/$name.svg"
+}
+remedies_fig fig3a
+remedies_fig fig3b
+
 echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

@@ -30,6 +30,12 @@ for f in fig3a fig3b; do
 			--set "$knob"
 	done
 done
+# Figure 3a and 3b once per remedy for the MTU penalty (EXPERIMENTS.md,
+# "The MTU penalty and its remedies"), tabulated into results/mtu-remedies.md.
+echo "== mtu remedies"
+mkdir -p results
+sh tools/mtu-remedies.sh results/mtu-remedies.sqlite > results/mtu-remedies.md
+cat results/mtu-remedies.md
 # Figure 5: how its two calibrated numbers and its path inputs were found
 # (EXPERIMENTS.md, "Figure 5").  The hit's time without processing (so the
 # replica's processing is 120 ms less that); the no-replica mean against the

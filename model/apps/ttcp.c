@@ -128,6 +128,8 @@ struct ttcp_sender {
 	int busy;                 /* a write's system call is in the CPU */
 	int blocked;              /* waiting for socket buffer space */
 	uint8_t *buf;
+	bool df;                  /* IP_MTU_DISCOVER (UDP) */
+	uint8_t tos, ttl;         /* IP_TOS, IP_TTL (0: default) */
 };
 
 static void snd_next(struct ttcp_sender *t);
@@ -213,12 +215,25 @@ static void snd_start(void *arg)
 	t->s = t->cfg.udp ? sim_udp_socket(t->node, &snd_ops, t) : sim_tcp_socket(t->node, &snd_ops, t);
 	if (!t->s)
 		return;
+	if (t->tos)
+		sim_sock_set_tos(t->s, t->tos);
+	sim_sock_set_ttl(t->s, t->ttl);
 	if (t->cfg.udp) {
+		sim_sock_set_df(t->s, t->df);
 		snd_next(t);
 		return;
 	}
 	sim_sock_set_nodelay(t->s, true);   /* -D: the paper turned Nagle off */
+	if (t->df)
+		sim_sock_set_df(t->s, true);
 	sim_sock_connect(t->s, t->cfg.addr, t->cfg.port);
+}
+
+void ttcp_sender_set_ip(struct ttcp_sender *t, bool df, uint8_t tos, uint8_t ttl)
+{
+	t->df = df;
+	t->tos = tos;
+	t->ttl = ttl;
 }
 
 struct ttcp_sender *ttcp_sender_new(struct sim_node *node, struct cpu *cpu,

@@ -48,4 +48,7 @@ struct ttcp_sender *ttcp_sender_new(struct sim_node *node, struct cpu *cpu,
 				    const struct ttcp_config *cfg);
 void ttcp_sender_free(struct ttcp_sender *s);
 uint64_t ttcp_sender_written(const struct ttcp_sender *s);
+/* The sender socket's IP options (sim_sock_set_df/tos/ttl), set when it is
+ * made: df for UDP only (IP_MTU_DISCOVER), tos, ttl (0: the default). */
+void ttcp_sender_set_ip(struct ttcp_sender *s, bool df, uint8_t tos, uint8_t ttl);
 #endif

@@ -3,8 +3,11 @@
  * Per datagram: decode, find the verdict (table lookup for a whole datagram
  * or a first fragment, fragflow for the others), then either pass it back to
  * ordinary forwarding or tunnel it: RFC 2003 encapsulation with the inner TTL
- * decremented (we forward it), then RFC 791 fragmentation of the outer
- * datagram to the MTU of the route to the host server. */
+ * decremented (we forward it) and RFC 791 fragmentation, of the outer
+ * datagram to the MTU of the route to the host server or of the inner one to
+ * the tunnel MTU, by the tunnel's rule (net/tunnel.h); a DF datagram too big
+ * for the tunnel is answered with ICMP fragmentation needed (net/icmp.h), and
+ * a SYN's MSS option may be clamped (net/mss.h). */
 #include "hydranet/redir.h"
 
 #include <stdlib.h>
@@ -13,7 +16,10 @@
 #include "hydranet/maglev.h"
 #include "net/bytes.h"
 #include "net/ipip.h"
+#include "net/icmp.h"
 #include "net/ipv4.h"
+#include "net/mss.h"
+#include "net/tunnel.h"
 #include "log.h"
 #include "sim/sim.h"
 #include "status.h"
@@ -73,6 +79,11 @@ struct redir {
 	int timer_pending;         /* an expiry event is scheduled */
 	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
 	uint8_t scratch[IPV4_MAX_LEN];                 /* fragment being built */
+	struct tunnel_mode tmode;                      /* from cfg: the tunnel's rule */
+	struct tunnel_buf tbuf;                        /* tunnel_xmit's work space */
+	uint64_t icmp_credit_ns;                       /* ICMP token bucket, in time */
+	uint64_t icmp_last_ns;
+	uint8_t icmp[ICMP_ERROR_MAX];                  /* ICMP being built */
 };
 
 static unsigned hash_sap(uint32_t origin, uint16_t port, uint8_t proto)
@@ -120,6 +131,8 @@ struct redir *redir_new(const struct redir_config *cfg, const struct redir_io *i
 	}
 	if (io)
 		r->io = *io;
+	r->tmode = (struct tunnel_mode){ cfg->outer_ttl_mode, cfg->outer_ttl, cfg->outer_tos_mode,
+					 cfg->outer_tos, cfg->outer_df, cfg->fragment };
 	r->ff = fragflow_new(&cfg->frag);
 	if (!r->ff) {
 		free(r);
@@ -501,22 +514,78 @@ static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint3
 	return n < 0 ? n : HN_OK;
 }
 
-/* Tunnel the datagram or inner fragment dg to host server hs. */
+/* The ICMP token bucket (RFC 1812 4.3.2.8: a router should limit the rate of
+ * ICMP errors): credit is time, one message costs 1/icmp_rate s, at most
+ * icmp_burst messages' worth is saved; starts full. */
+static int icmp_allowed(struct redir *r, uint64_t now_ns)
+{
+	if (!r->cfg.icmp_rate)
+		return 1;
+	uint64_t cost = 1000000000ull / r->cfg.icmp_rate;
+	uint64_t cap = cost * r->cfg.icmp_burst;
+	uint64_t c = r->icmp_last_ns == 0 && r->icmp_credit_ns == 0 ? cap
+		     : r->icmp_credit_ns + (now_ns - r->icmp_last_ns);
+	r->icmp_last_ns = now_ns;
+	r->icmp_credit_ns = c > cap ? cap : c;
+	if (r->icmp_credit_ns < cost)
+		return 0;
+	r->icmp_credit_ns -= cost;
+	return 1;
+}
+
+/* Answer the inner datagram dg (the copy tunnel_xmit refused, TTL already
+ * decremented, as Linux quotes it) with ICMP fragmentation needed, mtu. */
+static void send_frag_needed(struct redir *r, const uint8_t *dg, size_t len, uint16_t mtu,
+			     uint64_t now_ns)
+{
+	uint32_t back = net_get32(dg + 12);
+	uint32_t src = r->io.route_src(r->io.ctx, back);
+	size_t olen;
+	if (!src || icmp_frag_needed(dg, len, src, mtu, r->next_id, r->icmp, sizeof r->icmp, &olen) != HN_OK) {
+		r->st.icmp_not_sent++;
+		return;
+	}
+	if (!icmp_allowed(r, now_ns)) {
+		r->st.icmp_rate_limited++;
+		return;
+	}
+	r->next_id++;
+	if (r->io.output(r->io.ctx, r->icmp, olen) < 0) {
+		r->st.icmp_not_sent++;
+		return;
+	}
+	r->st.icmp_sent++;
+	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "icmp fragmentation needed to " HN_LOG_IPF " (mtu %u)",
+	       HN_LOG_IP(back), (unsigned)mtu);
+}
+
+/* Tunnel the datagram or inner fragment dg to host server hs by the tunnel's
+ * rule (net/tunnel.h: TTL, TOS, DF, and where it is cut). */
 static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, uint64_t now_ns)
 {
-	struct ipip_encap_params p = {
-		.src = r->io.route_src(r->io.ctx, hs),
-		.dst = hs,
-		.id = r->next_id++,
-		.ttl = r->cfg.outer_ttl,
-		.forwarding = true,   /* RFC 2003 3.1: we forward it, inner TTL - 1 */
-	};
-	size_t olen;
-	int rc = p.src ? ipip_encap(dg, len, &p, r->outer, sizeof r->outer, &olen) : HN_ENOROUTE;
-	if (rc == HN_OK)
-		rc = send_fragmented(r, r->outer, olen, hs, now_ns);
+	uint32_t src = r->io.route_src(r->io.ctx, hs);
+	uint32_t mtu = src ? r->io.route_mtu(r->io.ctx, hs) : 0;
+	struct tunnel_result res = { 0 };
+	int rc = mtu ? tunnel_xmit(dg, len, &r->tmode, src, hs, mtu, &r->next_id, &r->tbuf,
+				   emit_outer, r, &r->fst, &res)
+		     : HN_ENOROUTE;
+	if (res.outer_pieces > 1) {
+		r->st.outer_fragmented++;
+		r->st.fragments_made += res.outer_pieces;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "fragment %zu bytes into %u (mtu %u)",
+		       len + IPIP_OUTER_LEN, res.outer_pieces, (unsigned)mtu);
+	}
+	if (res.inner_pieces > 1) {
+		r->st.inner_fragmented++;
+		r->st.inner_fragments_made += res.inner_pieces;
+		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "fragment inner %zu bytes into %u (tunnel mtu %u)",
+		       len, res.inner_pieces, (unsigned)mtu - IPIP_OUTER_LEN);
+	}
 	if (rc != HN_OK) {
 		enum redir_drop d = drop_status(r, rc);
+		if (rc == HN_EDF && res.frag_needed && r->cfg.icmp_frag_needed)
+			send_frag_needed(r, r->tbuf.inner, net_get16(r->tbuf.inner + 2), res.frag_needed,
+					 now_ns);
 		if (HN_LOG_ON(HN_LOG_REDIR)) {
 			char t[96];
 			hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (tunnel to " HN_LOG_IPF ": %s)",
@@ -819,6 +888,19 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 	if (HN_LOG_ON(HN_LOG_REDIR))
 		hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "redirect %s to " HN_LOG_IPF " (%s)",
 			    hn_log_dg_text(t, sizeof t, dg, len), HN_LOG_IP(hs), why);
+	if (r->cfg.mss_clamp && h.proto == IPV4_PROTO_TCP && !ipv4_is_fragment(&h) &&
+	    len > (size_t)h.hdr_len + 13 && (dg[h.hdr_len + 13] & TCP_FLAG_SYN)) {
+		/* A SYN to the service: its MSS option at most mss_clamp
+		 * (net/mss.h), in a copy (dg is borrowed). */
+		uint16_t old;
+		memcpy(r->scratch, dg, len);
+		if (mss_clamp(r->scratch, len, r->cfg.mss_clamp, &old) == 1) {
+			r->st.mss_clamped++;
+			HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "clamp mss %u to %u", (unsigned)old,
+			       (unsigned)r->cfg.mss_clamp);
+			dg = r->scratch;
+		}
+	}
 	tunnel(r, dg, len, hs, now_ns);
 	return REDIR_CONSUMED;
 pass:

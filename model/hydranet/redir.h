@@ -7,7 +7,10 @@
  * they follow the verdict of their first fragment (fragflow.h); fragments that
  * come before it are held.  When the tunnelled datagram exceeds the next hop's
  * MTU the redirector fragments it itself (RFC 791), as the paper's Figure 3a
- * discussion describes.
+ * discussion describes: the outer datagram (the default) or the inner one to
+ * the tunnel MTU, with outer TTL, TOS and DF by the tunnel's mode
+ * (net/tunnel.h); an inner DF datagram too big for the tunnel is answered with
+ * ICMP fragmentation needed (RFC 1191), and SYNs' MSS may be clamped.
  *
  * The module is pure C: it talks to the node it runs on through struct
  * redir_io, so unit tests drive it without a simulator.  redir_attach() binds
@@ -38,6 +41,7 @@
 #include "hydranet/fragflow.h"
 #include "hydranet/hchk.h"
 #include "net/frag.h"
+#include "net/tunnel.h"
 
 struct sim_node;
 
@@ -71,6 +75,20 @@ extern const char *const redir_policy_names[];
 
 struct redir_config {
 	uint8_t outer_ttl;               /* 0: RFC 2003 default (64) */
+	/* The tunnel's rule (net/tunnel.h); zero: fixed TTL, TOS and DF copied,
+	 * the outer datagram cut (a Linux ipip tunnel, nopmtudisc, mtu 1500). */
+	enum tunnel_ttl outer_ttl_mode;
+	enum tunnel_tos outer_tos_mode;
+	uint8_t outer_tos;               /* outer_tos_mode fixed */
+	enum tunnel_df outer_df;
+	enum tunnel_frag fragment;
+	/* Path MTU discovery: ICMP fragmentation needed (net/icmp.h) for an
+	 * inner DF datagram too big for the tunnel; rate limited by a token
+	 * bucket (icmp_rate per second, 0: unlimited; icmp_burst). */
+	bool icmp_frag_needed;
+	uint64_t icmp_rate;
+	uint64_t icmp_burst;
+	uint16_t mss_clamp;              /* SYNs to a service: MSS at most this (0: off) */
 	struct fragflow_limits frag;     /* inner fragments awaiting their first */
 	enum redir_policy policy;
 	bool flow_table;                 /* keep each flow on the server it started on */
@@ -91,6 +109,12 @@ struct redir_config {
 	C(forwarded_by_c, "forwarded_by_c", "held inner fragments forwarded by the redirector itself") \
 	C(outer_fragmented, "outer_fragmented", "tunnelled datagrams cut for the next hop MTU") \
 	C(fragments_made, "fragments_made", "outer fragments emitted by that cutting") \
+	C(inner_fragmented, "inner_fragmented", "datagrams cut to the tunnel MTU before encapsulation (fragment = inner)") \
+	C(inner_fragments_made, "inner_fragments_made", "inner pieces made by that cutting, each encapsulated whole") \
+	C(icmp_sent, "icmp_frag_needed_sent", "ICMP fragmentation needed sent (RFC 1191; next-hop MTU = tunnel MTU)") \
+	C(icmp_rate_limited, "icmp_rate_limited", "ICMP fragmentation needed not sent: the rate limit") \
+	C(icmp_not_sent, "icmp_not_sent", "ICMP fragmentation needed not sent: RFC 1122 3.2.2 forbids it, or no route back") \
+	C(mss_clamped, "mss_clamped", "SYNs to a service whose MSS option was lowered to mss_clamp") \
 	C(flows_new, "flows_new", "replica choices made: new flows (every datagram without the flow table)") \
 	C(flows_kept, "flows_kept", "datagrams that followed their flow's earlier choice") \
 	C(flows_expired, "flows_expired", "idle flows forgotten") \
@@ -107,7 +131,7 @@ struct redir_config {
 	D(BAD_HEADER, "bad_header", "not a valid IPv4 datagram") \
 	D(TTL, "ttl_expired", "inner TTL would expire on forwarding") \
 	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \
-	D(DF, "df_too_big", "tunnelled datagram too big for the MTU and DF set") \
+	D(DF, "df_too_big", "too big for the tunnel MTU with the inner DF set, or for the link with the outer DF set") \
 	D(NO_ROUTE, "no_route", "no route to the host server") \
 	D(OUTPUT, "output_refused", "the node refused the datagram")
 

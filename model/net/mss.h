@@ -3,10 +3,11 @@
  * Governs: RFC 9293 section 3.1 (TCP header, option kind 2 length 4: MSS;
  * kind 0 end of list, kind 1 no-op), RFC 879 (MSS = MTU - 40 for 20-byte IP
  * and TCP headers), RFC 1624 section 3 (incremental checksum update,
- * HC' = ~(~HC + ~m + m')).  The remedy of IP-in-IP load balancers (LVS,
- * Katran; Linux's iptables TCPMSS --set-mss): a SYN's MSS option is lowered
- * so that full segments fit the tunnel MTU after encapsulation.  Only the
- * TCP checksum changes: the IP header is untouched. */
+ * HC' = ~(~HC + ~m + m')).  Linux's iptables TCPMSS --set-mss: a SYN's MSS
+ * option is lowered so that its receiver's full segments fit a smaller MTU
+ * (the option bounds what the SYN's receiver sends back; a tunnel carrying
+ * the other direction needs the option of the reverse SYN lowered).  Only
+ * the TCP checksum changes: the IP header is untouched. */
 #ifndef NET_MSS_H
 #define NET_MSS_H
 #include <stddef.h>

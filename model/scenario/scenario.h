@@ -133,6 +133,9 @@ struct scn_workload {
 	uint64_t ping_ns;             /* ICMP echo interval to the service address; 0: none */
 	uint64_t ping_bytes;          /* ICMP message size */
 	uint64_t timeout_ns;          /* http: a request not done this long after connect() is abandoned; 0: none */
+	bool df;                      /* ttcp udp: IP_MTU_DISCOVER, DF on */
+	uint64_t tos;                 /* ttcp: IP_TOS */
+	uint64_t ttl;                 /* ttcp: IP_TTL; 0: the stack's 64 */
 };
 
 /* The paper's testbed experiments (section 4.3). */

@@ -232,6 +232,21 @@ size_t sim_sock_tx_avail(const sim_sock *s);
 /* TCP_NODELAY: true turns Nagle's algorithm off for this socket. */
 int sim_sock_set_nodelay(sim_sock *s, bool nodelay);
 int sim_sock_close(sim_sock *s);
+/* IP options of the socket's datagrams, as Linux's setsockopt does them:
+ * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every TCP
+ * segment of the node (ns-3's TCP segments carry no socket mark), and the
+ * socket does RFC 1191 path MTU discovery: on ICMP fragmentation needed its
+ * segment size drops to the next-hop MTU - 40 and it retransmits, which
+ * ns-3's TCP does not do itself), IP_TOS, IP_TTL (ttl 0: the stack's
+ * default, 64); with df, sim_sock_sendto refuses (HN_EMSGSIZE) a UDP datagram
+ * longer than the route's MTU.  The IP identification is a counter per (source,
+ * destination, protocol), ns-3's own (Ipv4L3Protocol::BuildHeader) or, for
+ * DF datagrams, the shim's. */
+int sim_sock_set_df(sim_sock *s, bool df);
+/* TCP: times the segment size was lowered by ICMP (sim_sock_set_df). */
+unsigned sim_sock_pmtu_lowered(const sim_sock *s);
+int sim_sock_set_tos(sim_sock *s, uint8_t tos);
+int sim_sock_set_ttl(sim_sock *s, uint8_t ttl);
 sim_node *sim_sock_node(const sim_sock *s);
 /* The socket's local address and port (after bind/connect/accept). */
 int sim_sock_local(const sim_sock *s, uint32_t *addr, uint16_t *port);

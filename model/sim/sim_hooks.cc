@@ -143,6 +143,71 @@ LocalOutHeader(Ipv4Address src, Ipv4Address dst, uint8_t proto, uint32_t segLen)
     return h;
 }
 
+// True when the segment's socket asked for DF (ns-3's UdpSocketImpl tags it
+// from IP_MTU_DISCOVER, its MtuDiscover attribute).
+bool
+WantsDf(Ptr<const Packet> p)
+{
+    SocketSetDontFragmentTag t;
+    return p->PeekPacketTag(t) && t.IsEnabled();
+}
+
+// Hands a segment to the IP layer: Ipv4L3Protocol::Send (down), or, for a
+// DF segment, the header ns-3's Send would build (TTL and TOS from the
+// socket's tags, the identification from a counter per (source,
+// destination, protocol)) with DF set, which ns-3 3.37's Send never sets
+// (BuildHeader's mayFragment is always true there).  A DF datagram too big
+// for the route is dropped here (sim_sock_sendto refuses such a UDP datagram
+// before, EMSGSIZE; a TCP segment is only this big when [simulation] mss is
+// set past the link MTU).
+void
+SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> p, Ipv4Address s,
+         Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r)
+{
+    if (!r || !(WantsDf(p) || (pr == 6 && n->tcpDf)))
+    {
+        down(p, s, d, pr, r);
+        return;
+    }
+    uint8_t ttl = kLocalOutTtl;
+    SocketIpTtlTag ttlTag;
+    if (p->RemovePacketTag(ttlTag))
+    {
+        ttl = ttlTag.GetTtl();
+    }
+    uint8_t tos = 0;
+    SocketIpTosTag tosTag;
+    if (p->RemovePacketTag(tosTag))
+    {
+        tos = tosTag.GetTos();
+    }
+    SocketSetDontFragmentTag dfTag;
+    p->RemovePacketTag(dfTag);
+    if (s == Ipv4Address::GetAny())
+    {
+        s = r->GetSource();
+    }
+    if (kHdrLen + p->GetSize() > r->GetOutputDevice()->GetMtu())
+    {
+        return;
+    }
+    Ipv4Header h;
+    h.SetSource(s);
+    h.SetDestination(d);
+    h.SetProtocol(pr);
+    h.SetPayloadSize((uint16_t)p->GetSize());
+    h.SetTtl(ttl);
+    h.SetTos(tos);
+    h.SetDontFragment();
+    uint16_t& id = n->dfIds[std::make_pair((uint64_t)s.Get() << 32 | d.Get(), pr)];
+    h.SetIdentification(id++);
+    if (Node::ChecksumEnabled())
+    {
+        h.EnableChecksum();
+    }
+    n->ip->SendWithHeader(p, h, r);
+}
+
 // Wraps the down targets of n's TCP, UDP and ICMP so LOCAL_OUT hooks see
 // each segment before Ipv4L3Protocol::Send.
 void
@@ -159,15 +224,32 @@ WrapLocalOut(sim_node* n)
         l4->SetDownTarget(IpL4Protocol::DownTargetCallback(
             [n, down](Ptr<Packet> p, Ipv4Address s, Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r) {
                 Ipv4Header h = LocalOutHeader(s, d, pr, p->GetSize());
-                if (Walk(n, SIM_HOOK_LOCAL_OUT, 0, -1, h, p, [=]() { down(p, s, d, pr, r); }))
+                if (WantsDf(p) || (pr == 6 && n->tcpDf))
                 {
-                    down(p, s, d, pr, r);
+                    h.SetDontFragment();
+                }
+                if (Walk(n, SIM_HOOK_LOCAL_OUT, 0, -1, h, p,
+                         [=]() { SendDown(n, down, p, s, d, pr, r); }))
+                {
+                    SendDown(n, down, p, s, d, pr, r);
                 }
             }));
     }
     n->localOutWrapped = true;
 }
 } // namespace
+
+namespace shim
+{
+void
+EnsureLocalOut(sim_node* n)
+{
+    if (!n->localOutWrapped)
+    {
+        WrapLocalOut(n);
+    }
+}
+} // namespace shim
 
 // ---- the C API ----------------------------------------------------------
 

@@ -66,6 +66,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -109,6 +110,11 @@ struct sim_node
     std::vector<sim_ping*> pings; // sim_ping_start'ed here
     bool pingTraced = false;      // LocalDeliver trace connected
     bool down = false;            // crashed (sim_node_set_down)
+    // IP identification of the datagrams the shim sends with DF set (ns-3
+    // would not): a counter per (source, destination, protocol), as
+    // Ipv4L3Protocol::BuildHeader keeps its own.
+    std::map<std::pair<uint64_t, uint8_t>, uint16_t> dfIds;
+    bool tcpDf = false; // every TCP segment of the node leaves with DF
 };
 
 struct sim_link
@@ -154,6 +160,8 @@ struct sim_sock
     bool tcp;
     bool closed = false; // sim_sock_close called: no callback fires any more
     bool listening = false; // sim_sock_listen called
+    uint32_t pmtuLowered = 0; // TCP: segment size lowered on ICMP (sim_sock_set_df)
+    bool df = false;          // sim_sock_set_df(s, true)
 };
 
 // ---- the simulator singleton --------------------------------------------
@@ -290,6 +298,12 @@ NetDeviceContainer InstallVaryingDelay(Ptr<Node> a, Ptr<Node> b, const sim_link_
 
 // The route n would use towards dst, or null; cached until g.routeGen moves.
 Ptr<Ipv4Route> RouteTo(sim_node* n, uint32_t dst);
+
+// ---- LOCAL_OUT (sim_hooks.cc) ---------------------------------------------
+
+// Wraps n's L4 down targets (once): LOCAL_OUT hooks, and DF for datagrams
+// of sockets that asked for it (sim_sock_set_df).
+void EnsureLocalOut(sim_node* n);
 } // namespace shim
 
 // ---- HookRouting: the node's routing, with PRE_ROUTING/LOCAL_IN/FORWARD --

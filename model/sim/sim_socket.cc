@@ -137,6 +137,63 @@ SetCallbacks(sim_sock* s)
                              SockCb([s](Ptr<Socket> so) { OnClose(s, so, true); }));
 }
 
+// ---- path MTU discovery for ns-3's TCP ----------------------------------
+//
+// ns-3 3.37's TCP does nothing on ICMP fragmentation needed: TcpSocketBase::
+// ForwardIcmp only calls its m_icmpCallback (no public setter), and
+// SetSegSize aborts unless the socket is CLOSED ("Cannot change segment
+// size dynamically").  RFC 1191 section 6 wants the sender to lower its
+// segment size to the reported next-hop MTU - 40 and retransmit.  The shim
+// does that through pointers to TcpSocketBase's protected members, taken in
+// a class derived from it (legal C++: the object is never cast).
+struct TcpAccess : TcpSocketBase
+{
+    static Ptr<TcpSocketState> TcpSocketBase::*Tcb() { return &TcpAccess::m_tcb; }
+    static Ptr<TcpTxBuffer> TcpSocketBase::*TxBuffer() { return &TcpAccess::m_txBuffer; }
+    static Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t> TcpSocketBase::*Icmp()
+    {
+        return &TcpAccess::m_icmpCallback;
+    }
+    static void (TcpSocketBase::*Retransmit())() { return &TcpAccess::DoRetransmit; }
+};
+
+constexpr uint32_t kIpTcpHeaders = 40; // RFC 879: 20 IP + 20 TCP bytes
+constexpr uint32_t kMinPmtu = 68;      // RFC 791 / RFC 1191 section 3: no MTU below 68
+
+// ICMP to the TCP socket s: on fragmentation needed (type 3, code 4) with a
+// next-hop MTU below the current segment size + 40, the segment size becomes
+// MTU - 40 and the oldest unacknowledged segment is sent again at once
+// (RFC 1191 section 6), the others in flight as the window allows.  An ICMP without an MTU (RFC 1191 section 5, old
+// routers) or below 68 is ignored (no plateau search here).
+void
+OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
+{
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || s->closed || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
+        code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED || info < kMinPmtu)
+    {
+        return;
+    }
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    uint32_t mss = info - kIpTcpHeaders;
+    if (mss >= tcb->m_segmentSize)
+    {
+        return;
+    }
+    tcb->m_segmentSize = mss;
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    tx->SetSegmentSize(mss);
+    s->pmtuLowered++;
+    // Linux's tcp_simple_retransmit marks lost the segments in flight longer
+    // than the new MSS and sends them again; ns-3's buffer can only mark the
+    // whole sent list lost (as its RTO does).  Every segment in flight here
+    // was cut to the old size, so that is nearly the same.  DoRetransmit then
+    // sends the head again at the new size (without that, RFC 6675's NextSeg
+    // would send new data and the head would wait for the RTO).
+    tx->SetSentListLost();
+    ((*t).*(TcpAccess::Retransmit()))();
+}
+
 sim_sock*
 NewSocket(sim_node* n, const sim_sock_ops* ops, void* ctx, bool tcp)
 {
@@ -245,8 +302,18 @@ sim_sock_sendto(sim_sock* s, const uint8_t* buf, size_t len, uint32_t addr, uint
     {
         return HN_EMSGSIZE;
     }
-    int sent = s->so->SendTo(Create<Packet>(buf, (uint32_t)len), 0,
-                             InetSocketAddress(Ipv4Address(addr), port));
+    // IP_MTU_DISCOVER: a datagram that cannot leave whole is refused, as
+    // Linux's ip_output refuses it (EMSGSIZE), not cut.
+    Ptr<Ipv4Route> r = s->df ? RouteTo(s->node, addr) : nullptr;
+    if (r && kHdrLen + 8 + len > r->GetOutputDevice()->GetMtu()) // + 8: the UDP header
+    {
+        return HN_EMSGSIZE;
+    }
+    // ns-3 3.37's UdpSocketImpl::SendTo takes the TOS from the address,
+    // not from the socket's IP_TOS: carry the socket's there.
+    InetSocketAddress to(Ipv4Address(addr), port);
+    to.SetTos(s->so->GetIpTos());
+    int sent = s->so->SendTo(Create<Packet>(buf, (uint32_t)len), 0, to);
     return sent >= 0 ? sent : SockStatus(s);
 }
 
@@ -278,6 +345,79 @@ sim_sock_set_nodelay(sim_sock* s, bool nodelay)
         return HN_EINVAL;
     }
     return s->so->SetAttributeFailSafe("TcpNoDelay", BooleanValue(nodelay)) ? HN_OK : HN_EINVAL;
+}
+
+// IP_MTU_DISCOVER: ns-3's UdpSocketImpl tags each datagram with
+// SocketSetDontFragmentTag from its MtuDiscover attribute, but ns-3 3.37's
+// Ipv4L3Protocol::Send builds every header with mayFragment = true and never
+// reads the tag; so the shim records the wish and sets DF itself
+// (sim_hooks.cc, on the node's way out).
+int
+sim_sock_set_df(sim_sock* s, bool df)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    s->df = df;
+    if (df)
+    {
+        EnsureLocalOut(s->node);
+    }
+    if (s->tcp)
+    {
+        // ns-3's TCP tags no DF: the node's TCP segments all get it (as
+        // Linux's TCP does by default), and this socket reacts to ICMP.
+        if (df)
+        {
+            s->node->tcpDf = true;
+            Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+            if (!t)
+            {
+                return HN_EINVAL;
+            }
+            (*t).*TcpAccess::Icmp() =
+                Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t>(
+                    [s](Ipv4Address, uint8_t, uint8_t type, uint8_t code, uint32_t info) {
+                        OnTcpIcmp(s, type, code, info);
+                    });
+        }
+        return HN_OK;
+    }
+    return s->so->SetAttributeFailSafe("MtuDiscover", BooleanValue(df)) ? HN_OK : HN_EINVAL;
+}
+
+// IP_TOS: SocketIpTosTag on each datagram (UDP and TCP alike).
+int
+sim_sock_set_tos(sim_sock* s, uint8_t tos)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    s->so->SetIpTos(tos);
+    return HN_OK;
+}
+
+// IP_TTL: SocketIpTtlTag on each unicast datagram; 0 leaves the default.
+int
+sim_sock_set_ttl(sim_sock* s, uint8_t ttl)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    if (ttl)
+    {
+        s->so->SetIpTtl(ttl);
+    }
+    return HN_OK;
+}
+
+unsigned
+sim_sock_pmtu_lowered(const sim_sock* s)
+{
+    return s ? s->pmtuLowered : 0;
 }
 
 sim_node*

@@ -62,6 +62,8 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 			};
 			wl->ttcp_dst = dst;
 			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
+			if (ok)
+				ttcp_sender_set_ip(wl->ttcp, c->df, (uint8_t)c->tos, (uint8_t)c->ttl);
 		} else if (wl->svc->app == SCN_APP_HTTP || wl->svc->app == SCN_APP_HYDRAWEB) {
 			uint64_t objects = c->objects ? c->objects
 					   : wl->svc->app == SCN_APP_HYDRAWEB ? wl->svc->hweb_mgr.objects : 0;

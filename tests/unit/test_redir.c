@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "hydranet/redir.h"
 #include "net/frag.h"
@@ -147,6 +148,131 @@ static void redir__tunnel_over_mtu_is_fragmented(void **state)
 	assert_int_equal(ilen, 1500);
 	assert_memory_equal(whole + off + 20, dg + 20, 1480);
 	ipv4_reass_free(ra);
+}
+
+/* fragment = inner with the outer DF set and TTL inherited (Linux ipip's
+ * defaults): a 1500-byte datagram becomes two inner pieces, each tunnelled
+ * whole with its own outer identification; counted as inner cutting. */
+static void redir__inner_fragmentation_mode(void **state)
+{
+	struct fixture *fx = *state;
+	struct redir_config cfg = { .outer_ttl_mode = TUNNEL_TTL_INHERIT, .outer_df = TUNNEL_DF_SET,
+				    .fragment = TUNNEL_FRAG_INNER, .frag = { 16, 16384, 1000000000ull } };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	struct redir *r = redir_new(&cfg, &io);
+	assert_non_null(r);
+	assert_int_equal(redir_table_add(r, ORIGIN, 80, IPV4_PROTO_TCP, HS), HN_OK);
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 9, 64, 0);
+	assert_int_equal(redir_input(r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 2);
+	assert_int_equal(fx->fake.out.len[0], 1496);
+	assert_int_equal(fx->fake.out.len[1], 64);
+	struct ipv4_hdr o0, o1, i0, i1;
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0], 1496, &o0), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[1], 64, &o1), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[0] + 20, 1476, &i0), HN_OK);
+	assert_int_equal(ipv4_decode(fx->fake.out.dg[1] + 20, 44, &i1), HN_OK);
+	assert_true(o0.df && o1.df && !o0.mf && !o1.mf);
+	assert_int_equal(o0.ttl, 63);                  /* inherited after the decrement */
+	assert_int_equal((uint16_t)(o1.id - o0.id), 1);
+	assert_true(i0.mf && !i1.mf);
+	assert_int_equal(i1.frag_off, 1456 / 8);
+	assert_int_equal(i0.id, 9);
+	assert_int_equal(i1.id, 9);
+	assert_int_equal(redir_stats(r)->inner_fragmented, 1);
+	assert_int_equal(redir_stats(r)->inner_fragments_made, 2);
+	assert_int_equal(redir_stats(r)->outer_fragmented, 0);
+	assert_int_equal(redir_stats(r)->redirected, 1);
+	redir_free(r);
+}
+
+/* Path MTU discovery: a DF datagram too big for the tunnel is answered with
+ * ICMP fragmentation needed, next-hop MTU 1480, at most icmp_burst at once
+ * and icmp_rate per second after. */
+static void redir__df_too_big_answers_icmp_rate_limited(void **state)
+{
+	struct fixture *fx = *state;
+	struct redir_config cfg = { .icmp_frag_needed = true, .icmp_rate = 1, .icmp_burst = 2,
+				    .frag = { 16, 16384, 1000000000ull } };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	struct redir *r = redir_new(&cfg, &io);
+	assert_non_null(r);
+	assert_int_equal(redir_table_add(r, ORIGIN, 53, IPV4_PROTO_UDP, HS), HN_OK);
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_UDP, CLIENT, ORIGIN, 1025, 53, 9, 64, 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(redir_input(r, dg, sizeof dg, 1000), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 2);
+	assert_int_equal(redir_stats(r)->icmp_sent, 2);
+	assert_int_equal(redir_stats(r)->icmp_rate_limited, 1);
+	assert_int_equal(redir_stats(r)->drops[REDIR_DROP_DF], 3);
+	const uint8_t *m = fx->fake.out.dg[0];
+	struct ipv4_hdr ih;
+	assert_int_equal(fx->fake.out.len[0], 576);
+	assert_int_equal(ipv4_decode(m, 576, &ih), HN_OK);
+	assert_int_equal(ih.proto, IPV4_PROTO_ICMP);
+	assert_int_equal(ih.src, IP4(10, 0, 3, 1));   /* the route back to the client */
+	assert_int_equal(ih.dst, CLIENT);
+	assert_int_equal(m[20], 3);
+	assert_int_equal(m[21], 4);
+	assert_int_equal(net_get16(m + 26), 1480);    /* tunnel MTU */
+	assert_int_equal(m[28 + 8], 63);              /* quoted after the decrement */
+	/* 0.5 s later: half a token, nothing; 1 s after the burst: one. */
+	assert_int_equal(redir_input(r, dg, sizeof dg, 500001000), REDIR_CONSUMED);
+	assert_int_equal(redir_stats(r)->icmp_rate_limited, 2);
+	assert_int_equal(redir_input(r, dg, sizeof dg, 1000001000), REDIR_CONSUMED);
+	assert_int_equal(redir_stats(r)->icmp_sent, 3);
+	redir_free(r);
+}
+
+/* Without ICMP (a filtered path, or icmp_frag_needed off) it is a silent
+ * drop: the black hole. */
+static void redir__df_too_big_without_icmp_is_silent(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t dg[1500];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_UDP, CLIENT, ORIGIN, 1025, 53, 9, 64, 1);
+	assert_int_equal(redir_input(fx->r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_int_equal(fx->fake.out.count, 0);
+	assert_int_equal(redir_stats(fx->r)->icmp_sent, 0);
+	assert_int_equal(redir_stats(fx->r)->drops[REDIR_DROP_DF], 1);
+}
+
+/* MSS clamping: a SYN to the service leaves with MSS 1440 and a TCP
+ * checksum that verifies; the datagram offered is not written. */
+static void redir__syn_mss_is_clamped(void **state)
+{
+	struct fixture *fx = *state;
+	struct redir_config cfg = { .mss_clamp = 1440, .frag = { 16, 16384, 1000000000ull } };
+	struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+	struct redir *r = redir_new(&cfg, &io);
+	assert_non_null(r);
+	assert_int_equal(redir_table_add(r, ORIGIN, 80, IPV4_PROTO_TCP, HS), HN_OK);
+	uint8_t dg[44], keep[44];
+	tu_datagram(dg, sizeof dg, IPV4_PROTO_TCP, CLIENT, ORIGIN, 1025, 80, 9, 64, 1);
+	memset(dg + 24, 0, 20);
+	dg[32] = 6 << 4;
+	dg[33] = 0x02;                                     /* SYN */
+	dg[40] = 2, dg[41] = 4, dg[42] = 1460 >> 8, dg[43] = 1460 & 0xff;
+	uint8_t ph[12 + 24];
+	memcpy(ph, dg + 12, 8);
+	ph[8] = 0, ph[9] = IPV4_PROTO_TCP, ph[10] = 0, ph[11] = 24;
+	memcpy(ph + 12, dg + 20, 24);
+	net_put16(dg + 36, ipv4_checksum(ph, sizeof ph));
+	memcpy(keep, dg, sizeof dg);
+	assert_int_equal(redir_input(r, dg, sizeof dg, 0), REDIR_CONSUMED);
+	assert_memory_equal(dg, keep, sizeof dg);
+	assert_int_equal(fx->fake.out.count, 1);
+	const uint8_t *o = fx->fake.out.dg[0] + 20;
+	assert_int_equal(net_get16(o + 42), 1440);
+	memcpy(ph + 12, o + 20, 24);
+	assert_int_equal(ipv4_checksum(ph, sizeof ph), 0);
+	assert_int_equal(redir_stats(r)->mss_clamped, 1);
+	/* A SYN already below the clamp is left alone. */
+	assert_int_equal(redir_input(r, o, 44, 0), REDIR_CONSUMED);
+	assert_int_equal(redir_stats(r)->mss_clamped, 1);
+	redir_free(r);
 }
 
 static void redir__df_too_big_is_refused_and_counted(void **state)
@@ -486,6 +612,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__unmatched_port_passes_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__matched_datagram_is_tunnelled, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__tunnel_over_mtu_is_fragmented, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__inner_fragmentation_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__df_too_big_answers_icmp_rate_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__df_too_big_without_icmp_is_silent, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__syn_mss_is_clamped, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__df_too_big_is_refused_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__ttl_one_is_dropped_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__tunnelled_datagram_is_never_redirected_again, setup, teardown),

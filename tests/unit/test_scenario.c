@@ -218,7 +218,9 @@ static void scenario__all_errors_are_reported(void **state)
 	struct scenario *s = scenario_load(write_file(t, strlen(t)), err, sizeof err);
 	assert_null(s);
 	snprintf(want, sizeof want,
-		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, policy, flow_table, "
+		 "%s:3: [node a]: unknown key 'color' (keys: role, cpu, outer_ttl, outer_ttl_mode, "
+		 "outer_tos_mode, outer_tos, outer_df, fragment, icmp_frag_needed, icmp_rate, "
+		 "icmp_burst, mss_clamp, policy, flow_table, "
 		 "maglev_size, flow_idle, max_entries, max_flows, frag_hold, frag_max_flows, frag_max_held, "
 		 "health_check, hc_interval, hc_timeout, hc_fall, hc_rise, auth, "
 		 "auth_max_services, auth_replay_entries, auth_hs_rate, auth_hs_burst, auth_rate_entries, "
