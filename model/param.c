@@ -250,7 +250,7 @@ void param_print_table(FILE *out, const char *section, const struct param_def *t
 		section);
 	for (size_t i = 0; i < n; i++) {
 		const struct param_def *d = &tab[i];
-		char range[64] = "";
+		char range[128] = "";
 		switch (d->type) {
 		case PARAM_TIME:   /* ranges are kept in ns; shown in seconds */
 			snprintf(range, sizeof range, "%g .. %g", d->min / 1e9, d->max / 1e9);

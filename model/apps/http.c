@@ -477,6 +477,21 @@ static const struct sim_sock_ops client_ops = {
 	.on_close = cli_close,
 };
 
+static void cli_connect_to(struct http_session *c, uint32_t addr)
+{
+	c->sock = addr ? sim_tcp_socket(c->cl->node, &client_ops, c) : NULL;
+	if (!c->sock || sim_sock_connect(c->sock, addr, c->cl->cfg.server_port) != HN_OK) {
+		c->done = 1;
+		cli_next(c);
+	}
+}
+
+/* The name lookup's answer (http_client_config's resolve). */
+static void cli_resolved(void *arg, uint32_t addr)
+{
+	cli_connect_to(arg, addr);
+}
+
 static void cli_start(void *arg)
 {
 	struct http_session *c = arg;
@@ -516,8 +531,10 @@ static void cli_start(void *arg)
 	}
 	c->req_hdr_len = (size_t)n;
 	c->req_total = (uint64_t)n + body;
-	c->sock = sim_tcp_socket(c->cl->node, &client_ops, c);
-	if (!c->sock || sim_sock_connect(c->sock, cfg->server_addr, cfg->server_port) != HN_OK) {
+	c->sock = NULL;   /* the last request's socket may still report its close */
+	if (!cfg->resolve) {
+		cli_connect_to(c, cfg->server_addr);
+	} else if (cfg->resolve(cfg->resolve_ctx, cli_resolved, c) != HN_OK) {
 		c->done = 1;
 		cli_next(c);
 	}

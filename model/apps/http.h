@@ -89,6 +89,13 @@ struct http_client_config {
 	struct app_think think;     /* pause between a reply and the next connect */
 	uint32_t objects;           /* > 0: each request names an object 0..objects-1 */
 	void *object_rng;           /* gsl_rng * drawing them, uniformly */
+	/* When set, each request first asks resolve(resolve_ctx, done, arg)
+	 * for the server's address (a name lookup, e.g. dnssrv_stub_resolve),
+	 * which calls done(arg, addr) exactly once, now or later, and connects
+	 * to addr (0: the lookup failed; the request fails).  Its latency
+	 * includes the lookup. */
+	int (*resolve)(void *ctx, void (*done)(void *arg, uint32_t addr), void *arg);
+	void *resolve_ctx;
 };
 
 struct http_client;

@@ -49,7 +49,7 @@
 	D(OPCODE, "dns_opcode", "DNS message whose opcode is not QUERY (RFC 1035 4.1.1)") \
 	D(ANCOUNT, "dns_too_many_answers", "DNS response with more A answers than the model keeps (16)") \
 	D(RDLENGTH, "dns_rdlength", "DNS A record whose RDLENGTH is not 4 (RFC 1035 3.4.1)") \
-	D(TRAILING, "dns_trailing_bytes", "DNS message with bytes after its last record")
+	D(TRAILING, "dns_trailing", "DNS message with bytes after its last record")
 
 #define DNS_REFUSAL_ENUM(e, name, doc) DNS_REFUSE_##e,
 enum dns_refusal { DNS_REFUSE_NONE = -1, DNS_REFUSALS(DNS_REFUSAL_ENUM) DNS_NREFUSALS };

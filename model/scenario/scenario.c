@@ -85,6 +85,8 @@ static const struct param_def workload_params[] = {
 	{ "objects", PARAM_U64, "0", "", 0, 1e6, "http: each request asks for one of this many objects (/obj/<object_size>/<id>), drawn uniformly from the workload's stream; 0: object 0 only, or every object of a hydraweb service", PARAM_AT(struct scn_workload, objects), NULL },
 	{ "ping_interval", PARAM_TIME, "0s", "s", 0, 3600 * NS, "ICMP echo requests from the client to the service's address this often, from start to stop_time (the paper's ping trace); 0: none", PARAM_AT(struct scn_workload, ping_ns), NULL },
 	{ "ping_size", PARAM_BYTES, "64", "bytes", 24, 65507, "ICMP echo message size, 8-byte header included (64: the classic ping; at least 24, the header and the 16 data bytes ns-3's V4Ping writes)", PARAM_AT(struct scn_workload, ping_bytes), NULL },
+	{ "resolver", PARAM_STRING, "", "", 0, 0, "http: a resolver node; each request first resolves the service's name through it (DNS, model/apps/dnssrv.h) and connects to the address answered (empty: the service's address)", PARAM_AT(struct scn_workload, resolver), NULL },
+	{ "min_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http with a resolver: the client keeps an answer at least this long whatever its TTL, as browsers did", PARAM_AT(struct scn_workload, min_ttl_ns), NULL },
 };
 
 static const struct param_def testbed_params[] = {
@@ -291,7 +293,7 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 /* Like fail, at entry i: its file line, or the --set that gave it. */
 static void fail_entry(struct parse *p, size_t i, const char *fmt, ...)
 {
-	char msg[512], where[512], full[1100];
+	char msg[1024], where[512], full[1600];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -489,7 +491,7 @@ static void apply(struct parse *p, size_t i)
 	size_t nt = kind_table(k, t);
 	const struct param_def *d = param_find(t, nt, e->key);
 	if (!d) {
-		char known[600] = "";
+		char known[900] = "";
 		const char *names[KEYS_MAX];
 		size_t nn = 0;
 		for (size_t j = 0; j < nt; j++) {
@@ -791,7 +793,9 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 		return;
 	}
-	if (!count) {
+	/* series = clean has no redirectors: a replica there is a server at
+	 * its host's own address, found by other means (DNS, dnssrv.h). */
+	if (!count && s->testbed.series != SCN_SERIES_CLEAN) {
 		fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
 		     "[replica %s]: redirectors is empty: name at least one redirector node",
 		     r->name);
@@ -827,6 +831,26 @@ static void check_rogue(struct parse *p, size_t i)
 		fail(p, key_line(at, node_params, N(node_params), "attack_victim"),
 		     "[node %s]: attack = %s needs attack_victim, a host server node ('%s' is not one)",
 		     n->name, rogue_attack_names[a->attack], a->victim);
+}
+
+/* A name server's service and a resolver's name server (DNS, dnssrv.h). */
+static void check_dns(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_node *n = &s->node[i];
+	const struct scn_origin *at = &s->node_at[i];
+	if (n->role == SCN_NAMESERVER && !scenario_service(s, n->cfg.nameserver.service)) {
+		fail(p, key_line(at, node_params, N(node_params), "dns_service"),
+		     "[node %s]: dns_service: no service named '%s'%s", n->name,
+		     n->cfg.nameserver.service, near_service(s, n->cfg.nameserver.service, hint));
+		return;
+	}
+	const struct scn_node *ns = scenario_node(s, n->cfg.resolver.server);
+	if (n->role == SCN_RESOLVER && (!ns || ns->role != SCN_NAMESERVER))
+		fail(p, key_line(at, node_params, N(node_params), "dns_server"),
+		     "[node %s]: dns_server must name a node with role = nameserver ('%s' is not one)",
+		     n->name, n->cfg.resolver.server);
 }
 
 /* A workload: its client and service, and what its app allows. */
@@ -882,6 +906,13 @@ static void check_workload(struct parse *p, size_t i)
 			     s->workload[j].name);
 			return;
 		}
+	const struct scn_node *rs = scenario_node(s, w->resolver);
+	if (w->resolver[0] && (!rs || rs->role != SCN_RESOLVER || v->app != SCN_APP_HTTP)) {
+		fail(p, key_line(at, workload_params, N(workload_params), "resolver"),
+		     "[workload %s]: resolver must name a node with role = resolver, for an http "
+		     "service ('%s')", w->name, w->resolver);
+		return;
+	}
 	int replicated = 0;
 	for (size_t j = 0; j < s->nreplicas; j++)
 		replicated |= !strcmp(s->replica[j].service, w->service);
@@ -1105,6 +1136,9 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
 		if (s->node[i].role == SCN_ROGUE)
 			check_rogue(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_NAMESERVER || s->node[i].role == SCN_RESOLVER)
+			check_dns(p, i);
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);

@@ -112,6 +112,8 @@ struct scn_workload {
 	uint64_t objects;             /* http: objects requested uniformly; 0: one (or the site's) */
 	uint64_t ping_ns;             /* ICMP echo interval to the service address; 0: none */
 	uint64_t ping_bytes;          /* ICMP message size */
+	char resolver[SCN_NAME_MAX];  /* http: resolve the service's name through this resolver node */
+	uint64_t min_ttl_ns;          /* http with a resolver: keep answers at least this long */
 };
 
 /* The paper's testbed experiments (section 4.3). */

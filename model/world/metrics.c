@@ -250,6 +250,8 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 			}
 			free(rtt);
 		}
+		if (wl->stub)   /* the client's name lookups (dnssrv.h) */
+			counter_put_set(&dnssrv_counters, dnssrv_stub_stats(wl->stub), sc, NULL, put, ctx);
 		/* Which node served the requests, counted from the replies. */
 		for (size_t k = 0; k < n; k++) {
 			if (!r[k].served_by[0])

@@ -85,8 +85,9 @@ void world_print_metrics(FILE *out)
 			continue;
 		char title[64], what[160];
 		snprintf(title, sizeof title, "scope NODE, role = %s", role->role);
-		snprintf(what, sizeof what, "Counters of a %s's components (not in the clean series).",
-			 role->role);
+		int alt = r == SCN_NAMESERVER || r == SCN_RESOLVER;   /* not HydraNet's */
+		snprintf(what, sizeof what, "Counters of a %s's components%s.", role->role,
+			 alt ? "" : " (not in the clean series)");
 		header(out, title, what);
 		for (size_t k = 0; role->sets[k]; k++)
 			counter_print_set(out, role->sets[k], NULL);
@@ -106,4 +107,7 @@ void world_print_metrics(FILE *out)
 	docs(out, link_docs, N(link_docs));
 	header(out, "scope workload:NAME", "Each workload's results, derived from its requests.");
 	docs(out, workload_docs, N(workload_docs));
+	header(out, "scope workload:NAME, with a resolver",
+	       "The client's name lookups (its stub resolver, model/apps/dnssrv.h).");
+	counter_print_set(out, &dnssrv_counters, NULL);
 }

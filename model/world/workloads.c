@@ -76,7 +76,8 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
 				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
 			};
-			ok = wl->obj_rng && (wl->http = http_client_new(cn, &hc)) != NULL;
+			ok = wl->obj_rng && world_dns_client(w, wl, &hc) == HN_OK &&
+			     (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
 			struct telnet_client_config tc = {
 				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
@@ -112,6 +113,7 @@ void world_free_workloads(struct world *w)
 {
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		http_client_free(w->wl[i].http);
+		dnssrv_stub_free(w->wl[i].stub);
 		telnet_client_free(w->wl[i].telnet);
 		ttcp_sender_free(w->wl[i].ttcp);
 		if (w->wl[i].rng)

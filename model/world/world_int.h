@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "apps/dnssrv.h"
 #include "apps/http.h"
 #include "apps/hweb.h"
 #include "apps/telnet.h"
@@ -49,6 +50,7 @@ struct wnode {
 	struct rsrv *rsrv;            /* replication server (candidates of a replica manager) */
 	struct auth_verifier *verifier;   /* redirectors with auth on */
 	struct rogue *rogue;          /* role rogue */
+	struct wdns *dns;             /* roles nameserver and resolver (alternatives.c) */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -62,6 +64,7 @@ struct wworkload {
 	uint32_t ttcp_dst;            /* the address its sender targets */
 	gsl_rng *obj_rng;             /* which object each request asks for */
 	sim_ping *ping;               /* the ping trace, when asked for */
+	struct dnssrv_stub *stub;     /* http with a resolver: its name lookups */
 	struct ping_rec { double sent_s, rtt_ms; } *pings;
 	size_t npings, cappings;
 };
@@ -136,6 +139,9 @@ struct world_role {
 	void (*free)(struct wnode *n);
 };
 extern const struct world_role world_redirector, world_hostserver, world_rogue;
+/* alternatives.c: the alternatives to HydraNet (DNS-based selection) */
+extern const struct world_role world_nameserver, world_resolver;
+int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_config *hc);
 
 /* topology.c */
 struct wnode *wnode(struct world *w, const char *name);

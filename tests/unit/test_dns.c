@@ -363,7 +363,7 @@ static void dns__names_and_refusal_names(void **state)
 	assert_false(dns_name_eq("www.example.co", "www.example.com"));
 	assert_false(dns_name_eq("www-example.com", "www.example.com"));
 	assert_string_equal(dns_refusal_name(DNS_REFUSE_TRUNC), "dns_truncated");
-	assert_string_equal(dns_refusal_name(DNS_REFUSE_TRAILING), "dns_trailing_bytes");
+	assert_string_equal(dns_refusal_name(DNS_REFUSE_TRAILING), "dns_trailing");
 	assert_string_equal(dns_refusal_name(DNS_NREFUSALS), "unknown");
 	assert_string_equal(dns_refusal_name(DNS_REFUSE_NONE), "unknown");
 }

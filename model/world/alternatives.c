@@ -1,0 +1,140 @@
+/* alternatives.c - the alternatives to HydraNet on the same simulator: the
+ * roles nameserver and resolver (DNS-based replica selection, dnssrv.h)
+ * and the clients that resolve before connecting; see world_int.h. */
+#include "world/world_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "status.h"
+
+/* A DNS node's component, and (name servers) the path-delay metric from
+ * each asking node, made when it first asks. */
+struct wdns {
+	struct world *w;
+	struct dnssrv_auth *auth;
+	struct dnssrv_resolver *res;
+	struct wmetric *from[SCN_MAX_OBJECTS];
+};
+
+/* The node one of whose link addresses is addr, or -1. */
+static int node_by_addr(const struct scenario *s, uint32_t addr)
+{
+	for (size_t k = 0; k < s->nlinks; k++) {
+		const struct scn_link *l = &s->link[k];
+		const char *name = l->a_addr == addr ? l->a : l->b_addr == addr ? l->b : NULL;
+		for (size_t i = 0; name && i < s->nnodes; i++)
+			if (!strcmp(s->node[i].name, name))
+				return (int)i;
+	}
+	return -1;
+}
+
+/* The redirector's nearest metric (topology.c), from the asking node. */
+static uint64_t dns_dist(void *ctx, uint32_t requester, uint32_t candidate)
+{
+	struct wdns *d = ctx;
+	int i = node_by_addr(d->w->s, requester);
+	if (i < 0)
+		return UINT64_MAX;
+	if (!d->from[i] && !(d->from[i] = world_metric_new(d->w->s, (size_t)i)))
+		return UINT64_MAX;
+	return world_metric_fn(d->from[i], candidate);
+}
+
+/* ---- nameserver ------------------------------------------------------------ */
+
+/* Its candidates: the service's replicas' host servers (their own
+ * addresses, where the clean and realhost series serve them), then the
+ * origin. */
+static int nameserver_new(struct world *w, struct wnode *n)
+{
+	const struct scenario *s = w->s;
+	const struct dnssrv_auth_config *c = &n->cfg->cfg.nameserver;
+	const struct scn_service *v = scenario_service(s, c->service);
+	if (!v)
+		return HN_ECONFIG;
+	uint32_t cand[DNSSRV_MAX_CANDIDATES];
+	size_t nc = 0;
+	for (size_t k = 0; k < s->nreplicas; k++)
+		if (!strcmp(s->replica[k].service, v->name)) {
+			if (nc == DNSSRV_MAX_CANDIDATES - 1)
+				return HN_ELIMIT;
+			cand[nc++] = world_node_addr(s, s->replica[k].host_server);
+		}
+	cand[nc++] = v->address;
+	if (!(n->dns = calloc(1, sizeof *n->dns)))
+		return HN_ENOMEM;
+	n->dns->w = w;
+	n->dns->auth = dnssrv_auth_new(n->sim, world_node_addr(s, n->cfg->name), v->name, c, cand,
+				       nc, 1, dns_dist, n->dns);
+	return n->dns->auth ? HN_OK : HN_ENOMEM;
+}
+
+static const struct counter_set *const dns_sets[] = { &dnssrv_counters, NULL };
+
+static const void *nameserver_stats(const struct wnode *n, size_t k)
+{
+	(void)k;
+	return n->dns && n->dns->auth ? (const void *)dnssrv_auth_stats(n->dns->auth) : NULL;
+}
+
+static void dns_free(struct wnode *n)
+{
+	if (!n->dns)
+		return;
+	dnssrv_auth_free(n->dns->auth);
+	dnssrv_resolver_free(n->dns->res);
+	for (size_t i = 0; i < SCN_MAX_OBJECTS; i++)
+		free(n->dns->from[i]);
+	free(n->dns);
+	n->dns = NULL;
+}
+
+const struct world_role world_nameserver = {
+	"nameserver", nameserver_new, NULL, dns_sets, nameserver_stats, dns_free,
+};
+
+/* ---- resolver -------------------------------------------------------------- */
+
+static int resolver_new(struct world *w, struct wnode *n)
+{
+	const struct scenario *s = w->s;
+	const struct scn_node *ns = scenario_node(s, n->cfg->cfg.resolver.server);
+	if (!ns)
+		return HN_ECONFIG;
+	if (!(n->dns = calloc(1, sizeof *n->dns)))
+		return HN_ENOMEM;
+	n->dns->w = w;
+	n->dns->res = dnssrv_resolver_new(n->sim, world_node_addr(s, n->cfg->name),
+					  world_node_addr(s, ns->name));
+	return n->dns->res ? HN_OK : HN_ENOMEM;
+}
+
+static const void *resolver_stats(const struct wnode *n, size_t k)
+{
+	(void)k;
+	return n->dns && n->dns->res ? (const void *)dnssrv_resolver_stats(n->dns->res) : NULL;
+}
+
+const struct world_role world_resolver = {
+	"resolver", resolver_new, NULL, dns_sets, resolver_stats, dns_free,
+};
+
+/* ---- clients ---------------------------------------------------------------- */
+
+/* An HTTP workload with a resolver: its stub, and the lookup before each
+ * request.  HN_OK (nothing to do without a resolver) or a status. */
+int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_config *hc)
+{
+	const struct scn_workload *c = wl->cfg;
+	if (!c->resolver[0])
+		return HN_OK;
+	wl->stub = dnssrv_stub_new(wnode(w, c->client)->sim, world_node_addr(w->s, c->resolver),
+				   wl->svc->name, c->min_ttl_ns);
+	if (!wl->stub)
+		return HN_ENOMEM;
+	hc->resolve = dnssrv_stub_resolve;
+	hc->resolve_ctx = wl->stub;
+	return HN_OK;
+}
