@@ -55,6 +55,7 @@ static const struct param_def service_params[] = {
 	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", PARAM_AT(struct scn_service, manager), rmgr_manager_names },
 	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", PARAM_AT(struct scn_service, candidates), NULL },
 	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long (whole seconds); an expired one is a miss. 0: no limit", PARAM_AT(struct scn_service, object_ttl_ns), NULL },
+	{ "redirect", PARAM_ENUM, "none", "", 0, 0, "http: HTTP redirection at the origin (model/apps/redirect.h): none (it serves every request), or nearest (it answers 302 naming the same object at the replica host server nearest the client by path delay, serving only when itself strictly nearer; replicas at their host servers' own addresses, series = clean or realhost)", PARAM_AT(struct scn_service, redirect), PARAM_CHOICES("none", "nearest") },
 };
 
 static const struct param_def replica_params[] = {
@@ -87,6 +88,7 @@ static const struct param_def workload_params[] = {
 	{ "ping_size", PARAM_BYTES, "64", "bytes", 24, 65507, "ICMP echo message size, 8-byte header included (64: the classic ping; at least 24, the header and the 16 data bytes ns-3's V4Ping writes)", PARAM_AT(struct scn_workload, ping_bytes), NULL },
 	{ "resolver", PARAM_STRING, "", "", 0, 0, "http: a resolver node; each request first resolves the service's name through it (DNS, model/apps/dnssrv.h) and connects to the address answered (empty: the service's address)", PARAM_AT(struct scn_workload, resolver), NULL },
 	{ "min_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http with a resolver: the client keeps an answer at least this long whatever its TTL, as browsers did", PARAM_AT(struct scn_workload, min_ttl_ns), NULL },
+	{ "cache_redirect", PARAM_BOOL, "false", "", 0, 0, "http: each user remembers where a 302 sent it and asks there directly afterwards (false: every request goes to the service first and follows the redirect)", PARAM_AT(struct scn_workload, cache_redirect), NULL },
 };
 
 static const struct param_def testbed_params[] = {

@@ -80,6 +80,7 @@ struct scn_service {
 	struct hweb_replica_config hweb_rep;   /* its replicas' keys (hweb.h) */
 	struct hweb_manager_config hweb_mgr;   /* its manager's keys */
 	uint64_t object_ttl_ns;       /* freshness of pushed objects; 0: none */
+	int redirect;                 /* http: 0 serve, 1 answer 302 to the nearest replica (redirect.h) */
 };
 
 struct scn_replica {
@@ -114,6 +115,7 @@ struct scn_workload {
 	uint64_t ping_bytes;          /* ICMP message size */
 	char resolver[SCN_NAME_MAX];  /* http: resolve the service's name through this resolver node */
 	uint64_t min_ttl_ns;          /* http with a resolver: keep answers at least this long */
+	bool cache_redirect;          /* http: each user remembers a 302's Location */
 };
 
 /* The paper's testbed experiments (section 4.3). */

@@ -1,6 +1,7 @@
 /* alternatives.c - the alternatives to HydraNet on the same simulator: the
- * roles nameserver and resolver (DNS-based replica selection, dnssrv.h)
- * and the clients that resolve before connecting; see world_int.h. */
+ * roles nameserver and resolver (DNS-based replica selection, dnssrv.h),
+ * the clients that resolve before connecting, and origins that redirect
+ * (HTTP redirection, redirect.h); see world_int.h. */
 #include "world/world_int.h"
 
 #include <stdlib.h>
@@ -14,6 +15,7 @@ struct wdns {
 	struct world *w;
 	struct dnssrv_auth *auth;
 	struct dnssrv_resolver *res;
+	uint32_t origin;              /* redirection: the origin's address */
 	struct wmetric *from[SCN_MAX_OBJECTS];
 };
 
@@ -42,19 +44,11 @@ static uint64_t dns_dist(void *ctx, uint32_t requester, uint32_t candidate)
 	return world_metric_fn(d->from[i], candidate);
 }
 
-/* ---- nameserver ------------------------------------------------------------ */
-
-/* Its candidates: the service's replicas' host servers (their own
+/* A service's candidates: its replicas' host servers (their own
  * addresses, where the clean and realhost series serve them), then the
- * origin. */
-static int nameserver_new(struct world *w, struct wnode *n)
+ * origin.  Returns how many, or HN_ELIMIT. */
+static int candidates(const struct scenario *s, const struct scn_service *v, uint32_t *cand)
 {
-	const struct scenario *s = w->s;
-	const struct dnssrv_auth_config *c = &n->cfg->cfg.nameserver;
-	const struct scn_service *v = scenario_service(s, c->service);
-	if (!v)
-		return HN_ECONFIG;
-	uint32_t cand[DNSSRV_MAX_CANDIDATES];
 	size_t nc = 0;
 	for (size_t k = 0; k < s->nreplicas; k++)
 		if (!strcmp(s->replica[k].service, v->name)) {
@@ -63,11 +57,27 @@ static int nameserver_new(struct world *w, struct wnode *n)
 			cand[nc++] = world_node_addr(s, s->replica[k].host_server);
 		}
 	cand[nc++] = v->address;
+	return (int)nc;
+}
+
+/* ---- nameserver ------------------------------------------------------------ */
+
+static int nameserver_new(struct world *w, struct wnode *n)
+{
+	const struct scenario *s = w->s;
+	const struct dnssrv_auth_config *c = &n->cfg->cfg.nameserver;
+	const struct scn_service *v = scenario_service(s, c->service);
+	if (!v)
+		return HN_ECONFIG;
+	uint32_t cand[DNSSRV_MAX_CANDIDATES];
+	int nc = candidates(s, v, cand);
+	if (nc < 0)
+		return nc;
 	if (!(n->dns = calloc(1, sizeof *n->dns)))
 		return HN_ENOMEM;
 	n->dns->w = w;
 	n->dns->auth = dnssrv_auth_new(n->sim, world_node_addr(s, n->cfg->name), v->name, c, cand,
-				       nc, 1, dns_dist, n->dns);
+				       (size_t)nc, 1, dns_dist, n->dns);
 	return n->dns->auth ? HN_OK : HN_ENOMEM;
 }
 
@@ -79,15 +89,20 @@ static const void *nameserver_stats(const struct wnode *n, size_t k)
 	return n->dns && n->dns->auth ? (const void *)dnssrv_auth_stats(n->dns->auth) : NULL;
 }
 
+static void wdns_free(struct wdns *d)
+{
+	if (!d)
+		return;
+	dnssrv_auth_free(d->auth);
+	dnssrv_resolver_free(d->res);
+	for (size_t i = 0; i < SCN_MAX_OBJECTS; i++)
+		free(d->from[i]);
+	free(d);
+}
+
 static void dns_free(struct wnode *n)
 {
-	if (!n->dns)
-		return;
-	dnssrv_auth_free(n->dns->auth);
-	dnssrv_resolver_free(n->dns->res);
-	for (size_t i = 0; i < SCN_MAX_OBJECTS; i++)
-		free(n->dns->from[i]);
-	free(n->dns);
+	wdns_free(n->dns);
 	n->dns = NULL;
 }
 
@@ -137,4 +152,50 @@ int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_c
 	hc->resolve = dnssrv_stub_resolve;
 	hc->resolve_ctx = wl->stub;
 	return HN_OK;
+}
+
+/* ---- HTTP redirection ------------------------------------------------------- */
+
+/* The origin's choice for a client: the nearest replica's host server by
+ * the same metric and rule as the name server's nearest (the origin only
+ * when strictly nearer: then 0, served here). */
+static uint32_t redirect_nearest(void *ctx, uint32_t peer)
+{
+	struct wdns *d = ctx;
+	uint32_t to = dnssrv_auth_choose(d->auth, peer);
+	return to == d->origin ? 0 : to;
+}
+
+int world_http_redirect(struct world *w, size_t service, struct http_server_config *hc)
+{
+	const struct scenario *s = w->s;
+	const struct scn_service *v = &s->service[service];
+	if (!v->redirect || v->app != SCN_APP_HTTP)
+		return HN_OK;
+	uint32_t cand[DNSSRV_MAX_CANDIDATES];
+	int nc = candidates(s, v, cand);
+	if (nc < 0)
+		return nc;
+	struct wdns *d = calloc(1, sizeof *d);
+	if (!d)
+		return HN_ENOMEM;
+	d->w = w;
+	d->origin = v->address;
+	const struct dnssrv_auth_config c = { "", DNSSRV_NEAREST, 0 };
+	if (!(d->auth = dnssrv_auth_new(NULL, 0, v->name, &c, cand, (size_t)nc, 1, dns_dist, d))) {
+		free(d);
+		return HN_ENOMEM;
+	}
+	w->redirect[service] = d;
+	hc->redirect = redirect_nearest;
+	hc->redirect_ctx = d;
+	return HN_OK;
+}
+
+void world_free_alternatives(struct world *w)
+{
+	for (size_t i = 0; i < w->s->nservices; i++) {
+		wdns_free(w->redirect[i]);
+		w->redirect[i] = NULL;
+	}
 }

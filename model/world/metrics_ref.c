@@ -7,6 +7,8 @@
  * run stores is in it. */
 #include "world/world_int.h"
 
+#include "apps/redirect.h"
+
 #include "status.h"
 
 struct metric_doc {
@@ -62,6 +64,10 @@ static const struct metric_doc workload_docs[] = {
 	{ "ttcp_complete", "0/1", "ttcp: every byte sent arrived" },
 	{ "ttcp_seconds", "s", "ttcp: first to last byte at the receiver" },
 	{ "throughput_mbps", "Mbit/s", "ttcp: ttcp_bytes * 8 / ttcp_seconds" },
+	{ "redirects", "count", "http with redirect = nearest: 302 replies the clients followed (one more connection each)" },
+#define REDIRECT_DOC(e, name, doc) { "drop." name, "count", "http with redirect = nearest: " doc },
+	REDIRECT_REFUSALS(REDIRECT_DOC)
+#undef REDIRECT_DOC
 };
 
 static void header(FILE *out, const char *title, const char *what)

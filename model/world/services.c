@@ -230,7 +230,8 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 		} else if (v->app == SCN_APP_HTTP || v->app == SCN_APP_HYDRAWEB) {
 			struct http_server_config hc = { .name = v->origin, .addr = v->address, .port = (uint16_t)v->port,
 							 .processing_ns = v->processing_ns, .cpu = o_node->cpu };
-			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
+			ok = world_http_redirect(w, i, &hc) == HN_OK &&
+			     (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
 			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
 			w->worigin[i].http = w->origin_http[i];

@@ -47,9 +47,11 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 		int ok;
 		/* virtualhost (HydraNet's normal case): the client addresses the
 		 * origin.  clean and realhost, the paper's baselines: it addresses
-		 * the replica's host server by its own address, a traditional port. */
+		 * the replica's host server by its own address, a traditional port.
+		 * With HTTP redirection it addresses the origin, which sends it on. */
 		uint32_t dst = wl->svc->address;
-		for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST; k++)
+		for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST &&
+				   !wl->svc->redirect; k++)
 			if (!strcmp(s->replica[k].service, wl->svc->name)) {
 				dst = world_node_addr(s, s->replica[k].host_server);
 				break;
@@ -75,6 +77,7 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.request_bytes = (uint32_t)c->request_bytes,
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
 				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
+				.cache_redirect = c->cache_redirect,
 			};
 			ok = wl->obj_rng && world_dns_client(w, wl, &hc) == HN_OK &&
 			     (wl->http = http_client_new(cn, &hc)) != NULL;

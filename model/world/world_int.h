@@ -119,6 +119,7 @@ struct world {
 	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
 	size_t nttcp;
 	double sim_seconds;
+	struct wdns *redirect[SCN_MAX_OBJECTS];   /* per service with redirect (alternatives.c) */
 };
 
 /* What a node role puts on a node (roles.h lists the roles).  new builds the
@@ -142,6 +143,8 @@ extern const struct world_role world_redirector, world_hostserver, world_rogue;
 /* alternatives.c: the alternatives to HydraNet (DNS-based selection) */
 extern const struct world_role world_nameserver, world_resolver;
 int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_config *hc);
+int world_http_redirect(struct world *w, size_t service, struct http_server_config *hc);
+void world_free_alternatives(struct world *w);
 
 /* topology.c */
 struct wnode *wnode(struct world *w, const char *name);
