@@ -35,3 +35,8 @@ const struct param_block resolver_params[] = {
 	{ dnssrv_resolver_params, &dnssrv_resolver_nparams, 0 },
 	{ NULL, 0, 0 },
 };
+
+const struct param_block natlb_role_params[] = {
+	{ natlb_params, &natlb_nparams, 0 },
+	{ NULL, 0, 0 },
+};

@@ -15,6 +15,7 @@
 #ifndef HN_ROLES_H
 #define HN_ROLES_H
 #include "apps/dnssrv.h"
+#include "apps/natlb.h"
 #include "hydranet/auth.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
@@ -48,7 +49,8 @@ struct hostserver_config {
 	R(NAMESERVER, nameserver, "nameserver", struct dnssrv_auth_config, nameserver_params, \
 	  &world_nameserver) \
 	R(RESOLVER, resolver, "resolver", struct dnssrv_resolver_config, resolver_params, \
-	  &world_resolver)
+	  &world_resolver) \
+	R(NATLB, natlb, "natlb", struct natlb_config, natlb_role_params, &world_natlb)
 
 /* The role names in enum order, NULL-terminated (for the `role` key). */
 extern const char *const role_names[];
@@ -57,4 +59,5 @@ extern const struct param_block hostserver_params[];
 extern const struct param_block rogue_role_params[];
 extern const struct param_block nameserver_params[];
 extern const struct param_block resolver_params[];
+extern const struct param_block natlb_role_params[];
 #endif

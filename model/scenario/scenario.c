@@ -709,7 +709,7 @@ static void check_service(struct parse *p, size_t i)
 		     "[service %s]: no node named '%s'%s", v->name, v->origin, near_node(s, v->origin, hint));
 		return;
 	}
-	if (o->role != SCN_ORIGIN) {
+	if (o->role != SCN_ORIGIN && o->role != SCN_NATLB) {
 		fail(p, key_line(at, service_params, N(service_params), "origin"),
 		     "[service %s]: origin '%s' has role = %s, not role = origin", v->name,
 		     v->origin, role_name(o->role));
@@ -853,6 +853,36 @@ static void check_dns(struct parse *p, size_t i)
 		fail(p, key_line(at, node_params, N(node_params), "dns_server"),
 		     "[node %s]: dns_server must name a node with role = nameserver ('%s' is not one)",
 		     n->name, n->cfg.resolver.server);
+}
+
+/* A NAT front end: the http service it owns, the real servers behind it. */
+static void check_natlb(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_node *n = &s->node[i];
+	const struct natlb_config *c = &n->cfg.natlb;
+	const struct scn_origin *at = &s->node_at[i];
+	const struct scn_service *v = scenario_service(s, c->service);
+	if (!v || strcmp(v->origin, n->name) || v->app != SCN_APP_HTTP) {
+		fail(p, key_line(at, node_params, N(node_params), "lb_service"),
+		     "[node %s]: lb_service must name an http [service] whose origin is this node ('%s' is not one)%s",
+		     n->name, c->service, v ? "" : near_service(s, c->service, hint));
+		return;
+	}
+	char buf[256], *save = NULL;
+	size_t k = 0;
+	snprintf(buf, sizeof buf, "%s", c->servers);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++)
+		if (!scenario_node(s, t) || !strcmp(t, n->name) || k == NATLB_MAX_SERVERS) {
+			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+			     "[node %s]: lb_servers: '%s' is not another node (or more than %d)%s", n->name,
+			     t, NATLB_MAX_SERVERS, near_node(s, t, hint));
+			return;
+		}
+	if (!k)
+		fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+		     "[node %s]: lb_servers is empty: name the real servers behind it", n->name);
 }
 
 /* A workload: its client and service, and what its app allows. */
@@ -1141,6 +1171,9 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
 		if (s->node[i].role == SCN_NAMESERVER || s->node[i].role == SCN_RESOLVER)
 			check_dns(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_NATLB)
+			check_natlb(p, i);
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);

@@ -1,7 +1,8 @@
 /* alternatives.c - the alternatives to HydraNet on the same simulator: the
  * roles nameserver and resolver (DNS-based replica selection, dnssrv.h),
- * the clients that resolve before connecting, and origins that redirect
- * (HTTP redirection, redirect.h); see world_int.h. */
+ * the clients that resolve before connecting, origins that redirect (HTTP
+ * redirection, redirect.h), and NAT front ends of server clusters (role
+ * natlb, natlb.h); see world_int.h. */
 #include "world/world_int.h"
 
 #include <stdlib.h>
@@ -199,3 +200,74 @@ void world_free_alternatives(struct world *w)
 		w->redirect[i] = NULL;
 	}
 }
+
+/* ---- NAT cluster ------------------------------------------------------------ */
+
+/* The real servers' addresses; n set to how many.  HN_ECONFIG when one is
+ * not a node. */
+static int natlb_servers(struct world *w, const struct natlb_config *c, uint32_t *addr, size_t *n)
+{
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", c->servers);
+	*n = 0;
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		if (!scenario_node(w->s, t) || *n == NATLB_MAX_SERVERS)
+			return HN_ECONFIG;
+		addr[(*n)++] = world_node_addr(w->s, t);
+	}
+	return *n ? HN_OK : HN_ECONFIG;
+}
+
+static int natlb_node_new(struct world *w, struct wnode *n)
+{
+	const struct natlb_config *c = &n->cfg->cfg.natlb;
+	const struct scn_service *v = scenario_service(w->s, c->service);
+	uint32_t addr[NATLB_MAX_SERVERS];
+	size_t k;
+	if (!v || natlb_servers(w, c, addr, &k) != HN_OK)
+		return HN_ECONFIG;
+	n->natlb = natlb_new(n->sim, c, v->address, (uint16_t)v->port,
+			     v->protocol == SCN_UDP ? 17 : 6, addr, k);
+	return n->natlb ? HN_OK : HN_ENOMEM;
+}
+
+/* Each real server runs the service (http) at its own address. */
+static int natlb_attach(struct world *w, struct wnode *n)
+{
+	const struct natlb_config *c = &n->cfg->cfg.natlb;
+	const struct scn_service *v = scenario_service(w->s, c->service);
+	if (v->app != SCN_APP_HTTP)
+		return HN_ECONFIG;
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", c->servers);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		struct wnode *r = wnode(w, t);
+		if (w->nhttp == sizeof w->http / sizeof w->http[0])
+			return HN_ELIMIT;
+		struct http_server_config hc = { .name = r->cfg->name, .addr = world_node_addr(w->s, t),
+						 .port = (uint16_t)v->port,
+						 .processing_ns = v->processing_ns, .cpu = r->cpu };
+		if (!(w->http[w->nhttp] = http_server_new(r->sim, NULL, &hc)))
+			return HN_ENOMEM;
+		w->nhttp++;
+	}
+	return HN_OK;
+}
+
+static const struct counter_set *const natlb_sets[] = { &natlb_counters, NULL };
+
+static const void *natlb_node_stats(const struct wnode *n, size_t k)
+{
+	(void)k;
+	return n->natlb ? (const void *)natlb_stats(n->natlb) : NULL;
+}
+
+static void natlb_node_free(struct wnode *n)
+{
+	natlb_free(n->natlb);
+	n->natlb = NULL;
+}
+
+const struct world_role world_natlb = {
+	"natlb", natlb_node_new, natlb_attach, natlb_sets, natlb_node_stats, natlb_node_free,
+};

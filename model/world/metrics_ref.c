@@ -91,7 +91,7 @@ void world_print_metrics(FILE *out)
 			continue;
 		char title[64], what[160];
 		snprintf(title, sizeof title, "scope NODE, role = %s", role->role);
-		int alt = r == SCN_NAMESERVER || r == SCN_RESOLVER;   /* not HydraNet's */
+		int alt = r == SCN_NAMESERVER || r == SCN_RESOLVER || r == SCN_NATLB;   /* not HydraNet's */
 		snprintf(what, sizeof what, "Counters of a %s's components%s.", role->role,
 			 alt ? "" : " (not in the clean series)");
 		header(out, title, what);

@@ -237,7 +237,7 @@ static int cpu_new_for(struct world *w, struct wnode *n, const struct world_opti
 static const struct world_role *role_of(const struct world *w, const struct wnode *n)
 {
 	if (w->s->testbed.series == SCN_SERIES_CLEAN &&
-	    n->cfg->role != SCN_NAMESERVER && n->cfg->role != SCN_RESOLVER)
+	    n->cfg->role != SCN_NAMESERVER && n->cfg->role != SCN_RESOLVER && n->cfg->role != SCN_NATLB)
 		return NULL;
 	return role_ops[n->cfg->role];
 }

@@ -51,6 +51,7 @@ struct wnode {
 	struct auth_verifier *verifier;   /* redirectors with auth on */
 	struct rogue *rogue;          /* role rogue */
 	struct wdns *dns;             /* roles nameserver and resolver (alternatives.c) */
+	struct natlb *natlb;          /* role natlb */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -141,7 +142,7 @@ struct world_role {
 };
 extern const struct world_role world_redirector, world_hostserver, world_rogue;
 /* alternatives.c: the alternatives to HydraNet (DNS-based selection) */
-extern const struct world_role world_nameserver, world_resolver;
+extern const struct world_role world_nameserver, world_resolver, world_natlb;
 int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_config *hc);
 int world_http_redirect(struct world *w, size_t service, struct http_server_config *hc);
 void world_free_alternatives(struct world *w);

@@ -88,7 +88,7 @@ static void scenario__type_errors_are_refused(void **state)
 	expect_error(TWO_NODES "queue = 1.5\n", "10: [link ab]: queue: '1.5' is not an integer");
 	expect_error("[node a]\nrole = server\n",
 		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver, rogue, "
-		     "nameserver, resolver");
+		     "nameserver, resolver, natlb");
 	expect_error("[node a]\nrole = client\n[link x]\na_addr = 10.0.0.256\n",
 		     "4: [link x]: a_addr: '10.0.0.256' is not an IPv4 address");
 }
@@ -265,9 +265,9 @@ static void scenario__all_errors_are_reported(void **state)
 		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, "
 		 "withdraw, max_installs, attack, attack_service, attack_victim, attack_start, "
 		 "attack_interval, attack_count, attack_ports, attack_lifetime, dns_service, dns_policy, "
-		 "dns_ttl, dns_server)\n"
+		 "dns_ttl, dns_server, lb_service, lb_servers, lb_idle, lb_max_conns)\n"
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue, "
-		 "nameserver, resolver\n"
+		 "nameserver, resolver, natlb\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
 		 "replica, workload, simulation, testbed, output, replication)\n"
 		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
