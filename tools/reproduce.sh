@@ -58,6 +58,11 @@ HN_AUTH_TABLE=results/auth-attacks.md build/tests/test_auth > /dev/null
 build/bench/bench_auth > results/auth-cost.md
 sh tools/auth-table.sh "$hn" results/auth-scenarios.md > /dev/null
 cat results/auth-attacks.md results/auth-cost.md results/auth-scenarios.md
+# HydraNet against the alternatives of the paper's section 2 on Figure 1's
+# topology and flash crowd (EXPERIMENTS.md): DNS, HTTP redirection, NAT.
+echo "== alternatives"
+sh tools/alternatives-table.sh "$hn" results/alternatives.md 3
+cat results/alternatives.md
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"
