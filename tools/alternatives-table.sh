@@ -8,9 +8,12 @@
 # runs each (default 3, seeds from the files).  Per approach, over all runs:
 # requests completed; latency mean and p99 (nearest rank) of all ok requests
 # and of the flash crowd's; the share served at the origin sites (origin
-# hosts, or their clusters' real servers); backbone bytes (the bb-* links,
+# hosts, or their clusters' real servers) and the requests they handled
+# (302 replies included); backbone bytes (the bb-* links,
 # both ways, PPP frames); control traffic (DNS bytes on the wire, counted
-# once at the resolvers; 302 replies followed).
+# once at the resolvers; 302 replies followed; HydraNet's routing daemons'
+# and replica managers' bytes sent, code images included).  The latencies also go to
+# analysis/figures/data/alternatives.dat for tools/figures.sh.
 set -eu
 hn=$1; out=$2; runs=${3:-3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/alt-table.XXXXXX")
@@ -30,16 +33,30 @@ row() {   # row LABEL TRANSPARENCY SCENARIO [--set ...]
 	mean=$(q "$db" "SELECT printf('%.0f', 1000 * avg(latency_s)) FROM requests WHERE ok = 1")
 	fmean=$(q "$db" "SELECT printf('%.0f', 1000 * avg(latency_s)) FROM requests WHERE ok = 1 AND workload = 'flash'")
 	origin=$(q "$db" "SELECT printf('%.1f', 100.0 * sum(served_by IN ('www.northwest.com', 'www.northeast.com', 'nw-rs1', 'nw-rs2', 'ne-rs1', 'ne-rs2')) / count(*)) FROM requests WHERE ok = 1")
+	# requests the origin sites handled: the origins' servers (302s
+	# included) and the NAT clusters' real servers
+	oreq=$(q "$db" "SELECT printf('%d', (coalesce((SELECT sum(value) FROM metrics WHERE scope LIKE 'service:%' AND name = 'origin_requests'), 0)
+		+ (SELECT count(*) FROM requests WHERE served_by IN ('nw-rs1', 'nw-rs2', 'ne-rs1', 'ne-rs2'))) / $runs)")
 	bb=$(q "$db" "SELECT printf('%.1f', sum(value) / 1e6 / $runs) FROM metrics WHERE scope LIKE 'link:bb-%' AND name IN ('bytes_a_to_b', 'bytes_b_to_a')")
 	dns=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE scope LIKE 'resolver-%' AND name = 'dns.bytes'")
 	rd=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE name = 'redirects'")
-	printf '| %s | %s | %s | %s / %s | %s / %s | %s %% | %s | %s B DNS, %s redirects | %s |\n' \
+	hn=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE name IN ('rtd.bytes_sent', 'rmp.bytes_sent')")
+	img=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE scope LIKE 'service:%' AND name = 'rmp.image_bytes'")
+	idx=$((idx + 1))
+	printf '%d "%s" %s %s %s %s\n' "$idx" "$label" "$mean" "$(p99 "$db" "")" "$fmean" \
+		"$(p99 "$db" "AND workload = 'flash'")" >> "$dat"
+	printf '| %s | %s | %s | %s / %s | %s / %s | %s %% | %s | %s | %s / %s / %s (%s) | %s |\n' \
 		"$label" "$((n / runs))" "$((bad / runs))" "$mean" "$(p99 "$db" "")" "$fmean" \
-		"$(p99 "$db" "AND workload = 'flash'")" "$origin" "$bb" "$dns" "$rd" "$tr" >> "$out"
+		"$(p99 "$db" "AND workload = 'flash'")" "$origin" "$oreq" "$bb" "$dns" "$rd" "$hn" "$img" "$tr" >> "$out"
 }
+# the figure's data (tools/figures.sh draws analysis/figures/alternatives.png)
+dat=analysis/figures/data/alternatives.dat
+mkdir -p "${dat%/*}"
+echo "# index approach mean_ms p99_ms flash_mean_ms flash_p99_ms ($runs runs each)" > "$dat"
+idx=0
 cat > "$out" <<'HDR'
-| approach | ok requests per run | failed per run | latency mean / p99 (ms) | flash crowd mean / p99 (ms) | served at the origin sites | backbone MB per run | control traffic per run | what the client needs |
-|---|---|---|---|---|---|---|---|---|
+| approach | ok requests per run | failed per run | latency mean / p99 (ms) | flash crowd mean / p99 (ms) | served at the origin sites | requests the origin sites handled per run | backbone MB per run | control per run: DNS bytes / 302s followed / HydraNet routing+management bytes (code images) | what the client needs |
+|---|---|---|---|---|---|---|---|---|---|
 HDR
 row "no replication" "nothing" scenarios/fig1-isp.ini --set replication.mode=none
 row "HydraNet (nearest, flow table)" "nothing (the ISP's redirector)" scenarios/fig1-isp.ini --set replication.mode=static
