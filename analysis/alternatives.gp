@@ -10,9 +10,9 @@
 #   term      pngcairo, png or svg;  out  the file to write
 # The paper's values: none (section 2 argues without measurements).
 if (term eq "svg") {
-    set terminal svg size 1000,520 font "Helvetica,13" background rgb "white"
+    set terminal svg size 1000,560 font "Helvetica,13" background rgb "white"
 } else {
-    eval sprintf("set terminal %s size 1000,520 font 'Sans,11'", term)
+    eval sprintf("set terminal %s size 1000,560 font 'Sans,11'", term)
 }
 set output out
 set title "Figure 1's load and flash crowd: HydraNet and the alternatives (model; the paper gives no numbers)"
@@ -23,8 +23,8 @@ set boxwidth 0.9
 set ylabel "latency (ms)"
 set yrange [0:*]
 set grid ytics
-set key top right
-set xtics rotate by -20 scale 0
+set key outside top center horizontal
+set xtics rotate by 20 right scale 0
 plot datafile using 3:xtic(2) title "all requests, mean", \
      '' using 4 title "all requests, p99", \
      '' using 5 title "flash crowd, mean", \

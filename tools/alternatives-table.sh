@@ -40,14 +40,14 @@ row() {   # row LABEL TRANSPARENCY SCENARIO [--set ...]
 	bb=$(q "$db" "SELECT printf('%.1f', sum(value) / 1e6 / $runs) FROM metrics WHERE scope LIKE 'link:bb-%' AND name IN ('bytes_a_to_b', 'bytes_b_to_a')")
 	dns=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE scope LIKE 'resolver-%' AND name = 'dns.bytes'")
 	rd=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE name = 'redirects'")
-	hn=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE name IN ('rtd.bytes_sent', 'rmp.bytes_sent')")
+	hnb=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE name IN ('rtd.bytes_sent', 'rmp.bytes_sent')")
 	img=$(q "$db" "SELECT printf('%d', coalesce(sum(value), 0) / $runs) FROM metrics WHERE scope LIKE 'service:%' AND name = 'rmp.image_bytes'")
 	idx=$((idx + 1))
 	printf '%d "%s" %s %s %s %s\n' "$idx" "$label" "$mean" "$(p99 "$db" "")" "$fmean" \
 		"$(p99 "$db" "AND workload = 'flash'")" >> "$dat"
 	printf '| %s | %s | %s | %s / %s | %s / %s | %s %% | %s | %s | %s / %s / %s (%s) | %s |\n' \
 		"$label" "$((n / runs))" "$((bad / runs))" "$mean" "$(p99 "$db" "")" "$fmean" \
-		"$(p99 "$db" "AND workload = 'flash'")" "$origin" "$oreq" "$bb" "$dns" "$rd" "$hn" "$img" "$tr" >> "$out"
+		"$(p99 "$db" "AND workload = 'flash'")" "$origin" "$oreq" "$bb" "$dns" "$rd" "$hnb" "$img" "$tr" >> "$out"
 }
 # the figure's data (tools/figures.sh draws analysis/figures/alternatives.png)
 dat=analysis/figures/data/alternatives.dat
