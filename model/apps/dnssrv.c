@@ -81,6 +81,19 @@ uint32_t dnssrv_auth_choose(struct dnssrv_auth *a, uint32_t requester)
 	return a->cand[tied[a->turn++ % nt]];
 }
 
+int dnssrv_auth_remove(struct dnssrv_auth *a, uint32_t addr)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->cand[i] == addr && a->n > 1) {
+			if (a->with_origin && i == a->n - 1)
+				a->with_origin = 0;   /* the origin itself left */
+			memmove(a->cand + i, a->cand + i + 1, (a->n - i - 1) * sizeof *a->cand);
+			a->n--;
+			return HN_OK;
+		}
+	return HN_ENOENT;
+}
+
 static void auth_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
 		      uint16_t fport)
 {

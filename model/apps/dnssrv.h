@@ -97,6 +97,10 @@ struct dnssrv_auth *dnssrv_auth_new(struct sim_node *node, uint32_t addr, const 
 				    size_t n, int with_origin, dnssrv_dist_fn dist, void *dist_ctx);
 void dnssrv_auth_free(struct dnssrv_auth *a);
 const struct dnssrv_stats *dnssrv_auth_stats(const struct dnssrv_auth *a);
+/* Take addr out of the candidates (a replica stopped and its record was
+ * removed from the zone): later answers never name it.  HN_OK, or
+ * HN_ENOENT (not a candidate, or the last one). */
+int dnssrv_auth_remove(struct dnssrv_auth *a, uint32_t addr);
 /* The candidate its policy picks for requester (exposed for unit tests). */
 uint32_t dnssrv_auth_choose(struct dnssrv_auth *a, uint32_t requester);
 

@@ -17,6 +17,10 @@ struct wdns {
 	struct dnssrv_auth *auth;
 	struct dnssrv_resolver *res;
 	uint32_t origin;              /* redirection: the origin's address */
+	struct wstop {                /* name servers: replicas that stop, and when */
+		struct dnssrv_auth *auth;
+		uint32_t addr;
+	} stop[DNSSRV_MAX_CANDIDATES];
 	struct wmetric *from[SCN_MAX_OBJECTS];
 };
 
@@ -63,6 +67,15 @@ static int candidates(const struct scenario *s, const struct scn_service *v, uin
 
 /* ---- nameserver ------------------------------------------------------------ */
 
+/* A replica stopped: its record leaves the zone at once (the best case for
+ * DNS: an operator or a health check would take longer); resolvers and
+ * clients keep it until their TTLs run out. */
+static void record_removed(void *arg)
+{
+	struct wstop *st = arg;
+	dnssrv_auth_remove(st->auth, st->addr);
+}
+
 static int nameserver_new(struct world *w, struct wnode *n)
 {
 	const struct scenario *s = w->s;
@@ -79,7 +92,16 @@ static int nameserver_new(struct world *w, struct wnode *n)
 	n->dns->w = w;
 	n->dns->auth = dnssrv_auth_new(n->sim, world_node_addr(s, n->cfg->name), v->name, c, cand,
 				       (size_t)nc, 1, dns_dist, n->dns);
-	return n->dns->auth ? HN_OK : HN_ENOMEM;
+	if (!n->dns->auth)
+		return HN_ENOMEM;
+	size_t k = 0;
+	for (size_t i = 0; i < s->nreplicas; i++)
+		if (!strcmp(s->replica[i].service, v->name) && s->replica[i].stop_ns) {
+			n->dns->stop[k] = (struct wstop){ n->dns->auth,
+							  world_node_addr(s, s->replica[i].host_server) };
+			sim_schedule(s->replica[i].stop_ns, record_removed, &n->dns->stop[k++]);
+		}
+	return HN_OK;
 }
 
 static const struct counter_set *const dns_sets[] = { &dnssrv_counters, NULL };

@@ -310,6 +310,9 @@ int world_build_replicas(struct world *w, char *err, size_t errlen)
 							 .processing_ns = v->processing_ns, .cpu = h->cpu };
 				w->http[w->nhttp] = http_server_new(h->sim, NULL, &hc);
 				rc = w->http[w->nhttp] ? HN_OK : HN_EINVAL;
+				/* clean: the replica is this server, and stops with it */
+				if (rc == HN_OK && !hydranet && r->stop_ns)
+					sim_schedule(r->stop_ns, replica_stop, w->http[w->nhttp]);
 				w->nhttp += rc == HN_OK;
 			} else {
 				w->telnet[w->ntelnet] = telnet_server_new(h->sim, NULL, r->host_server, own,

@@ -42,3 +42,28 @@ $HYDRANET run "$scn" --set node.ns.dns_policy=round_robin --set node.ns.dns_ttl=
 expect "west lookups (min_ttl 30 s)" "$(metric "$db" workload:west dns.queries)" 1
 expect "west servers (min_ttl 30 s)" "$(q "$db" "SELECT count(*) FROM metrics WHERE scope = 'workload:west' AND name LIKE 'served_by.%'")" 1
 expect_num "east lookups (no min_ttl)" "$(metric "$db" workload:east dns.queries)" -gt 10
+# A replica stops at 20 s (its record leaves the zone at once): the west
+# clients keep being sent to it until their answer's TTL (10 s) runs out,
+# and those requests fail; with min_ttl = 30 s, until 30 s after their last
+# lookup.  (HydraNet's redirector stops at its routing daemon's withdrawal:
+# tests/scenario/test_routing.sh.)
+stopped() {   # stopped DB: failed west requests, first and last start (s), first start after
+	q "$1" "SELECT count(*) || ' ' || printf('%.3f', coalesce(min(start_s), 0)) || ' ' || printf('%.3f', coalesce(max(start_s), 0)) FROM requests WHERE workload = 'west' AND ok = 0"
+}
+db=$T/s.sqlite
+$HYDRANET run "$scn" --set replica.web-w.stop=20s --set workload.west.requests=40 --db "$db" --quiet \
+	|| die "run failed"
+set -- $(stopped "$db")
+expect_num "west requests failed on the stopped replica" "$1" -gt 0
+awk -v a="$2" -v b="$3" 'BEGIN { exit !(a >= 20 && b < 30) }' \
+	|| die "failed west requests started from $2 s to $3 s, want within [20, 30) s (TTL 10 s)"
+expect "served by hs-w after the TTL" "$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND served_by = 'hs-w' AND start_s >= 30")" 0
+expect_num "west served elsewhere after the TTL" "$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND ok = 1 AND start_s >= 30")" -gt 0
+nfail=$1
+db=$T/s2.sqlite
+$HYDRANET run "$scn" --set replica.web-w.stop=20s --set workload.west.requests=40 \
+	--set workload.west.min_ttl=30s --db "$db" --quiet || die "run failed"
+set -- $(stopped "$db")
+expect_num "failures with min_ttl 30 s (more than with the TTL's 10 s: $nfail)" "$1" -gt "$nfail"
+awk -v b="$3" 'BEGIN { exit !(b >= 30 && b < 51) }' \
+	|| die "with min_ttl 30 s the last failed west request started at $3 s, want in [30, 51) s"

@@ -57,6 +57,20 @@ static void dnssrv__choice(void **state)
 	assert_int_equal(dnssrv_auth_choose(a, ASK_B), HS2);
 	assert_int_equal(dnssrv_auth_choose(a, ASK_A), ORIGIN);
 	assert_int_equal(dnssrv_auth_choose(a, ASK_A), HS1);
+	/* a record removed: never named again; removing the last is refused */
+	assert_int_equal(dnssrv_auth_remove(a, HS1), HN_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_not_equal(dnssrv_auth_choose(a, ASK_A), HS1);
+	assert_int_equal(dnssrv_auth_remove(a, HS1), HN_ENOENT);
+	assert_int_equal(dnssrv_auth_remove(a, ORIGIN), HN_OK);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_A), HS2);
+	assert_int_equal(dnssrv_auth_remove(a, HS2), HN_ENOENT);
+	dnssrv_auth_free(a);
+	/* nearest without the origin: HS2 is the nearest replica left for B */
+	c.policy = DNSSRV_NEAREST;
+	a = dnssrv_auth_new(NULL, 0, "web", &c, cand, 3, 1, fake_dist, NULL);
+	assert_int_equal(dnssrv_auth_remove(a, HS2), HN_OK);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_B), ORIGIN);   /* 3 < HS1's 7 */
 	dnssrv_auth_free(a);
 	/* refused configurations */
 	assert_null(dnssrv_auth_new(NULL, 0, "web", &c, cand, 0, 1, NULL, NULL));
