@@ -31,7 +31,7 @@ LIB_CXX = $(wildcard model/sim/*.cc)
 NET_C   = model/status.c $(wildcard model/net/*.c)
 # what fuzz targets link: the pure-C layers, no simulator
 FUZZ_C  = $(NET_C) model/param.c model/roles.c $(wildcard model/*/*_params.c) model/scenario/source.c model/scenario/scenario.c \
-          model/hydranet/rmp.c model/hydranet/hchk_msg.c
+          model/hydranet/rmp.c model/hydranet/hchk_msg.c model/apps/redirect.c
 CLI_C   = $(wildcard model/cli/*.c)
 UNIT    = $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 FUZZ    = $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))

@@ -26,3 +26,18 @@ const struct param_block rogue_role_params[] = {
 	{ rogue_params, &rogue_nparams, offsetof(struct rogue_config, attack) },
 	{ NULL, 0, 0 },
 };
+
+const struct param_block nameserver_params[] = {
+	{ dnssrv_auth_params, &dnssrv_auth_nparams, 0 },
+	{ NULL, 0, 0 },
+};
+
+const struct param_block resolver_params[] = {
+	{ dnssrv_resolver_params, &dnssrv_resolver_nparams, 0 },
+	{ NULL, 0, 0 },
+};
+
+const struct param_block natlb_role_params[] = {
+	{ natlb_params, &natlb_nparams, 0 },
+	{ NULL, 0, 0 },
+};

@@ -14,6 +14,8 @@
  * key of another role is ignored there). */
 #ifndef HN_ROLES_H
 #define HN_ROLES_H
+#include "apps/dnssrv.h"
+#include "apps/natlb.h"
 #include "hydranet/auth.h"
 #include "hydranet/hsrv.h"
 #include "hydranet/redir.h"
@@ -43,11 +45,19 @@ struct hostserver_config {
 	R(ORIGIN, origin, "origin", char, NULL, NULL) \
 	R(HOSTSERVER, hostserver, "hostserver", struct hostserver_config, hostserver_params, \
 	  &world_hostserver) \
-	R(ROGUE, rogue, "rogue", struct rogue_config, rogue_role_params, &world_rogue)
+	R(ROGUE, rogue, "rogue", struct rogue_config, rogue_role_params, &world_rogue) \
+	R(NAMESERVER, nameserver, "nameserver", struct dnssrv_auth_config, nameserver_params, \
+	  &world_nameserver) \
+	R(RESOLVER, resolver, "resolver", struct dnssrv_resolver_config, resolver_params, \
+	  &world_resolver) \
+	R(NATLB, natlb, "natlb", struct natlb_config, natlb_role_params, &world_natlb)
 
 /* The role names in enum order, NULL-terminated (for the `role` key). */
 extern const char *const role_names[];
 extern const struct param_block redirector_params[];
 extern const struct param_block hostserver_params[];
 extern const struct param_block rogue_role_params[];
+extern const struct param_block nameserver_params[];
+extern const struct param_block resolver_params[];
+extern const struct param_block natlb_role_params[];
 #endif

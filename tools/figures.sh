@@ -12,7 +12,9 @@
 #    a ping trace for each of Figures 5a/5b);
 # 3. runs the gnuplot scripts analysis/fig3.gp (for fig3a and fig3b),
 #    analysis/conn-setup.gp, analysis/fig1-flash.gp and analysis/fig5.gp
-#    (for fig5a and fig5b), which write analysis/figures/NAME.png and .svg.
+#    (for fig5a and fig5b), which write analysis/figures/NAME.png and .svg;
+#    and analysis/alternatives.gp from the data file
+#    tools/alternatives-table.sh writes (analysis/figures/data/alternatives.dat).
 # A figure whose scenario has no summaries (no runs, for fig1-flash and
 # fig5a/fig5b) in DB is skipped with a note.
 #
@@ -572,5 +574,22 @@ remedies_fig() {
 }
 remedies_fig fig3a
 remedies_fig fig3b
+
+# HydraNet against the alternatives (EXPERIMENTS.md): its data comes from
+# tools/alternatives-table.sh (make reproduce), not from DB.
+alternatives() {
+	f=$DATA/alternatives.dat
+	if [ ! -s "$f" ]; then
+		note "skip alternatives: no $f (sh tools/alternatives-table.sh $HYDRANET OUT.md writes it)"
+		skipped=$((skipped + 1))
+		return 0
+	fi
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "datafile='$f'; term='$1'; out='$OUT/alternatives.$2'" analysis/alternatives.gp
+	done
+	produced "$OUT/alternatives.png" "$OUT/alternatives.svg"
+}
+alternatives
 
 echo "figures: $drawn drawn into $OUT/ from $DB ($skipped skipped)"

@@ -90,6 +90,11 @@ done
 sh tools/failover-table.sh "$fo" | tee results/failover.md
 make --no-print-directory build/tests/test_maglev
 build/tests/test_maglev | grep '^#' | tee results/maglev-disruption.txt
+# HydraNet against the alternatives of the paper's section 2 on Figure 1's
+# topology and flash crowd (EXPERIMENTS.md): DNS, HTTP redirection, NAT.
+echo "== alternatives"
+sh tools/alternatives-table.sh "$hn" results/alternatives.md 3
+cat results/alternatives.md
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"

@@ -1,5 +1,6 @@
 /* http.c - HTTP/1.0 server and client; see http.h. */
 #include "apps/http.h"
+#include "apps/redirect.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ struct http_conn {
 	int too_long;              /* the request header did not fit HDR_MAX */
 	uint64_t request_ns;       /* when the request was complete */
 	int closed;
+	uint32_t peer;             /* the client's address (redirection) */
 };
 
 struct http_server {
@@ -129,6 +131,7 @@ int http_parse_path(const char *path, uint64_t *bytes, uint32_t *id)
 static void set_reply_header(struct http_conn *c, int status, const char *extra)
 {
 	const char *reason = status == 200 ? "OK" : status == 404 ? "Not Found"
+			     : status == 302 ? "Moved Temporarily"   /* RFC 1945 9.3 */
 			     : status == 502 ? "Bad Gateway" : "Bad Request";
 	c->reply_hdr_len = (size_t)snprintf(c->reply_hdr, sizeof c->reply_hdr,
 		"HTTP/1.0 %d %s\r\nServer: hydranet-httpd/%s\r\n%sContent-Length: %llu\r\n\r\n",
@@ -172,7 +175,15 @@ static void srv_request_done(struct http_conn *c)
 	}
 	c->object = id;
 	c->body_len = status == 200 ? want : 0;
-	set_reply_header(c, status, NULL);
+	uint32_t to = status == 200 && c->srv->cfg.redirect
+		      ? c->srv->cfg.redirect(c->srv->cfg.redirect_ctx, c->peer) : 0;
+	char loc[320];
+	if (to && redirect_location_format(loc, sizeof loc, to, c->srv->cfg.port, path) > 0) {
+		c->body_len = 0;
+		set_reply_header(c, REDIRECT_STATUS, loc);
+	} else {
+		set_reply_header(c, status, NULL);
+	}
 	/* On a node with a CPU the processing waits its turn: a busy server
 	 * answers later (the server load of the Figure 1 experiments). */
 	uint64_t d = c->srv->cfg.cpu ? cpu_charge(c->srv->cfg.cpu, sim_now_ns(), c->srv->cfg.processing_ns)
@@ -239,6 +250,7 @@ static void srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint1
 	}
 	c->srv = srv;
 	c->sock = s;
+	c->peer = peer;
 	srv->conns[srv->nconns++] = c;
 }
 
@@ -325,6 +337,13 @@ void http_server_service(const struct http_server *srv, uint64_t *sum_ns, uint64
 /* ---- client ------------------------------------------------------------- */
 
 /* One user: requests one after another.  A client runs cfg.clients of them. */
+/* One name lookup in flight: the request that asked it. */
+struct lookup {
+	struct lookup *next;
+	struct http_session *c;
+	uint32_t cur;
+};
+
 struct http_session {
 	struct http_client *cl;
 	struct app_result *res;     /* this user's cfg.requests results */
@@ -342,6 +361,10 @@ struct http_session {
 	uint32_t object;            /* object of the current request */
 	sim_event_id timer;         /* its timeout, when cfg.timeout_ns */
 	int timer_set;
+	struct lookup *lookups;     /* name lookups not answered yet */
+	uint32_t follows;           /* redirects followed for the current request */
+	uint32_t cached_addr;       /* cache_redirect: where this user was sent */
+	uint16_t cached_port;
 };
 
 struct http_client {
@@ -349,6 +372,8 @@ struct http_client {
 	struct sim_node *node;
 	struct app_result *res;     /* clients x requests */
 	struct http_session *sess;
+	uint64_t redirects;         /* 302 replies followed */
+	uint64_t refused[REDIRECT_NREFUSALS];   /* 302 replies not followed */
 };
 
 static void cli_start(void *arg);
@@ -434,6 +459,51 @@ static void cli_connect(void *ctx, sim_sock *s, bool ok)
 	cli_pump(c);
 }
 
+static void cli_connect_port(struct http_session *c, uint32_t addr, uint16_t port);
+
+/* A 302: one more connection, to the Location, asking the same request
+ * (RFC 1945 9.3); the request fails when the Location is refused or after
+ * HTTP_MAX_REDIRECTS. */
+static void cli_follow(struct http_session *c)
+{
+	uint32_t addr;
+	uint16_t port;
+	char path[REDIRECT_PATH_MAX];
+	enum redirect_refusal why;
+	if (redirect_location_parse(c->hdr, &addr, &port, path, sizeof path, &why) != HN_OK) {
+		c->cl->refused[why]++;
+		cli_finish(c, 0, APP_FAILED);
+		return;
+	}
+	if (++c->follows > HTTP_MAX_REDIRECTS) {
+		cli_finish(c, 0, APP_FAILED);
+		return;
+	}
+	c->cl->redirects++;
+	/* the same request bytes: the Location names the same path here;
+	 * another path is asked with a GET of it */
+	char line[300], asked[REDIRECT_PATH_MAX] = "";
+	int n = snprintf(line, sizeof line, "GET %s HTTP/1.0\r\n\r\n", path);
+	sscanf(c->req, "%*s %255s", asked);
+	if (strcmp(asked, path) && n > 0 && (size_t)n < sizeof c->req) {
+		memcpy(c->req, line, (size_t)n + 1);
+		c->req_hdr_len = (size_t)n;
+		c->req_total = (uint64_t)n;
+	}
+	sim_sock_close(c->sock);
+	c->hdr_len = 0;
+	c->hdr_done = 0;
+	c->status = 0;
+	c->content_length = c->body_got = 0;
+	c->body_bad = 0;
+	c->req_sent = 0;
+	if (c->cl->cfg.cache_redirect) {
+		c->cached_addr = addr;
+		c->cached_port = port;
+	}
+	cli_connect_port(c, addr, port);
+}
+
 static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 		     uint32_t from, uint16_t fport)
 {
@@ -453,6 +523,10 @@ static void cli_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 		if (h == HDR_DONE) {
 			c->hdr_done = 1;
 			sscanf(c->hdr, "HTTP/1.0 %d", &c->status);
+			if (c->status == REDIRECT_STATUS) {
+				cli_follow(c);
+				return;
+			}
 			const char *cl = strstr(c->hdr, "Content-Length: ");
 			c->content_length = cl ? strtoull(cl + 16, NULL, 10) : 0;
 			const char *sv = strstr(c->hdr, "Server: hydranet-httpd/");
@@ -494,6 +568,36 @@ static const struct sim_sock_ops client_ops = {
 	.on_send_space = cli_space,
 	.on_close = cli_close,
 };
+
+/* Connect for the current request; one that cannot even start (no address:
+ * the name lookup failed; or the stack refused the socket) fails now. */
+static void cli_connect_port(struct http_session *c, uint32_t addr, uint16_t port)
+{
+	c->sock = addr ? sim_tcp_socket(c->cl->node, &client_ops, c) : NULL;
+	if (!c->sock || sim_sock_connect(c->sock, addr, port) != HN_OK)
+		cli_finish(c, 0, APP_FAILED);
+}
+
+static void cli_connect_to(struct http_session *c, uint32_t addr)
+{
+	cli_connect_port(c, addr, c->cl->cfg.server_port);
+}
+
+/* The name lookup's answer (http_client_config's resolve).  A request that
+ * ended meanwhile (its timeout) is not connected for. */
+static void cli_resolved(void *arg, uint32_t addr)
+{
+	struct lookup *l = arg, **pp = &l->c->lookups;
+	while (*pp != l)
+		pp = &(*pp)->next;
+	*pp = l->next;
+	struct http_session *c = l->c;
+	uint32_t cur = l->cur;
+	free(l);
+	if (c->cur != cur || c->done)
+		return;
+	cli_connect_to(c, addr);
+}
 
 static void cli_start(void *arg)
 {
@@ -538,16 +642,25 @@ static void cli_start(void *arg)
 	}
 	c->req_hdr_len = (size_t)n;
 	c->req_total = (uint64_t)n + body;
-	c->sock = sim_tcp_socket(c->cl->node, &client_ops, c);
-	if (!c->sock || sim_sock_connect(c->sock, cfg->server_addr, cfg->server_port) != HN_OK) {
-		c->done = 1;
-		if (c->timer_set) {
-			sim_cancel(c->timer);
-			c->timer_set = 0;
+	c->sock = NULL;   /* the last request's socket may still report its close */
+	c->follows = 0;
+	if (c->cached_addr) {
+		cli_connect_port(c, c->cached_addr, c->cached_port);   /* the remembered redirect */
+	} else if (!cfg->resolve) {
+		cli_connect_to(c, cfg->server_addr);
+	} else {
+		struct lookup *l = malloc(sizeof *l);
+		if (l) {
+			*l = (struct lookup){ c->lookups, c, c->cur };
+			c->lookups = l;
 		}
-		r->outcome = APP_RESET;
-		r->done_ns = sim_now_ns();
-		cli_next(c);
+		if (!l || cfg->resolve(cfg->resolve_ctx, cli_resolved, l) != HN_OK) {
+			if (l) {
+				c->lookups = l->next;
+				free(l);
+			}
+			cli_finish(c, 0, APP_FAILED);   /* the lookup could not be asked */
+		}
 	}
 }
 
@@ -580,6 +693,12 @@ void http_client_free(struct http_client *c)
 {
 	if (!c)
 		return;
+	for (uint32_t i = 0; c->sess && i < c->cfg.clients; i++)
+		while (c->sess[i].lookups) {
+			struct lookup *l = c->sess[i].lookups;
+			c->sess[i].lookups = l->next;
+			free(l);
+		}
 	free(c->res);
 	free(c->sess);
 	free(c);
@@ -755,4 +874,14 @@ int http_fetch(struct http_fetcher *fr, uint32_t addr, uint16_t port, const char
 uint32_t http_client_objects(const struct http_client *c)
 {
 	return c->cfg.objects;
+}
+
+uint64_t http_client_redirects(const struct http_client *c)
+{
+	return c->redirects;
+}
+
+const uint64_t *http_client_redirect_refusals(const struct http_client *c)
+{
+	return c->refused;
 }

@@ -37,6 +37,12 @@ struct http_server_config {
 	struct cpu *cpu;           /* when set, processing is CPU work queued FIFO */
 	http_handler_fn handler;   /* NULL: answer with the object's content */
 	void *handler_ctx;
+	/* HTTP redirection (redirect.h): when set, a good request from peer
+	 * is answered "302 Moved Temporarily" naming the same path at
+	 * redirect(redirect_ctx, peer), same port, unless that returns 0
+	 * (served here).  The reply costs the same processing time. */
+	uint32_t (*redirect)(void *ctx, uint32_t peer);
+	void *redirect_ctx;
 };
 
 struct http_server;
@@ -91,7 +97,21 @@ struct http_client_config {
 	void *object_rng;           /* gsl_rng * drawing them, uniformly */
 	uint64_t timeout_ns;        /* > 0: a request not done this long after connect() is
 				     * abandoned (closed), outcome APP_TIMED_OUT */
+	/* When set, each request first asks resolve(resolve_ctx, done, arg)
+	 * for the server's address (a name lookup, e.g. dnssrv_stub_resolve),
+	 * which calls done(arg, addr) exactly once, now or later, and connects
+	 * to addr (0: the lookup failed; the request fails).  Its latency
+	 * includes the lookup. */
+	int (*resolve)(void *ctx, void (*done)(void *arg, uint32_t addr), void *arg);
+	void *resolve_ctx;
+	/* A 302 reply is followed (one more connection, to its Location,
+	 * at most HTTP_MAX_REDIRECTS times per request); with cache_redirect
+	 * each user remembers where it was sent and later requests go there
+	 * directly (as a browser's cache of the redirect would). */
+	int cache_redirect;
 };
+
+#define HTTP_MAX_REDIRECTS 5   /* RFC 2068 10.3: clients should detect loops (assumed 5) */
 
 struct http_client;
 
@@ -103,4 +123,7 @@ void http_client_free(struct http_client *c);
 size_t http_client_results(const struct http_client *c, const struct app_result **out);
 /* Objects its requests choose from (0: object 0 only). */
 uint32_t http_client_objects(const struct http_client *c);
+/* Redirects followed, and 302 replies not followed by reason (redirect.h). */
+uint64_t http_client_redirects(const struct http_client *c);
+const uint64_t *http_client_redirect_refusals(const struct http_client *c);
 #endif

@@ -55,6 +55,7 @@ static const struct param_def service_params[] = {
 	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", PARAM_AT(struct scn_service, manager), rmgr_manager_names },
 	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", PARAM_AT(struct scn_service, candidates), NULL },
 	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long (whole seconds); an expired one is a miss. 0: no limit", PARAM_AT(struct scn_service, object_ttl_ns), NULL },
+	{ "redirect", PARAM_ENUM, "none", "", 0, 0, "http: HTTP redirection at the origin (model/apps/redirect.h): none (it serves every request), or nearest (it answers 302 naming the same object at the replica host server nearest the client by path delay, serving only when itself strictly nearer; replicas at their host servers' own addresses, series = clean or realhost)", PARAM_AT(struct scn_service, redirect), PARAM_CHOICES("none", "nearest") },
 };
 
 static const struct param_def replica_params[] = {
@@ -89,6 +90,9 @@ static const struct param_def workload_params[] = {
 	{ "ping_interval", PARAM_TIME, "0s", "s", 0, 3600 * NS, "ICMP echo requests from the client to the service's address this often, from start to stop_time (the paper's ping trace); 0: none", PARAM_AT(struct scn_workload, ping_ns), NULL },
 	{ "ping_size", PARAM_BYTES, "64", "bytes", 24, 65507, "ICMP echo message size, 8-byte header included (64: the classic ping; at least 24, the header and the 16 data bytes ns-3's V4Ping writes)", PARAM_AT(struct scn_workload, ping_bytes), NULL },
 	{ "timeout", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http: a request not complete this long after its connect() is abandoned and counted timed out (a client's patience; the replica behind it may have died); 0: none, it waits for TCP", PARAM_AT(struct scn_workload, timeout_ns), NULL },
+	{ "resolver", PARAM_STRING, "", "", 0, 0, "http: a resolver node; each request first resolves the service's name through it (DNS, model/apps/dnssrv.h) and connects to the address answered (empty: the service's address)", PARAM_AT(struct scn_workload, resolver), NULL },
+	{ "min_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http with a resolver: the client keeps an answer at least this long whatever its TTL, as browsers did", PARAM_AT(struct scn_workload, min_ttl_ns), NULL },
+	{ "cache_redirect", PARAM_BOOL, "false", "", 0, 0, "http: each user remembers where a 302 sent it and asks there directly afterwards (false: every request goes to the service first and follows the redirect)", PARAM_AT(struct scn_workload, cache_redirect), NULL },
 };
 
 #define FAILURE_NAME(e, name, target, doc) name,
@@ -166,7 +170,7 @@ static const struct kind kinds[] = {
 	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures),
 };
 
-#define KEYS_MAX 64   /* keys of one section kind (struct scn_origin) */
+#define KEYS_MAX 128   /* keys of one section kind (struct scn_origin) */
 
 #define ROLE_BLOCKS(e, member, name, type, params, comp) \
 	{ params, offsetof(struct scn_node, cfg.member) },
@@ -293,7 +297,7 @@ static void add_error(struct parse *p, const char *line)
 
 static void fail(struct parse *p, int line, const char *fmt, ...)
 {
-	char msg[1536], full[2100];   /* a message naming every key of a kind fits */
+	char msg[3072], full[3600];   /* a message naming every key of a kind fits */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -305,7 +309,7 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 /* Like fail, at entry i: its file line, or the --set that gave it. */
 static void fail_entry(struct parse *p, size_t i, const char *fmt, ...)
 {
-	char msg[1536], where[512], full[2100];
+	char msg[3072], where[512], full[3600];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
@@ -503,7 +507,7 @@ static void apply(struct parse *p, size_t i)
 	size_t nt = kind_table(k, t);
 	const struct param_def *d = param_find(t, nt, e->key);
 	if (!d) {
-		char known[1200] = "";   /* every key of a kind (64 at most) */
+		char known[2400] = "";   /* every key of a kind (KEYS_MAX at most) */
 		const char *names[KEYS_MAX];
 		size_t nn = 0;
 		for (size_t j = 0; j < nt; j++) {
@@ -719,7 +723,7 @@ static void check_service(struct parse *p, size_t i)
 		     "[service %s]: no node named '%s'%s", v->name, v->origin, near_node(s, v->origin, hint));
 		return;
 	}
-	if (o->role != SCN_ORIGIN) {
+	if (o->role != SCN_ORIGIN && o->role != SCN_NATLB) {
 		fail(p, key_line(at, service_params, N(service_params), "origin"),
 		     "[service %s]: origin '%s' has role = %s, not role = origin", v->name,
 		     v->origin, role_name(o->role));
@@ -805,7 +809,9 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 		return;
 	}
-	if (!count) {
+	/* series = clean has no redirectors: a replica there is a server at
+	 * its host's own address, found by other means (DNS, dnssrv.h). */
+	if (!count && s->testbed.series != SCN_SERIES_CLEAN) {
 		fail(p, key_line(at, replica_params, N(replica_params), "redirectors"),
 		     "[replica %s]: redirectors is empty: name at least one redirector node",
 		     r->name);
@@ -841,6 +847,56 @@ static void check_rogue(struct parse *p, size_t i)
 		fail(p, key_line(at, node_params, N(node_params), "attack_victim"),
 		     "[node %s]: attack = %s needs attack_victim, a host server node ('%s' is not one)",
 		     n->name, rogue_attack_names[a->attack], a->victim);
+}
+
+/* A name server's service and a resolver's name server (DNS, dnssrv.h). */
+static void check_dns(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_node *n = &s->node[i];
+	const struct scn_origin *at = &s->node_at[i];
+	if (n->role == SCN_NAMESERVER && !scenario_service(s, n->cfg.nameserver.service)) {
+		fail(p, key_line(at, node_params, N(node_params), "dns_service"),
+		     "[node %s]: dns_service: no service named '%s'%s", n->name,
+		     n->cfg.nameserver.service, near_service(s, n->cfg.nameserver.service, hint));
+		return;
+	}
+	const struct scn_node *ns = scenario_node(s, n->cfg.resolver.server);
+	if (n->role == SCN_RESOLVER && (!ns || ns->role != SCN_NAMESERVER))
+		fail(p, key_line(at, node_params, N(node_params), "dns_server"),
+		     "[node %s]: dns_server must name a node with role = nameserver ('%s' is not one)",
+		     n->name, n->cfg.resolver.server);
+}
+
+/* A NAT front end: the http service it owns, the real servers behind it. */
+static void check_natlb(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	char hint[SCN_NAME_MAX + 32];
+	const struct scn_node *n = &s->node[i];
+	const struct natlb_config *c = &n->cfg.natlb;
+	const struct scn_origin *at = &s->node_at[i];
+	const struct scn_service *v = scenario_service(s, c->service);
+	if (!v || strcmp(v->origin, n->name) || v->app != SCN_APP_HTTP) {
+		fail(p, key_line(at, node_params, N(node_params), "lb_service"),
+		     "[node %s]: lb_service must name an http [service] whose origin is this node ('%s' is not one)%s",
+		     n->name, c->service, v ? "" : near_service(s, c->service, hint));
+		return;
+	}
+	char buf[256], *save = NULL;
+	size_t k = 0;
+	snprintf(buf, sizeof buf, "%s", c->servers);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++)
+		if (!scenario_node(s, t) || !strcmp(t, n->name) || k == NATLB_MAX_SERVERS) {
+			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+			     "[node %s]: lb_servers: '%s' is not another node (or more than %d)%s", n->name,
+			     t, NATLB_MAX_SERVERS, near_node(s, t, hint));
+			return;
+		}
+	if (!k)
+		fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+		     "[node %s]: lb_servers is empty: name the real servers behind it", n->name);
 }
 
 /* A workload: its client and service, and what its app allows. */
@@ -896,6 +952,13 @@ static void check_workload(struct parse *p, size_t i)
 			     s->workload[j].name);
 			return;
 		}
+	const struct scn_node *rs = scenario_node(s, w->resolver);
+	if (w->resolver[0] && (!rs || rs->role != SCN_RESOLVER || v->app != SCN_APP_HTTP)) {
+		fail(p, key_line(at, workload_params, N(workload_params), "resolver"),
+		     "[workload %s]: resolver must name a node with role = resolver, for an http "
+		     "service ('%s')", w->name, w->resolver);
+		return;
+	}
 	int replicated = 0;
 	for (size_t j = 0; j < s->nreplicas; j++)
 		replicated |= !strcmp(s->replica[j].service, w->service);
@@ -1216,6 +1279,12 @@ static void check(struct parse *p)
 	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
 		if (s->node[i].role == SCN_ROGUE)
 			check_rogue(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_NAMESERVER || s->node[i].role == SCN_RESOLVER)
+			check_dns(p, i);
+	for (size_t i = 0; i < s->nnodes && !p->failed; i++)
+		if (s->node[i].role == SCN_NATLB)
+			check_natlb(p, i);
 	for (size_t i = 0; i < s->nservices; i++)
 		if (s->service[i].app == SCN_APP_HYDRAWEB && !p->failed)
 			check_hydraweb(p, i);

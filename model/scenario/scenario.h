@@ -80,6 +80,7 @@ struct scn_service {
 	struct hweb_replica_config hweb_rep;   /* its replicas' keys (hweb.h) */
 	struct hweb_manager_config hweb_mgr;   /* its manager's keys */
 	uint64_t object_ttl_ns;       /* freshness of pushed objects; 0: none */
+	int redirect;                 /* http: 0 serve, 1 answer 302 to the nearest replica (redirect.h) */
 };
 
 struct scn_replica {
@@ -136,6 +137,9 @@ struct scn_workload {
 	bool df;                      /* ttcp udp: IP_MTU_DISCOVER, DF on */
 	uint64_t tos;                 /* ttcp: IP_TOS */
 	uint64_t ttl;                 /* ttcp: IP_TTL; 0: the stack's 64 */
+	char resolver[SCN_NAME_MAX];  /* http: resolve the service's name through this resolver node */
+	uint64_t min_ttl_ns;          /* http with a resolver: keep answers at least this long */
+	bool cache_redirect;          /* http: each user remembers a 302's Location */
 };
 
 /* The paper's testbed experiments (section 4.3). */
@@ -162,7 +166,7 @@ struct scn_output {
 /* Where in the file each object and each of its keys came from. */
 struct scn_origin {
 	int line;                     /* line of the section header */
-	int key_line[64];             /* per param index; 0 = default */
+	int key_line[128];             /* per param index; 0 = default */
 };
 
 struct scenario {

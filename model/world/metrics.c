@@ -5,6 +5,8 @@
  * prints the reference of all of them (metrics_ref.c). */
 #include "world/world_int.h"
 
+#include "apps/redirect.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -260,6 +262,16 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 			}
 			free(rtt);
 		}
+		if (wl->http && wl->svc->redirect) {   /* HTTP redirection (redirect.h) */
+			put(ctx, sc, "redirects", (double)http_client_redirects(wl->http));
+			const uint64_t *rf = http_client_redirect_refusals(wl->http);
+			for (int k = 0; k < REDIRECT_NREFUSALS; k++) {
+				snprintf(name, sizeof name, "drop.%s", redirect_refusal_name(k));
+				put(ctx, sc, name, (double)rf[k]);
+			}
+		}
+		if (wl->stub)   /* the client's name lookups (dnssrv.h) */
+			counter_put_set(&dnssrv_counters, dnssrv_stub_stats(wl->stub), sc, NULL, put, ctx);
 		/* Which node served the requests, counted from the replies. */
 		for (size_t k = 0; k < n; k++) {
 			if (!r[k].served_by[0])

@@ -7,6 +7,8 @@
  * run stores is in it. */
 #include "world/world_int.h"
 
+#include "apps/redirect.h"
+
 #include "status.h"
 
 struct metric_doc {
@@ -66,6 +68,10 @@ static const struct metric_doc workload_docs[] = {
 	{ "ttcp_complete", "0/1", "ttcp: every byte sent arrived" },
 	{ "ttcp_seconds", "s", "ttcp: first to last byte at the receiver" },
 	{ "throughput_mbps", "Mbit/s", "ttcp: ttcp_bytes * 8 / ttcp_seconds" },
+	{ "redirects", "count", "http with redirect = nearest: 302 replies the clients followed (one more connection each)" },
+#define REDIRECT_DOC(e, name, doc) { "drop." name, "count", "http with redirect = nearest: " doc },
+	REDIRECT_REFUSALS(REDIRECT_DOC)
+#undef REDIRECT_DOC
 };
 
 static void header(FILE *out, const char *title, const char *what)
@@ -89,8 +95,9 @@ void world_print_metrics(FILE *out)
 			continue;
 		char title[64], what[160];
 		snprintf(title, sizeof title, "scope NODE, role = %s", role->role);
-		snprintf(what, sizeof what, "Counters of a %s's components (not in the clean series).",
-			 role->role);
+		int alt = r == SCN_NAMESERVER || r == SCN_RESOLVER || r == SCN_NATLB;   /* not HydraNet's */
+		snprintf(what, sizeof what, "Counters of a %s's components%s.", role->role,
+			 alt ? "" : " (not in the clean series)");
 		header(out, title, what);
 		for (size_t k = 0; role->sets[k]; k++)
 			counter_print_set(out, role->sets[k], NULL);
@@ -111,4 +118,7 @@ void world_print_metrics(FILE *out)
 	header(out, "scope workload:NAME", "Each workload's results, derived from its requests.");
 	docs(out, workload_docs, N(workload_docs));
 	world_print_failure_metrics(out);
+	header(out, "scope workload:NAME, with a resolver",
+	       "The client's name lookups (its stub resolver, model/apps/dnssrv.h).");
+	counter_print_set(out, &dnssrv_counters, NULL);
 }

@@ -244,10 +244,12 @@ static int cpu_new_for(struct world *w, struct wnode *n, const struct world_opti
 }
 
 /* The role's component of node n (none in the clean series: unmodified
- * software, and for roles without one). */
+ * software, but for the alternatives to HydraNet; none for roles without
+ * one). */
 static const struct world_role *role_of(const struct world *w, const struct wnode *n)
 {
-	if (w->s->testbed.series == SCN_SERIES_CLEAN)
+	if (w->s->testbed.series == SCN_SERIES_CLEAN &&
+	    n->cfg->role != SCN_NAMESERVER && n->cfg->role != SCN_RESOLVER && n->cfg->role != SCN_NATLB)
 		return NULL;
 	return role_ops[n->cfg->role];
 }

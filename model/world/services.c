@@ -230,7 +230,8 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 		} else if (v->app == SCN_APP_HTTP || v->app == SCN_APP_HYDRAWEB) {
 			struct http_server_config hc = { .name = v->origin, .addr = v->address, .port = (uint16_t)v->port,
 							 .processing_ns = v->processing_ns, .cpu = o_node->cpu };
-			ok = (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
+			ok = world_http_redirect(w, i, &hc) == HN_OK &&
+			     (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
 			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
 			w->worigin[i].http = w->origin_http[i];
@@ -309,6 +310,9 @@ int world_build_replicas(struct world *w, char *err, size_t errlen)
 							 .processing_ns = v->processing_ns, .cpu = h->cpu };
 				w->http[w->nhttp] = http_server_new(h->sim, NULL, &hc);
 				rc = w->http[w->nhttp] ? HN_OK : HN_EINVAL;
+				/* clean: the replica is this server, and stops with it */
+				if (rc == HN_OK && !hydranet && r->stop_ns)
+					sim_schedule(r->stop_ns, replica_stop, w->http[w->nhttp]);
 				w->nhttp += rc == HN_OK;
 			} else {
 				w->telnet[w->ntelnet] = telnet_server_new(h->sim, NULL, r->host_server, own,

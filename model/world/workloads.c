@@ -47,9 +47,11 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 		int ok;
 		/* virtualhost (HydraNet's normal case): the client addresses the
 		 * origin.  clean and realhost, the paper's baselines: it addresses
-		 * the replica's host server by its own address, a traditional port. */
+		 * the replica's host server by its own address, a traditional port.
+		 * With HTTP redirection it addresses the origin, which sends it on. */
 		uint32_t dst = wl->svc->address;
-		for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST; k++)
+		for (size_t k = 0; k < s->nreplicas && s->testbed.series != SCN_SERIES_VIRTUALHOST &&
+				   !wl->svc->redirect; k++)
 			if (!strcmp(s->replica[k].service, wl->svc->name)) {
 				dst = world_node_addr(s, s->replica[k].host_server);
 				break;
@@ -78,8 +80,10 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.requests = (uint32_t)c->requests, .start_ns = c->start_ns,
 				.think = think, .clients = (uint32_t)c->clients, .stop_ns = c->stop_ns,
 				.timeout_ns = c->timeout_ns,
+				.cache_redirect = c->cache_redirect,
 			};
-			ok = wl->obj_rng && (wl->http = http_client_new(cn, &hc)) != NULL;
+			ok = wl->obj_rng && world_dns_client(w, wl, &hc) == HN_OK &&
+			     (wl->http = http_client_new(cn, &hc)) != NULL;
 		} else {
 			struct telnet_client_config tc = {
 				.server_addr = dst, .server_port = (uint16_t)wl->svc->port,
@@ -115,6 +119,7 @@ void world_free_workloads(struct world *w)
 {
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		http_client_free(w->wl[i].http);
+		dnssrv_stub_free(w->wl[i].stub);
 		telnet_client_free(w->wl[i].telnet);
 		ttcp_sender_free(w->wl[i].ttcp);
 		if (w->wl[i].rng)

@@ -78,6 +78,7 @@ void world_free(struct world *w)
 	sim_destroy();
 	world_free_roles(w);
 	world_free_services(w);
+	world_free_alternatives(w);
 	for (size_t i = 0; i < w->s->nlinks; i++)
 		wan_delay_free(w->wan[i]);
 	world_free_workloads(w);

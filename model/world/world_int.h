@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "apps/dnssrv.h"
 #include "apps/http.h"
 #include "apps/hweb.h"
 #include "apps/telnet.h"
@@ -51,6 +52,8 @@ struct wnode {
 	struct hchk *hchk;            /* health-check prober (redirectors) or responder (host servers) */
 	struct auth_verifier *verifier;   /* redirectors with auth on */
 	struct rogue *rogue;          /* role rogue */
+	struct wdns *dns;             /* roles nameserver and resolver (alternatives.c) */
+	struct natlb *natlb;          /* role natlb */
 	gsl_rng *rng;                 /* the node's stream (CPU jitter) */
 };
 
@@ -64,6 +67,7 @@ struct wworkload {
 	uint32_t ttcp_dst;            /* the address its sender targets */
 	gsl_rng *obj_rng;             /* which object each request asks for */
 	sim_ping *ping;               /* the ping trace, when asked for */
+	struct dnssrv_stub *stub;     /* http with a resolver: its name lookups */
 	struct ping_rec { double sent_s, rtt_ms; } *pings;
 	size_t npings, cappings;
 };
@@ -139,6 +143,7 @@ struct world {
 	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
 	size_t nttcp;
 	double sim_seconds;
+	struct wdns *redirect[SCN_MAX_OBJECTS];   /* per service with redirect (alternatives.c) */
 };
 
 /* What a node role puts on a node (roles.h lists the roles).  new builds the
@@ -159,6 +164,11 @@ struct world_role {
 	void (*free)(struct wnode *n);
 };
 extern const struct world_role world_redirector, world_hostserver, world_rogue;
+/* alternatives.c: the alternatives to HydraNet (DNS-based selection) */
+extern const struct world_role world_nameserver, world_resolver, world_natlb;
+int world_dns_client(struct world *w, struct wworkload *wl, struct http_client_config *hc);
+int world_http_redirect(struct world *w, size_t service, struct http_server_config *hc);
+void world_free_alternatives(struct world *w);
 
 /* topology.c */
 struct wnode *wnode(struct world *w, const char *name);

@@ -63,3 +63,23 @@ write("fuzz_ipip", "inner_opts",
       ip(ip(bytes(range(200)), opts=bytes([0x83, 7, 4, 1, 2, 3, 4, 0x07, 3, 4, 0, 0]),
             src=0xC0A80105, dst=0x0A0000FE),
          proto=4, src=0x0A000001, dst=0x0A000063) + b"\0\0")
+
+# DNS (RFC 1035): a query, an answer with compression, a CNAME, NXDOMAIN.
+def dname(s):
+    return b"".join(bytes([len(x)]) + x.encode() for x in s.split(".") if x) + b"\0"
+
+
+def dhdr(ident, f1, f2, qd=1, an=0, ns=0, ar=0):
+    return struct.pack("!HBBHHHH", ident, f1, f2, qd, an, ns, ar)
+
+
+Q = dname("www.example.com") + struct.pack("!HH", 1, 1)
+A1 = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([10, 0, 2, 1])
+A2 = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 30, 4) + bytes([10, 0, 5, 9])
+NS = b"\x02ns\xc0\x10" + struct.pack("!HHIH", 1, 1, 60, 4) + bytes([10, 0, 3, 3])
+CN = b"\xc0\x0c" + struct.pack("!HHIH", 5, 1, 60, 2) + b"\xc0\x31"
+write("fuzz_dns", "query", dhdr(0x1234, 0x01, 0x00) + Q)
+write("fuzz_dns", "answer", dhdr(0x1234, 0x85, 0x80, an=2) + Q + A1 + A2)
+write("fuzz_dns", "compressed", dhdr(7, 0x85, 0x80, an=3) + Q + A1 + NS + CN)
+write("fuzz_dns", "nxdomain", dhdr(9, 0x85, 0x83) + Q)
+write("fuzz_dns", "additional", dhdr(9, 0x81, 0x80, an=1, ar=1) + Q + A1 + A2)

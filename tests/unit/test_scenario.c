@@ -87,7 +87,8 @@ static void scenario__type_errors_are_refused(void **state)
 	expect_error(TWO_NODES "delay = 5\n", "10: [link ab]: delay: '5' needs a unit, one of: ns us ms s");
 	expect_error(TWO_NODES "queue = 1.5\n", "10: [link ab]: queue: '1.5' is not an integer");
 	expect_error("[node a]\nrole = server\n",
-		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver, rogue");
+		     "2: [node a]: role: 'server' is not one of: client, router, redirector, origin, hostserver, rogue, "
+		     "nameserver, resolver, natlb");
 	expect_error("[node a]\nrole = client\n[link x]\na_addr = 10.0.0.256\n",
 		     "4: [link x]: a_addr: '10.0.0.256' is not an IPv4 address");
 }
@@ -206,6 +207,46 @@ static void scenario__role_keys_fill_their_module_configs(void **state)
 	unlink(path);
 }
 
+/* The DNS roles' keys land in their own configs; a workload's resolver. */
+static void scenario__dns_keys(void **state)
+{
+	(void)state;
+	char err[1200];
+	const char *u = "[node ns]\nrole = nameserver\ndns_service = web\ndns_policy = round_robin\n"
+			"dns_ttl = 5s\n"
+			"[node r]\nrole = resolver\ndns_server = ns\n"
+			"[node c]\nrole = client\n"
+			"[node o]\nrole = origin\n"
+			"[link rc]\na = r\nb = c\na_addr = 10.0.0.1\nb_addr = 10.0.0.2\n"
+			"[link rn]\na = r\nb = ns\na_addr = 10.0.1.1\nb_addr = 10.0.1.2\n"
+			"[link ro]\na = r\nb = o\na_addr = 10.0.2.1\nb_addr = 10.0.2.2\n"
+			"[service web]\norigin = o\naddress = 10.0.2.2\nport = 80\napp = http\n"
+			"[workload w]\nclient = c\nservice = web\nresolver = r\nmin_ttl = 30s\n";
+	struct scenario *s = scenario_load(write_file(u, strlen(u)), err, sizeof err);
+	assert_non_null(s);
+	const struct dnssrv_auth_config *a = &s->node[0].cfg.nameserver;
+	assert_string_equal(a->service, "web");
+	assert_int_equal(a->policy, DNSSRV_ROUND_ROBIN);
+	assert_int_equal(a->ttl_ns, 5000000000ull);
+	assert_string_equal(s->node[1].cfg.resolver.server, "ns");
+	assert_string_equal(role_names[s->node[1].role], "resolver");
+	assert_string_equal(s->workload[0].resolver, "r");
+	assert_int_equal(s->workload[0].min_ttl_ns, 30000000000ull);
+	scenario_free(s);
+	unlink(path);
+	/* defaults: nearest, 60 s; no resolver, no minimum */
+	const char *v = "[node ns]\nrole = nameserver\ndns_service = web\n"
+			"[node o]\nrole = origin\n"
+			"[link no]\na = ns\nb = o\na_addr = 10.0.2.1\nb_addr = 10.0.2.2\n"
+			"[service web]\norigin = o\naddress = 10.0.2.2\nport = 80\napp = http\n";
+	s = scenario_load(write_file(v, strlen(v)), err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(s->node[0].cfg.nameserver.policy, DNSSRV_NEAREST);
+	assert_int_equal(s->node[0].cfg.nameserver.ttl_ns, 60000000000ull);
+	scenario_free(s);
+	unlink(path);
+}
+
 /* Every problem of a file at once, one line each, in file order. */
 static void scenario__all_errors_are_reported(void **state)
 {
@@ -226,8 +267,10 @@ static void scenario__all_errors_are_reported(void **state)
 		 "auth_max_services, auth_replay_entries, auth_hs_rate, auth_hs_burst, auth_rate_entries, "
 		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, "
 		 "withdraw, max_installs, attack, attack_service, attack_victim, attack_start, "
-		 "attack_interval, attack_count, attack_ports, attack_lifetime)\n"
-		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue\n"
+		 "attack_interval, attack_count, attack_ports, attack_lifetime, dns_service, dns_policy, "
+		 "dns_ttl, dns_server, lb_service, lb_servers, lb_idle, lb_max_conns)\n"
+		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue, "
+		 "nameserver, resolver, natlb\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
 		 "replica, workload, simulation, testbed, output, replication, failure)\n"
 		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
@@ -261,6 +304,7 @@ int main(void)
 		cmocka_unit_test(scenario__empty_missing_and_binary_files_are_refused),
 		cmocka_unit_test(scenario__overlong_line_is_refused),
 		cmocka_unit_test(scenario__role_keys_fill_their_module_configs),
+		cmocka_unit_test(scenario__dns_keys),
 		cmocka_unit_test(scenario__all_errors_are_reported),
 		cmocka_unit_test(scenario__near_names_are_suggested),
 	};

@@ -1,0 +1,30 @@
+#!/bin/sh
+# test_redirect.sh - HTTP redirection end to end (redirect.h): the origin
+# sends each ISP's clients to their own ISP's host server with a 302, each
+# request costing one more connection (and its bytes); with cache_redirect
+# each user is redirected once and then goes straight to the replica.
+. tests/scenario/lib.sh
+scn=tests/scenario/redirect.ini
+served() { metric "$1" "workload:$2" "served_by.$3"; }
+db=$T/r.sqlite
+$HYDRANET run "$scn" --db "$db" --quiet || die "run failed"
+expect "west served by hs-w" "$(served "$db" west hs-w)" 40
+expect "east served by hs-e" "$(served "$db" east hs-e)" 40
+for w in west east; do
+	expect "$w ok" "$(metric "$db" workload:$w ok)" 40
+	expect "$w redirects" "$(metric "$db" workload:$w redirects)" 40
+	# every request: "GET /obj/2000 HTTP/1.0\r\n\r\n" (26 bytes) twice
+	expect "$w bytes sent" "$(metric "$db" workload:$w bytes_sent)" $((40 * 2 * 26))
+done
+expect "origin requests (all redirected)" "$(metric "$db" service:web origin_requests)" 80
+expect "redirect drops" "$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE name LIKE 'drop.redirect_%'")" 0
+# remembered: the 4 west users are redirected once each
+db=$T/c.sqlite
+$HYDRANET run "$scn" --set workload.west.cache_redirect=true --db "$db" --quiet || die "run failed"
+expect "west redirects (cached)" "$(metric "$db" workload:west redirects)" 4
+expect "west served by hs-w (cached)" "$(served "$db" west hs-w)" 40
+expect "west bytes sent (cached)" "$(metric "$db" workload:west bytes_sent)" $((4 * 2 * 26 + 36 * 26))
+expect "origin requests (cached west)" "$(metric "$db" service:web origin_requests)" $((4 + 40))
+lw=$(q "$db" "SELECT value FROM metrics WHERE scope='workload:west' AND name='latency_mean_s'")
+le=$(q "$db" "SELECT value FROM metrics WHERE scope='workload:east' AND name='latency_mean_s'")
+awk -v a="$lw" -v b="$le" 'BEGIN { exit !(a < b) }' || die "remembering the redirect did not shorten latency ($lw s vs $le s)"
