@@ -70,11 +70,9 @@ int auth_sign_install(struct rmp_msg *m, const struct auth_keypair *origin_key)
 	if (!started())
 		return HN_EIO;
 	/* The authorisation's bytes are exactly what the one encoder writes
-	 * for them: encode with a placeholder announcement and sign its part. */
+	 * for them: an AUTHORISE's body before its signature (docs/rmp.md). */
 	struct rmp_msg t = *m;
-	t.type = RMP_SANNOUNCE;
-	t.nann = 1;
-	t.ann_ports[0] = m->nports ? m->ports[0] : 0;
+	t.type = RMP_AUTHORISE;
 	uint8_t buf[RMP_MAX_LEN], msg[RMP_MAX_LEN + 32];
 	int n = rmp_encode(&t, buf, sizeof buf);
 	if (n < 0)

@@ -9,6 +9,7 @@
 #include "hydranet/redir.h"
 #include "hydranet/rmp.h"
 #include "log.h"
+#include "net/bytes.h"
 #include "sim/sim.h"
 #include "status.h"
 
@@ -70,46 +71,56 @@ static const char *node_name(const struct rtd *d)
 	return d->sock ? sim_node_name(sim_sock_node(d->sock)) : NULL;
 }
 
+/* Send one encoded message to every redirector, counted by its type; name
+ * and detail describe it in the trace ("ANNOUNCE seq 3", " (1 access
+ * point, ...)"). */
+static void send_bytes(struct rtd *d, const uint8_t *buf, size_t len, uint8_t type,
+		       const char *name, const char *detail)
+{
+	if (d->tap)
+		d->tap(d->tap_ctx, buf, len, sim_now_ns());
+	for (size_t i = 0; i < d->nredirectors; i++) {
+		if (sim_sock_sendto(d->sock, buf, len, d->redirectors[i], RMP_PORT_ROUTING) < 0) {
+			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %.*s to " HN_LOG_IPF " failed (socket refused it)",
+			       (int)strcspn(name, " "), name, HN_LOG_IP(d->redirectors[i]));
+			continue;
+		}
+		HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %s to " HN_LOG_IPF "%s", name,
+		       HN_LOG_IP(d->redirectors[i]), detail);
+		d->st.bytes_sent += len;
+		if (type == RMP_ANNOUNCE)
+			d->st.announces_sent++;
+		else if (type == RMP_WITHDRAW)
+			d->st.withdraws_sent++;
+		else
+			d->st.sannounces_sent++;
+	}
+}
+
 static void send_all(struct rtd *d, const struct rmp_msg *m)
 {
 	uint8_t buf[RMP_MAX_LEN];
 	int n = rmp_encode(m, buf, sizeof buf);
 	if (n < 0)
 		return;
-	if (d->tap)
-		d->tap(d->tap_ctx, buf, (size_t)n, sim_now_ns());
-	for (size_t i = 0; i < d->nredirectors; i++) {
-		if (sim_sock_sendto(d->sock, buf, (size_t)n, d->redirectors[i], RMP_PORT_ROUTING) < 0) {
-			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %s to " HN_LOG_IPF " failed (socket refused it)",
-			       m->type == RMP_ANNOUNCE ? "ANNOUNCE" : "WITHDRAW", HN_LOG_IP(d->redirectors[i]));
-			continue;
-		}
-		HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send %s seq %u to " HN_LOG_IPF " (%u access point%s, first " HN_LOG_IPF ":%u %s)",
-		       m->type == RMP_ANNOUNCE ? "ANNOUNCE" : "WITHDRAW", (unsigned)m->seq,
-		       HN_LOG_IP(d->redirectors[i]), (unsigned)m->nsaps, m->nsaps == 1 ? "" : "s",
-		       HN_LOG_IP(m->saps[0].origin), (unsigned)m->saps[0].port, hn_log_proto(m->saps[0].proto));
-		d->st.bytes_sent += (uint64_t)n;
-		if (m->type == RMP_ANNOUNCE)
-			d->st.announces_sent++;
-		else
-			d->st.withdraws_sent++;
+	char name[48] = "", detail[160] = "";
+	if (HN_LOG_ON(HN_LOG_RTD)) {
+		snprintf(name, sizeof name, "%s seq %u", m->type == RMP_ANNOUNCE ? "ANNOUNCE" : "WITHDRAW",
+			 (unsigned)m->seq);
+		snprintf(detail, sizeof detail, " (%u access point%s, first " HN_LOG_IPF ":%u %s)",
+			 (unsigned)m->nsaps, m->nsaps == 1 ? "" : "s", HN_LOG_IP(m->saps[0].origin),
+			 (unsigned)m->saps[0].port, hn_log_proto(m->saps[0].proto));
 	}
+	send_bytes(d, buf, (size_t)n, m->type, name, detail);
 }
 
 /* A signed message, once its signature's CPU time has passed. */
 static void send_signed_now(struct rtd *d, const uint8_t *buf, size_t len)
 {
-	if (d->tap)
-		d->tap(d->tap_ctx, buf, len, sim_now_ns());
-	for (size_t i = 0; i < d->nredirectors; i++) {
-		if (sim_sock_sendto(d->sock, buf, len, d->redirectors[i], RMP_PORT_ROUTING) < 0) {
-			HN_LOG(HN_LOG_RTD, sim_now_ns(), node_name(d), "send SANNOUNCE to " HN_LOG_IPF " failed (socket refused it)",
-			       HN_LOG_IP(d->redirectors[i]));
-			continue;
-		}
-		d->st.bytes_sent += len;
-		d->st.sannounces_sent++;
-	}
+	char name[48] = "";
+	if (HN_LOG_ON(HN_LOG_RTD))
+		snprintf(name, sizeof name, "SANNOUNCE seq %u", (unsigned)net_get32(buf + 4));
+	send_bytes(d, buf, len, RMP_SANNOUNCE, name, "");
 }
 
 static void send_signed_later(void *arg)
@@ -366,24 +377,23 @@ int rtd_receive(struct rtd *d, const uint8_t *msg, size_t len, uint64_t now_ns)
 }
 
 /* A message taken: its entries go into the redirector table. */
-static void apply_msg(struct rtd *d, const struct rmp_msg *mp, uint64_t now_ns)
+static void apply_msg(struct rtd *d, const struct rmp_msg *m, uint64_t now_ns)
 {
-	const struct rmp_msg m = *mp;
-	int add = m.type == RMP_ANNOUNCE || (m.type == RMP_SANNOUNCE && m.lifetime_s);
+	int add = m->type == RMP_ANNOUNCE || (m->type == RMP_SANNOUNCE && m->lifetime_s);
 	if (add)
 		d->st.announces_received++;
 	else
 		d->st.withdraws_received++;
-	const char *kind = m.type == RMP_SANNOUNCE ? "SANNOUNCE" : add ? "ANNOUNCE" : "WITHDRAW";
-	uint16_t life = add ? m.lifetime_s : 0;
-	if (m.type == RMP_SANNOUNCE)   /* the authorisation's origin and protocol, verified */
-		for (unsigned i = 0; i < m.nann; i++)
-			apply_entry(d, kind, m.seq, m.host_server, m.origin, m.ann_ports[i], m.proto, life,
+	const char *kind = m->type == RMP_SANNOUNCE ? "SANNOUNCE" : add ? "ANNOUNCE" : "WITHDRAW";
+	uint16_t life = add ? m->lifetime_s : 0;
+	if (m->type == RMP_SANNOUNCE)   /* the authorisation's origin and protocol, verified */
+		for (unsigned i = 0; i < m->nann; i++)
+			apply_entry(d, kind, m->seq, m->host_server, m->origin, m->ann_ports[i], m->proto, life,
 				    now_ns);
 	else
-		for (size_t i = 0; i < m.nsaps; i++)
-			apply_entry(d, kind, m.seq, m.host_server, m.saps[i].origin, m.saps[i].port,
-				    m.saps[i].proto, life, now_ns);
+		for (size_t i = 0; i < m->nsaps; i++)
+			apply_entry(d, kind, m->seq, m->host_server, m->saps[i].origin, m->saps[i].port,
+				    m->saps[i].proto, life, now_ns);
 }
 
 static void apply_later(void *arg)

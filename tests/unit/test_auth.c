@@ -214,19 +214,18 @@ static void run(enum attack a, int auth, struct result *res)
 	}
 	legit(&b, 30, S(1));
 	uint64_t t2 = S(2);
+	/* Each attack but the floods is one message, buf[0..n), sent at t2. */
 	switch (a) {
 	case A_NONE:
 		break;
 	case A_ROGUE_UNSIGNED:
 	case A_CLIENT_UNSIGNED:
 		n = plain(RMP_ANNOUNCE, attacker, 80, 30, 1, buf);
-		rtd_receive(b.d, buf, (size_t)n, t2);
 		break;
 	case A_FORGED_AUTH:
 		n = b.v ? signed_ann(authorisation(1, 80, ROGUE, &b.rogue, 0, 3600, &b.rogue), 80, 30, 1,
 				     &b.rogue, buf)
 			: plain(RMP_ANNOUNCE, ROGUE, 80, 30, 1, buf);
-		rtd_receive(b.d, buf, (size_t)n, t2);
 		break;
 	case A_TAMPERED:
 		if (b.v) {
@@ -237,51 +236,47 @@ static void run(enum attack a, int auth, struct result *res)
 		} else {
 			n = plain(RMP_ANNOUNCE, ROGUE, 80, 30, 1, buf);
 		}
-		rtd_receive(b.d, buf, (size_t)n, t2);
 		break;
 	case A_FORGED_WITHDRAW:
 		n = b.v ? signed_ann(authorisation(1, 80, HS, &b.hs, 0, 3600, &b.o1), 80, 0, 1000,
 				     &b.rogue, buf)
 			: plain(RMP_WITHDRAW, HS, 80, 0, 1000, buf);
-		rtd_receive(b.d, buf, (size_t)n, t2);
 		break;
 	case A_REPLAY_WITHDRAW:
-		rtd_receive(b.d, captured, (size_t)cn, t2);
+		memcpy(buf, captured, (size_t)cn);
+		n = cn;
 		break;
 	case A_STALE:
 		/* once authorised for [0, 1] s; it is now 2 s */
 		n = b.v ? signed_ann(authorisation(1, 80, ROGUE, &b.rogue, 0, 1, &b.o1), 80, 30, 1,
 				     &b.rogue, buf)
 			: plain(RMP_ANNOUNCE, ROGUE, 80, 30, 1, buf);
-		rtd_receive(b.d, buf, (size_t)n, t2);
 		break;
 	case A_OTHER_SERVICE:
-		if (b.v) {
-			struct rmp_msg m = authorisation(2, 8080, ROGUE, &b.rogue, 0, 3600, &b.o2);
-			n = signed_ann(m, 80, 30, 1, &b.rogue, buf);   /* announces 80 under it */
-		} else {
-			n = plain(RMP_ANNOUNCE, ROGUE, 80, 30, 1, buf);
-		}
-		rtd_receive(b.d, buf, (size_t)n, t2);
+		n = b.v ? signed_ann(authorisation(2, 8080, ROGUE, &b.rogue, 0, 3600, &b.o2), 80, 30, 1,
+				     &b.rogue, buf)   /* announces 80 under it */
+			: plain(RMP_ANNOUNCE, ROGUE, 80, 30, 1, buf);
 		break;
 	case A_FLOOD_UNSIGNED:
 		for (int i = 0; i < 10000; i++) {
-			n = plain(RMP_ANNOUNCE, ROGUE, (uint16_t)(80 + i), 30, (uint32_t)i + 1, buf);
-			rtd_receive(b.d, buf, (size_t)n, t2 + (uint64_t)i * 100000u);
+			int k = plain(RMP_ANNOUNCE, ROGUE, (uint16_t)(80 + i), 30, (uint32_t)i + 1, buf);
+			rtd_receive(b.d, buf, (size_t)k, t2 + (uint64_t)i * 100000u);
 		}
 		break;
 	case A_FLOOD_SIGNED: {
 		struct rmp_msg m = authorisation(1, 80, ROGUE, &b.rogue, 0, 3600, &b.rogue);
 		for (int i = 0; i < 10000; i++) {
-			n = b.v ? signed_ann(m, 80, 30, (uint32_t)i + 1, &b.rogue, buf)
-				: plain(RMP_ANNOUNCE, ROGUE, 80, 30, (uint32_t)i + 1, buf);
-			rtd_receive(b.d, buf, (size_t)n, t2 + (uint64_t)i * 100000u);
+			int k = b.v ? signed_ann(m, 80, 30, (uint32_t)i + 1, &b.rogue, buf)
+				    : plain(RMP_ANNOUNCE, ROGUE, 80, 30, (uint32_t)i + 1, buf);
+			rtd_receive(b.d, buf, (size_t)k, t2 + (uint64_t)i * 100000u);
 		}
 		break;
 	}
 	default:
 		break;
 	}
+	if (n)
+		rtd_receive(b.d, buf, (size_t)n, t2);
 	requests(&b);
 	res->t = b.t;
 	res->table = redir_table_size(b.r);
