@@ -83,6 +83,7 @@ struct redir {
 	struct tunnel_buf tbuf;                        /* tunnel_xmit's work space */
 	uint64_t icmp_credit_ns;                       /* ICMP token bucket, in time */
 	uint64_t icmp_last_ns;
+	int icmp_primed;                               /* the bucket has been filled */
 	uint8_t icmp[ICMP_ERROR_MAX];                  /* ICMP being built */
 };
 
@@ -444,6 +445,7 @@ static enum redir_drop drop_status(struct redir *r, int rc)
 	case HN_ELOOP: d = REDIR_DROP_LOOP; break;
 	case HN_EDF: d = REDIR_DROP_DF; break;
 	case HN_ENOROUTE: d = REDIR_DROP_NO_ROUTE; break;
+	case HN_EMTU: d = REDIR_DROP_MTU; break;
 	case HN_ETRUNC: case HN_EVERSION: case HN_EIHL: case HN_ELEN: case HN_ECKSUM:
 		d = REDIR_DROP_BAD_HEADER; break;
 	default: d = REDIR_DROP_OUTPUT; break;
@@ -523,8 +525,8 @@ static int icmp_allowed(struct redir *r, uint64_t now_ns)
 		return 1;
 	uint64_t cost = 1000000000ull / r->cfg.icmp_rate;
 	uint64_t cap = cost * r->cfg.icmp_burst;
-	uint64_t c = r->icmp_last_ns == 0 && r->icmp_credit_ns == 0 ? cap
-		     : r->icmp_credit_ns + (now_ns - r->icmp_last_ns);
+	uint64_t c = !r->icmp_primed ? cap : r->icmp_credit_ns + (now_ns - r->icmp_last_ns);
+	r->icmp_primed = 1;
 	r->icmp_last_ns = now_ns;
 	r->icmp_credit_ns = c > cap ? cap : c;
 	if (r->icmp_credit_ns < cost)
@@ -894,7 +896,10 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 		 * (net/mss.h), in a copy (dg is borrowed). */
 		uint16_t old;
 		memcpy(r->scratch, dg, len);
-		if (mss_clamp(r->scratch, len, r->cfg.mss_clamp, &old) == 1) {
+		int rc = mss_clamp(r->scratch, len, r->cfg.mss_clamp, &old);
+		if (rc < 0)
+			r->st.mss_unparsed++;   /* tunnelled as it came */
+		if (rc == 1) {
 			r->st.mss_clamped++;
 			HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "clamp mss %u to %u", (unsigned)old,
 			       (unsigned)r->cfg.mss_clamp);

@@ -115,6 +115,7 @@ struct redir_config {
 	C(icmp_rate_limited, "icmp_rate_limited", "ICMP fragmentation needed not sent: the rate limit") \
 	C(icmp_not_sent, "icmp_not_sent", "ICMP fragmentation needed not sent: RFC 1122 3.2.2 forbids it, or no route back") \
 	C(mss_clamped, "mss_clamped", "SYNs to a service whose MSS option was lowered to mss_clamp") \
+	C(mss_unparsed, "mss_unparsed", "SYNs to a service whose TCP options could not be parsed (malformed): tunnelled unclamped") \
 	C(flows_new, "flows_new", "replica choices made: new flows (every datagram without the flow table)") \
 	C(flows_kept, "flows_kept", "datagrams that followed their flow's earlier choice") \
 	C(flows_expired, "flows_expired", "idle flows forgotten") \
@@ -133,6 +134,7 @@ struct redir_config {
 	D(LOOP, "tunnel_loop", "inner source is the host server (RFC 2003 section 4)") \
 	D(DF, "df_too_big", "too big for the tunnel MTU with the inner DF set, or for the link with the outer DF set") \
 	D(NO_ROUTE, "no_route", "no route to the host server") \
+	D(MTU, "link_mtu_too_small", "the route's MTU cannot carry an outer header and data (below 48 bytes)") \
 	D(OUTPUT, "output_refused", "the node refused the datagram")
 
 #define REDIR_DROP_ENUM(e, name, doc) REDIR_DROP_##e,

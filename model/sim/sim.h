@@ -233,12 +233,13 @@ size_t sim_sock_tx_avail(const sim_sock *s);
 int sim_sock_set_nodelay(sim_sock *s, bool nodelay);
 int sim_sock_close(sim_sock *s);
 /* IP options of the socket's datagrams, as Linux's setsockopt does them:
- * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every TCP
- * segment of the node (ns-3's TCP segments carry no socket mark), and the
+ * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every segment
+ * whose source port is the socket's (ns-3's TCP segments carry no socket
+ * mark; a socket accepted from a listening one does not inherit it), and the
  * socket does RFC 1191 path MTU discovery: on ICMP fragmentation needed its
  * segment size drops to the next-hop MTU - 40 and it retransmits, which
- * ns-3's TCP does not do itself), IP_TOS, IP_TTL (ttl 0: the stack's
- * default, 64); with df, sim_sock_sendto refuses (HN_EMSGSIZE) a UDP datagram
+ * ns-3's TCP does not do itself), IP_TOS, IP_TTL (ttl 0: leave the
+ * socket's TTL as it is, the stack's 64 unless set before); with df, sim_sock_sendto refuses (HN_EMSGSIZE) a UDP datagram
  * longer than the route's MTU.  The IP identification is a counter per (source,
  * destination, protocol), ns-3's own (Ipv4L3Protocol::BuildHeader) or, for
  * DF datagrams, the shim's. */

@@ -152,6 +152,33 @@ WantsDf(Ptr<const Packet> p)
     return p->PeekPacketTag(t) && t.IsEnabled();
 }
 
+// A TCP segment (p starts with its TCP header) of a socket with DF on: its
+// source port is that socket's local port.  Only nodes with such a socket
+// look, and they hold few.
+bool
+TcpSegmentWantsDf(sim_node* n, Ptr<Packet> p)
+{
+    if (n->tcpDf.empty())
+    {
+        return false;
+    }
+    TcpHeader th;
+    if (p->PeekHeader(th) == 0)
+    {
+        return false;
+    }
+    for (sim_sock* s : n->tcpDf)
+    {
+        Address a;
+        if (!s->closed && s->so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a) &&
+            InetSocketAddress::ConvertFrom(a).GetPort() == th.GetSourcePort())
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
 // Hands a segment to the IP layer: Ipv4L3Protocol::Send (down), or, for a
 // DF segment, the header ns-3's Send would build (TTL and TOS from the
 // socket's tags, the identification from a counter per (source,
@@ -164,7 +191,7 @@ void
 SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> p, Ipv4Address s,
          Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r)
 {
-    if (!r || !(WantsDf(p) || (pr == 6 && n->tcpDf)))
+    if (!r || !(WantsDf(p) || (pr == 6 && TcpSegmentWantsDf(n, p))))
     {
         down(p, s, d, pr, r);
         return;
@@ -224,7 +251,7 @@ WrapLocalOut(sim_node* n)
         l4->SetDownTarget(IpL4Protocol::DownTargetCallback(
             [n, down](Ptr<Packet> p, Ipv4Address s, Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r) {
                 Ipv4Header h = LocalOutHeader(s, d, pr, p->GetSize());
-                if (WantsDf(p) || (pr == 6 && n->tcpDf))
+                if (WantsDf(p) || (pr == 6 && TcpSegmentWantsDf(n, p)))
                 {
                     h.SetDontFragment();
                 }

@@ -114,7 +114,7 @@ struct sim_node
     // would not): a counter per (source, destination, protocol), as
     // Ipv4L3Protocol::BuildHeader keeps its own.
     std::map<std::pair<uint64_t, uint8_t>, uint16_t> dfIds;
-    bool tcpDf = false; // every TCP segment of the node leaves with DF
+    std::vector<sim_sock*> tcpDf; // TCP sockets with DF on (sim_sock_set_df)
 };
 
 struct sim_link

@@ -7,6 +7,8 @@
 
 #include "sim/sim_internal.hh"
 
+#include <algorithm>
+
 #include <climits>
 
 using namespace shim;
@@ -366,11 +368,14 @@ sim_sock_set_df(sim_sock* s, bool df)
     }
     if (s->tcp)
     {
-        // ns-3's TCP tags no DF: the node's TCP segments all get it (as
-        // Linux's TCP does by default), and this socket reacts to ICMP.
+        // ns-3's TCP tags no DF: the node's LOCAL_OUT wrapper sets DF on the
+        // segments whose source port is this socket's (TcpSegmentWantsDf),
+        // and this socket reacts to ICMP.
+        auto& v = s->node->tcpDf;
+        v.erase(std::remove(v.begin(), v.end(), s), v.end());
         if (df)
         {
-            s->node->tcpDf = true;
+            v.push_back(s);
             Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
             if (!t)
             {

@@ -147,10 +147,11 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 			/* Several receivers may listen on the address the sender
 			 * targets (the origin's and a replica's): the one that got
 			 * the connection is the one with the data.  A ttcp service
-			 * has one workload (scenario.c), so it holds only ours. */
+			 * (address and port) has one workload (scenario.c), so it
+			 * holds only ours. */
 			const struct ttcp_result *t = NULL;
 			for (size_t k = 0; k < w->nttcp; k++)
-				if (w->ttcp_addr[k] == wl->ttcp_dst &&
+				if (w->ttcp_addr[k] == wl->ttcp_dst && w->ttcp_port[k] == wl->ttcp_port &&
 				    (!t || ttcp_receiver_result(w->ttcp[k])->bytes > t->bytes))
 					t = ttcp_receiver_result(w->ttcp[k]);
 			if (!t)

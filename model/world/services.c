@@ -176,7 +176,8 @@ static int add_ttcp_receiver(struct world *w, struct wnode *n, struct hsrv *hs,
 	if (!r)
 		return HN_EINVAL;
 	w->ttcp[w->nttcp] = r;
-	w->ttcp_addr[w->nttcp++] = addr;
+	w->ttcp_addr[w->nttcp] = addr;
+	w->ttcp_port[w->nttcp++] = (uint16_t)v->port;
 	return HN_OK;
 }
 

@@ -63,6 +63,7 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.port = (uint16_t)wl->svc->port, .start_ns = c->start_ns,
 			};
 			wl->ttcp_dst = dst;
+			wl->ttcp_port = (uint16_t)wl->svc->port;
 			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
 			if (ok)
 				ttcp_sender_set_ip(wl->ttcp, c->df, (uint8_t)c->tos, (uint8_t)c->ttl);

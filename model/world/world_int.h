@@ -65,6 +65,7 @@ struct wworkload {
 	struct telnet_client *telnet;
 	struct ttcp_sender *ttcp;
 	uint32_t ttcp_dst;            /* the address its sender targets */
+	uint16_t ttcp_port;           /* and the port */
 	gsl_rng *obj_rng;             /* which object each request asks for */
 	sim_ping *ping;               /* the ping trace, when asked for */
 	struct dnssrv_stub *stub;     /* http with a resolver: its name lookups */
@@ -141,6 +142,7 @@ struct world {
 	size_t ntelnet;
 	struct ttcp_receiver *ttcp[2 * SCN_MAX_OBJECTS];
 	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
+	uint16_t ttcp_port[2 * SCN_MAX_OBJECTS];   /* and the port */
 	size_t nttcp;
 	double sim_seconds;
 	struct wdns *redirect[SCN_MAX_OBJECTS];   /* per service with redirect (alternatives.c) */

@@ -48,3 +48,37 @@ expect "hole: icmp" "$(tshark -r "$T/hole/client-client-redirector.pcap" -Y icmp
 expect "hole: 1500-byte segments sent (one and three retransmissions in 10 s)" \
 	"$(tshark -r "$T/hole/client-client-redirector.pcap" -Y 'ip.src == 10.0.1.2 && ip.len == 1500 && ip.flags.df == 1' 2>/dev/null | wc -l)" 4
 expect "hole: drops" "$(metric "$db" redirector drop.df_too_big)" 4
+
+# DF is per socket: a second sender on the same client without DF (its own
+# service, port 5002) sends no DF segment; its 1500-byte segments are cut
+# by the redirector (outer fragmentation) and its transfer completes, in
+# the black hole too; each workload reports its own transfer.
+two=$T/two.ini
+cat $ini - > "$two" <<'INI'
+[service sink2]
+origin = origin
+address = 192.20.225.20
+port = 5002
+app = ttcp
+[replica sink2-replica]
+service = sink2
+host_server = hostserver
+redirectors = redirector
+[workload plain]
+client = client
+service = sink2
+buflen = 8192
+nbuf = 4
+INI
+db=$T/two.sqlite
+$HYDRANET run "$two" --db "$db" --pcap "$T/two" --quiet --set node.redirector.icmp_frag_needed=false ||
+	die "two: hydranet run failed"
+wm() { q "$db" "SELECT printf('%d', value) FROM metrics WHERE scope='workload:$1' AND name='$2'"; }
+expect "two: plain complete" "$(wm plain ttcp_complete)" 1
+expect "two: plain bytes" "$(wm plain ttcp_bytes)" 32768
+expect "two: blast complete (black hole)" "$(wm blast ttcp_complete)" 0
+expect "two: blast bytes" "$(wm blast ttcp_bytes)" 0
+expect "two: DF segments from port 5002's sender" \
+	"$(tshark -r "$T/two/client-client-redirector.pcap" -Y 'tcp.dstport == 5002 && ip.flags.df == 1' 2>/dev/null | wc -l)" 0
+expect_num "two: 1500-byte segments to 5002" \
+	"$(tshark -r "$T/two/client-client-redirector.pcap" -Y 'tcp.dstport == 5002 && ip.len == 1500' 2>/dev/null | wc -l)" -ge 1

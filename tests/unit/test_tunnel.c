@@ -183,7 +183,8 @@ static const struct {
 	const char *name;
 	struct tunnel_mode m;
 } modes[] = {
-	/* The paper's tunnel: Linux ipip nopmtudisc, mtu 1500, ttl 64. */
+	/* The paper's tunnel: outer cut to mtu 1500, DF copied, ttl 64 (as Linux
+	 * ipip nopmtudisc, except that iproute2 refuses it with a fixed TTL). */
 	{ "outer", { TUNNEL_TTL_FIXED, 64, TUNNEL_TOS_COPY, 0, TUNNEL_DF_COPY, TUNNEL_FRAG_OUTER } },
 	/* Linux ipip with its default MTU, nopmtudisc, ttl inherit, tos 0x28. */
 	{ "inner", { TUNNEL_TTL_INHERIT, 0, TUNNEL_TOS_FIXED, 0x28, TUNNEL_DF_COPY, TUNNEL_FRAG_INNER } },
