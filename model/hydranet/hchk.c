@@ -3,11 +3,14 @@
  *
  * Prober: a round every interval, from the prober's start: every replica in
  * the redirector's table (redir_table_foreach) gets one PROBE with a fresh
- * sequence number from one UDP socket; a timer at send + timeout fails it
- * if no REPLY matched it by then (timeout < interval, so at most one probe
- * per replica is outstanding).  A REPLY matches the target whose pending
- * probe has its sequence number and names the same access point; anything
- * else is dropped and counted.  Responder: one UDP socket on HCHK_PORT
+ * sequence number from one UDP socket; one event at send + timeout fails
+ * every probe of the round no REPLY matched by then (timeout < interval, so
+ * at most one probe per replica is outstanding).  A REPLY matches the
+ * target whose pending probe has its sequence number, comes from that
+ * target's host server's HCHK_PORT and names the same access point;
+ * anything else is dropped and counted.  Replicas that left the table are
+ * forgotten at the next round.  While its node is down a prober does
+ * nothing.  Responder: one UDP socket on HCHK_PORT
  * answers each PROBE from where it came, with hsrv_vhost_serves' verdict. */
 #include "hydranet/hchk.h"
 
@@ -22,26 +25,16 @@
 
 struct hchk {
 	bool prober;
+	bool stopped;                 /* its node is down: no rounds */
 	struct hchk_config cfg;
 	struct redir *redir;          /* prober */
 	struct hsrv *hsrv;            /* responder */
 	sim_sock *sock;
 	struct hchk_stats st;
 	struct hchk_target t[HCHK_MAX_TARGETS];
+	bool seen[HCHK_MAX_TARGETS];  /* in the table at this round */
 	size_t nt;
 	uint32_t seq;
-	uint64_t epoch;               /* hchk_reset's: timers of an earlier epoch do nothing */
-	struct hchk_timer *timers;    /* owned: one per probe sent, freed with the prober */
-};
-
-/* A probe's timeout: which target, which probe. */
-struct hchk_timer {
-	struct hchk_timer *next;
-	struct hchk *h;
-	size_t target;
-	uint32_t seq;
-	uint64_t epoch;
-	bool fired;
 };
 
 static void apply(struct hchk *h, struct hchk_target *t, bool ok)
@@ -52,18 +45,17 @@ static void apply(struct hchk *h, struct hchk_target *t, bool ok)
 					 sim_now_ns());
 }
 
-static void timeout_fired(void *arg)
+/* The round's timeout: every probe of it still unanswered fails (all left
+ * at the round's instant, and the timeout is below the interval, so no
+ * probe of another round is pending). */
+static void round_timeout(void *arg)
 {
-	struct hchk_timer *tm = arg;
-	struct hchk *h = tm->h;
-	tm->fired = true;
-	if (tm->epoch != h->epoch)
-		return;
-	struct hchk_target *t = &h->t[tm->target];
-	if (!t->pending || t->seq != tm->seq)
-		return;   /* answered in time */
-	h->st.timeouts++;
-	apply(h, t, false);
+	struct hchk *h = arg;
+	for (size_t i = 0; i < h->nt && !h->stopped; i++)
+		if (h->t[i].pending) {
+			h->st.timeouts++;
+			apply(h, &h->t[i], false);
+		}
 }
 
 /* The table's replica (origin, port, proto, hs): probe it. */
@@ -82,46 +74,36 @@ static void probe_one(void *ctx, uint32_t origin, uint16_t port, uint8_t proto, 
 		}
 		h->t[h->nt++] = (struct hchk_target){ .origin = origin, .hs = hs, .port = port, .proto = proto };
 	}
+	h->seen[i] = true;
 	struct hchk_target *t = &h->t[i];
 	struct hchk_msg m = { .type = HCHK_PROBE, .seq = ++h->seq, .origin = origin, .port = port,
 			      .proto = proto };
 	uint8_t buf[HCHK_LEN];
-	if (hchk_encode(&m, buf, sizeof buf) != HCHK_LEN)
+	if (hchk_encode(&m, buf, sizeof buf) != HCHK_LEN) {
+		h->st.targets_full++;   /* an access point the wire cannot name: not probed */
 		return;
-	struct hchk_timer *tm = malloc(sizeof *tm);
-	if (!tm)
-		return;
-	*tm = (struct hchk_timer){ h->timers, h, i, m.seq, h->epoch, false };
-	h->timers = tm;
+	}
 	t->pending = true;
 	t->seq = m.seq;
 	h->st.probes_sent++;
 	sim_sock_sendto(h->sock, buf, sizeof buf, hs, HCHK_PORT);   /* a refusal is a timeout */
-	sim_schedule(h->cfg.timeout_ns, timeout_fired, tm);
-}
-
-/* Timers that fired are freed at the next round (they are few: one per
- * probe outstanding). */
-static void timers_collect(struct hchk *h)
-{
-	struct hchk_timer **pp = &h->timers;
-	while (*pp) {
-		struct hchk_timer *tm = *pp;
-		if (tm->fired) {
-			*pp = tm->next;
-			free(tm);
-		} else {
-			pp = &tm->next;
-		}
-	}
 }
 
 static void round_tick(void *arg)
 {
 	struct hchk *h = arg;
 	sim_schedule(h->cfg.interval_ns, round_tick, h);
-	timers_collect(h);
+	if (h->stopped)
+		return;
+	memset(h->seen, 0, sizeof h->seen);
 	redir_table_foreach(h->redir, probe_one, h);
+	/* Replicas gone from the table are forgotten (their state with them). */
+	size_t k = 0;
+	for (size_t i = 0; i < h->nt; i++)
+		if (h->seen[i])
+			h->t[k++] = h->t[i];
+	h->nt = k;
+	sim_schedule(h->cfg.timeout_ns, round_timeout, h);
 }
 
 static void drop(struct hchk *h, int reason)
@@ -135,8 +117,6 @@ static void prober_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 	struct hchk *h = ctx;
 	struct hchk_msg m;
 	(void)s;
-	(void)from;
-	(void)fport;
 	int rc = hchk_decode(data, len, &m);
 	if (rc >= 0) {
 		drop(h, rc);
@@ -150,7 +130,9 @@ static void prober_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 		struct hchk_target *t = &h->t[i];
 		if (!t->pending || t->seq != m.seq)
 			continue;
-		if (t->origin != m.origin || t->port != m.port || t->proto != m.proto)
+		/* from the host server probed, for the access point probed */
+		if (t->origin != m.origin || t->port != m.port || t->proto != m.proto ||
+		    from != t->hs || fport != HCHK_PORT)
 			break;
 		h->st.replies++;
 		if (m.status != HCHK_SERVING)
@@ -221,23 +203,16 @@ struct hchk *hchk_responder_new(struct sim_node *node, struct hsrv *hs)
 	return h;
 }
 
-void hchk_reset(struct hchk *h)
+void hchk_set_down(struct hchk *h, bool down)
 {
 	if (!h)
 		return;
-	h->nt = 0;
-	h->epoch++;
+	h->stopped = down;
+	h->nt = 0;   /* a crash forgets every replica (they start up) */
 }
 
 void hchk_free(struct hchk *h)
 {
-	if (!h)
-		return;
-	while (h->timers) {
-		struct hchk_timer *n = h->timers->next;
-		free(h->timers);
-		h->timers = n;
-	}
 	free(h);
 }
 

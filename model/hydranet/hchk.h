@@ -113,8 +113,10 @@ struct hchk;
 struct hchk *hchk_prober_new(struct sim_node *node, struct redir *r, const struct hchk_config *cfg);
 /* A responder on a host server node, answering for hs's virtual hosts. */
 struct hchk *hchk_responder_new(struct sim_node *node, struct hsrv *hs);
-/* The node crashed: the prober forgets every replica (they start up). */
-void hchk_reset(struct hchk *h);
+/* The prober's node crashed (down) or restarted: while down it sends no
+ * probe and marks nothing; either way it forgets every replica (they start
+ * up). */
+void hchk_set_down(struct hchk *h, bool down);
 void hchk_free(struct hchk *h);
 const struct hchk_stats *hchk_stats(const struct hchk *h);
 const char *hchk_drop_name(enum hchk_drop d);

@@ -62,9 +62,10 @@ static void fire(void *arg)
 		rc = sim_node_set_down(n->sim, down, &lost);
 		if (rc == HN_OK && down && n->redir) {
 			redir_crash(n->redir, sim_now_ns());
-			hchk_reset(n->hchk);
 			w->fst.redirector_restarts++;
 		}
+		if (rc == HN_OK)
+			hchk_set_down(n->hchk, down);
 		f->tcp_lost = lost;
 		w->fst.tcp_lost += lost;
 		break;

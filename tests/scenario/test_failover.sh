@@ -128,6 +128,18 @@ expect "replies saying not serving: the rounds in (at, back]" "$(metric "$db" re
 expect "probe timeouts (the host server answers)" "$(metric "$db" redirector hc.timeouts)" 0
 expect "new requests failed after detection" "$(metric "$db" failure:crash failed_after_detection)" 0
 
+# The redirector itself crashes (static replicas, active checks): while its
+# node is down its prober sends nothing and marks nothing, so no replica is
+# marked down and, restarted, it serves from the replicas at once.
+db=$T/redcrash.sqlite
+$HYDRANET run "$scn" $pin --set replica.web-hs1.announce=static --set replica.web-hs2.announce=static \
+	--set node.redirector.health_check=true --set failure.crash.target=redirector \
+	--set failure.restart.target=redirector --db "$db" --quiet || die "redirector crash run failed"
+expect "redirector crash: probe timeouts" "$(metric "$db" redirector hc.timeouts)" 0
+expect "redirector crash: replicas marked down" "$(metric "$db" redirector hc.marked_down)" 0
+expect "redirector crash: requests served by the origin after the restart" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'origin' AND start_s > $back")" 0
+
 # A crash while requests are in progress (at 10.1 s every one of the 4 users
 # is in the middle of one): their connections are lost at the host server,
 # and the requests break (none survives: no state moves).
