@@ -10,8 +10,8 @@
 # and of the flash crowd's; the share served at the origin sites (origin
 # hosts, or their clusters' real servers) and the requests they handled
 # (302 replies included); backbone bytes (the bb-* links,
-# both ways, PPP frames); control traffic (DNS bytes on the wire, counted
-# once at the resolvers; 302 replies followed; HydraNet's routing daemons'
+# both ways, PPP frames); control traffic (DNS bytes: UDP payload, without the
+# IP, UDP and PPP headers, counted once at the resolvers; 302 replies followed; HydraNet's routing daemons'
 # and replica managers' bytes sent, code images included).  The latencies also go to
 # analysis/figures/data/alternatives.dat for tools/figures.sh.
 set -eu

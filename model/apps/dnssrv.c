@@ -187,6 +187,7 @@ struct waiting {
 	uint16_t port, id;
 	uint16_t upstream_id;         /* the query it waits for */
 	int used;
+	uint64_t since_ns;            /* when it asked */
 };
 
 struct dnssrv_resolver {
@@ -267,10 +268,17 @@ static void res_query(struct dnssrv_resolver *r, struct dns_msg *q, uint32_t fro
 		return;
 	}
 	r->st.cache_misses++;
+	/* A stub that asks again takes its earlier place; one that has asked
+	 * longer ago than a stub waits in all (it gave up) holds none. */
 	struct waiting *slot = NULL;
-	for (size_t i = 0; i < DNSSRV_PENDING && !slot; i++)
-		if (!r->wait[i].used)
-			slot = &r->wait[i];
+	for (size_t i = 0; i < DNSSRV_PENDING; i++) {
+		struct waiting *w = &r->wait[i];
+		if (w->used && (now - w->since_ns >= DNSSRV_RETRY_NS * DNSSRV_TRIES ||
+				(w->addr == from && w->port == fport)))
+			w->used = 0;
+		if (!w->used && !slot)
+			slot = w;
+	}
 	if (!slot) {
 		r->st.drops[DNSSRV_DROP_PENDING_FULL]++;
 		return;
@@ -286,7 +294,7 @@ static void res_query(struct dnssrv_resolver *r, struct dns_msg *q, uint32_t fro
 	uint16_t up = (uint16_t)(e - r->cache);
 	e->addr = 0;
 	e->expires_ns = 0;
-	*slot = (struct waiting){ from, fport, q->id, up, 1 };
+	*slot = (struct waiting){ from, fport, q->id, up, 1, now };
 	if (on_its_way)
 		return;
 	struct dns_msg m;

@@ -54,7 +54,7 @@ struct dnssrv_resolver_config {
 };
 
 #define DNSSRV_STATS(C, D) \
-	C(queries, "dns.queries", "DNS queries received") \
+	C(queries, "dns.queries", "DNS queries received (a client's stub: queries it sent)") \
 	C(answers, "dns.answers", "DNS answers sent (authoritative, from cache, or relayed)") \
 	C(nxdomain, "dns.nxdomain", "DNS queries for a name it does not serve, answered NXDOMAIN") \
 	C(cache_hits, "dns.cache_hits", "resolver: queries answered from its cache") \

@@ -76,6 +76,18 @@ static void record_removed(void *arg)
 	dnssrv_auth_remove(st->auth, st->addr);
 }
 
+/* A [replica] of v that stops is no longer answered from its stop on (the
+ * name server's or the origin's list is told at once: assumed). */
+static void schedule_stops(const struct scenario *s, const struct scn_service *v, struct wdns *d)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < s->nreplicas; i++)
+		if (!strcmp(s->replica[i].service, v->name) && s->replica[i].stop_ns) {
+			d->stop[k] = (struct wstop){ d->auth, world_node_addr(s, s->replica[i].host_server) };
+			sim_schedule(s->replica[i].stop_ns, record_removed, &d->stop[k++]);
+		}
+}
+
 static int nameserver_new(struct world *w, struct wnode *n)
 {
 	const struct scenario *s = w->s;
@@ -94,13 +106,7 @@ static int nameserver_new(struct world *w, struct wnode *n)
 				       (size_t)nc, 1, dns_dist, n->dns);
 	if (!n->dns->auth)
 		return HN_ENOMEM;
-	size_t k = 0;
-	for (size_t i = 0; i < s->nreplicas; i++)
-		if (!strcmp(s->replica[i].service, v->name) && s->replica[i].stop_ns) {
-			n->dns->stop[k] = (struct wstop){ n->dns->auth,
-							  world_node_addr(s, s->replica[i].host_server) };
-			sim_schedule(s->replica[i].stop_ns, record_removed, &n->dns->stop[k++]);
-		}
+	schedule_stops(s, v, n->dns);
 	return HN_OK;
 }
 
@@ -209,6 +215,7 @@ int world_http_redirect(struct world *w, size_t service, struct http_server_conf
 		free(d);
 		return HN_ENOMEM;
 	}
+	schedule_stops(s, v, d);
 	w->redirect[service] = d;
 	hc->redirect = redirect_nearest;
 	hc->redirect_ctx = d;

@@ -28,3 +28,12 @@ expect "origin requests (cached west)" "$(metric "$db" service:web origin_reques
 lw=$(q "$db" "SELECT value FROM metrics WHERE scope='workload:west' AND name='latency_mean_s'")
 le=$(q "$db" "SELECT value FROM metrics WHERE scope='workload:east' AND name='latency_mean_s'")
 awk -v a="$lw" -v b="$le" 'BEGIN { exit !(a < b) }' || die "remembering the redirect did not shorten latency ($lw s vs $le s)"
+
+# A replica that stops (hs-w at 5 s) is no longer a redirect target: the
+# origin sends west's later requests elsewhere, none to hs-w.
+db=$T/stop.sqlite
+$HYDRANET run "$scn" --set replica.web-w.stop=5s --db "$db" --quiet || die "stop run failed"
+expect "stop: requests started after 5 s served by hs-w" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'hs-w' AND start_s > 5")" 0
+expect_num "stop: west's requests after 5 s that completed" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND start_s > 5 AND ok = 1")" -ge 20
