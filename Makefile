@@ -118,8 +118,12 @@ FUZZ_SECONDS ?= 15
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1:malloc_context_size=2:quarantine_size_mb=16
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
 
+# Build everything first, one job per core, then run.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	@$(MAKE) --no-print-directory all unit unit-asan fuzz-smoke scenario-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) all $(addprefix $(B)/tests/,$(UNIT)) \
+	  $(addprefix $(BA)/tests/,$(UNIT)) $(BA)/hydranet $(addprefix $(B)/fuzz/,$(FUZZ))
+	@$(MAKE) --no-print-directory unit unit-asan fuzz-smoke scenario-tests
 
 unit: $(addprefix $(B)/tests/,$(UNIT))
 	@sh tools/run-tests.sh plain $^
@@ -128,11 +132,7 @@ unit-asan: $(addprefix $(BA)/tests/,$(UNIT))
 	@sh tools/run-tests.sh asan $^
 
 fuzz-smoke: $(addprefix $(B)/fuzz/,$(FUZZ))
-	@for f in $^; do n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
-	  echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 $(B)/corpus/$$n \
-	    tests/fuzz/corpus/$$n > $(B)/fuzz/$$n.log 2>&1 || { tail -40 $(B)/fuzz/$$n.log; exit 1; }; \
-	  tail -1 $(B)/fuzz/$$n.log; done
+	@sh tools/fuzz-smoke.sh $(FUZZ_SECONDS) $(JOBS) $^
 
 fuzz: $(addprefix $(B)/fuzz/,$(FUZZ))
 	@for f in $^; do n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
