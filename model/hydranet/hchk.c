@@ -9,7 +9,9 @@
  * target whose pending probe has its sequence number, comes from that
  * target's host server's HCHK_PORT and names the same access point;
  * anything else is dropped and counted.  Replicas that left the table are
- * forgotten at the next round.  While its node is down a prober does
+ * forgotten at the next round; one that left and came back between two
+ * rounds (its table entry unmarked, the prober's still down) starts again
+ * as new, up with no count.  While its node is down a prober does
  * nothing.  Responder: one UDP socket on HCHK_PORT
  * answers each PROBE from where it came, with hsrv_vhost_serves' verdict. */
 #include "hydranet/hchk.h"
@@ -59,7 +61,8 @@ static void round_timeout(void *arg)
 }
 
 /* The table's replica (origin, port, proto, hs): probe it. */
-static void probe_one(void *ctx, uint32_t origin, uint16_t port, uint8_t proto, uint32_t hs)
+static void probe_one(void *ctx, uint32_t origin, uint16_t port, uint8_t proto, uint32_t hs,
+		      bool hc_down)
 {
 	struct hchk *h = ctx;
 	size_t i;
@@ -73,6 +76,10 @@ static void probe_one(void *ctx, uint32_t origin, uint16_t port, uint8_t proto, 
 			return;
 		}
 		h->t[h->nt++] = (struct hchk_target){ .origin = origin, .hs = hs, .port = port, .proto = proto };
+	} else if (h->t[i].down && !hc_down) {
+		/* Re-entered the table since it was marked down: a new replica. */
+		h->t[i] = (struct hchk_target){ .origin = origin, .hs = hs, .port = port, .proto = proto };
+		h->st.reentered++;
 	}
 	h->seen[i] = true;
 	struct hchk_target *t = &h->t[i];

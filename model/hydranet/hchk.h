@@ -62,6 +62,7 @@ extern const size_t hchk_nparams;
 	C(timeouts, "hc.timeouts", "prober: probes unanswered within the timeout") \
 	C(marked_down, "hc.marked_down", "prober: replicas marked down (fall failures in a row)") \
 	C(marked_up, "hc.marked_up", "prober: replicas marked up again (rise successes in a row)") \
+	C(reentered, "hc.reentered", "prober: replicas marked down that left the redirector's table and came back between two rounds, probed again as new") \
 	C(targets_full, "hc.targets_not_probed", "prober: replicas beyond HCHK_MAX_TARGETS, not probed") \
 	C(answered, "hc.probes_answered", "responder: PROBE messages answered") \
 	D(TRUNCATED, "hc_truncated", "shorter than the 16-byte message") \

@@ -200,13 +200,15 @@ static int replica_put(struct redir *r, uint32_t origin, uint16_t port, uint8_t 
 	for (size_t i = 0; i < e->n; i++)
 		if (e->rep[i].host_server == hs) {
 			/* A configured replica stays permanent; an announced one
-			 * is refreshed (taken back if it had expired). */
+			 * is refreshed, or taken back if it had expired: then it
+			 * is a new replica, with no health mark (as a new one). */
 			if (e->rep[i].expires_ns) {
 				if (e->rep[i].expires_ns <= r->now_hint_ns) {
 					if (!e->rep[i].expiry_logged)
 						log_event(r, hs, e->rep[i].expires_ns, 1, REDIR_WHY_EXPIRED);
 					log_event(r, hs, r->now_hint_ns, 0, REDIR_WHY_ANNOUNCED);
 					e->rep[i].expiry_logged = false;
+					e->rep[i].hc_down = false;
 				}
 				e->rep[i].expires_ns = expires_ns;
 			}
@@ -366,7 +368,8 @@ size_t redir_table_foreach(const struct redir *r, redir_replica_fn fn, void *ctx
 	for (int b = 0; b < NBUCKETS; b++)
 		for (const struct entry *e = r->bucket[b]; e; e = e->next)
 			for (size_t i = 0; i < e->n; i++, n++)
-				fn(ctx, e->origin, e->port, e->proto, e->rep[i].host_server);
+				fn(ctx, e->origin, e->port, e->proto, e->rep[i].host_server,
+				   e->rep[i].hc_down);
 	return n;
 }
 

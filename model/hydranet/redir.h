@@ -204,9 +204,11 @@ size_t redir_table_size(const struct redir *r);
 int redir_replica_set_health(struct redir *r, uint32_t origin, uint16_t port, uint8_t proto,
 			     uint32_t host_server, bool down, uint64_t now_ns);
 
-/* fn for every replica in the table (in service or not); returns how many. */
+/* fn for every replica in the table (in service or not), with its health
+ * mark (a replica that left the table and came back starts unmarked);
+ * returns how many. */
 typedef void (*redir_replica_fn)(void *ctx, uint32_t origin, uint16_t port, uint8_t proto,
-				 uint32_t host_server);
+				 uint32_t host_server, bool hc_down);
 size_t redir_table_foreach(const struct redir *r, redir_replica_fn fn, void *ctx);
 
 /* The replica event log, in time order (borrowed). */

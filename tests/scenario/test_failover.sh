@@ -149,3 +149,25 @@ inflight=$(q "$db" "SELECT count(*) FROM requests WHERE start_s < 10.1 AND ok = 
 expect "requests in progress at the crash (every user: clients = 4)" "$inflight" 4
 expect "broken = requests started before the crash that failed" "$(metric "$db" failure:crash broken)" "$inflight"
 expect "TCP connections lost at hs1" "$(metric "$db" failure:crash tcp_connections_lost)" "$inflight"
+
+# Marked down, expired and announced again between two rounds: hs1 crashes
+# at $at (last announcement at 10.0 with refresh 0.5 s, so it expires at
+# 13.0 + d + tx, after the round at 13), comes back at 13.2 and announces at
+# 13.5, before the round at 14.  The announcement takes it back at once, as
+# a new replica with no health mark, and the prober starts it afresh: a
+# second crash at 14.5 is detected by the probes (fall 2: the rounds at 15
+# and 16, 16.2 - 14.5 = 1.7 s), not by the lifetime.
+db=$T/reentered.sqlite
+{ cat "$scn"; printf '[failure crash2]\naction = node_down\ntarget = hs1\nat = 14.5s\n'; } > "$T/reentered.ini"
+$HYDRANET run "$T/reentered.ini" $pin --set failure.restart.at=13.2s --set node.hs1.announce_refresh=0.5s \
+	--set node.redirector.health_check=true --set node.redirector.hc_fall=2 \
+	--db "$db" --quiet || die "re-announced run failed"
+expect "first crash: active detection (fall 2)" "$(m9 "$db" failure:crash detected_s)" "$(f9 1.95)"
+expect "taken back on the announcement at 13.5" "$(m9 "$db" failure:restart restored_s)" \
+	"$(awk -v d=$d -v t=$ann 'BEGIN { printf "%.9f", 13.5 + d + t - 13.2 }')"
+expect "replicas re-entered" "$(metric "$db" redirector hc.reentered)" 1
+expect_num "hs1 serves between its return and the second crash" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE start_s > 13.51 AND start_s < 14.5 AND served_by = 'hs1'")" -ge 1
+expect "second crash: active detection" "$(m9 "$db" failure:crash2 detected_s)" "$(f9 1.7)"
+expect "marked down" "$(metric "$db" redirector hc.marked_down)" 2
+expect "new requests failed after the second detection" "$(metric "$db" failure:crash2 failed_after_detection)" 0
