@@ -54,10 +54,10 @@ def connect(db):
         raise FileNotFoundError(f"{db}: no such results database")
     con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     version = con.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (1, 2):
+    if version not in (1, 2, 3):
         con.close()
         raise ValueError(f"{db}: not a hydranet results database (schema version "
-                         f"{version}, want 1 or 2)")
+                         f"{version}, want 1 to 3)")
     return con
 
 
@@ -168,7 +168,8 @@ def load_requests(db, run_id=None):
     con = connect(db)
     try:
         have = {c[1] for c in con.execute("PRAGMA table_info(requests)")}
-        extra = [c for c in ("object", "cache") if c in have]   # schema version 2
+        # object and cache since schema version 2, outcome since 3
+        extra = [c for c in ("object", "cache", "outcome") if c in have]
         qcols = ["workload", "client", "service", "seq", "start_s", "latency_s", "bytes_sent",
                  "bytes_received", "served_by", "ok"] + extra
         sql = (f"SELECT q.run_id, r.scenario, r.params, r.seed, r.run_number, "

@@ -32,6 +32,9 @@ struct app_result {
  * but the reply was incomplete or wrong); unfinished (still open when the
  * run stopped, or never started). */
 enum app_outcome { APP_UNFINISHED, APP_OK, APP_RESET, APP_TIMED_OUT, APP_FAILED };
+/* Its name in the results database (requests.outcome): "unfinished", "ok",
+ * "reset", "timed_out", "failed"; NULL for a value out of range. */
+const char *app_outcome_name(unsigned outcome);
 
 /* A HydraWeb replica names hits and misses in an X-Cache header (the
  * convention of Web caches); a reply without one is APP_CACHE_NONE. */

@@ -39,22 +39,25 @@ struct res_db *res_open(const char *path, char *err, size_t errlen)
 	if (exec(r, "PRAGMA journal_mode=WAL") || exec(r, "PRAGMA foreign_keys=ON") ||
 	    exec(r, "BEGIN IMMEDIATE"))
 		goto fail;
-	/* Version 1 (no object and cache columns) is brought up to date. */
+	/* An older version is brought up to date: version 1 lacks
+	 * requests.object and requests.cache, versions 1 and 2 lack
+	 * requests.outcome. */
 	sqlite3_stmt *ver;
 	int version = 0;
 	if (sqlite3_prepare_v2(r->db, "PRAGMA user_version", -1, &ver, NULL) == SQLITE_OK &&
 	    sqlite3_step(ver) == SQLITE_ROW)
 		version = sqlite3_column_int(ver, 0);
 	sqlite3_finalize(ver);
-	if (version > 2) {   /* written by a newer hydranet: leave it alone */
+	if (version > RES_SCHEMA_VERSION) {   /* written by a newer hydranet: leave it alone */
 		exec(r, "ROLLBACK");
-		snprintf(err, errlen, "%s: results schema version %d is newer than this program's (2)",
-			 path, version);
+		snprintf(err, errlen, "%s: results schema version %d is newer than this program's (%d)",
+			 path, version, RES_SCHEMA_VERSION);
 		res_close(r);
 		return NULL;
 	}
-	if (version == 1 && (exec(r, "ALTER TABLE requests ADD COLUMN object INTEGER") ||
-			     exec(r, "ALTER TABLE requests ADD COLUMN cache TEXT"))) {
+	if ((version == 1 && (exec(r, "ALTER TABLE requests ADD COLUMN object INTEGER") ||
+			      exec(r, "ALTER TABLE requests ADD COLUMN cache TEXT"))) ||
+	    ((version == 1 || version == 2) && exec(r, "ALTER TABLE requests ADD COLUMN outcome TEXT"))) {
 		exec(r, "ROLLBACK");
 		goto fail;
 	}
@@ -68,7 +71,7 @@ struct res_db *res_open(const char *path, char *err, size_t errlen)
 			       &r->ins_metric, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO series VALUES (?,?,?,?)", -1,
 			       &r->ins_series, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+	    sqlite3_prepare_v2(r->db, "INSERT INTO requests VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
 			       &r->ins_request, NULL) != SQLITE_OK)
 		goto fail;
 	return r;
@@ -209,6 +212,10 @@ int res_request(struct res_db *r, int64_t run_id, const struct res_request *q)
 		sqlite3_bind_text(st, 13, q->cache, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 13);
+	if (q->outcome)
+		sqlite3_bind_text(st, 14, q->outcome, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 14);
 	return step_reset(st);
 }
 
@@ -253,20 +260,27 @@ int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *pres
 	    sqlite3_step(ver) == SQLITE_ROW)
 		version = sqlite3_column_int(ver, 0);
 	sqlite3_finalize(ver);
-	if (version != 1 && version != 2) {
-		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 or 2)",
-			 in_path, version);
+	if (version < 1 || version > RES_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 to %d)",
+			 in_path, version, RES_SCHEMA_VERSION);
 		goto out;
 	}
 	static const char *const copy_sql[3] = {
 		"INSERT INTO main.metrics SELECT ?1, scope, name, value FROM src.metrics WHERE run_id = ?2",
 		"INSERT INTO main.series SELECT ?1, series, x, y FROM src.series WHERE run_id = ?2",
 		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
-		"bytes_sent, bytes_received, served_by, ok, object, cache FROM src.requests WHERE run_id = ?2",
+		"bytes_sent, bytes_received, served_by, ok, object, cache, outcome FROM src.requests "
+		"WHERE run_id = ?2",
 	};
-	static const char copy_v1_requests[] =
+	/* What an older version lacks is NULL (unknown). */
+	static const char *const copy_old_requests[3] = {
+		NULL,
 		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
-		"bytes_sent, bytes_received, served_by, ok, NULL, NULL FROM src.requests WHERE run_id = ?2";
+		"bytes_sent, bytes_received, served_by, ok, NULL, NULL, NULL FROM src.requests WHERE run_id = ?2",
+		"INSERT INTO main.requests SELECT ?1, workload, client, service, seq, start_s, latency_s, "
+		"bytes_sent, bytes_received, served_by, ok, object, cache, NULL FROM src.requests "
+		"WHERE run_id = ?2",
+	};
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
 	began = 1;
@@ -281,7 +295,7 @@ int res_merge(struct res_db *r, const char *in_path, size_t *added, size_t *pres
 			       "FROM src.runs WHERE id = ?", -1, &ins, NULL) != SQLITE_OK)
 		goto done;
 	for (int i = 0; i < 3; i++)
-		if (sqlite3_prepare_v2(r->db, i == 2 && version == 1 ? copy_v1_requests : copy_sql[i], -1,
+		if (sqlite3_prepare_v2(r->db, i == 2 && version < RES_SCHEMA_VERSION ? copy_old_requests[version] : copy_sql[i], -1,
 				       &cp[i], NULL) != SQLITE_OK)
 			goto done;
 	int rc;
@@ -481,9 +495,9 @@ struct res_db *res_open_readonly(const char *path, char *err, size_t errlen)
 	    sqlite3_step(ver) == SQLITE_ROW)
 		version = sqlite3_column_int(ver, 0);
 	sqlite3_finalize(ver);
-	if (version != 1 && version != 2) {
-		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 or 2)",
-			 path, version);
+	if (version < 1 || version > RES_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: not a hydranet results database (schema version %d, want 1 to %d)",
+			 path, version, RES_SCHEMA_VERSION);
 		res_close(r);
 		return NULL;
 	}

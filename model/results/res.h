@@ -7,9 +7,13 @@
  * statistics (res_stats.h), sweeps. */
 #ifndef HN_RES_H
 #define HN_RES_H
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+/* PRAGMA user_version of the databases this program writes (schema.sql). */
+#define RES_SCHEMA_VERSION 3
 
 struct res_db;
 
@@ -49,6 +53,7 @@ struct res_request {
 	int ok;
 	int64_t object;             /* < 0: none (stored as NULL) */
 	const char *cache;          /* "hit", "miss" or NULL */
+	const char *outcome;        /* "ok", "reset", "timed_out", "failed", "unfinished" or NULL */
 };
 int res_request(struct res_db *db, int64_t run_id, const struct res_request *rq);
 
@@ -70,7 +75,7 @@ int res_summarize(struct res_db *db, size_t *groups, char *err, size_t errlen);
 
 /* Open an existing database for reading only (export, plot): nothing is
  * created or migrated.  NULL with a message in err when path is missing or
- * is not a hydranet results database (schema version 1 or 2). */
+ * is not a hydranet results database (schema version 1 to 3). */
 struct res_db *res_open_readonly(const char *path, char *err, size_t errlen);
 
 /* Mean, sample standard deviation and the half-width of the 95% confidence

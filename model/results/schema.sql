@@ -1,6 +1,7 @@
--- HydraNet results database, schema version 2 (PRAGMA user_version).
--- Version 2 added requests.object and requests.cache (HydraWeb); a version 1
--- database is migrated in place when opened (res.c).
+-- HydraNet results database, schema version 3 (PRAGMA user_version).
+-- Version 2 added requests.object and requests.cache (HydraWeb), version 3
+-- requests.outcome; an older database is migrated in place when opened
+-- (res.c).
 -- One row in runs per simulation run; its metrics, series and requests rows
 -- are written in the same transaction, so a run is there whole or not at all.
 CREATE TABLE IF NOT EXISTS runs (
@@ -50,6 +51,9 @@ CREATE TABLE IF NOT EXISTS requests (
   ok         INTEGER NOT NULL,   -- 1 when the reply was complete and correct
   object     INTEGER,            -- object asked for (http workloads with objects), else NULL
   cache      TEXT,               -- the reply's X-Cache verdict: 'hit', 'miss', or NULL
+  outcome    TEXT,               -- how an HTTP request ended: 'ok', 'reset', 'timed_out',
+                                 -- 'failed' (the reply was wrong) or 'unfinished' (the run
+                                 -- ended first); NULL for other applications
   PRIMARY KEY (run_id, workload, seq)
 );
 -- Derived by `hydranet summarize`: each metric over the runs of one point
@@ -67,4 +71,4 @@ CREATE TABLE IF NOT EXISTS summaries (
   ci95          REAL,              -- NULL when n < 2
   PRIMARY KEY (scenario_hash, params, scope, name)
 );
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -105,6 +105,7 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 				.ok = r[k].ok,
 				.object = wl->http && wl->obj_rng && http_client_objects(wl->http) ? (int64_t)r[k].object : -1,
 				.cache = r[k].cache == APP_CACHE_HIT ? "hit" : r[k].cache == APP_CACHE_MISS ? "miss" : NULL,
+				.outcome = wl->http ? app_outcome_name(r[k].outcome) : NULL,
 			};
 			c.rc = res_request(db, run_id, &q);
 		}

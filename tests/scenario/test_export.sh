@@ -130,6 +130,8 @@ assert len(rows) == 5
 assert rows[2]["link.client-router.delay"] == "50ms"
 q = hr.load_requests(sys.argv[1])
 assert len(q) == 50, len(q)
+qrows = q.to_dict("records") if hr._pd is not None else q
+assert sorted({r["outcome"] for r in qrows}) == ["ok"], {r["outcome"] for r in qrows}
 s = hr.load_series(sys.argv[1], "fetch.latency_hist.all")
 assert len(s) > 0
 PY

@@ -171,3 +171,14 @@ expect_num "hs1 serves between its return and the second crash" \
 expect "second crash: active detection" "$(m9 "$db" failure:crash2 detected_s)" "$(f9 1.7)"
 expect "marked down" "$(metric "$db" redirector hc.marked_down)" 2
 expect "new requests failed after the second detection" "$(metric "$db" failure:crash2 failed_after_detection)" 0
+# Each request's outcome is in the requests table, and agrees with the
+# workload's counts: the in-flight crash's broken requests are there too.
+db=$T/inflight.sqlite
+for o in reset timed_out failed unfinished; do
+	expect "requests with outcome $o = requests_$o" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE outcome = '$o'")" "$(metric "$db" workload:fetch requests_$o)"
+done
+expect "outcome ok = ok" "$(q "$db" "SELECT count(*) FROM requests WHERE outcome = 'ok'")" "$(metric "$db" workload:fetch ok)"
+expect "requests without an outcome" "$(q "$db" "SELECT count(*) FROM requests WHERE outcome IS NULL")" 0
+expect "broken requests by outcome" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE start_s < 10.1 AND outcome IN ('reset', 'timed_out')")" "$inflight"

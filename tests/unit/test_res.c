@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "results/res.h"
@@ -81,7 +82,8 @@ static void res__committed_run_is_whole_and_found(void **state)
 	assert_int_equal(count("SELECT count(*) FROM runs WHERE status='ok' AND events=99"), 1);
 	assert_int_equal(count("SELECT count(*) FROM metrics WHERE value=1.5"), 1);
 	assert_int_equal(count("SELECT count(*) FROM requests WHERE latency_s IS NULL"), 1);
-	assert_int_equal(count("SELECT count(*) FROM requests WHERE object IS NULL AND cache IS NULL"), 1);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE object IS NULL AND cache IS NULL "
+			       "AND outcome IS NULL"), 1);
 	assert_int_equal(res_run_exists(db, &ri), 1);
 	/* A duplicate metric fails and the caller aborts: still one run. */
 	assert_int_equal(res_run_begin(db, &ri, &id), HN_OK);
@@ -116,9 +118,9 @@ static void res__hash_is_fnv1a_64(void **state)
 	assert_string_equal(h, "af63dc4c8601ec8c");
 }
 
-/* A version 1 database (before requests.object and requests.cache) is
- * brought to version 2 when opened, its rows kept; a version 1 file merges
- * into a version 2 one. */
+/* A version 1 database (before requests.object, requests.cache and
+ * requests.outcome) is brought to the current version when opened, its rows
+ * kept; a version 1 file merges into a current one. */
 static void res__version_1_is_migrated(void **state)
 {
 	(void)state;
@@ -157,10 +159,86 @@ static void res__version_1_is_migrated(void **state)
 	const char *const files[2] = { v1, v2 };
 	for (int f = 0; f < 2; f++) {
 		snprintf(path, sizeof path, "%s", files[f]);
-		assert_int_equal(count("PRAGMA user_version"), 2);
+		assert_int_equal(count("PRAGMA user_version"), RES_SCHEMA_VERSION);
 		assert_int_equal(count("SELECT count(*) FROM requests WHERE latency_s = 0.5 AND object IS NULL "
-				       "AND cache IS NULL"), 1);
+				       "AND cache IS NULL AND outcome IS NULL"), 1);
 	}
+	for (int f = 0; f < 2; f++) {
+		char p[96];
+		unlink(files[f]);
+		snprintf(p, sizeof p, "%s-wal", files[f]);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", files[f]);
+		unlink(p);
+	}
+}
+
+/* A version 2 database (before requests.outcome) gains the column, NULL in
+ * its rows, and merges into a current one keeping object and cache; a
+ * current one stores each outcome as written; a newer one is refused. */
+static void res__version_2_gains_outcome(void **state)
+{
+	(void)state;
+	char v2[48], v3[48], err[256];
+	snprintf(v2, sizeof v2, "/tmp/hn-res-o2-%d.sqlite", (int)getpid());
+	snprintf(v3, sizeof v3, "/tmp/hn-res-o3-%d.sqlite", (int)getpid());
+	unlink(v2);
+	unlink(v3);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(v2, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE runs (id INTEGER PRIMARY KEY, scenario TEXT NOT NULL, scenario_hash TEXT NOT NULL, "
+		"params TEXT NOT NULL, seed INTEGER NOT NULL, run_number INTEGER NOT NULL, code_version TEXT NOT NULL, "
+		"started_at TEXT NOT NULL, wall_seconds REAL NOT NULL, sim_seconds REAL NOT NULL, events INTEGER NOT NULL, "
+		"status TEXT NOT NULL, UNIQUE (scenario_hash, params, seed, run_number));"
+		"CREATE TABLE metrics (run_id INTEGER NOT NULL, scope TEXT NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, "
+		"PRIMARY KEY (run_id, scope, name));"
+		"CREATE TABLE series (run_id INTEGER NOT NULL, series TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL);"
+		"CREATE TABLE requests (run_id INTEGER NOT NULL, workload TEXT NOT NULL, client TEXT NOT NULL, "
+		"service TEXT NOT NULL, seq INTEGER NOT NULL, start_s REAL NOT NULL, latency_s REAL, "
+		"bytes_sent INTEGER NOT NULL, bytes_received INTEGER NOT NULL, served_by TEXT, ok INTEGER NOT NULL, "
+		"object INTEGER, cache TEXT, PRIMARY KEY (run_id, workload, seq));"
+		"INSERT INTO runs VALUES (1, 's.ini', 'feed', '', 1, 1, 'v0', 'now', 1, 1, 1, 'ok');"
+		"INSERT INTO requests VALUES (1, 'w', 'c', 's', 0, 1.0, 0.5, 10, 20, 'o', 1, 42, 'hit');"
+		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct res_db *r3 = res_open(v3, err, sizeof err);
+	assert_non_null(r3);
+	size_t added = 0, present = 0;
+	assert_int_equal(res_merge(r3, v2, &added, &present, err, sizeof err), HN_OK);
+	assert_int_equal(added, 1);
+	/* A run of this version, one request per outcome. */
+	static const char *const outcomes[] = { "ok", "reset", "timed_out", "failed", "unfinished", NULL };
+	const struct res_run_info ri3 = { "t.ini", "0123456789abcdee", "", 1, 1, "test" };
+	int64_t id;
+	assert_int_equal(res_run_begin(r3, &ri3, &id), HN_OK);
+	for (int k = 0; k < 6; k++) {
+		struct res_request q = { .workload = "w", .client = "c", .service = "svc", .seq = k,
+					 .start_s = k, .latency_s = -1, .object = -1, .outcome = outcomes[k] };
+		assert_int_equal(res_request(r3, id, &q), HN_OK);
+	}
+	assert_int_equal(res_run_commit(r3, id, 0, 0, 0), HN_OK);
+	res_close(r3);
+	struct res_db *r2 = res_open(v2, err, sizeof err);
+	assert_non_null(r2);
+	res_close(r2);
+	snprintf(path, sizeof path, "%s", v2);
+	assert_int_equal(count("PRAGMA user_version"), RES_SCHEMA_VERSION);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE object = 42 AND cache = 'hit' "
+			       "AND outcome IS NULL"), 1);
+	snprintf(path, sizeof path, "%s", v3);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE object = 42 AND cache = 'hit' "
+			       "AND outcome IS NULL"), 1);
+	assert_int_equal(count("SELECT count(*) FROM requests WHERE seq = 2 AND outcome = 'timed_out'"), 1);
+	assert_int_equal(count("SELECT count(DISTINCT outcome) FROM requests"), 5);
+	/* Written by a newer program: refused, and left as it was. */
+	assert_int_equal(sqlite3_open(v3, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(res_open(v3, err, sizeof err));
+	assert_non_null(strstr(err, "version 99 is newer"));
+	assert_int_equal(count("PRAGMA user_version"), 99);
+	const char *const files[2] = { v2, v3 };
 	for (int f = 0; f < 2; f++) {
 		char p[96];
 		unlink(files[f]);
@@ -179,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(res__forced_rerun_replaces_the_old_run, setup, teardown),
 		cmocka_unit_test(res__hash_is_fnv1a_64),
 		cmocka_unit_test(res__version_1_is_migrated),
+		cmocka_unit_test(res__version_2_gains_outcome),
 	};
 	return cmocka_run_group_tests_name("res", tests, NULL, NULL);
 }
