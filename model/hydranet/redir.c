@@ -77,6 +77,7 @@ struct redir {
 	size_t nevents;
 	struct sim_node *node;     /* set by redir_attach */
 	int timer_pending;         /* an expiry event is scheduled */
+	uint64_t expiry_check_ns;  /* when the scheduled expiry check runs; 0: none */
 	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
 	uint8_t scratch[IPV4_MAX_LEN];                 /* fragment being built */
 	struct tunnel_mode tmode;                      /* from cfg: the tunnel's rule */
@@ -273,8 +274,12 @@ int redir_table_announce(struct redir *r, uint32_t origin, uint16_t port, uint8_
 	if (lifetime_ns == 0)
 		return HN_EINVAL;
 	r->now_hint_ns = now_ns;
-	if (r->node)   /* the expiry, if no refresh comes, is logged when it happens */
+	/* The expiry, if no refresh comes, is logged when it happens: one check
+	 * is scheduled, at the earliest expiry not yet logged (expiry_check). */
+	if (r->node && (r->expiry_check_ns == 0 || now_ns + lifetime_ns < r->expiry_check_ns)) {
+		r->expiry_check_ns = now_ns + lifetime_ns;
 		sim_schedule(lifetime_ns, expiry_check, r);
+	}
 	if (r->entries >= r->cfg.max_entries) {
 		table_prune(r, now_ns);
 		if (r->entries >= r->cfg.max_entries && !entry_get(r, origin, port, proto, 0))
@@ -970,21 +975,36 @@ static uint32_t sim_src(void *ctx, uint32_t dst)
 	return sim_route_src(ctx, dst);
 }
 
-/* An announcement's lifetime ran out, unless refreshed: log the expiry
- * of every replica that expired by now (the table itself notices lazily). */
+/* The earliest announced lifetime is over, unless refreshed: log the expiry
+ * of every replica that expired by now (the table itself notices lazily),
+ * and schedule the next check at the earliest expiry still to come.  An
+ * announcement with an earlier expiry schedules its own check; the one it
+ * replaced finds expiry_check_ns moved and does nothing.  So the table is
+ * scanned about once per (lifetime - refresh), not once per announcement. */
 static void expiry_check(void *arg)
 {
 	struct redir *r = arg;
-	uint64_t now = sim_now_ns();
+	uint64_t now = sim_now_ns(), next = UINT64_MAX;
+	if (now != r->expiry_check_ns)
+		return;   /* superseded */
 	for (int b = 0; b < NBUCKETS; b++)
 		for (struct entry *e = r->bucket[b]; e; e = e->next)
 			for (size_t i = 0; i < e->n; i++) {
 				struct replica *p = &e->rep[i];
-				if (p->expires_ns && p->expires_ns <= now && !p->expiry_logged) {
+				if (!p->expires_ns || p->expiry_logged)
+					continue;
+				if (p->expires_ns <= now) {
 					p->expiry_logged = true;
 					log_event(r, p->host_server, p->expires_ns, 1, REDIR_WHY_EXPIRED);
+				} else if (p->expires_ns < next) {
+					next = p->expires_ns;
 				}
 			}
+	r->expiry_check_ns = 0;
+	if (next != UINT64_MAX) {
+		r->expiry_check_ns = next;
+		sim_schedule(next - now, expiry_check, r);
+	}
 }
 
 static void expiry_timer(void *arg)
