@@ -11,6 +11,7 @@
 #include "apps/hweb.h"
 #include "testbed/cpu.h"
 #include "net/ipv4.h"
+#include "scenario/topogen.h"
 #include "status.h"
 
 #define NS 1e9
@@ -124,6 +125,30 @@ static const struct param_def output_params[] = {
 	{ "hist_bin", PARAM_TIME, "50ms", "s", 1e-6 * NS, 60 * NS, "bin width of the latency histograms (series WORKLOAD.latency_hist.all, .hit, .miss)", PARAM_AT(struct scn_output, hist_bin_ns), NULL },
 };
 
+static const struct param_def topology_params[] = {
+	{ "model", PARAM_ENUM, "transit-stub", "", 0, 0, "generator: transit-stub (GT-ITM-like, model/scenario/topogen.h: a random connected backbone of transit routers, stub domains (ISPs) each on a random transit router, hosts on random routers of their domain)", PARAM_AT(struct scn_topology, model), PARAM_CHOICES("transit-stub") },
+	{ "seed", PARAM_U64, "1", "", 0, 1.8e19, "the generator's seed: one seed, one topology", PARAM_AT(struct scn_topology, seed), NULL },
+	{ "transit", PARAM_U64, "4", "", 1, 1000, "transit (backbone) routers, NAME-tK", PARAM_AT(struct scn_topology, transit), NULL },
+	{ "extra", PARAM_DOUBLE, "0.5", "", 0, 1, "probability of a link between two transit routers beyond the random tree that connects them", PARAM_AT(struct scn_topology, extra), NULL },
+	{ "stubs", PARAM_U64, "10", "", 0, 1e6, "stub domains (ISPs)", PARAM_AT(struct scn_topology, stubs), NULL },
+	{ "stub_routers", PARAM_U64, "1", "", 1, 64, "routers per stub domain, NAME-sJ-rK, in a random tree; router 0 joins a random transit router", PARAM_AT(struct scn_topology, stub_routers), NULL },
+	{ "hosts", PARAM_U64, "1", "", 0, 1000, "host nodes per stub domain, NAME-sJ-hK, each on a random router of its domain", PARAM_AT(struct scn_topology, hosts), NULL },
+	{ "transit_delay_min", PARAM_TIME, "10ms", "s", 0, 10 * NS, "transit-transit link delay, drawn uniformly from [min, max]", PARAM_AT(struct scn_topology, transit_delay_min), NULL },
+	{ "transit_delay_max", PARAM_TIME, "25ms", "s", 0, 10 * NS, "(see transit_delay_min)", PARAM_AT(struct scn_topology, transit_delay_max), NULL },
+	{ "stub_delay_min", PARAM_TIME, "2ms", "s", 0, 10 * NS, "delay of the links in a stub domain and to its transit router, uniform in [min, max]", PARAM_AT(struct scn_topology, stub_delay_min), NULL },
+	{ "stub_delay_max", PARAM_TIME, "5ms", "s", 0, 10 * NS, "(see stub_delay_min)", PARAM_AT(struct scn_topology, stub_delay_max), NULL },
+	{ "host_delay_min", PARAM_TIME, "1ms", "s", 0, 10 * NS, "host access link delay, uniform in [min, max]", PARAM_AT(struct scn_topology, host_delay_min), NULL },
+	{ "host_delay_max", PARAM_TIME, "1ms", "s", 0, 10 * NS, "(see host_delay_min)", PARAM_AT(struct scn_topology, host_delay_max), NULL },
+	{ "transit_rate", PARAM_RATE, "45Mbps", "bit/s", 1e3, 1e11, "transit-transit link rate (45 Mb/s: a T3, the 1998 backbone)", PARAM_AT(struct scn_topology, transit_rate), NULL },
+	{ "stub_rate", PARAM_RATE, "1.544Mbps", "bit/s", 1e3, 1e11, "stub domain link rate (1.544 Mb/s: a T1, the 1998 ISP uplink)", PARAM_AT(struct scn_topology, stub_rate), NULL },
+	{ "host_rate", PARAM_RATE, "10Mbps", "bit/s", 1e3, 1e11, "host access link rate (10 Mb/s Ethernet)", PARAM_AT(struct scn_topology, host_rate), NULL },
+	{ "pool", PARAM_ADDR, "10.0.0.0", "", 0, 0, "first address of the pool the links' /30 subnets are taken from, in order", PARAM_AT(struct scn_topology, pool), NULL },
+	{ "pool_prefix", PARAM_U64, "8", "bits", 1, 30, "prefix length of the pool", PARAM_AT(struct scn_topology, pool_prefix), NULL },
+	{ "transit_role", PARAM_ENUM, "router", "", 0, 0, "role of the transit routers", PARAM_AT(struct scn_topology, transit_role), role_names },
+	{ "stub_role", PARAM_ENUM, "router", "", 0, 0, "role of the stub routers (redirector: each ISP's border router redirects, as in Figure 1)", PARAM_AT(struct scn_topology, stub_role), role_names },
+	{ "host_role", PARAM_ENUM, "client", "", 0, 0, "role of the hosts", PARAM_AT(struct scn_topology, host_role), role_names },
+};
+
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The modules' keys a [link] and a [service] section take. */
@@ -171,6 +196,7 @@ static const struct kind kinds[] = {
 	{ "replication", replication_params, N(replication_params), 0, 0, NULL,
 	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0, 0 },
 	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures, capfailures),
+	KIND("topology", topology_params, 0, NULL, struct scn_topology, topology, topology_at, ntopologies, captopologies),
 };
 
 #define KEYS_MAX 128   /* keys of one section kind (struct scn_origin) */
@@ -796,9 +822,12 @@ static size_t name_hash(const char *name)
 	return (size_t)h;
 }
 
-/* The node names' hash table (after parsing; the nodes do not change). */
-static void hash_nodes(struct scenario *s)
+/* The node names' hash table (after parsing; the nodes do not change).
+ * A name met twice (a generated node named like another) sets *dup to
+ * the later's index + 1 and *first to the earlier's. */
+static void hash_nodes(struct scenario *s, size_t *dup, size_t *first)
 {
+	*dup = 0;
 	size_t cap = 16;
 	while (cap < 2 * s->nnodes)
 		cap *= 2;
@@ -808,8 +837,11 @@ static void hash_nodes(struct scenario *s)
 		return;   /* lookups stay linear */
 	for (size_t i = 0; i < s->nnodes; i++) {
 		size_t h = name_hash(s->node[i].name) & (cap - 1);
-		while (s->node_hash[h])
-			h = (h + 1) & (cap - 1);
+		for (; s->node_hash[h]; h = (h + 1) & (cap - 1))
+			if (!*dup && !strcmp(s->node[s->node_hash[h] - 1].name, s->node[i].name)) {
+				*dup = i + 1;
+				*first = s->node_hash[h] - 1;
+			}
 		s->node_hash[h] = i + 1;
 	}
 	s->node_hash_cap = cap;
@@ -1556,7 +1588,13 @@ static void check(struct parse *p)
 		fail(p, 1, "no [node NAME] sections: nothing to simulate");
 		return;
 	}
-	hash_nodes(s);
+	size_t dup, first;
+	hash_nodes(s, &dup, &first);
+	if (dup) {
+		fail(p, s->node_at[dup - 1].line, "duplicate node '%s' (first defined at line %d)",
+		     s->node[dup - 1].name, s->node_at[first].line);
+		return;
+	}
 	for (size_t i = 0; i < s->nnodes; i++)
 		required(p, &kinds[0], &s->node_at[i], s->node[i].name);
 	for (size_t i = 0; i < s->nlinks; i++)
@@ -1727,6 +1765,98 @@ static void apply_all(struct parse *p)
 	free(done);
 }
 
+/* A generated object of kind k at the end of its array, with its defaults,
+ * its required keys marked given at line (the [topology] header). */
+static void *generated(struct parse *p, const struct kind *k, const char *name, int line)
+{
+	if (!grow(p->s, k))
+		return NULL;
+	size_t *count = (size_t *)((char *)p->s + k->count_off);
+	char *obj = *(char **)((char *)p->s + k->base_off) + *count * k->size;
+	struct scn_origin *at = *(struct scn_origin **)((char *)p->s + k->at_off) + *count;
+	(*count)++;
+	memset(obj, 0, k->size);
+	memset(at, 0, sizeof *at);
+	set_defaults(k, obj);
+	snprintf(obj, SCN_NAME_MAX, "%s", name);   /* the name is the first field */
+	at->line = line;
+	for (size_t i = 0; i < k->nparams; i++)
+		if (!k->params[i].def)
+			at->key_line[i] = line;
+	return obj;
+}
+
+/* Each [topology] section's nodes and links, added after the file's. */
+static void expand_topologies(struct parse *p)
+{
+	struct scenario *s = p->s;
+	for (size_t i = 0; i < s->ntopologies; i++) {
+		const struct scn_topology *c = &s->topology[i];
+		int line = s->topology_at[i].line;
+		struct topogen_config tc = {
+			.seed = c->seed, .transit = c->transit, .stubs = c->stubs,
+			.stub_routers = c->stub_routers, .hosts = c->hosts, .extra = c->extra,
+			.delay_min = { c->transit_delay_min, c->stub_delay_min, c->host_delay_min },
+			.delay_max = { c->transit_delay_max, c->stub_delay_max, c->host_delay_max },
+			.rate = { c->transit_rate, c->stub_rate, c->host_rate },
+			.pool = c->pool, .pool_prefix = (unsigned)c->pool_prefix,
+		};
+		const int role[TG_NCLASSES] = { c->transit_role, c->stub_role, c->host_role };
+		static const char *const cls[TG_NCLASSES] = { "transit", "stub", "host" };
+		int bad = -1;
+		for (int k = TG_NCLASSES - 1; k >= 0; k--)
+			if (tc.delay_max[k] < tc.delay_min[k])
+				bad = k;
+		if (bad >= 0) {
+			char key[32];
+			snprintf(key, sizeof key, "%s_delay_max", cls[bad]);
+			fail(p, key_line(&s->topology_at[i], topology_params, N(topology_params), key),
+			     "[topology %s]: %s = %g ms is below %s_delay_min = %g ms", c->name, key,
+			     (double)tc.delay_max[bad] / 1e6, cls[bad], (double)tc.delay_min[bad] / 1e6);
+			continue;
+		}
+		struct topogen t;
+		char why[300];
+		int rc = topogen_transit_stub(&tc, c->name, &t, why, sizeof why);
+		if (rc != HN_OK) {
+			fail(p, line, "[topology %s]: %s", c->name, rc == HN_ENOMEM ? "out of memory" : why);
+			continue;
+		}
+		for (size_t k = 0; k < t.nnodes; k++) {
+			struct scn_node *n = generated(p, &kinds[0], t.node[k].name, line);
+			if (!n)
+				goto nomem;
+			n->role = role[t.node[k].cls];
+		}
+		for (size_t k = 0; k < t.nlinks; k++) {
+			char name[SCN_NAME_MAX + 32];
+			snprintf(name, sizeof name, "%s-l%zu", c->name, k);
+			if (strlen(name) >= SCN_NAME_MAX) {
+				topogen_free(&t);
+				fail(p, line, "[topology %s]: generated link names (as '%s') would be longer "
+				     "than %d characters", c->name, name, SCN_NAME_MAX - 1);
+				return;
+			}
+			struct scn_link *l = generated(p, &kinds[1], name, line);
+			if (!l)
+				goto nomem;
+			snprintf(l->a, sizeof l->a, "%s", t.node[t.link[k].a].name);
+			snprintf(l->b, sizeof l->b, "%s", t.node[t.link[k].b].name);
+			l->a_addr = t.link[k].a_addr;
+			l->b_addr = t.link[k].b_addr;
+			l->prefix = 30;
+			l->rate_bps = t.link[k].rate_bps;
+			l->delay_ns = t.link[k].delay_ns;
+		}
+		topogen_free(&t);
+		continue;
+nomem:
+		topogen_free(&t);
+		fail(p, line, "[topology %s]: out of memory", c->name);
+		return;
+	}
+}
+
 struct scenario *scenario_build(const struct scn_source *src, size_t point, char *err,
 				size_t errlen)
 {
@@ -1749,6 +1879,8 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 	/* File entries in file order; overrides that added a key follow, and
 	 * join their section through its header line. */
 	apply_all(p);
+	if (!p->failed)
+		expand_topologies(p);
 	if (!p->failed)
 		check(p);
 	if (p->failed) {
@@ -1789,6 +1921,8 @@ void scenario_free(struct scenario *s)
 	free(s->workload_at);
 	free(s->failure);
 	free(s->failure_at);
+	free(s->topology);
+	free(s->topology_at);
 	free(s->node_hash);
 	free(s);
 }

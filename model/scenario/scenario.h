@@ -142,6 +142,23 @@ struct scn_workload {
 	bool cache_redirect;          /* http: each user remembers a 302's Location */
 };
 
+/* A generated ISP topology (topogen.h): its nodes and links are added to
+ * the scenario's before the checks, named NAME-tK, NAME-sJ-rK, NAME-sJ-hK
+ * and NAME-lK. */
+struct scn_topology {
+	char name[SCN_NAME_MAX];
+	int model;                    /* 0: transit-stub */
+	uint64_t seed;
+	uint64_t transit, stubs, stub_routers, hosts;
+	double extra;
+	uint64_t transit_delay_min, transit_delay_max, stub_delay_min, stub_delay_max;
+	uint64_t host_delay_min, host_delay_max;
+	uint64_t transit_rate, stub_rate, host_rate;
+	uint32_t pool;
+	uint64_t pool_prefix;
+	int transit_role, stub_role, host_role;   /* enum scn_role */
+};
+
 /* The paper's testbed experiments (section 4.3). */
 struct scn_testbed {
 	int series;                   /* enum scn_series */
@@ -195,6 +212,9 @@ struct scenario {
 	struct scn_failure *failure;
 	struct scn_origin *failure_at;
 	size_t nfailures, capfailures;
+	struct scn_topology *topology;
+	struct scn_origin *topology_at;
+	size_t ntopologies, captopologies;
 	/* Node names hashed (open addressing, indices + 1; 0 empty), built
 	 * once the nodes are known: scenario_node and the checks look up here. */
 	size_t *node_hash;

@@ -70,7 +70,7 @@ static void scenario__unknown_section_is_refused(void **state)
 	(void)state;
 	expect_error(TWO_NODES "[router x]\nrole = client\n",
 		     "10: unknown section [router x] (sections: node, link, service, replica, "
-		     "workload, simulation, testbed, output, replication, failure)");
+		     "workload, simulation, testbed, output, replication, failure, topology)");
 }
 
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
@@ -272,7 +272,7 @@ static void scenario__all_errors_are_reported(void **state)
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue, "
 		 "nameserver, resolver, natlb\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
-		 "replica, workload, simulation, testbed, output, replication, failure)\n"
+		 "replica, workload, simulation, testbed, output, replication, failure, topology)\n"
 		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
 		 path, path, path, path);
 	assert_string_equal(err, want);
