@@ -58,6 +58,8 @@ void sim_cancel(sim_event_id id);
 void sim_run(uint64_t stop_ns);
 void sim_stop(void);                 /* stop as soon as the current event ends */
 uint64_t sim_event_count(void);      /* events executed so far */
+/* Transport endpoints in the hashed demultiplexer (sim_demux.cc), all nodes. */
+size_t sim_demux_indexed(void);
 
 /* ---- topology ---------------------------------------------------------- */
 
