@@ -2,12 +2,13 @@
 // linear one.
 //
 // ns-3 3.37's Ipv4EndPointDemux keeps a node's TCP and UDP endpoints in a
-// std::list and scans all of them for every received segment (Lookup) and
-// for every endpoint freed (DeAllocate).  A server keeps each connection's
+// std::list and scans all of them for every received segment (Lookup), for
+// every endpoint freed (DeAllocate) and allocated (the duplicate check, and
+// each ephemeral port tried).  A server keeps each connection's
 // endpoint through TIME_WAIT (2 MSL = 240 s by default), so at a busy
 // origin every segment scanned thousands of endpoints: 70 % of the run time
 // of scenarios/scale.ini with 10 ISPs (perf, EXPERIMENTS.md "Internet
-// scale").  These definitions replace the library's two member functions
+// scale").  These definitions replace the library's member functions that scan
 // and its destructor (the executable's definitions take precedence over
 // the shared library's: ELF symbol interposition; libns3-internet calls them
 // through its PLT).  They keep the list exactly as ns-3 does (Allocate,
@@ -64,6 +65,7 @@ struct Index
     std::unordered_map<Key, Ipv4EndPoint*, KeyHash> exact;
     std::vector<Ipv4EndPoint*> partial; // in list order
     std::unordered_map<Ipv4EndPoint*, Entry> where;
+    std::unordered_map<uint16_t, size_t> ports; // endpoints per local port
 };
 
 std::unordered_map<const Ipv4EndPointDemux*, Index>&
@@ -150,6 +152,7 @@ Sync(const Ipv4EndPointDemux* d, Ipv4EndPointDemux::EndPoints& list)
         Entry& en = x.where[**f];
         en.it = *f;
         Place(x, **f, en, true);
+        x.ports[(**f)->GetLocalPort()]++;
     }
     for (size_t i = 0; i < x.partial.size();)
     {
@@ -189,10 +192,134 @@ Ipv4EndPointDemux::DeAllocate(Ipv4EndPoint* endPoint)
         return; // not ours: ns-3 ignores it too
     }
     Unindex(x, endPoint, w->second);
+    auto p = x.ports.find(endPoint->GetLocalPort());
+    if (p != x.ports.end() && --p->second == 0)
+    {
+        x.ports.erase(p);
+    }
     auto it = w->second.it;
     x.where.erase(w);
     delete endPoint;
     m_endPoints.erase(it);
+}
+
+// ns-3's allocation, with the port and duplicate searches on the index
+// (ns-3's scanned the list: once per connection, and per port tried).
+bool
+Ipv4EndPointDemux::LookupPortLocal(uint16_t port)
+{
+    return Sync(this, m_endPoints).ports.count(port) != 0;
+}
+
+bool
+Ipv4EndPointDemux::LookupLocal(Ptr<NetDevice> boundNetDevice, Ipv4Address addr, uint16_t port)
+{
+    if (!LookupPortLocal(port))
+    {
+        return false;
+    }
+    for (auto e : m_endPoints) // binds with a port: configuration, rare
+    {
+        if (e->GetLocalPort() == port && e->GetLocalAddress() == addr &&
+            e->GetBoundNetDevice() == boundNetDevice)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+uint16_t
+Ipv4EndPointDemux::AllocateEphemeralPort()
+{
+    // ns-3's: counting up, as netinet/in_pcb.c does
+    uint16_t port = m_ephemeral;
+    int count = m_portLast - m_portFirst;
+    do
+    {
+        if (count-- < 0)
+        {
+            return 0;
+        }
+        ++port;
+        if (port < m_portFirst || port > m_portLast)
+        {
+            port = m_portFirst;
+        }
+    } while (LookupPortLocal(port));
+    m_ephemeral = port;
+    return port;
+}
+
+Ipv4EndPoint*
+Ipv4EndPointDemux::Allocate()
+{
+    return Allocate(Ipv4Address::GetAny());
+}
+
+Ipv4EndPoint*
+Ipv4EndPointDemux::Allocate(Ipv4Address address)
+{
+    uint16_t port = AllocateEphemeralPort();
+    if (port == 0)
+    {
+        return nullptr;
+    }
+    auto endPoint = new Ipv4EndPoint(address, port);
+    m_endPoints.push_back(endPoint);
+    Sync(this, m_endPoints);
+    return endPoint;
+}
+
+Ipv4EndPoint*
+Ipv4EndPointDemux::Allocate(Ptr<NetDevice> boundNetDevice, uint16_t port)
+{
+    return Allocate(boundNetDevice, Ipv4Address::GetAny(), port);
+}
+
+Ipv4EndPoint*
+Ipv4EndPointDemux::Allocate(Ptr<NetDevice> boundNetDevice, Ipv4Address address, uint16_t port)
+{
+    if (LookupLocal(boundNetDevice, address, port) || LookupLocal(nullptr, address, port))
+    {
+        return nullptr; // a duplicate
+    }
+    auto endPoint = new Ipv4EndPoint(address, port);
+    m_endPoints.push_back(endPoint);
+    Sync(this, m_endPoints);
+    return endPoint;
+}
+
+Ipv4EndPoint*
+Ipv4EndPointDemux::Allocate(Ptr<NetDevice> boundNetDevice,
+                            Ipv4Address localAddress,
+                            uint16_t localPort,
+                            Ipv4Address peerAddress,
+                            uint16_t peerPort)
+{
+    Index& x = Sync(this, m_endPoints);
+    Key k{localAddress.Get(), peerAddress.Get(), localPort, peerPort};
+    auto dup = [&](Ipv4EndPoint* e) {
+        return KeyOf(e) == k &&
+               (e->GetBoundNetDevice() == boundNetDevice || !e->GetBoundNetDevice());
+    };
+    auto h = x.exact.find(k);
+    if (h != x.exact.end() && dup(h->second))
+    {
+        return nullptr;
+    }
+    for (auto e : x.partial)
+    {
+        if (dup(e))
+        {
+            return nullptr;
+        }
+    }
+    auto endPoint = new Ipv4EndPoint(localAddress, localPort);
+    endPoint->SetPeer(peerAddress, peerPort);
+    m_endPoints.push_back(endPoint);
+    Sync(this, m_endPoints);
+    return endPoint;
 }
 
 Ipv4EndPointDemux::EndPoints
