@@ -1,7 +1,9 @@
 # HydraNet model and experiment suite.
 #   make            build build/hydranet and build/libhydranet.a
 #   make test       unit tests (plain and under ASan+UBSan), fuzz smoke, scenario tests
-#   make bench      benchmarks (wall-time ratios; not part of make test)
+#   make bench      benchmarks (wall-time ratios, Internet scale; results in
+#                   bench/results.txt; fails when a target is missed; not
+#                   part of make test)
 #   make reproduce  run every paper experiment and draw the figures
 # `make test` and `make reproduce` first install missing Debian packages
 # (tools/deps.sh: apt-get as root, else it prints the apt-get line).
@@ -137,9 +139,9 @@ scenario-tests: $(B)/hydranet $(BA)/hydranet
 
 # ---- experiments ---------------------------------------------------------
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench/bench_redirect $(B)/bench/bench_auth
-	$(B)/bench/bench_redirect
+	@$(MAKE) --no-print-directory $(B)/hydranet $(B)/bench/bench_redirect $(B)/bench/bench_auth
 	$(B)/bench/bench_auth
+	sh tools/bench-scale.sh $(B)/hydranet $(B)/bench/bench_redirect
 
 reproduce: deps
 	@$(MAKE) --no-print-directory all
