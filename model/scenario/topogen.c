@@ -78,9 +78,9 @@ int topogen_transit_stub(const struct topogen_config *c, const char *prefix, str
 			snprintf(why, whylen, "a delay's maximum is below its minimum");
 			return HN_ECONFIG;
 		}
-	if (T < 1 || R < 1 || S * (R + H) > 10000000) {
+	if (T < 1 || R < 1 || S * (R + H) > 1000000) {
 		snprintf(why, whylen, "%s", T < 1 ? "no transit routers" : R < 1 ? "no stub routers"
-			 : "more than 10^7 nodes");
+			 : "more than 10^6 nodes");
 		return HN_ECONFIG;
 	}
 	/* links: the tree's T-1, the extra ones (at most T(T-1)/2 in all), each
