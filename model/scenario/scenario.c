@@ -11,6 +11,7 @@
 #include "apps/hweb.h"
 #include "testbed/cpu.h"
 #include "net/ipv4.h"
+#include "net/graph.h"
 #include "scenario/topogen.h"
 #include "status.h"
 
@@ -310,6 +311,7 @@ struct parse {
 	int seen_single[N(kinds)];    /* unnamed sections met */
 	int single_line[N(kinds)];
 	struct scn_origin single_at[N(kinds)];   /* their keys' lines */
+	struct addr_index *link_addrs;   /* the links' addresses to the first link with each */
 };
 
 /* Every error of a file is reported, one line each, up to ERRORS_MAX. */
@@ -981,17 +983,28 @@ static void check_link(struct parse *p, size_t i)
 		     (unsigned long long)l->prefix);
 		return;
 	}
-	for (size_t j = 0; j < i; j++) {
+	/* The first earlier link with either address (a_addr's first when one
+	 * link has both), from the index of every link's addresses in order. */
+	long ja = p->link_addrs ? addr_index_find(p->link_addrs, l->a_addr) : -1;
+	long jb = p->link_addrs ? addr_index_find(p->link_addrs, l->b_addr) : -1;
+	long earlier = (ja >= 0 && (size_t)ja < i) ? ja : -1;
+	int e = 0;
+	if (jb >= 0 && (size_t)jb < i && (earlier < 0 || jb < earlier)) {
+		earlier = jb;
+		e = 1;
+	}
+	for (size_t j = 0; !p->link_addrs && j < i && earlier < 0; j++) {   /* no index: out of memory */
 		const struct scn_link *m = &s->link[j];
-		uint32_t addrs[2] = { l->a_addr, l->b_addr };
-		for (int e = 0; e < 2; e++)
-			if (addrs[e] == m->a_addr || addrs[e] == m->b_addr) {
-				fail(p, key_line(at, link_params, N(link_params),
-						 e ? "b_addr" : "a_addr"),
-				     "[link %s]: address %s already used by link '%s'",
-				     l->name, ipv4_ntoa(addrs[e], a1), m->name);
-				return;
-			}
+		if (l->a_addr == m->a_addr || l->a_addr == m->b_addr)
+			earlier = (long)j, e = 0;
+		else if (l->b_addr == m->a_addr || l->b_addr == m->b_addr)
+			earlier = (long)j, e = 1;
+	}
+	if (earlier >= 0) {
+		fail(p, key_line(at, link_params, N(link_params), e ? "b_addr" : "a_addr"),
+		     "[link %s]: address %s already used by link '%s'", l->name,
+		     ipv4_ntoa(e ? l->b_addr : l->a_addr, a1), s->link[earlier].name);
+		return;
 	}
 }
 
@@ -1597,8 +1610,20 @@ static void check(struct parse *p)
 	}
 	for (size_t i = 0; i < s->nnodes; i++)
 		required(p, &kinds[0], &s->node_at[i], s->node[i].name);
+	uint32_t *addr = malloc((2 * s->nlinks + 1) * sizeof *addr);
+	size_t *owner = malloc((2 * s->nlinks + 1) * sizeof *owner);
+	for (size_t i = 0; addr && owner && i < s->nlinks; i++) {
+		addr[2 * i] = s->link[i].a_addr;
+		addr[2 * i + 1] = s->link[i].b_addr;
+		owner[2 * i] = owner[2 * i + 1] = i;
+	}
+	p->link_addrs = addr && owner ? addr_index_new(2 * s->nlinks, addr, owner) : NULL;
+	free(addr);
+	free(owner);
 	for (size_t i = 0; i < s->nlinks; i++)
 		check_link(p, i);
+	addr_index_free(p->link_addrs);
+	p->link_addrs = NULL;
 	if (p->failed)
 		return;
 	check_topology(p);
