@@ -312,6 +312,9 @@ struct parse {
 	int single_line[N(kinds)];
 	struct scn_origin single_at[N(kinds)];   /* their keys' lines */
 	struct addr_index *link_addrs;   /* the links' addresses to the first link with each */
+	struct name_index {              /* each named kind's names: index + 1, 0 empty */
+		size_t *slot, cap, n;
+	} names[N(kinds)];
 };
 
 /* Every error of a file is reported, one line each, up to ERRORS_MAX. */
@@ -402,6 +405,49 @@ static const char *closest(const char *word, const char *const *names, size_t n)
 	return best;
 }
 
+static size_t name_hash(const char *name);
+
+/* The index of the object of named kind k called name, or -1. */
+static long name_find(const struct parse *p, const struct kind *k, const char *name)
+{
+	const struct name_index *x = &p->names[k - kinds];
+	const char *base = *(char *const *)((const char *)p->s + k->base_off);
+	for (size_t h = x->cap ? name_hash(name) & (x->cap - 1) : 0; x->cap && x->slot[h];
+	     h = (h + 1) & (x->cap - 1))
+		if (!strcmp(base + (x->slot[h] - 1) * k->size, name))   /* the name is the first field */
+			return (long)x->slot[h] - 1;
+	return -1;
+}
+
+/* Object i of named kind k joins the index; 0 when memory ran out. */
+static int name_add(struct parse *p, const struct kind *k, size_t i)
+{
+	struct name_index *x = &p->names[k - kinds];
+	const char *base = *(char **)((char *)p->s + k->base_off);
+	if (2 * (x->n + 1) > x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 64;
+		size_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return 0;
+		for (size_t j = 0; j < x->cap; j++)
+			if (x->slot[j]) {
+				size_t h = name_hash(base + (x->slot[j] - 1) * k->size) & (cap - 1);
+				while (slot[h])
+					h = (h + 1) & (cap - 1);
+				slot[h] = x->slot[j];
+			}
+		free(x->slot);
+		x->slot = slot;
+		x->cap = cap;
+	}
+	size_t h = name_hash(base + i * k->size) & (x->cap - 1);
+	while (x->slot[h])
+		h = (h + 1) & (x->cap - 1);
+	x->slot[h] = i + 1;
+	x->n++;
+	return 1;
+}
+
 /* Room for one more object of named kind k: 0 when memory ran out. */
 static int grow(struct scenario *s, const struct kind *k)
 {
@@ -480,12 +526,10 @@ static int begin_section(struct parse *p, const char *section, int hl)
 	}
 	size_t *count = (size_t *)((char *)p->s + k->count_off);
 	struct scn_origin *at = *(struct scn_origin **)((char *)p->s + k->at_off);
-	for (size_t i = 0; i < *count; i++) {
-		if (!strcmp(base + i * k->size, oname)) {   /* name is the first field */
-			fail(p, hl, "duplicate %s '%s' (first defined at line %d)", kname, oname,
-			     at[i].line);
-			return 0;
-		}
+	long dup = name_find(p, k, oname);
+	if (dup >= 0) {
+		fail(p, hl, "duplicate %s '%s' (first defined at line %d)", kname, oname, at[dup].line);
+		return 0;
 	}
 	if (*count == SCN_MAX_OBJECTS) {
 		fail(p, hl, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
@@ -505,6 +549,10 @@ static int begin_section(struct parse *p, const char *section, int hl)
 	set_defaults(k, p->cur_obj);
 	memcpy(p->cur_obj, oname, strlen(oname) + 1);   /* length checked above */
 	p->cur_at->line = hl;
+	if (!name_add(p, k, *count - 1)) {
+		fail(p, hl, "out of memory for %s '%s'", kname, oname);
+		return 0;
+	}
 	return 1;
 }
 
@@ -1908,6 +1956,8 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 		expand_topologies(p);
 	if (!p->failed)
 		check(p);
+	for (size_t k = 0; k < N(kinds); k++)
+		free(p->names[k].slot);
 	if (p->failed) {
 		copy_errors(p, err, errlen);
 		free(p);
