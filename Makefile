@@ -1,7 +1,9 @@
 # HydraNet model and experiment suite.
 #   make            build build/hydranet and build/libhydranet.a
 #   make test       unit tests (plain and under ASan+UBSan), fuzz smoke, scenario tests
-#   make bench      benchmarks (wall-time ratios; not part of make test)
+#   make bench      benchmarks (wall-time ratios, Internet scale; results in
+#                   bench/results.txt; fails when a target is missed; not
+#                   part of make test)
 #   make reproduce  run every paper experiment and draw the figures
 # `make test` and `make reproduce` first install missing Debian packages
 # (tools/deps.sh: apt-get as root, else it prints the apt-get line).
@@ -30,7 +32,7 @@ LIB_C   = $(wildcard model/*.c model/net/*.c model/hydranet/*.c model/apps/*.c \
 LIB_CXX = $(wildcard model/sim/*.cc)
 NET_C   = model/status.c $(wildcard model/net/*.c)
 # what fuzz targets link: the pure-C layers, no simulator
-FUZZ_C  = $(NET_C) model/param.c model/roles.c $(wildcard model/*/*_params.c) model/scenario/source.c model/scenario/scenario.c \
+FUZZ_C  = $(NET_C) model/param.c model/roles.c $(wildcard model/*/*_params.c) model/scenario/source.c model/scenario/scenario.c model/scenario/topogen.c \
           model/hydranet/rmp.c model/hydranet/hchk_msg.c model/apps/redirect.c
 CLI_C   = $(wildcard model/cli/*.c)
 UNIT    = $(basename $(notdir $(wildcard tests/unit/test_*.c)))
@@ -144,9 +146,9 @@ scenario-tests: $(B)/hydranet $(BA)/hydranet
 
 # ---- experiments ---------------------------------------------------------
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/bench/bench_redirect $(B)/bench/bench_auth
-	$(B)/bench/bench_redirect
+	@$(MAKE) --no-print-directory $(B)/hydranet $(B)/bench/bench_redirect $(B)/bench/bench_auth
 	$(B)/bench/bench_auth
+	sh tools/bench-scale.sh $(B)/hydranet $(B)/bench/bench_redirect
 
 reproduce: deps
 	@$(MAKE) --no-print-directory all

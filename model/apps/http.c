@@ -200,10 +200,8 @@ static void srv_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len,
 	struct http_server *srv = ctx;
 	(void)from;
 	(void)fport;
-	struct http_conn *c = NULL;
-	for (size_t i = 0; i < srv->nconns; i++)
-		if (srv->conns[i]->sock == s)
-			c = srv->conns[i];
+	struct http_conn *c = sim_sock_user(s);   /* set at accept: no search */
+	(void)srv;
 	if (!c || c->hdr_done == 2)
 		return;
 	if (!c->hdr_done) {
@@ -252,15 +250,16 @@ static void srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint1
 	c->sock = s;
 	c->peer = peer;
 	srv->conns[srv->nconns++] = c;
+	sim_sock_set_user(s, c);
 }
 
 static void srv_space(void *ctx, sim_sock *s, size_t avail)
 {
-	struct http_server *srv = ctx;
+	struct http_conn *c = sim_sock_user(s);   /* set at accept (sockets are never reused) */
+	(void)ctx;
 	(void)avail;
-	for (size_t i = 0; i < srv->nconns; i++)
-		if (srv->conns[i]->sock == s && srv->conns[i]->replying)
-			srv_pump(srv->conns[i]);
+	if (c && c->replying)
+		srv_pump(c);
 }
 
 static const struct sim_sock_ops server_ops = {

@@ -2,6 +2,7 @@
 #include "scenario/scenario.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "apps/hweb.h"
 #include "testbed/cpu.h"
 #include "net/ipv4.h"
+#include "net/graph.h"
+#include "scenario/topogen.h"
 #include "status.h"
 
 #define NS 1e9
@@ -123,6 +126,30 @@ static const struct param_def output_params[] = {
 	{ "hist_bin", PARAM_TIME, "50ms", "s", 1e-6 * NS, 60 * NS, "bin width of the latency histograms (series WORKLOAD.latency_hist.all, .hit, .miss)", PARAM_AT(struct scn_output, hist_bin_ns), NULL },
 };
 
+static const struct param_def topology_params[] = {
+	{ "model", PARAM_ENUM, "transit-stub", "", 0, 0, "generator: transit-stub (GT-ITM-like, model/scenario/topogen.h: a random connected backbone of transit routers, stub domains (ISPs) each on a random transit router, hosts on random routers of their domain)", PARAM_AT(struct scn_topology, model), PARAM_CHOICES("transit-stub") },
+	{ "seed", PARAM_U64, "1", "", 0, 1.8e19, "the generator's seed: one seed, one topology", PARAM_AT(struct scn_topology, seed), NULL },
+	{ "transit", PARAM_U64, "4", "", 1, 1000, "transit (backbone) routers, NAME-tK", PARAM_AT(struct scn_topology, transit), NULL },
+	{ "extra", PARAM_DOUBLE, "0.5", "", 0, 1, "probability of a link between two transit routers beyond the random tree that connects them", PARAM_AT(struct scn_topology, extra), NULL },
+	{ "stubs", PARAM_U64, "10", "", 0, 1e6, "stub domains (ISPs)", PARAM_AT(struct scn_topology, stubs), NULL },
+	{ "stub_routers", PARAM_U64, "1", "", 1, 64, "routers per stub domain, NAME-sJ-rK, in a random tree; router 0 joins a random transit router", PARAM_AT(struct scn_topology, stub_routers), NULL },
+	{ "hosts", PARAM_U64, "1", "", 0, 1000, "host nodes per stub domain, NAME-sJ-hK, each on a random router of its domain", PARAM_AT(struct scn_topology, hosts), NULL },
+	{ "transit_delay_min", PARAM_TIME, "10ms", "s", 0, 10 * NS, "transit-transit link delay, drawn uniformly from [min, max]", PARAM_AT(struct scn_topology, transit_delay_min), NULL },
+	{ "transit_delay_max", PARAM_TIME, "25ms", "s", 0, 10 * NS, "(see transit_delay_min)", PARAM_AT(struct scn_topology, transit_delay_max), NULL },
+	{ "stub_delay_min", PARAM_TIME, "2ms", "s", 0, 10 * NS, "delay of the links in a stub domain and to its transit router, uniform in [min, max]", PARAM_AT(struct scn_topology, stub_delay_min), NULL },
+	{ "stub_delay_max", PARAM_TIME, "5ms", "s", 0, 10 * NS, "(see stub_delay_min)", PARAM_AT(struct scn_topology, stub_delay_max), NULL },
+	{ "host_delay_min", PARAM_TIME, "1ms", "s", 0, 10 * NS, "host access link delay, uniform in [min, max]", PARAM_AT(struct scn_topology, host_delay_min), NULL },
+	{ "host_delay_max", PARAM_TIME, "1ms", "s", 0, 10 * NS, "(see host_delay_min)", PARAM_AT(struct scn_topology, host_delay_max), NULL },
+	{ "transit_rate", PARAM_RATE, "45Mbps", "bit/s", 1e3, 1e11, "transit-transit link rate (45 Mb/s: a T3, the 1998 backbone)", PARAM_AT(struct scn_topology, transit_rate), NULL },
+	{ "stub_rate", PARAM_RATE, "1.544Mbps", "bit/s", 1e3, 1e11, "stub domain link rate (1.544 Mb/s: a T1, the 1998 ISP uplink)", PARAM_AT(struct scn_topology, stub_rate), NULL },
+	{ "host_rate", PARAM_RATE, "10Mbps", "bit/s", 1e3, 1e11, "host access link rate (10 Mb/s Ethernet)", PARAM_AT(struct scn_topology, host_rate), NULL },
+	{ "pool", PARAM_ADDR, "10.0.0.0", "", 0, 0, "first address of the pool the links' /30 subnets are taken from, in order", PARAM_AT(struct scn_topology, pool), NULL },
+	{ "pool_prefix", PARAM_U64, "8", "bits", 1, 30, "prefix length of the pool", PARAM_AT(struct scn_topology, pool_prefix), NULL },
+	{ "transit_role", PARAM_ENUM, "router", "", 0, 0, "role of the transit routers", PARAM_AT(struct scn_topology, transit_role), role_names },
+	{ "stub_role", PARAM_ENUM, "router", "", 0, 0, "role of the stub routers (redirector: each ISP's border router redirects, as in Figure 1)", PARAM_AT(struct scn_topology, stub_role), role_names },
+	{ "host_role", PARAM_ENUM, "client", "", 0, 0, "role of the hosts", PARAM_AT(struct scn_topology, host_role), role_names },
+};
+
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
 /* The modules' keys a [link] and a [service] section take. */
@@ -146,28 +173,31 @@ struct kind {
 	int roles;                    /* node: each role's keys follow its own (roles.h) */
 	const struct param_block *blocks;   /* modules' keys after its own, NULL-terminated */
 	size_t size;                  /* object struct size */
-	size_t base_off, at_off, count_off;   /* in struct scenario */
+	size_t base_off, at_off, count_off;   /* in struct scenario; named: the arrays' pointers */
+	size_t cap_off;               /* named: the arrays' capacity */
 };
 
-#define KIND(n, tab, roles, blocks, type, arr, at, cnt) \
+#define KIND(n, tab, roles, blocks, type, arr, at, cnt, cap) \
 	{ n, tab, N(tab), 1, roles, blocks, sizeof(type), offsetof(struct scenario, arr), \
-	  offsetof(struct scenario, at), offsetof(struct scenario, cnt) }
+	  offsetof(struct scenario, at), offsetof(struct scenario, cnt), \
+	  offsetof(struct scenario, cap) }
 
 static const struct kind kinds[] = {
-	KIND("node", node_params, 1, NULL, struct scn_node, node, node_at, nnodes),
-	KIND("link", link_params, 0, link_blocks, struct scn_link, link, link_at, nlinks),
-	KIND("service", service_params, 0, service_blocks, struct scn_service, service, service_at, nservices),
-	KIND("replica", replica_params, 0, NULL, struct scn_replica, replica, replica_at, nreplicas),
-	KIND("workload", workload_params, 0, NULL, struct scn_workload, workload, workload_at, nworkloads),
+	KIND("node", node_params, 1, NULL, struct scn_node, node, node_at, nnodes, capnodes),
+	KIND("link", link_params, 0, link_blocks, struct scn_link, link, link_at, nlinks, caplinks),
+	KIND("service", service_params, 0, service_blocks, struct scn_service, service, service_at, nservices, capservices),
+	KIND("replica", replica_params, 0, NULL, struct scn_replica, replica, replica_at, nreplicas, capreplicas),
+	KIND("workload", workload_params, 0, NULL, struct scn_workload, workload, workload_at, nworkloads, capworkloads),
 	{ "simulation", sim_params, N(sim_params), 0, 0, NULL, sizeof(struct scn_simulation),
-	  offsetof(struct scenario, sim), 0, 0 },
+	  offsetof(struct scenario, sim), 0, 0, 0 },
 	{ "testbed", testbed_params, N(testbed_params), 0, 0, NULL, sizeof(struct scn_testbed),
-	  offsetof(struct scenario, testbed), 0, 0 },
+	  offsetof(struct scenario, testbed), 0, 0, 0 },
 	{ "output", output_params, N(output_params), 0, 0, NULL, sizeof(struct scn_output),
-	  offsetof(struct scenario, out), 0, 0 },
+	  offsetof(struct scenario, out), 0, 0, 0 },
 	{ "replication", replication_params, N(replication_params), 0, 0, NULL,
-	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0 },
-	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures),
+	  sizeof(struct scn_replication), offsetof(struct scenario, replication), 0, 0, 0 },
+	KIND("failure", failure_params, 0, NULL, struct scn_failure, failure, failure_at, nfailures, capfailures),
+	KIND("topology", topology_params, 0, NULL, struct scn_topology, topology, topology_at, ntopologies, captopologies),
 };
 
 #define KEYS_MAX 128   /* keys of one section kind (struct scn_origin) */
@@ -281,6 +311,10 @@ struct parse {
 	int seen_single[N(kinds)];    /* unnamed sections met */
 	int single_line[N(kinds)];
 	struct scn_origin single_at[N(kinds)];   /* their keys' lines */
+	struct addr_index *link_addrs;   /* the links' addresses to the first link with each */
+	struct name_index {              /* each named kind's names: index + 1, 0 empty */
+		size_t *slot, cap, n;
+	} names[N(kinds)];
 };
 
 /* Every error of a file is reported, one line each, up to ERRORS_MAX. */
@@ -371,6 +405,70 @@ static const char *closest(const char *word, const char *const *names, size_t n)
 	return best;
 }
 
+static size_t name_hash(const char *name);
+
+/* The index of the object of named kind k called name, or -1. */
+static long name_find(const struct parse *p, const struct kind *k, const char *name)
+{
+	const struct name_index *x = &p->names[k - kinds];
+	const char *base = *(char *const *)((const char *)p->s + k->base_off);
+	for (size_t h = x->cap ? name_hash(name) & (x->cap - 1) : 0; x->cap && x->slot[h];
+	     h = (h + 1) & (x->cap - 1))
+		if (!strcmp(base + (x->slot[h] - 1) * k->size, name))   /* the name is the first field */
+			return (long)x->slot[h] - 1;
+	return -1;
+}
+
+/* Object i of named kind k joins the index; 0 when memory ran out. */
+static int name_add(struct parse *p, const struct kind *k, size_t i)
+{
+	struct name_index *x = &p->names[k - kinds];
+	const char *base = *(char **)((char *)p->s + k->base_off);
+	if (2 * (x->n + 1) > x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 64;
+		size_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return 0;
+		for (size_t j = 0; j < x->cap; j++)
+			if (x->slot[j]) {
+				size_t h = name_hash(base + (x->slot[j] - 1) * k->size) & (cap - 1);
+				while (slot[h])
+					h = (h + 1) & (cap - 1);
+				slot[h] = x->slot[j];
+			}
+		free(x->slot);
+		x->slot = slot;
+		x->cap = cap;
+	}
+	size_t h = name_hash(base + i * k->size) & (x->cap - 1);
+	while (x->slot[h])
+		h = (h + 1) & (x->cap - 1);
+	x->slot[h] = i + 1;
+	x->n++;
+	return 1;
+}
+
+/* Room for one more object of named kind k: 0 when memory ran out. */
+static int grow(struct scenario *s, const struct kind *k)
+{
+	size_t *count = (size_t *)((char *)s + k->count_off), *cap = (size_t *)((char *)s + k->cap_off);
+	char **base = (char **)((char *)s + k->base_off);
+	struct scn_origin **at = (struct scn_origin **)((char *)s + k->at_off);
+	if (*count < *cap)
+		return 1;
+	size_t c = *cap ? 2 * *cap : 16;
+	char *b = realloc(*base, c * k->size);
+	if (!b)
+		return 0;
+	*base = b;
+	struct scn_origin *a = realloc(*at, c * sizeof *a);
+	if (!a)
+		return 0;
+	*at = a;
+	*cap = c;
+	return 1;
+}
+
 /* Start the object of a new section header (at line hl). */
 static int begin_section(struct parse *p, const char *section, int hl)
 {
@@ -399,7 +497,7 @@ static int begin_section(struct parse *p, const char *section, int hl)
 	}
 	snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
 	p->cur_kind = k;
-	char *base = (char *)p->s + k->base_off;
+	char *base = k->named ? *(char **)((char *)p->s + k->base_off) : (char *)p->s + k->base_off;
 	if (!k->named) {
 		if (n != 1) {
 			fail(p, hl, "section [%s]: [%s] takes no name", section, kname);
@@ -427,25 +525,34 @@ static int begin_section(struct parse *p, const char *section, int hl)
 		return 0;
 	}
 	size_t *count = (size_t *)((char *)p->s + k->count_off);
-	struct scn_origin *at = (struct scn_origin *)((char *)p->s + k->at_off);
-	for (size_t i = 0; i < *count; i++) {
-		if (!strcmp(base + i * k->size, oname)) {   /* name is the first field */
-			fail(p, hl, "duplicate %s '%s' (first defined at line %d)", kname, oname,
-			     at[i].line);
-			return 0;
-		}
+	struct scn_origin *at = *(struct scn_origin **)((char *)p->s + k->at_off);
+	long dup = name_find(p, k, oname);
+	if (dup >= 0) {
+		fail(p, hl, "duplicate %s '%s' (first defined at line %d)", kname, oname, at[dup].line);
+		return 0;
 	}
 	if (*count == SCN_MAX_OBJECTS) {
 		fail(p, hl, "more than %d %s sections", SCN_MAX_OBJECTS, kname);
 		return 0;
 	}
+	if (!grow(p->s, k)) {
+		fail(p, hl, "out of memory for %s '%s'", kname, oname);
+		return 0;
+	}
+	base = *(char **)((char *)p->s + k->base_off);
+	at = *(struct scn_origin **)((char *)p->s + k->at_off);
 	p->cur_obj = base + *count * k->size;
 	p->cur_at = &at[*count];
 	(*count)++;
 	memset(p->cur_obj, 0, k->size);
+	memset(p->cur_at, 0, sizeof *p->cur_at);
 	set_defaults(k, p->cur_obj);
 	memcpy(p->cur_obj, oname, strlen(oname) + 1);   /* length checked above */
 	p->cur_at->line = hl;
+	if (!name_add(p, k, *count - 1)) {
+		fail(p, hl, "out of memory for %s '%s'", kname, oname);
+		return 0;
+	}
 	return 1;
 }
 
@@ -458,7 +565,8 @@ static int find_object(struct parse *p, const char *section)
 		const struct kind *kd = &kinds[k];
 		if (strcmp(kd->name, kname))
 			continue;
-		char *base = (char *)p->s + kd->base_off;
+		char *base = kd->named ? *(char **)((char *)p->s + kd->base_off)
+				       : (char *)p->s + kd->base_off;
 		p->cur_kind = kd;
 		snprintf(p->cur_section, sizeof p->cur_section, "%s", section);
 		p->cur_header = -1;
@@ -468,7 +576,7 @@ static int find_object(struct parse *p, const char *section)
 			return 1;
 		}
 		size_t count = *(size_t *)((char *)p->s + kd->count_off);
-		struct scn_origin *at = (struct scn_origin *)((char *)p->s + kd->at_off);
+		struct scn_origin *at = *(struct scn_origin **)((char *)p->s + kd->at_off);
 		for (size_t j = 0; n == 2 && j < count; j++)
 			if (!strcmp(base + j * kd->size, oname)) {
 				p->cur_obj = base + j * kd->size;
@@ -480,28 +588,236 @@ static int find_object(struct parse *p, const char *section)
 	return 0;
 }
 
-/* Apply entry i (its value at the current point) to the object it names. */
-static void apply(struct parse *p, size_t i)
+/* ---- sections with a count ----------------------------------------------- */
+
+/* Index expressions (source.h): integers, dotted quads (an address as a
+ * 32-bit number: the result is then an address), i, + - * / % and
+ * parentheses, evaluated for one copy. */
+struct ixp {
+	const char *c, *end;
+	long long i;
+	int addr;                     /* a dotted quad took part */
+	const char *why;
+};
+
+#define IX_MAX (1ll << 40)        /* |values| beyond this are refused */
+
+static long long ix_expr(struct ixp *x);
+
+static void ix_space(struct ixp *x)
+{
+	while (x->c < x->end && (*x->c == ' ' || *x->c == '\t'))
+		x->c++;
+}
+
+static long long ix_factor(struct ixp *x)
+{
+	ix_space(x);
+	if (x->c >= x->end) {
+		x->why = "an operand is missing";
+		return 0;
+	}
+	if (*x->c == '(') {
+		x->c++;
+		long long v = ix_expr(x);
+		ix_space(x);
+		if (!x->why && (x->c >= x->end || *x->c != ')'))
+			x->why = "a ')' is missing";
+		x->c++;
+		return v;
+	}
+	if (*x->c == '-') {
+		x->c++;
+		return -ix_factor(x);
+	}
+	if (*x->c == 'i' && (x->c + 1 >= x->end || !(isalnum((unsigned char)x->c[1]) || x->c[1] == '_'))) {
+		x->c++;
+		return x->i;
+	}
+	if (!isdigit((unsigned char)*x->c)) {
+		x->why = "expected a number, an address, i or '('";
+		return 0;
+	}
+	long long part[4] = { 0 };
+	int n = 0;
+	for (;;) {
+		int digits = 0;
+		while (x->c < x->end && isdigit((unsigned char)*x->c) && digits < 10) {
+			part[n] = part[n] * 10 + (*x->c++ - '0');
+			digits++;
+		}
+		if (x->c < x->end && isdigit((unsigned char)*x->c)) {
+			x->why = "a number is too large";
+			return 0;
+		}
+		if (n < 3 && x->c + 1 < x->end && *x->c == '.' && isdigit((unsigned char)x->c[1])) {
+			x->c++;
+			n++;
+			continue;
+		}
+		break;
+	}
+	if (n == 0)
+		return part[0];
+	if (n != 3 || part[0] > 255 || part[1] > 255 || part[2] > 255 || part[3] > 255) {
+		x->why = "not an IPv4 address (a.b.c.d, each 0 to 255)";
+		return 0;
+	}
+	x->addr = 1;
+	return (part[0] << 24) | (part[1] << 16) | (part[2] << 8) | part[3];
+}
+
+static long long ix_term(struct ixp *x)
+{
+	long long v = ix_factor(x);
+	for (;;) {
+		ix_space(x);
+		if (x->why || x->c >= x->end || !strchr("*/%", *x->c))
+			return v;
+		char op = *x->c++;
+		long long r = ix_factor(x);
+		if (x->why)
+			return 0;
+		if (op != '*' && r == 0) {
+			x->why = "division by zero";
+			return 0;
+		}
+		if (op == '*' && r && (v > IX_MAX / (r < 0 ? -r : r) || v < -IX_MAX / (r < 0 ? -r : r))) {
+			x->why = "the value is too large";
+			return 0;
+		}
+		v = op == '*' ? v * r : op == '/' ? v / r : v % r;
+	}
+}
+
+static long long ix_expr(struct ixp *x)
+{
+	long long v = ix_term(x);
+	for (;;) {
+		ix_space(x);
+		if (x->why || x->c >= x->end || (*x->c != '+' && *x->c != '-'))
+			return v;
+		char op = *x->c++;
+		long long r = ix_term(x);
+		if (x->why)
+			return 0;
+		v = op == '+' ? v + r : v - r;
+		if (v > IX_MAX || v < -IX_MAX) {
+			x->why = "the value is too large";
+			return 0;
+		}
+	}
+}
+
+static int has_index_expr(const char *text)
+{
+	for (const char *o = strstr(text, "${"); o; o = strstr(o + 2, "${"))
+		if (scn_is_index_expr(o))
+			return 1;
+	return 0;
+}
+
+/* text with each index expression replaced by its value for copy i, into
+ * out.  HN_OK, or HN_ECONFIG with why. */
+static int subst_index(const char *text, long long i, char *out, size_t outlen, char *why,
+		       size_t whylen)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (const char *c = text; *c;) {
+		if (!scn_is_index_expr(c)) {
+			if (n + 1 >= outlen)
+				goto too_long;
+			out[n++] = *c++;
+			out[n] = 0;
+			continue;
+		}
+		const char *close = strchr(c, '}');
+		struct ixp x = { c + 2, close, i, 0, NULL };
+		long long v = ix_expr(&x);
+		ix_space(&x);
+		if (!x.why && x.c < x.end)
+			x.why = "unexpected text";
+		if (!x.why && v < 0)
+			x.why = "the value is negative";
+		if (!x.why && x.addr && v > 0xffffffffll)
+			x.why = "the address is beyond 255.255.255.255";
+		if (x.why) {
+			snprintf(why, whylen, "'%.*s' at i = %lld: %s", (int)(close - c + 1), c, i, x.why);
+			return HN_ECONFIG;
+		}
+		char num[24];
+		if (x.addr)
+			snprintf(num, sizeof num, "%u.%u.%u.%u", (unsigned)(v >> 24) & 255,
+				 (unsigned)(v >> 16) & 255, (unsigned)(v >> 8) & 255, (unsigned)v & 255);
+		else
+			snprintf(num, sizeof num, "%lld", v);
+		if (n + strlen(num) + 1 > outlen)
+			goto too_long;
+		memcpy(out + n, num, strlen(num) + 1);
+		n += strlen(num);
+		c = close + 1;
+	}
+	return HN_OK;
+too_long:
+	snprintf(why, whylen, "longer than %zu characters at i = %lld", outlen - 1, i);
+	return HN_ECONFIG;
+}
+
+/* Apply entry i (its value at the current point) to the object it names:
+ * copy `copy` of a section with a count (its index expressions evaluated),
+ * or the section itself when copy < 0. */
+static void apply(struct parse *p, size_t i, long long copy)
 {
 	const struct scn_entry *e = &p->src->e[i];
+	char sec[sizeof e->section], value[sizeof e->value], why[200];
+	const char *sv = scn_source_value(p->src, i, p->point);
+	if (copy < 0) {
+		if (has_index_expr(e->section)) {   /* said once, at the header */
+			if (e->header_line != p->cur_header || strcmp(e->section, p->cur_section)) {
+				p->cur_header = e->header_line;
+				snprintf(p->cur_section, sizeof p->cur_section, "%s", e->section);
+				p->cur_kind = NULL;
+				fail(p, e->header_line, "[%s]: ${i} stands for a copy's index, in a "
+				     "section with a count only", e->section);
+			}
+			return;
+		}
+		if (has_index_expr(sv)) {
+			fail_entry(p, i, "[%s]: %s: ${i} stands for a copy's index, in a section with a "
+				   "count only", e->section, e->key);
+			return;
+		}
+		snprintf(sec, sizeof sec, "%s", e->section);
+		snprintf(value, sizeof value, "%s", sv);
+	} else {
+		if (subst_index(e->section, copy, sec, sizeof sec, why, sizeof why) != HN_OK) {
+			fail(p, e->header_line, "[%s]: %s", e->section, why);
+			return;
+		}
+		if (subst_index(sv, copy, value, sizeof value, why, sizeof why) != HN_OK) {
+			fail_entry(p, i, "[%s]: %s: %s", sec, e->key, why);
+			return;
+		}
+	}
 	if (e->line == 0) {
 		/* A key added by --set joins the object its section made. */
-		if (!find_object(p, e->section))
+		if (!find_object(p, sec))
 			return;
-	} else if (strcmp(e->section, p->cur_section) || e->header_line != p->cur_header) {
+	} else if (strcmp(sec, p->cur_section) || e->header_line != p->cur_header) {
 		/* A new object starts at each header, even one repeating a name;
 		 * the keys of a refused header are skipped (its error is said). */
 		p->cur_header = e->header_line;
-		snprintf(p->cur_section, sizeof p->cur_section, "%s", e->section);
-		if (!begin_section(p, e->section, e->header_line)) {
+		snprintf(p->cur_section, sizeof p->cur_section, "%s", sec);
+		if (!begin_section(p, sec, e->header_line)) {
 			p->cur_kind = NULL;   /* begin_section may have set it before refusing */
 			return;
 		}
 	} else if (!p->cur_kind) {
 		return;
 	}
-	if (!e->key[0])
-		return;   /* a section without keys (source.c) */
+	if (!e->key[0] || (copy >= 0 && !strcmp(e->key, "count")))
+		return;   /* a section without keys (source.c); a count made the copies */
 	const struct kind *k = p->cur_kind;
 	struct param_def t[KEYS_MAX];
 	size_t nt = kind_table(k, t);
@@ -520,25 +836,24 @@ static void apply(struct parse *p, size_t i)
 		const char *near = closest(e->key, names, nn);
 		if (near)
 			fail_entry(p, i, "[%s]: unknown key '%s': did you mean '%s'? (keys: %s)",
-				   e->section, e->key, near, known);
+				   sec, e->key, near, known);
 		else
-			fail_entry(p, i, "[%s]: unknown key '%s' (keys: %s)", e->section, e->key, known);
+			fail_entry(p, i, "[%s]: unknown key '%s' (keys: %s)", sec, e->key, known);
 		return;
 	}
 	size_t idx = (size_t)(d - t);
 	int *key_line = p->cur_at ? &p->cur_at->key_line[idx] : NULL;
 	if (key_line && *key_line && !e->overridden) {
-		fail_entry(p, i, "[%s]: key '%s' given twice (first at line %d)", e->section, e->key,
+		fail_entry(p, i, "[%s]: key '%s' given twice (first at line %d)", sec, e->key,
 			   *key_line);
 		return;
 	}
 	char err[ERR_MAX];
-	const char *value = scn_source_value(p->src, i, p->point);
 	for (size_t j = idx; j < nt; j++) {   /* every role that has the key */
 		if (strcmp(t[j].name, e->key))
 			continue;
 		if (param_parse(&t[j], value, p->cur_obj, err, sizeof err) != HN_OK) {
-			fail_entry(p, i, "[%s]: %s", e->section, err);
+			fail_entry(p, i, "[%s]: %s", sec, err);
 			return;
 		}
 	}
@@ -548,12 +863,59 @@ static void apply(struct parse *p, size_t i)
 
 /* ---- checks after parsing -------------------------------------------------- */
 
-const struct scn_node *scenario_node(const struct scenario *s, const char *name)
+/* FNV-1a of a name. */
+static size_t name_hash(const char *name)
 {
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* The node names' hash table (after parsing; the nodes do not change).
+ * A name met twice (a generated node named like another) sets *dup to
+ * the later's index + 1 and *first to the earlier's. */
+static void hash_nodes(struct scenario *s, size_t *dup, size_t *first)
+{
+	*dup = 0;
+	size_t cap = 16;
+	while (cap < 2 * s->nnodes)
+		cap *= 2;
+	free(s->node_hash);
+	s->node_hash_cap = 0;
+	if (!(s->node_hash = calloc(cap, sizeof *s->node_hash)))
+		return;   /* lookups stay linear */
+	for (size_t i = 0; i < s->nnodes; i++) {
+		size_t h = name_hash(s->node[i].name) & (cap - 1);
+		for (; s->node_hash[h]; h = (h + 1) & (cap - 1))
+			if (!*dup && !strcmp(s->node[s->node_hash[h] - 1].name, s->node[i].name)) {
+				*dup = i + 1;
+				*first = s->node_hash[h] - 1;
+			}
+		s->node_hash[h] = i + 1;
+	}
+	s->node_hash_cap = cap;
+}
+
+long scenario_node_index(const struct scenario *s, const char *name)
+{
+	if (s->node_hash_cap) {
+		size_t m = s->node_hash_cap - 1;
+		for (size_t h = name_hash(name) & m; s->node_hash[h]; h = (h + 1) & m)
+			if (!strcmp(s->node[s->node_hash[h] - 1].name, name))
+				return (long)s->node_hash[h] - 1;   /* the first of a name: no duplicates */
+		return -1;
+	}
 	for (size_t i = 0; i < s->nnodes; i++)
 		if (!strcmp(s->node[i].name, name))
-			return &s->node[i];
-	return NULL;
+			return (long)i;
+	return -1;
+}
+
+const struct scn_node *scenario_node(const struct scenario *s, const char *name)
+{
+	long i = scenario_node_index(s, name);
+	return i < 0 ? NULL : &s->node[i];
 }
 
 const struct scn_service *scenario_service(const struct scenario *s, const char *name)
@@ -600,10 +962,7 @@ static const char *role_name(int role)
 
 static int node_index(const struct scenario *s, const char *name)
 {
-	for (size_t i = 0; i < s->nnodes; i++)
-		if (!strcmp(s->node[i].name, name))
-			return (int)i;
-	return -1;
+	return (int)scenario_node_index(s, name);
 }
 
 static int node_has_addr(const struct scenario *s, const char *node, uint32_t addr)
@@ -619,10 +978,13 @@ static int node_has_addr(const struct scenario *s, const char *node, uint32_t ad
 static const char *near_name(const char *name, const char *base, size_t size, size_t n,
 			     char *hint)
 {
-	const char *names[SCN_MAX_OBJECTS];
-	for (size_t i = 0; i < n; i++)
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	const char *near = NULL;
+	for (size_t i = 0; names && i < n; i++)
 		names[i] = base + i * size;   /* the name is each object's first field */
-	const char *near = closest(name, names, n);
+	if (names)
+		near = closest(name, names, n);
+	free(names);
 	if (near)
 		snprintf(hint, SCN_NAME_MAX + 32, "; did you mean '%s'?", near);
 	else
@@ -632,12 +994,12 @@ static const char *near_name(const char *name, const char *base, size_t size, si
 
 static const char *near_node(const struct scenario *s, const char *name, char *hint)
 {
-	return near_name(name, s->node[0].name, sizeof s->node[0], s->nnodes, hint);
+	return near_name(name, (const char *)s->node, sizeof s->node[0], s->nnodes, hint);
 }
 
 static const char *near_service(const struct scenario *s, const char *name, char *hint)
 {
-	return near_name(name, s->service[0].name, sizeof s->service[0], s->nservices, hint);
+	return near_name(name, (const char *)s->service, sizeof s->service[0], s->nservices, hint);
 }
 
 /* A link: both ends exist, one subnet, addresses unused. */
@@ -669,17 +1031,28 @@ static void check_link(struct parse *p, size_t i)
 		     (unsigned long long)l->prefix);
 		return;
 	}
-	for (size_t j = 0; j < i; j++) {
+	/* The first earlier link with either address (a_addr's first when one
+	 * link has both), from the index of every link's addresses in order. */
+	long ja = p->link_addrs ? addr_index_find(p->link_addrs, l->a_addr) : -1;
+	long jb = p->link_addrs ? addr_index_find(p->link_addrs, l->b_addr) : -1;
+	long earlier = (ja >= 0 && (size_t)ja < i) ? ja : -1;
+	int e = 0;
+	if (jb >= 0 && (size_t)jb < i && (earlier < 0 || jb < earlier)) {
+		earlier = jb;
+		e = 1;
+	}
+	for (size_t j = 0; !p->link_addrs && j < i && earlier < 0; j++) {   /* no index: out of memory */
 		const struct scn_link *m = &s->link[j];
-		uint32_t addrs[2] = { l->a_addr, l->b_addr };
-		for (int e = 0; e < 2; e++)
-			if (addrs[e] == m->a_addr || addrs[e] == m->b_addr) {
-				fail(p, key_line(at, link_params, N(link_params),
-						 e ? "b_addr" : "a_addr"),
-				     "[link %s]: address %s already used by link '%s'",
-				     l->name, ipv4_ntoa(addrs[e], a1), m->name);
-				return;
-			}
+		if (l->a_addr == m->a_addr || l->a_addr == m->b_addr)
+			earlier = (long)j, e = 0;
+		else if (l->b_addr == m->a_addr || l->b_addr == m->b_addr)
+			earlier = (long)j, e = 1;
+	}
+	if (earlier >= 0) {
+		fail(p, key_line(at, link_params, N(link_params), e ? "b_addr" : "a_addr"),
+		     "[link %s]: address %s already used by link '%s'", l->name,
+		     ipv4_ntoa(e ? l->b_addr : l->a_addr, a1), s->link[earlier].name);
+		return;
 	}
 }
 
@@ -687,24 +1060,38 @@ static void check_link(struct parse *p, size_t i)
 static void check_topology(struct parse *p)
 {
 	struct scenario *s = p->s;
-	int seen[SCN_MAX_OBJECTS] = { 1 }, changed = 1;
-	while (changed) {
-		changed = 0;
-		for (size_t i = 0; i < s->nlinks; i++) {
-			int a = node_index(s, s->link[i].a), b = node_index(s, s->link[i].b);
-			if (seen[a] != seen[b]) {
-				seen[a] = seen[b] = 1;
-				changed = 1;
-			}
-		}
+	/* Union-find over the links (the ends exist: check_link). */
+	size_t *up = malloc(s->nnodes * sizeof *up);
+	if (!up) {
+		fail(p, 1, "out of memory");
+		return;
 	}
 	for (size_t i = 0; i < s->nnodes; i++)
-		if (!seen[i]) {
+		up[i] = i;
+	for (size_t i = 0; i < s->nlinks; i++) {
+		size_t a = (size_t)node_index(s, s->link[i].a), b = (size_t)node_index(s, s->link[i].b);
+		while (up[a] != a)
+			a = up[a] = up[up[a]];
+		while (up[b] != b)
+			b = up[b] = up[up[b]];
+		if (a != b)
+			up[a > b ? a : b] = a < b ? a : b;   /* the lower index is the root */
+	}
+	for (size_t i = 0; i < s->nnodes; i++) {
+		size_t r = i;
+		while (up[r] != r)
+			r = up[r];
+		up[i] = r;
+	}
+	for (size_t i = 0; i < s->nnodes; i++)
+		if (up[i] != 0) {
+			free(up);
 			fail(p, s->node_at[i].line,
 			     "[node %s]: not connected to node '%s': the topology is disconnected",
 			     s->node[i].name, s->node[0].name);
 			return;
 		}
+	free(up);
 }
 
 /* A service: its origin node, address and protocol; access points unique. */
@@ -1000,8 +1387,12 @@ static void check_daemon(struct parse *p, size_t i)
 		return;
 	/* the redirectors it tells: every one for a candidate, else those its
 	 * announced replicas name (as the world builds it, roles.c) */
-	const char *told[SCN_MAX_OBJECTS];
+	const char **told = malloc(s->nnodes * sizeof *told);
 	size_t ntold = 0;
+	if (!told) {
+		fail(p, at->line, "[node %s]: out of memory", h->name);
+		return;
+	}
 	for (size_t k = 0; k < s->nnodes; k++)
 		if (s->node[k].role == SCN_REDIRECTOR && candidate)
 			told[ntold++] = s->node[k].name;
@@ -1016,10 +1407,11 @@ static void check_daemon(struct parse *p, size_t i)
 			for (size_t j = 0; j < ntold; j++)
 				known |= !strcmp(told[j], t);
 			int d = node_index(s, t);   /* checked by check_replica */
-			if (!known && d >= 0 && ntold < SCN_MAX_OBJECTS)
+			if (!known && d >= 0 && ntold < s->nnodes)
 				told[ntold++] = s->node[d].name;
 		}
 	}
+	free(told);
 	if (ntold > RTD_MAX_REDIRECTORS) {
 		fail(p, at->line, "[node %s]: its routing daemon would announce to %zu redirectors, "
 		     "at most %d", h->name, ntold, RTD_MAX_REDIRECTORS);
@@ -1165,7 +1557,7 @@ static void check_failure(struct parse *p, size_t i)
 		if (!found) {
 			fail(p, tline, "[failure %s]: %s: no link named '%s'%s", f->name,
 			     scn_failure_action_names[f->action], f->target,
-			     near_name(f->target, s->link[0].name, sizeof s->link[0], s->nlinks, hint));
+			     near_name(f->target, (const char *)s->link, sizeof s->link[0], s->nlinks, hint));
 			return;
 		}
 	}
@@ -1177,7 +1569,7 @@ static void check_failure(struct parse *p, size_t i)
 		if (!r) {
 			fail(p, tline, "[failure %s]: %s: no replica named '%s'%s", f->name,
 			     scn_failure_action_names[f->action], f->target,
-			     near_name(f->target, s->replica[0].name, sizeof s->replica[0], s->nreplicas, hint));
+			     near_name(f->target, (const char *)s->replica, sizeof s->replica[0], s->nreplicas, hint));
 			return;
 		}
 		const struct scn_service *sv = scenario_service(s, r->service);
@@ -1196,8 +1588,12 @@ static void check_failure(struct parse *p, size_t i)
 	/* Its target's state just before: the earlier events of the same
 	 * target in time order, each that fits taking it down or back up
 	 * (one that does not fit is reported on its own line). */
-	const struct scn_failure *g[SCN_MAX_OBJECTS];
+	const struct scn_failure **g = malloc(s->nfailures * sizeof *g);
 	size_t ng = 0;
+	if (!g) {
+		fail(p, at->line, "[failure %s]: out of memory", f->name);
+		return;
+	}
 	for (size_t k = 0; k < s->nfailures; k++) {
 		const struct scn_failure *h = &s->failure[k];
 		if (k == i || strcmp(h->target, f->target) || strcmp(failure_targets[h->action], kind))
@@ -1206,6 +1602,7 @@ static void check_failure(struct parse *p, size_t i)
 			fail(p, key_line(at, failure_params, N(failure_params), "at"),
 			     "[failure %s]: '%s' already has failure '%s' at %g s", f->name, f->target,
 			     h->name, (double)f->at_ns / 1e9);
+			free(g);
 			return;
 		}
 		if (h->at_ns < f->at_ns) {
@@ -1219,6 +1616,7 @@ static void check_failure(struct parse *p, size_t i)
 	for (size_t k = 0; k < ng; k++)
 		if (failure_takes_down(g[k]->action) != down)
 			down = !down;
+	free(g);
 	if (failure_takes_down(f->action) == down)
 		fail(p, key_line(at, failure_params, N(failure_params), "action"),
 		     "[failure %s]: %s at %g s, but %s '%s' is %s then", f->name,
@@ -1251,10 +1649,29 @@ static void check(struct parse *p)
 		fail(p, 1, "no [node NAME] sections: nothing to simulate");
 		return;
 	}
+	size_t dup, first;
+	hash_nodes(s, &dup, &first);
+	if (dup) {
+		fail(p, s->node_at[dup - 1].line, "duplicate node '%s' (first defined at line %d)",
+		     s->node[dup - 1].name, s->node_at[first].line);
+		return;
+	}
 	for (size_t i = 0; i < s->nnodes; i++)
 		required(p, &kinds[0], &s->node_at[i], s->node[i].name);
+	uint32_t *addr = malloc((2 * s->nlinks + 1) * sizeof *addr);
+	size_t *owner = malloc((2 * s->nlinks + 1) * sizeof *owner);
+	for (size_t i = 0; addr && owner && i < s->nlinks; i++) {
+		addr[2 * i] = s->link[i].a_addr;
+		addr[2 * i + 1] = s->link[i].b_addr;
+		owner[2 * i] = owner[2 * i + 1] = i;
+	}
+	p->link_addrs = addr && owner ? addr_index_new(2 * s->nlinks, addr, owner) : NULL;
+	free(addr);
+	free(owner);
 	for (size_t i = 0; i < s->nlinks; i++)
 		check_link(p, i);
+	addr_index_free(p->link_addrs);
+	p->link_addrs = NULL;
 	if (p->failed)
 		return;
 	check_topology(p);
@@ -1343,6 +1760,176 @@ static void copy_errors(const struct parse *p, char *err, size_t errlen)
 	}
 }
 
+/* The count of the section whose entries include entry c (its count key):
+ * 1..SCN_MAX_OBJECTS, or 0 after an error. */
+static long long section_count(struct parse *p, size_t c)
+{
+	const struct scn_entry *e = &p->src->e[c];
+	const char *v = scn_source_value(p->src, c, p->point);
+	char kname[64] = "";
+	sscanf(e->section, "%63s", kname);
+	for (size_t k = 0; k < N(kinds); k++)
+		if (!strcmp(kinds[k].name, kname) && !kinds[k].named) {
+			fail_entry(p, c, "[%s]: count: only named sections ([node NAME], [link NAME], "
+				   "...) stand for several copies", e->section);
+			return 0;
+		}
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end || errno || n < 1 || n > SCN_MAX_OBJECTS) {
+		fail_entry(p, c, "[%s]: count: '%s' is not a whole number from 1 to %d", e->section, v,
+			   SCN_MAX_OBJECTS);
+		return 0;
+	}
+	if (n > 1 && !has_index_expr(e->section)) {
+		fail_entry(p, c, "[%s]: count = %llu: the copies would all have one name; put ${i} "
+			   "(the copy's index, 0 to %llu) in the section's name", e->section, n, n - 1);
+		return 0;
+	}
+	return (long long)n;
+}
+
+/* Every entry, in file order; a section with a count once per copy, the
+ * copy's entries (overrides that added a key included) before the next's. */
+static void apply_all(struct parse *p)
+{
+	const struct scn_source *src = p->src;
+	int maxh = 0;
+	for (size_t i = 0; i < src->n; i++)
+		if (src->e[i].header_line > maxh)
+			maxh = src->e[i].header_line;
+	long *count_at = malloc(((size_t)maxh + 1) * sizeof *count_at);   /* header line -> count entry */
+	char *done = calloc(src->n + 1, 1);
+	if (!count_at || !done) {
+		fail(p, 1, "out of memory");
+		free(count_at);
+		free(done);
+		return;
+	}
+	for (int h = 0; h <= maxh; h++)
+		count_at[h] = -1;
+	for (size_t i = 0; i < src->n; i++)
+		if (!strcmp(src->e[i].key, "count"))
+			count_at[src->e[i].header_line] = (long)i;
+	for (size_t i = 0; i < src->n; i++) {
+		if (done[i])
+			continue;
+		long c = count_at[src->e[i].header_line];
+		if (c < 0) {
+			apply(p, i, -1);
+			continue;
+		}
+		long long n = section_count(p, (size_t)c);
+		for (long long k = 0; k < n; k++) {
+			int before = p->failed;
+			for (size_t j = i; j < src->n; j++)
+				if (src->e[j].header_line == src->e[i].header_line &&
+				    !strcmp(src->e[j].section, src->e[i].section))
+					apply(p, j, k);
+			if (p->failed > before)
+				break;   /* the first copy's errors stand for all */
+		}
+		for (size_t j = i; j < src->n; j++)
+			if (src->e[j].header_line == src->e[i].header_line)
+				done[j] = 1;
+	}
+	free(count_at);
+	free(done);
+}
+
+/* A generated object of kind k at the end of its array, with its defaults,
+ * its required keys marked given at line (the [topology] header). */
+static void *generated(struct parse *p, const struct kind *k, const char *name, int line)
+{
+	if (!grow(p->s, k))
+		return NULL;
+	size_t *count = (size_t *)((char *)p->s + k->count_off);
+	char *obj = *(char **)((char *)p->s + k->base_off) + *count * k->size;
+	struct scn_origin *at = *(struct scn_origin **)((char *)p->s + k->at_off) + *count;
+	(*count)++;
+	memset(obj, 0, k->size);
+	memset(at, 0, sizeof *at);
+	set_defaults(k, obj);
+	snprintf(obj, SCN_NAME_MAX, "%s", name);   /* the name is the first field */
+	at->line = line;
+	for (size_t i = 0; i < k->nparams; i++)
+		if (!k->params[i].def)
+			at->key_line[i] = line;
+	return obj;
+}
+
+/* Each [topology] section's nodes and links, added after the file's. */
+static void expand_topologies(struct parse *p)
+{
+	struct scenario *s = p->s;
+	for (size_t i = 0; i < s->ntopologies; i++) {
+		const struct scn_topology *c = &s->topology[i];
+		int line = s->topology_at[i].line;
+		struct topogen_config tc = {
+			.seed = c->seed, .transit = c->transit, .stubs = c->stubs,
+			.stub_routers = c->stub_routers, .hosts = c->hosts, .extra = c->extra,
+			.delay_min = { c->transit_delay_min, c->stub_delay_min, c->host_delay_min },
+			.delay_max = { c->transit_delay_max, c->stub_delay_max, c->host_delay_max },
+			.rate = { c->transit_rate, c->stub_rate, c->host_rate },
+			.pool = c->pool, .pool_prefix = (unsigned)c->pool_prefix,
+		};
+		const int role[TG_NCLASSES] = { c->transit_role, c->stub_role, c->host_role };
+		static const char *const cls[TG_NCLASSES] = { "transit", "stub", "host" };
+		int bad = -1;
+		for (int k = TG_NCLASSES - 1; k >= 0; k--)
+			if (tc.delay_max[k] < tc.delay_min[k])
+				bad = k;
+		if (bad >= 0) {
+			char key[32];
+			snprintf(key, sizeof key, "%s_delay_max", cls[bad]);
+			fail(p, key_line(&s->topology_at[i], topology_params, N(topology_params), key),
+			     "[topology %s]: %s = %g ms is below %s_delay_min = %g ms", c->name, key,
+			     (double)tc.delay_max[bad] / 1e6, cls[bad], (double)tc.delay_min[bad] / 1e6);
+			continue;
+		}
+		struct topogen t;
+		char why[300];
+		int rc = topogen_transit_stub(&tc, c->name, &t, why, sizeof why);
+		if (rc != HN_OK) {
+			fail(p, line, "[topology %s]: %s", c->name, rc == HN_ENOMEM ? "out of memory" : why);
+			continue;
+		}
+		for (size_t k = 0; k < t.nnodes; k++) {
+			struct scn_node *n = generated(p, &kinds[0], t.node[k].name, line);
+			if (!n)
+				goto nomem;
+			n->role = role[t.node[k].cls];
+		}
+		for (size_t k = 0; k < t.nlinks; k++) {
+			char name[SCN_NAME_MAX + 32];
+			snprintf(name, sizeof name, "%s-l%zu", c->name, k);
+			if (strlen(name) >= SCN_NAME_MAX) {
+				topogen_free(&t);
+				fail(p, line, "[topology %s]: generated link names (as '%s') would be longer "
+				     "than %d characters", c->name, name, SCN_NAME_MAX - 1);
+				return;
+			}
+			struct scn_link *l = generated(p, &kinds[1], name, line);
+			if (!l)
+				goto nomem;
+			snprintf(l->a, sizeof l->a, "%s", t.node[t.link[k].a].name);
+			snprintf(l->b, sizeof l->b, "%s", t.node[t.link[k].b].name);
+			l->a_addr = t.link[k].a_addr;
+			l->b_addr = t.link[k].b_addr;
+			l->prefix = 30;
+			l->rate_bps = t.link[k].rate_bps;
+			l->delay_ns = t.link[k].delay_ns;
+		}
+		topogen_free(&t);
+		continue;
+nomem:
+		topogen_free(&t);
+		fail(p, line, "[topology %s]: out of memory", c->name);
+		return;
+	}
+}
+
 struct scenario *scenario_build(const struct scn_source *src, size_t point, char *err,
 				size_t errlen)
 {
@@ -1364,14 +1951,17 @@ struct scenario *scenario_build(const struct scn_source *src, size_t point, char
 	set_defaults(&kinds[8], &s->replication);
 	/* File entries in file order; overrides that added a key follow, and
 	 * join their section through its header line. */
-	for (size_t i = 0; i < src->n; i++)
-		apply(p, i);
+	apply_all(p);
+	if (!p->failed)
+		expand_topologies(p);
 	if (!p->failed)
 		check(p);
+	for (size_t k = 0; k < N(kinds); k++)
+		free(p->names[k].slot);
 	if (p->failed) {
 		copy_errors(p, err, errlen);
 		free(p);
-		free(s);
+		scenario_free(s);
 		return NULL;
 	}
 	free(p);
@@ -1392,5 +1982,22 @@ struct scenario *scenario_load(const char *path, char *err, size_t errlen)
 
 void scenario_free(struct scenario *s)
 {
+	if (!s)
+		return;
+	free(s->node);
+	free(s->node_at);
+	free(s->link);
+	free(s->link_at);
+	free(s->service);
+	free(s->service_at);
+	free(s->replica);
+	free(s->replica_at);
+	free(s->workload);
+	free(s->workload_at);
+	free(s->failure);
+	free(s->failure_at);
+	free(s->topology);
+	free(s->topology_at);
+	free(s->node_hash);
 	free(s);
 }

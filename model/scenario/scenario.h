@@ -24,7 +24,7 @@
 #include "scenario/source.h"
 
 #define SCN_NAME_MAX 48
-#define SCN_MAX_OBJECTS 256   /* of each kind */
+#define SCN_MAX_OBJECTS 1000000   /* of each kind: the arrays grow, this bounds a typo */
 
 #define SCN_ROLE_ENUM(e, member, name, type, params, comp) SCN_##e,
 enum scn_role { HN_ROLES(SCN_ROLE_ENUM) SCN_NROLES };
@@ -142,6 +142,23 @@ struct scn_workload {
 	bool cache_redirect;          /* http: each user remembers a 302's Location */
 };
 
+/* A generated ISP topology (topogen.h): its nodes and links are added to
+ * the scenario's before the checks, named NAME-tK, NAME-sJ-rK, NAME-sJ-hK
+ * and NAME-lK. */
+struct scn_topology {
+	char name[SCN_NAME_MAX];
+	int model;                    /* 0: transit-stub */
+	uint64_t seed;
+	uint64_t transit, stubs, stub_routers, hosts;
+	double extra;
+	uint64_t transit_delay_min, transit_delay_max, stub_delay_min, stub_delay_max;
+	uint64_t host_delay_min, host_delay_max;
+	uint64_t transit_rate, stub_rate, host_rate;
+	uint32_t pool;
+	uint64_t pool_prefix;
+	int transit_role, stub_role, host_role;   /* enum scn_role */
+};
+
 /* The paper's testbed experiments (section 4.3). */
 struct scn_testbed {
 	int series;                   /* enum scn_series */
@@ -175,24 +192,33 @@ struct scenario {
 	struct scn_testbed testbed;
 	struct scn_replication replication;
 	struct scn_output out;
-	struct scn_node node[SCN_MAX_OBJECTS];
-	struct scn_origin node_at[SCN_MAX_OBJECTS];
-	size_t nnodes;
-	struct scn_link link[SCN_MAX_OBJECTS];
-	struct scn_origin link_at[SCN_MAX_OBJECTS];
-	size_t nlinks;
-	struct scn_service service[SCN_MAX_OBJECTS];
-	struct scn_origin service_at[SCN_MAX_OBJECTS];
-	size_t nservices;
-	struct scn_replica replica[SCN_MAX_OBJECTS];
-	struct scn_origin replica_at[SCN_MAX_OBJECTS];
-	size_t nreplicas;
-	struct scn_workload workload[SCN_MAX_OBJECTS];
-	struct scn_origin workload_at[SCN_MAX_OBJECTS];
-	size_t nworkloads;
-	struct scn_failure failure[SCN_MAX_OBJECTS];
-	struct scn_origin failure_at[SCN_MAX_OBJECTS];
-	size_t nfailures;
+	/* Each kind's objects in file order (a section with count = N stands
+	 * for N of them); the arrays grow as sections come. */
+	struct scn_node *node;
+	struct scn_origin *node_at;
+	size_t nnodes, capnodes;
+	struct scn_link *link;
+	struct scn_origin *link_at;
+	size_t nlinks, caplinks;
+	struct scn_service *service;
+	struct scn_origin *service_at;
+	size_t nservices, capservices;
+	struct scn_replica *replica;
+	struct scn_origin *replica_at;
+	size_t nreplicas, capreplicas;
+	struct scn_workload *workload;
+	struct scn_origin *workload_at;
+	size_t nworkloads, capworkloads;
+	struct scn_failure *failure;
+	struct scn_origin *failure_at;
+	size_t nfailures, capfailures;
+	struct scn_topology *topology;
+	struct scn_origin *topology_at;
+	size_t ntopologies, captopologies;
+	/* Node names hashed (open addressing, indices + 1; 0 empty), built
+	 * once the nodes are known: scenario_node and the checks look up here. */
+	size_t *node_hash;
+	size_t node_hash_cap;
 };
 
 /* The typed, checked scenario at point `point` of an expanded source.
@@ -207,6 +233,8 @@ void scenario_free(struct scenario *s);
 /* Lookups by name; NULL when absent. */
 const struct scn_node *scenario_node(const struct scenario *s, const char *name);
 const struct scn_service *scenario_service(const struct scenario *s, const char *name);
+/* The index of node name in s->node, or -1. */
+long scenario_node_index(const struct scenario *s, const char *name);
 
 /* Print the parameter table of section kind `section` ("node", "link", ...),
  * or every table when section is NULL (`hydranet params [SECTION]`).

@@ -444,6 +444,32 @@ size_t scn_source_mark_restated(struct scn_source *s, scn_value_equal_fn equal)
 
 /* ---- sweeps ---------------------------------------------------------------- */
 
+int scn_is_index_expr(const char *open)
+{
+	if (strncmp(open, "${", 2))
+		return 0;
+	const char *b = open + 2, *close = strchr(b, '}');
+	if (!close)
+		return 0;
+	int has_i = 0;
+	for (const char *c = b; c < close; c++) {
+		if (*c == ',' || (*c == '.' && c[1] == '.'))
+			return 0;
+		int word_before = c > b && (isalnum((unsigned char)c[-1]) || c[-1] == '_');
+		int word_after = isalnum((unsigned char)c[1]) || c[1] == '_';
+		has_i |= *c == 'i' && !word_before && !word_after;
+	}
+	return has_i;
+}
+
+const char *scn_find_sweep(const char *value)
+{
+	for (const char *o = strstr(value, "${"); o; o = strstr(o + 2, "${"))
+		if (!scn_is_index_expr(o))
+			return o;
+	return NULL;
+}
+
 static int push_value(struct scn_axis *ax, size_t *cap, const char *pre, size_t prelen,
 		      const char *item, size_t itemlen, const char *post)
 {
@@ -491,13 +517,13 @@ static int expand_one(const struct scn_source *s, size_t i, struct scn_axis *ax,
 	const struct scn_entry *e = &s->e[i];
 	char where[700];
 	scn_source_where(s, i, where, sizeof where);
-	const char *open = strstr(e->value, "${");
+	const char *open = scn_find_sweep(e->value);
 	const char *close = strchr(open, '}');
 	if (!close) {
 		say(err, errlen, "%s: [%s]: %s: unterminated sweep '%s'", where, e->section, e->key, open);
 		return HN_ECONFIG;
 	}
-	if (strstr(close, "${")) {
+	if (scn_find_sweep(close)) {
 		say(err, errlen, "%s: [%s]: %s: only one sweep per value", where, e->section, e->key);
 		return HN_ECONFIG;
 	}
@@ -578,7 +604,7 @@ int scn_source_expand(struct scn_source *s, char *err, size_t errlen)
 {
 	s->npoints = 1;
 	for (size_t i = 0; i < s->n; i++) {
-		if (!strstr(s->e[i].value, "${"))
+		if (!scn_find_sweep(s->e[i].value))
 			continue;
 		struct scn_axis *axes = realloc(s->axes, (s->naxes + 1) * sizeof *axes);
 		if (!axes) {

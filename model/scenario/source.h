@@ -77,6 +77,16 @@ typedef int (*scn_value_equal_fn)(const char *section, const char *key, const ch
  * overrides, before labelling.  Returns how many were marked. */
 size_t scn_source_mark_restated(struct scn_source *s, scn_value_equal_fn equal);
 
+/* Index expressions: in a section with count = N (scenario.h), "${EXPR}"
+ * where EXPR names the copy's index i, as in isp${i} or ${10.1.0.1 + 4*i},
+ * is left for the second stage; it is not a sweep.  An index expression has
+ * i as a word of its own and no ',' or '..'.  Whether "${" at open starts
+ * one: */
+int scn_is_index_expr(const char *open);
+/* The first "${" in value that starts a sweep, not an index expression; NULL
+ * if none. */
+const char *scn_find_sweep(const char *value);
+
 /* Expand every sweep; checks syntax, empty sweeps and the point limit. */
 int scn_source_expand(struct scn_source *s, char *err, size_t errlen);
 

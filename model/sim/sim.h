@@ -58,6 +58,8 @@ void sim_cancel(sim_event_id id);
 void sim_run(uint64_t stop_ns);
 void sim_stop(void);                 /* stop as soon as the current event ends */
 uint64_t sim_event_count(void);      /* events executed so far */
+/* Transport endpoints in the hashed demultiplexer (sim_demux.cc), all nodes. */
+size_t sim_demux_indexed(void);
 
 /* ---- topology ---------------------------------------------------------- */
 
@@ -249,6 +251,10 @@ unsigned sim_sock_pmtu_lowered(const sim_sock *s);
 int sim_sock_set_tos(sim_sock *s, uint8_t tos);
 int sim_sock_set_ttl(sim_sock *s, uint8_t ttl);
 sim_node *sim_sock_node(const sim_sock *s);
+/* One pointer of the application's per socket (an accepted socket's
+ * connection state: found without a search); NULL until set. */
+void sim_sock_set_user(sim_sock *s, void *user);
+void *sim_sock_user(const sim_sock *s);
 /* The socket's local address and port (after bind/connect/accept). */
 int sim_sock_local(const sim_sock *s, uint32_t *addr, uint16_t *port);
 

@@ -84,6 +84,9 @@ sim_init(const struct sim_config* cfg)
         return HN_EINVAL;
     }
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // before any node
+    // Referenced here so that every program links sim_demux.cc, whose
+    // definitions replace ns-3's linear endpoint demultiplexer.
+    (void)sim_demux_indexed();
     RngSeedManager::SetSeed(cfg->seed);
     RngSeedManager::SetRun(cfg->run);
     g.up = true;

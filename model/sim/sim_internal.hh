@@ -162,6 +162,7 @@ struct sim_sock
     bool listening = false; // sim_sock_listen called
     uint32_t pmtuLowered = 0; // TCP: segment size lowered on ICMP (sim_sock_set_df)
     bool df = false;          // sim_sock_set_df(s, true)
+    void* user = nullptr;     // sim_sock_set_user
 };
 
 // ---- the simulator singleton --------------------------------------------

@@ -431,6 +431,18 @@ sim_sock_node(const sim_sock* s)
     return s->node;
 }
 
+void
+sim_sock_set_user(sim_sock* s, void* user)
+{
+    s->user = user;
+}
+
+void*
+sim_sock_user(const sim_sock* s)
+{
+    return s->user;
+}
+
 int
 sim_sock_local(const sim_sock* s, uint32_t* addr, uint16_t* port)
 {

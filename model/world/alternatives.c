@@ -21,30 +21,19 @@ struct wdns {
 		struct dnssrv_auth *auth;
 		uint32_t addr;
 	} stop[DNSSRV_MAX_CANDIDATES];
-	struct wmetric *from[SCN_MAX_OBJECTS];
+	struct wmetric **from;        /* per asking node, computed when first asked */
 };
-
-/* The node one of whose link addresses is addr, or -1. */
-static int node_by_addr(const struct scenario *s, uint32_t addr)
-{
-	for (size_t k = 0; k < s->nlinks; k++) {
-		const struct scn_link *l = &s->link[k];
-		const char *name = l->a_addr == addr ? l->a : l->b_addr == addr ? l->b : NULL;
-		for (size_t i = 0; name && i < s->nnodes; i++)
-			if (!strcmp(s->node[i].name, name))
-				return (int)i;
-	}
-	return -1;
-}
 
 /* The redirector's nearest metric (topology.c), from the asking node. */
 static uint64_t dns_dist(void *ctx, uint32_t requester, uint32_t candidate)
 {
 	struct wdns *d = ctx;
-	int i = node_by_addr(d->w->s, requester);
+	long i = addr_index_find(d->w->addrs, requester);
 	if (i < 0)
 		return UINT64_MAX;
-	if (!d->from[i] && !(d->from[i] = world_metric_new(d->w->s, (size_t)i)))
+	if (!d->from && !(d->from = calloc(d->w->s->nnodes, sizeof *d->from)))
+		return UINT64_MAX;
+	if (!d->from[i] && !(d->from[i] = world_metric_new(d->w, (size_t)i)))
 		return UINT64_MAX;
 	return world_metric_fn(d->from[i], candidate);
 }
@@ -124,8 +113,9 @@ static void wdns_free(struct wdns *d)
 		return;
 	dnssrv_auth_free(d->auth);
 	dnssrv_resolver_free(d->res);
-	for (size_t i = 0; i < SCN_MAX_OBJECTS; i++)
-		free(d->from[i]);
+	for (size_t i = 0; d->from && i < d->w->s->nnodes; i++)
+		world_metric_free(d->from[i]);
+	free(d->from);
 	free(d);
 }
 
@@ -271,7 +261,7 @@ static int natlb_attach(struct world *w, struct wnode *n)
 	snprintf(buf, sizeof buf, "%s", c->servers);
 	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
 		struct wnode *r = wnode(w, t);
-		if (w->nhttp == sizeof w->http / sizeof w->http[0])
+		if (w->nhttp == w->capservers)
 			return HN_ELIMIT;
 		struct http_server_config hc = { .name = r->cfg->name, .addr = world_node_addr(w->s, t),
 						 .port = (uint16_t)v->port,

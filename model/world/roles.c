@@ -24,7 +24,7 @@ static int redirector_new(struct world *w, struct wnode *n)
 {
 	const struct scn_node *c = n->cfg;
 	n->redir = redir_new(&c->cfg.redirector.redir, NULL);
-	n->metric = n->redir ? world_metric_new(w->s, (size_t)(c - w->s->node)) : NULL;
+	n->metric = n->redir ? world_metric_new(w, (size_t)(c - w->s->node)) : NULL;
 	if (n->metric)
 		redir_set_metric(n->redir, world_metric_fn, n->metric);
 	int rc = n->redir ? redir_attach(n->redir, n->sim) : HN_ENOMEM;
@@ -69,7 +69,7 @@ static void redirector_free(struct wnode *n)
 	hchk_free(n->hchk);
 	auth_verifier_free(n->verifier);
 	redir_free(n->redir);
-	free(n->metric);
+	world_metric_free(n->metric);
 }
 
 const struct world_role world_redirector = {

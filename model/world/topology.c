@@ -9,10 +9,8 @@
 
 struct wnode *wnode(struct world *w, const char *name)
 {
-	for (size_t i = 0; i < w->s->nnodes; i++)
-		if (!strcmp(w->s->node[i].name, name))
-			return &w->node[i];
-	return NULL;
+	long i = scenario_node_index(w->s, name);
+	return i < 0 ? NULL : &w->node[i];
 }
 
 /* The TCP profile of the era (DESIGN.md, "TCP").  Each value says why. */
@@ -87,49 +85,20 @@ void world_fail_at(char *err, size_t errlen, const struct scenario *s, int line,
 	snprintf(err, errlen, "%s:%d: %s '%s': %s", s->path, line, what, name, hn_strerror(rc));
 }
 
-static int node_of(const struct scenario *s, const char *name)
-{
-	for (size_t i = 0; i < s->nnodes; i++)
-		if (!strcmp(s->node[i].name, name))
-			return (int)i;
-	return -1;
-}
-
 /* Dijkstra over the links, by one-way delay: the routing metric a 1998
- * routing daemon would have (delay-based, as OSPF costs are often set). */
-static void shortest_delays(const struct scenario *s, size_t from, uint64_t *dist)
+ * routing daemon would have (delay-based, as OSPF costs are often set).
+ * The graph (world_build_graph) weighs each link delay + 1 ns: hops break
+ * delay ties.  O(L log N) with graph.h's heap. */
+static int shortest_delays(const struct graph *g, size_t from, uint64_t *dist)
 {
-	int done[SCN_MAX_OBJECTS] = { 0 };
-	for (size_t i = 0; i < s->nnodes; i++)
-		dist[i] = UINT64_MAX;
-	dist[from] = 0;
-	for (;;) {
-		size_t u = SIZE_MAX;
-		for (size_t i = 0; i < s->nnodes; i++)
-			if (!done[i] && dist[i] != UINT64_MAX && (u == SIZE_MAX || dist[i] < dist[u]))
-				u = i;
-		if (u == SIZE_MAX)
-			return;
-		done[u] = 1;
-		for (size_t k = 0; k < s->nlinks; k++) {
-			int a = node_of(s, s->link[k].a), b = node_of(s, s->link[k].b);
-			int v = a == (int)u ? b : b == (int)u ? a : -1;
-			uint64_t d = dist[u] + s->link[k].delay_ns + 1;   /* +1: hops break delay ties */
-			if (v >= 0 && d < dist[v])
-				dist[v] = d;
-		}
-	}
+	return graph_dijkstra(g, from, dist, NULL);
 }
 
 uint64_t world_metric_fn(void *ctx, uint32_t addr)
 {
 	const struct wmetric *m = ctx;
-	for (size_t k = 0; k < m->s->nlinks; k++) {
-		const struct scn_link *l = &m->s->link[k];
-		if (l->a_addr == addr || l->b_addr == addr)
-			return m->dist[node_of(m->s, l->a_addr == addr ? l->a : l->b)];
-	}
-	return UINT64_MAX;
+	long n = addr_index_find(m->addrs, addr);
+	return n < 0 ? UINT64_MAX : m->dist[n];
 }
 
 int world_name_in(const char *list, const char *name)
@@ -156,20 +125,69 @@ uint32_t world_node_addr(const struct scenario *s, const char *name)
 
 
 /* The nearest policy's metric at the redirector node `from`. */
-struct wmetric *world_metric_new(const struct scenario *s, size_t from)
+struct wmetric *world_metric_new(const struct world *w, size_t from)
 {
+	const struct scenario *s = w->s;
 	struct wmetric *m = calloc(1, sizeof *m);
-	if (m) {
-		m->s = s;
-		shortest_delays(s, from, m->dist);
+	if (!m)
+		return NULL;
+	m->s = s;
+	m->addrs = w->addrs;
+	if (!(m->dist = malloc((s->nnodes ? s->nnodes : 1) * sizeof *m->dist)) ||
+	    shortest_delays(w->graph, from, m->dist) != HN_OK) {
+		world_metric_free(m);
+		return NULL;
 	}
 	return m;
+}
+
+void world_metric_free(struct wmetric *m)
+{
+	if (m)
+		free(m->dist);
+	free(m);
+}
+
+/* The links as a graph (weights delay + 1 ns) and the addresses of their
+ * ends as an index: paths and address lookups at any size. */
+static int build_graph(struct world *w)
+{
+	const struct scenario *s = w->s;
+	size_t L = s->nlinks, *a = malloc((L + 1) * sizeof *a), *b = malloc((L + 1) * sizeof *b);
+	size_t *ends = malloc((2 * L + 1) * sizeof *ends);
+	uint64_t *wt = malloc((L + 1) * sizeof *wt);
+	uint32_t *addr = malloc((2 * L + 1) * sizeof *addr);
+	int rc = HN_ENOMEM;
+	if (a && b && ends && wt && addr) {
+		for (size_t k = 0; k < L; k++) {
+			a[k] = (size_t)scenario_node_index(s, s->link[k].a);   /* checked by scenario.c */
+			b[k] = (size_t)scenario_node_index(s, s->link[k].b);
+			wt[k] = s->link[k].delay_ns + 1;
+			addr[2 * k] = s->link[k].a_addr;
+			ends[2 * k] = a[k];
+			addr[2 * k + 1] = s->link[k].b_addr;
+			ends[2 * k + 1] = b[k];
+		}
+		w->graph = graph_new(s->nnodes, L, a, b, wt);
+		w->addrs = addr_index_new(2 * L, addr, ends);
+		rc = w->graph && w->addrs ? HN_OK : HN_ENOMEM;
+	}
+	free(a);
+	free(b);
+	free(ends);
+	free(wt);
+	free(addr);
+	return rc;
 }
 
 /* The simulator's nodes and links, and global routes over them. */
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen)
 {
 	const struct scenario *s = w->s;
+	if (build_graph(w) != HN_OK) {
+		snprintf(err, errlen, "%s: out of memory for the topology's graph", s->path);
+		return HN_ENOMEM;
+	}
 	for (size_t i = 0; i < s->nnodes; i++) {
 		w->node[i].cfg = &s->node[i];
 		w->node[i].w = w;

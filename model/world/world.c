@@ -7,6 +7,48 @@
 
 #include "status.h"
 
+/* The per-object arrays, sized by the scenario's counts. */
+static int world_alloc(struct world *w)
+{
+	const struct scenario *s = w->s;
+	size_t nn = s->nnodes + 1, nl = s->nlinks + 1, ns = s->nservices + 1, nr = s->nreplicas + 1;
+	w->capservers = 2 * (s->nservices + s->nreplicas + s->nnodes) + 16;
+#define ALLOC(f, n) ((w->f = calloc((n), sizeof *w->f)) != NULL)
+	return ALLOC(fail, s->nfailures + 1) && ALLOC(rmgr, ns) && ALLOC(origin_http, ns) &&
+	       ALLOC(node, nn) && ALLOC(link, nl) && ALLOC(wl, s->nworkloads + 1) &&
+	       ALLOC(replica_http, nr) && ALLOC(hweb_mgr, ns) && ALLOC(svc_rng, ns) &&
+	       ALLOC(hweb_rep, nr) && ALLOC(wan, nl) && ALLOC(worigin, ns) &&
+	       ALLOC(http, w->capservers) && ALLOC(telnet, w->capservers) &&
+	       ALLOC(ttcp, w->capservers) && ALLOC(ttcp_addr, w->capservers) &&
+	       ALLOC(ttcp_port, w->capservers) && ALLOC(redirect, ns) ? HN_OK : HN_ENOMEM;
+#undef ALLOC
+}
+
+static void world_release(struct world *w)
+{
+	free(w->fail);
+	free(w->rmgr);
+	free(w->origin_http);
+	free(w->node);
+	free(w->link);
+	free(w->wl);
+	free(w->replica_http);
+	free(w->hweb_mgr);
+	free(w->svc_rng);
+	free(w->hweb_rep);
+	free(w->wan);
+	free(w->worigin);
+	free(w->http);
+	free(w->telnet);
+	free(w->ttcp);
+	free(w->ttcp_addr);
+	free(w->ttcp_port);
+	free(w->redirect);
+	graph_free(w->graph);
+	addr_index_free(w->addrs);
+	free(w);
+}
+
 struct world *world_build(const struct scenario *s, const struct world_options *o,
 			  char *err, size_t errlen)
 {
@@ -17,10 +59,15 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	}
 	w->s = s;
 	w->seed = o->seed;
+	if (world_alloc(w) != HN_OK) {
+		snprintf(err, errlen, "out of memory");
+		world_release(w);
+		return NULL;
+	}
 	struct sim_config sc = { .seed = o->seed, .run = o->run };
 	if (sim_init(&sc) != HN_OK) {
 		snprintf(err, errlen, "simulator already running");
-		free(w);
+		world_release(w);
 		return NULL;
 	}
 	if (world_tcp_profile(s, err, errlen) != HN_OK ||
@@ -83,5 +130,5 @@ void world_free(struct world *w)
 		wan_delay_free(w->wan[i]);
 	world_free_workloads(w);
 	free(w->samples);
-	free(w);
+	world_release(w);
 }

@@ -27,6 +27,7 @@
 #include "hydranet/rmgr.h"
 #include "hydranet/rogue.h"
 #include "hydranet/rtd.h"
+#include "net/graph.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
 #include "testbed/cpu.h"
@@ -36,7 +37,8 @@
 /* The nearest policy's metric at one redirector: path delay over links. */
 struct wmetric {
 	const struct scenario *s;
-	uint64_t dist[SCN_MAX_OBJECTS];   /* ns, from the redirector to each node */
+	const struct addr_index *addrs;   /* the world's (link addresses to nodes) */
+	uint64_t *dist;               /* ns, from the redirector to each node */
 };
 
 struct wnode {
@@ -117,35 +119,39 @@ struct wfail {
 
 struct world {
 	const struct scenario *s;
-	struct wfail fail[SCN_MAX_OBJECTS];   /* per [failure] */
+	struct graph *graph;          /* the links, weighted delay + 1 ns (topology.c) */
+	struct addr_index *addrs;     /* link addresses to node indices */
+	/* Per-object arrays, sized by the scenario's counts (world.c). */
+	struct wfail *fail;           /* per [failure] */
 	struct fail_stats fst;
 	uint32_t seed;                /* the run's seed: the keys derive from it */
-	struct rmgr *rmgr[SCN_MAX_OBJECTS];           /* per service */
-	struct http_server *origin_http[SCN_MAX_OBJECTS];
+	struct rmgr **rmgr;           /* per service */
+	struct http_server **origin_http;
 	struct managed managed[64];
 	size_t nmanaged;
 	struct sample *samples;       /* counter time series, in time order */
 	size_t nsamples, capsamples;
-	struct wnode node[SCN_MAX_OBJECTS];
-	sim_link *link[SCN_MAX_OBJECTS];
-	struct wworkload wl[SCN_MAX_OBJECTS];
-	struct http_server *replica_http[SCN_MAX_OBJECTS];   /* per replica, for stop */
-	struct hweb_manager *hweb_mgr[SCN_MAX_OBJECTS];      /* per hydraweb service */
-	gsl_rng *svc_rng[SCN_MAX_OBJECTS];                   /* per service (modifications) */
-	struct hweb_replica *hweb_rep[SCN_MAX_OBJECTS];      /* per [replica] of a hydraweb service */
-	struct wan_delay *wan[SCN_MAX_OBJECTS];              /* per link with delay variation */
+	struct wnode *node;
+	sim_link **link;
+	struct wworkload *wl;
+	struct http_server **replica_http;   /* per replica, for stop */
+	struct hweb_manager **hweb_mgr;      /* per hydraweb service */
+	gsl_rng **svc_rng;                   /* per service (modifications) */
+	struct hweb_replica **hweb_rep;      /* per [replica] of a hydraweb service */
+	struct wan_delay **wan;              /* per link with delay variation */
 	struct worigin { struct http_server *http; struct hweb_manager *hweb; struct wnode *node; }
-		worigin[SCN_MAX_OBJECTS];                    /* per service: the manager's view */
-	struct http_server *http[2 * SCN_MAX_OBJECTS];
+		*worigin;                    /* per service: the manager's view */
+	size_t capservers;            /* of each of http, telnet, ttcp: 2 * (services + replicas + nodes) */
+	struct http_server **http;
 	size_t nhttp;
-	struct telnet_server *telnet[2 * SCN_MAX_OBJECTS];
+	struct telnet_server **telnet;
 	size_t ntelnet;
-	struct ttcp_receiver *ttcp[2 * SCN_MAX_OBJECTS];
-	uint32_t ttcp_addr[2 * SCN_MAX_OBJECTS];   /* the address each listens on */
-	uint16_t ttcp_port[2 * SCN_MAX_OBJECTS];   /* and the port */
+	struct ttcp_receiver **ttcp;
+	uint32_t *ttcp_addr;          /* the address each listens on */
+	uint16_t *ttcp_port;          /* and the port */
 	size_t nttcp;
 	double sim_seconds;
-	struct wdns *redirect[SCN_MAX_OBJECTS];   /* per service with redirect (alternatives.c) */
+	struct wdns **redirect;       /* per service with redirect (alternatives.c) */
 };
 
 /* What a node role puts on a node (roles.h lists the roles).  new builds the
@@ -181,7 +187,8 @@ void world_fail_at(char *err, size_t errlen, const struct scenario *s, int line,
 uint32_t world_node_addr(const struct scenario *s, const char *name);
 int world_name_in(const char *list, const char *name);
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen);
-struct wmetric *world_metric_new(const struct scenario *s, size_t from);
+struct wmetric *world_metric_new(const struct world *w, size_t from);
+void world_metric_free(struct wmetric *m);
 uint64_t world_metric_fn(void *ctx, uint32_t addr);
 
 /* roles.c */

@@ -70,7 +70,7 @@ static void scenario__unknown_section_is_refused(void **state)
 	(void)state;
 	expect_error(TWO_NODES "[router x]\nrole = client\n",
 		     "10: unknown section [router x] (sections: node, link, service, replica, "
-		     "workload, simulation, testbed, output, replication, failure)");
+		     "workload, simulation, testbed, output, replication, failure, topology)");
 }
 
 static void scenario__unknown_key_is_refused_with_its_line(void **state)
@@ -272,7 +272,7 @@ static void scenario__all_errors_are_reported(void **state)
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue, "
 		 "nameserver, resolver, natlb\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
-		 "replica, workload, simulation, testbed, output, replication, failure)\n"
+		 "replica, workload, simulation, testbed, output, replication, failure, topology)\n"
 		 "%s:13: [link ab]: mtu = 20 is out of range [68, 65535] bytes",
 		 path, path, path, path);
 	assert_string_equal(err, want);
@@ -291,10 +291,79 @@ static void scenario__near_names_are_suggested(void **state)
 		     "6: [link ab]: no node named 'clinet1'; did you mean 'client1'?");
 }
 
+/* count = N: one section, N objects; ${i} and index expressions in names
+ * and values; addresses from a base address plus the index. */
+static void scenario__count_makes_copies(void **state)
+{
+	(void)state;
+	char err[1200];
+	const char *t =
+		"[node core]\nrole = router\n"
+		"[node isp${i}]\ncount = 300\nrole = router\n"
+		"[node c${i}]\ncount = 300\nrole = client\n"
+		"[link up${i}]\ncount = 300\na = core\nb = isp${i}\n"
+		"a_addr = ${10.0.0.1 + 4*i}\nb_addr = ${10.0.0.2 + 4*i}\nprefix = 30\n"
+		"delay = ${1 + i % 3}ms\n"
+		"[link acc${i}]\ncount = 300\na = isp${i}\nb = c${i}\n"
+		"a_addr = 11.${i / 256}.${i % 256}.1\nb_addr = ${11.0.0.0 + 256*i + 2}\n";
+	struct scenario *s = scenario_load(write_file(t, strlen(t)), err, sizeof err);
+	if (!s)
+		fail_msg("%s", err);
+	assert_int_equal(s->nnodes, 601);
+	assert_int_equal(s->nlinks, 600);
+	assert_string_equal(s->node[1].name, "isp0");
+	assert_string_equal(s->node[300].name, "isp299");
+	assert_string_equal(s->node[301].name, "c0");
+	assert_int_equal(s->node[301].role, SCN_CLIENT);
+	assert_string_equal(s->link[299].b, "isp299");
+	assert_int_equal(s->link[299].a_addr, (10u << 24) + 4 * 299 + 1);
+	assert_int_equal(s->link[299].delay_ns, 3000000);   /* 1 + 299 % 3 = 3 ms */
+	assert_int_equal(s->link[300 + 258].a_addr, (11u << 24) | (1u << 16) | (2u << 8) | 1);
+	assert_int_equal(s->link[300 + 258].b_addr, (11u << 24) + 256 * 258 + 2);
+	assert_ptr_equal(scenario_node(s, "c257"), &s->node[301 + 257]);
+	assert_int_equal(scenario_node_index(s, "isp17"), 18);
+	assert_null(scenario_node(s, "isp300"));
+	scenario_free(s);
+	unlink(path);
+}
+
+static void scenario__count_errors_name_the_line(void **state)
+{
+	(void)state;
+	expect_error("[node a${i}]\ncount = 0\nrole = router\n",
+		     "2: [node a${i}]: count: '0' is not a whole number from 1 to 1000000");
+	expect_error("[node a]\ncount = 3\nrole = router\n",
+		     "2: [node a]: count = 3: the copies would all have one name; put ${i} (the "
+		     "copy's index, 0 to 2) in the section's name");
+	expect_error("[simulation]\ncount = 2\n" TWO_NODES,
+		     "2: [simulation]: count: only named sections ([node NAME], [link NAME], ...) "
+		     "stand for several copies");
+	expect_error("[node a]\nrole = router\n[node b]\nrole = router\n"
+		     "[link l]\na = a\nb = b\na_addr = ${10.0.0.1 + i}\nb_addr = 10.0.0.9\n",
+		     "8: [link l]: a_addr: ${i} stands for a copy's index, in a section with a "
+		     "count only");
+	expect_error("[node a]\nrole = router\n[node b${i}]\nrole = router\n",
+		     "3: [node b${i}]: ${i} stands for a copy's index, in a section with a count only");
+	expect_error("[node a]\nrole = router\n[node b${i}]\ncount = 2\nrole = router\n"
+		     "[link l${i}]\ncount = 2\na = a\nb = b${i}\na_addr = ${10.0.0.1 + 2*i}\n"
+		     "b_addr = ${10.0.0.2 + 2*i / 0}\n",
+		     "11: [link l0]: b_addr: '${10.0.0.2 + 2*i / 0}' at i = 0: division by zero");
+	expect_error("[node a]\nrole = router\n[node b${i}]\ncount = 2\nrole = router\n"
+		     "[link l${i}]\ncount = 2\na = a\nb = b${i}\na_addr = ${255.255.255.254 + 2*i}\n"
+		     "b_addr = 10.0.0.1\n",
+		     "10: [link l1]: a_addr: '${255.255.255.254 + 2*i}' at i = 1: the address is "
+		     "beyond 255.255.255.255");
+	/* a copy's own error names the copy and its line */
+	expect_error("[node a]\nrole = router\n[node b${i}]\ncount = 3\nrole = ${i < 2}\n",
+		     "5: [node b0]: role: '${i < 2}' at i = 0: unexpected text");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scenario__minimal_file_loads_with_defaults),
+		cmocka_unit_test(scenario__count_makes_copies),
+		cmocka_unit_test(scenario__count_errors_name_the_line),
 		cmocka_unit_test(scenario__unknown_section_is_refused),
 		cmocka_unit_test(scenario__unknown_key_is_refused_with_its_line),
 		cmocka_unit_test(scenario__type_errors_are_refused),
