@@ -157,35 +157,99 @@ struct TcpAccess : TcpSocketBase
         return &TcpAccess::m_icmpCallback;
     }
     static void (TcpSocketBase::*Retransmit())() { return &TcpAccess::DoRetransmit; }
+    static EventId TcpSocketBase::*RetxEvent() { return &TcpAccess::m_retxEvent; }
+    static TracedValue<TcpStates_t> TcpSocketBase::*State() { return &TcpAccess::m_state; }
 };
 
 constexpr uint32_t kIpTcpHeaders = 40; // RFC 879: 20 IP + 20 TCP bytes
-constexpr uint32_t kMinPmtu = 68;      // RFC 791 / RFC 1191 section 3: no MTU below 68
+// Linux 6.1 net/ipv4/route.c: ip_rt_min_pmtu = DEFAULT_MIN_PMTU = 512 + 20 +
+// 20; __ip_rt_update_pmtu takes a smaller reported MTU as 552 and locks it.
+constexpr uint32_t kMinPmtu = 552;
+// Linux 6.1 include/net/tcp.h: TCP_RTO_MIN (HZ / 5) and sysctl tcp_retries1
+// (TCP_RETR1, 3): retransmits_timed_out(sk, tcp_retries1, 0) in
+// tcp_write_timeout is true tcp_model_timeout(3, TCP_RTO_MIN) =
+// ((2 << 3) - 1) * 200 ms = 3 s after the first retransmission (retrans_stamp,
+// tcp_output.c tcp_retransmit_skb).
+constexpr uint64_t kBlackholeTimeoutNs = 15ull * 200000000ull;
+// Linux 6.1 sysctls tcp_mtu_probe_floor and tcp_min_snd_mss (TCP_MIN_SND_MSS
+// and TCP_MIN_SND_MSS): 48 bytes.
+constexpr uint32_t kMinSndMss = 48;
 
-// ICMP to the TCP socket s: on fragmentation needed (type 3, code 4) with a
-// next-hop MTU below the current segment size + 40, the segment size becomes
-// MTU - 40 and the oldest unacknowledged segment is sent again at once
-// (RFC 1191 section 6), the others in flight as the window allows.  An ICMP without an MTU (RFC 1191 section 5, old
-// routers) or below 68 is ignored (no plateau search here).
+// The socket's flow as ICMP quotes it: (peer << 32 | local port << 16 |
+// peer port), or 0 when it has no peer yet.
+uint64_t
+FlowKey(Ptr<Socket> so)
+{
+    Address l, r;
+    if (so->GetSockName(l) != 0 || so->GetPeerName(r) != 0 ||
+        !InetSocketAddress::IsMatchingType(l) || !InetSocketAddress::IsMatchingType(r))
+    {
+        return 0;
+    }
+    InetSocketAddress a = InetSocketAddress::ConvertFrom(l), b = InetSocketAddress::ConvertFrom(r);
+    return (uint64_t)b.GetIpv4().Get() << 32 | (uint64_t)a.GetPort() << 16 | b.GetPort();
+}
+
+// The segment size becomes mss (smaller than it is): ns-3's socket state and
+// its send buffer, whose items are cut to it from now on.
+void
+SetMss(Ptr<TcpSocketBase> t, uint32_t mss)
+{
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    tcb->m_segmentSize = mss;
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    tx->SetSegmentSize(mss);
+}
+
+// ICMP to the TCP socket s: on fragmentation needed (type 3, code 4) whose
+// quoted sequence number lies in [snd_una, snd_max] (Linux tcp_v4_err; else
+// counted and ignored) with a next-hop MTU below the current segment size +
+// 40, the segment size becomes MTU - 40 and the oldest unacknowledged
+// segment is sent again at once (RFC 1191 section 6; Linux
+// tcp_v4_mtu_reduced), the others in flight as the window allows.  An MTU
+// below 552 is taken as 552 and DF goes off for the socket, as Linux's
+// locked route MTU does (ip_dont_fragment with IP_PMTUDISC_WANT).  An ICMP
+// without an MTU (RFC 1191 section 5, old routers) counts as one below 552.
 void
 OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
 {
     Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
     if (!t || s->closed || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
-        code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED || info < kMinPmtu)
+        code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED)
     {
         return;
     }
+    sim_stack_stats& st = s->node->stats;
+    auto q = s->node->icmpQuotedSeq.find(FlowKey(s->so));
+    if (q == s->node->icmpQuotedSeq.end())
+    {
+        st.drops[SIM_STACK_DROP_ICMP_NO_QUOTE]++;
+        return;
+    }
+    SequenceNumber32 seq(q->second);
+    s->node->icmpQuotedSeq.erase(q);
     Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
-    uint32_t mss = info - kIpTcpHeaders;
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    if (seq < tx->HeadSequence() || seq > tcb->m_highTxMark.Get())
+    {
+        st.drops[SIM_STACK_DROP_ICMP_OUT_OF_WINDOW]++;
+        return;
+    }
+    bool floored = info < kMinPmtu;
+    uint32_t mss = (floored ? kMinPmtu : info) - kIpTcpHeaders;
+    if (floored)
+    {
+        st.pmtu_floored++;
+        sim_sock_set_df(s, false); // the route's MTU is locked: DF off
+    }
     if (mss >= tcb->m_segmentSize)
     {
+        st.icmp_not_lower++;
         return;
     }
-    tcb->m_segmentSize = mss;
-    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
-    tx->SetSegmentSize(mss);
+    SetMss(t, mss);
     s->pmtuLowered++;
+    st.pmtu_lowered++;
     // Linux's tcp_simple_retransmit marks lost the segments in flight longer
     // than the new MSS and sends them again; ns-3's buffer can only mark the
     // whole sent list lost (as its RTO does).  Every segment in flight here
@@ -194,6 +258,72 @@ OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
     // would send new data and the head would wait for the RTO).
     tx->SetSentListLost();
     ((*t).*(TcpAccess::Retransmit()))();
+}
+
+// The RTO trace of a socket with black-hole detection: ns-3's ReTxTimeout
+// doubles m_rto (min(2 rto, 60 s)) after marking the segments in flight
+// lost and before it sets cwnd to one segment and sends the head again, so
+// a segment size lowered here is what that retransmission uses.  Linux's
+// tcp_retransmit_timer runs tcp_write_timeout (and its black-hole check)
+// at the same point, before tcp_retransmit_skb.  Only a doubling inside
+// the retransmission event itself counts (an RTT sample sets m_rto too).
+void
+OnRto(sim_sock* s, Time oldRto, Time newRto)
+{
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || s->closed || s->mtuProbing != SIM_MTU_PROBING_BLACKHOLE || !s->df)
+    {
+        return;
+    }
+    const EventId& ev = (*t).*TcpAccess::RetxEvent();
+    Time doubled = Min(oldRto + oldRto, Seconds(60));
+    if (newRto != doubled || ev.GetTs() != (uint64_t)Simulator::Now().GetTimeStep() ||
+        !ev.IsExpired() || ((*t).*TcpAccess::State()).Get() < TcpSocket::ESTABLISHED)
+    {
+        return;
+    }
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    uint64_t now = (uint64_t)Simulator::Now().GetNanoSeconds();
+    uint32_t head = tx->HeadSequence().GetValue();
+    if (head != s->rtoHead)
+    {
+        // snd_una moved since the last RTO: Linux's tcp_ack zeroes
+        // icsk_retransmits and the recovery clears retrans_stamp.
+        s->rtoHead = head;
+        s->retransmits = 0;
+        s->retransStampNs = 0;
+    }
+    if (s->retransmits > 0 && now - s->retransStampNs >= kBlackholeTimeoutNs)
+    {
+        // tcp_mtu_probing(): the first time, enable (the MSS falls to
+        // search_low's, base_mss); after, halve search_low's MSS.
+        uint32_t mss;
+        if (!s->mtupEnabled)
+        {
+            s->mtupEnabled = true;
+            s->searchLowMss = s->baseMss;
+            mss = s->baseMss;
+        }
+        else
+        {
+            mss = std::min(s->baseMss, s->searchLowMss >> 1);
+            mss = std::max(mss, kMinSndMss);
+            s->searchLowMss = mss;
+        }
+        // tcp_sync_mss: the smaller of the path MTU's MSS and search_low's.
+        if (mss < tcb->m_segmentSize)
+        {
+            SetMss(t, mss);
+            s->blackholeLowered++;
+            s->node->stats.blackhole_lowered++;
+        }
+    }
+    s->retransmits++;
+    if (!s->retransStampNs)
+    {
+        s->retransStampNs = now;
+    }
 }
 
 sim_sock*
@@ -423,6 +553,52 @@ unsigned
 sim_sock_pmtu_lowered(const sim_sock* s)
 {
     return s ? s->pmtuLowered : 0;
+}
+
+unsigned
+sim_sock_blackhole_lowered(const sim_sock* s)
+{
+    return s ? s->blackholeLowered : 0;
+}
+
+unsigned
+sim_sock_mss(const sim_sock* s)
+{
+    Ptr<TcpSocketBase> t = s ? DynamicCast<TcpSocketBase>(s->so) : nullptr;
+    return t ? ((*t).*TcpAccess::Tcb())->m_segmentSize : 0;
+}
+
+int
+sim_sock_set_mtu_probing(sim_sock* s, int mode, uint32_t base_mss)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || mode < SIM_MTU_PROBING_OFF || mode > SIM_MTU_PROBING_BLACKHOLE ||
+        base_mss < kMinSndMss)
+    {
+        return HN_EINVAL;
+    }
+    s->mtuProbing = mode;
+    s->baseMss = base_mss;
+    if (mode != SIM_MTU_PROBING_OFF && !s->rtoTraced)
+    {
+        s->rtoTraced = t->TraceConnectWithoutContext(
+            "RTO", Callback<void, Time, Time>([s](Time o, Time v) { OnRto(s, o, v); }));
+        if (!s->rtoTraced)
+        {
+            return HN_EINVAL;
+        }
+    }
+    return HN_OK;
+}
+
+const struct sim_stack_stats*
+sim_node_stack_stats(const sim_node* n)
+{
+    return &n->stats;
 }
 
 sim_node*
