@@ -170,7 +170,8 @@ TcpSegmentWantsDf(sim_node* n, Ptr<Packet> p)
     for (sim_sock* s : n->tcpDf)
     {
         Address a;
-        if (!s->closed && s->so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a) &&
+        // Also after sim_sock_close, while ns-3 still sends what is queued.
+        if (s->so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a) &&
             InetSocketAddress::ConvertFrom(a).GetPort() == th.GetSourcePort())
         {
             return true;

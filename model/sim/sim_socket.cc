@@ -213,8 +213,9 @@ SetMss(Ptr<TcpSocketBase> t, uint32_t mss)
 void
 OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
 {
+    // Also after sim_sock_close: the connection still sends what is queued.
     Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
-    if (!t || s->closed || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
+    if (!t || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
         code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED)
     {
         return;
@@ -240,7 +241,9 @@ OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
     if (floored)
     {
         st.pmtu_floored++;
-        sim_sock_set_df(s, false); // the route's MTU is locked: DF off
+        s->df = false; // the route's MTU is locked: DF off
+        auto& v = s->node->tcpDf;
+        v.erase(std::remove(v.begin(), v.end(), s), v.end());
     }
     if (mss >= tcb->m_segmentSize)
     {
@@ -271,7 +274,7 @@ void
 OnRto(sim_sock* s, Time oldRto, Time newRto)
 {
     Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
-    if (!t || s->closed || s->mtuProbing != SIM_MTU_PROBING_BLACKHOLE || !s->df)
+    if (!t || s->mtuProbing != SIM_MTU_PROBING_BLACKHOLE || !s->df)
     {
         return;
     }
