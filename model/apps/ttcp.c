@@ -355,12 +355,15 @@ struct ttcp_sender *ttcp_sender_new(struct sim_node *node, struct cpu *cpu,
 	t->node = node;
 	t->cpu = cpu;
 	/* The socket is made and bound now, so its flow (source address and
-	 * port) is known before it starts: to the source address of the route
-	 * to the receiver, and to cfg->src_port or, when 0, an ephemeral port
-	 * as an unbound socket's connect or first sendto would take. */
+	 * port) is known before it starts: its port is cfg->src_port or, when
+	 * 0, an ephemeral one, as an unbound socket's connect or first sendto
+	 * would take; its address stays the wildcard, so each datagram's
+	 * source is the route's, as without the bind (and ns-3's UDP hands a
+	 * socket bound to one address down without its route, past the
+	 * shim's DF handling). */
 	t->s = cfg->udp ? sim_udp_socket(node, &snd_ops, t) : sim_tcp_socket(node, &snd_ops, t);
 	t->src = sim_route_src(node, cfg->addr);
-	if (!t->s || sim_sock_bind(t->s, t->src, cfg->src_port) != HN_OK ||
+	if (!t->s || sim_sock_bind(t->s, 0, cfg->src_port) != HN_OK ||
 	    sim_sock_local(t->s, NULL, &t->src_port) != HN_OK) {
 		if (t->s)
 			sim_sock_close(t->s);
