@@ -69,8 +69,9 @@ void ttcp_sender_free(struct ttcp_sender *s);
 uint64_t ttcp_sender_written(const struct ttcp_sender *s);
 /* The sender's flow: its socket's address and port (bound when made). */
 void ttcp_sender_flow(const struct ttcp_sender *s, uint32_t *addr, uint16_t *port);
-/* The sender socket's IP options (sim_sock_set_df/tos/ttl), set when it is
- * made: df for UDP only (IP_MTU_DISCOVER), tos, ttl (0: the default). */
+/* The sender socket's IP options (sim_sock_set_df/tos/ttl), set when it
+ * starts: df (IP_MTU_DISCOVER; over TCP also path MTU discovery), tos, ttl
+ * (0: the default). */
 void ttcp_sender_set_ip(struct ttcp_sender *s, bool df, uint8_t tos, uint8_t ttl);
 /* TCP with df: black-hole detection on (sim_sock_set_mtu_probing,
  * SIM_MTU_PROBING_BLACKHOLE) with that tcp_base_mss; set before it starts. */
