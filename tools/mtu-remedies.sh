@@ -16,7 +16,7 @@
 #             and the host server drops inner fragments until verdicts expire)
 #   pmtud     the sender sets DF; the redirector answers ICMP fragmentation
 #             needed (1480) and the sender's TCP lowers its MSS to 1440
-#   probe     the same with the ICMP filtered (a black hole): the sender's
+#   blackhole the same with the ICMP filtered (a black hole): the sender's
 #             black-hole detection (mtu_probing = blackhole, Linux
 #             tcp_mtu_probing = 1) lowers its MSS to 1024 after the RTOs
 #   mss1440   every host's MSS is 1440: the client's segments are what the
@@ -29,14 +29,14 @@ set -eu
 db=${1:-results/mtu-remedies.sqlite}
 hn=${HYDRANET:-build/hydranet}
 runs=${RUNS:-2}
-remedies="none inner inner64k pmtud probe mss1440 mtu1520"
+remedies="none inner inner64k pmtud blackhole mss1440 mtu1520"
 sets() {
 	case $1 in
 	none) echo "" ;;
 	inner) echo "--set node.redirector.fragment=inner" ;;
 	inner64k) echo "--set node.redirector.fragment=inner --set node.hostserver.frag_max_flows=65536" ;;
 	pmtud) echo "--set workload.ttcp.df=true" ;;
-	probe) echo "--set workload.ttcp.df=true --set node.redirector.icmp_frag_needed=false --set workload.ttcp.mtu_probing=blackhole" ;;
+	blackhole) echo "--set workload.ttcp.df=true --set node.redirector.icmp_frag_needed=false --set workload.ttcp.mtu_probing=blackhole" ;;
 	mss1440) echo "--set simulation.mss=1440" ;;
 	mtu1520) echo "--set link.redirector-hostserver.mtu=1520" ;;
 	esac

@@ -217,7 +217,7 @@ struct ttcp_sender {
 	uint8_t *buf;
 	bool df;                  /* IP_MTU_DISCOVER (UDP) */
 	uint8_t tos, ttl;         /* IP_TOS, IP_TTL (0: default) */
-	bool mtu_probing;         /* TCP with df: black-hole detection */
+	int mtu_probing;          /* TCP with df: enum sim_mtu_probing */
 	uint32_t base_mss;        /* its tcp_base_mss */
 	uint32_t src;             /* the socket's address and port: its flow */
 	uint16_t src_port;
@@ -317,13 +317,13 @@ static void snd_start(void *arg)
 	if (t->df)
 		sim_sock_set_df(t->s, true);
 	if (t->df && t->mtu_probing)
-		sim_sock_set_mtu_probing(t->s, SIM_MTU_PROBING_BLACKHOLE, t->base_mss);
+		sim_sock_set_mtu_probing(t->s, t->mtu_probing, t->base_mss);
 	sim_sock_connect(t->s, t->cfg.addr, t->cfg.port);
 }
 
-void ttcp_sender_set_mtu_probing(struct ttcp_sender *t, bool blackhole, uint32_t base_mss)
+void ttcp_sender_set_mtu_probing(struct ttcp_sender *t, int mode, uint32_t base_mss)
 {
-	t->mtu_probing = blackhole;
+	t->mtu_probing = mode;
 	t->base_mss = base_mss;
 }
 

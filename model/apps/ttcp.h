@@ -73,9 +73,9 @@ void ttcp_sender_flow(const struct ttcp_sender *s, uint32_t *addr, uint16_t *por
  * starts: df (IP_MTU_DISCOVER; over TCP also path MTU discovery), tos, ttl
  * (0: the default). */
 void ttcp_sender_set_ip(struct ttcp_sender *s, bool df, uint8_t tos, uint8_t ttl);
-/* TCP with df: black-hole detection on (sim_sock_set_mtu_probing,
- * SIM_MTU_PROBING_BLACKHOLE) with that tcp_base_mss; set before it starts. */
-void ttcp_sender_set_mtu_probing(struct ttcp_sender *s, bool blackhole, uint32_t base_mss);
+/* TCP with df: black-hole detection (sim_sock_set_mtu_probing: mode, an
+ * enum sim_mtu_probing) with that tcp_base_mss; set before it starts. */
+void ttcp_sender_set_mtu_probing(struct ttcp_sender *s, int mode, uint32_t base_mss);
 /* The sender's socket (for its counters: sim_sock_mss, ...). */
 const struct sim_sock *ttcp_sender_socket(const struct ttcp_sender *s);
 #endif

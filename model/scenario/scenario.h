@@ -146,7 +146,7 @@ struct scn_workload {
 };
 
 /* The sender's reaction to a PMTUD black hole (Linux's tcp_mtu_probing). */
-enum scn_mtu_probing { SCN_MTU_PROBING_OFF, SCN_MTU_PROBING_BLACKHOLE };
+enum scn_mtu_probing { SCN_MTU_PROBING_OFF, SCN_MTU_PROBING_BLACKHOLE, SCN_MTU_PROBING_PROBE };
 
 /* The paper's testbed experiments (section 4.3). */
 struct scn_testbed {

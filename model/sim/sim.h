@@ -266,12 +266,25 @@ unsigned sim_sock_mss(const sim_sock *s);
  *                              tcp_min_snd_mss are 48).
  * Linux's upward probing after the fall (tcp_output.c tcp_mtu_probe: a
  * segment of (search_low + search_high) / 2 once cwnd reaches 11) is not
- * modelled: the MSS stays where the fall left it.  HN_EINVAL for UDP, a
- * mode out of range or base_mss below 48. */
-enum sim_mtu_probing { SIM_MTU_PROBING_OFF, SIM_MTU_PROBING_BLACKHOLE };
+ * modelled in this mode: the MSS stays where the fall left it.  HN_EINVAL
+ * for UDP, a mode out of range or base_mss below 48. */
+enum sim_mtu_probing { SIM_MTU_PROBING_OFF, SIM_MTU_PROBING_BLACKHOLE, SIM_MTU_PROBING_PROBE };
+/* SIM_MTU_PROBING_PROBE: the black-hole fall as above, then Linux's upward
+ * search after it (tcp_output.c tcp_mtu_probe, tcp_input.c
+ * tcp_mtup_probe_success/failed, RFC 4821): between search_low (the MSS
+ * the fall left, + 40) and search_high (the MSS before it + 40), once cwnd
+ * holds 11 segments in the open state and 4 more segments than the probe
+ * are waiting, one new segment of MSS (search_low + search_high) / 2 - 40 is
+ * sent; acknowledged, it becomes search_low and the MSS; lost (three
+ * duplicate ACKs of its start, or an RTO at it), search_high becomes its
+ * size - 1; the search ends when search_high - search_low < 8
+ * (tcp_probe_threshold).  Not modelled: the re-probe after
+ * tcp_probe_interval (600 s), and the cwnd adjustment on success. */
 int sim_sock_set_mtu_probing(sim_sock *s, int mode, uint32_t base_mss);
 /* TCP: times the black-hole detection lowered the MSS. */
 unsigned sim_sock_blackhole_lowered(const sim_sock *s);
+/* TCP, SIM_MTU_PROBING_PROBE: probes sent, acknowledged, lost. */
+void sim_sock_mtu_probes(const sim_sock *s, unsigned *sent, unsigned *ok, unsigned *failed);
 
 /* What a node's own IP/TCP stack counted: C(field, metric, doc) counts,
  * D(REASON, name, doc) drops (counter.h's shape; the world keeps the

@@ -179,6 +179,14 @@ struct sim_sock
     uint32_t rtoHead = 0;             // snd_una at the last RTO
     bool rtoTraced = false;           // the RTO trace is connected
     uint32_t blackholeLowered = 0;    // MSS lowered by it
+    // Upward probing (SIM_MTU_PROBING_PROBE; tcp_output.c tcp_mtu_probe):
+    uint32_t searchHighMss = 0;       // tcp_mtu_to_mss(icsk_mtup.search_high)
+    uint32_t probeMss = 0;            // a probe in flight (icsk_mtup.probe_size), 0: none
+    uint32_t probeSeqStart = 0, probeSeqEnd = 0; // tp->mtu_probe
+    uint32_t probeDupAcks = 0;        // ACKs of probeSeqStart seen
+    bool probeArmed = false;          // the next new segment is the probe
+    uint32_t armedFromMss = 0;        // the MSS to go back to after it
+    uint32_t probesSent = 0, probesOk = 0, probesFailed = 0;
 };
 
 // ---- the simulator singleton --------------------------------------------

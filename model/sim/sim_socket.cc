@@ -174,6 +174,9 @@ constexpr uint64_t kBlackholeTimeoutNs = 15ull * 200000000ull;
 // Linux 6.1 sysctls tcp_mtu_probe_floor and tcp_min_snd_mss (TCP_MIN_SND_MSS
 // and TCP_MIN_SND_MSS): 48 bytes.
 constexpr uint32_t kMinSndMss = 48;
+// Linux 6.1 sysctl tcp_probe_threshold: stop searching when search_high -
+// search_low is below 8 bytes.
+constexpr uint32_t kProbeThreshold = 8;
 
 // The socket's flow as ICMP quotes it: (peer << 32 | local port << 16 |
 // peer port), or 0 when it has no peer yet.
@@ -263,6 +266,90 @@ OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
     ((*t).*(TcpAccess::Retransmit()))();
 }
 
+// tcp_mtup_probe_failed: the probe's size - 1 is the new search_high; the
+// probe's data goes again at the MSS (ns-3 cuts it to m_segmentSize).
+void
+ProbeFailed(sim_sock* s, Ptr<TcpSocketState> tcb)
+{
+    s->searchHighMss = s->probeMss - 1;
+    s->probeMss = 0;
+    s->probesFailed++;
+    (void)tcb;
+}
+
+// Tcp "Tx" trace (SendDataPacket, before the segment goes to IP): the armed
+// probe leaves; the segment size goes back to the MSS at once, so the rest
+// of SendPendingData's loop sends MSS segments.
+void
+OnTcpTx(sim_sock* s, Ptr<const Packet> p, const TcpHeader& h)
+{
+    if (!s->probeArmed)
+    {
+        return;
+    }
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    s->probeArmed = false;
+    uint32_t probe = tcb->m_segmentSize;
+    tcb->m_segmentSize = s->armedFromMss;
+    ((*t).*TcpAccess::TxBuffer())->SetSegmentSize(s->armedFromMss);
+    if (p->GetSize() == probe)
+    {
+        s->probeMss = probe;
+        s->probeSeqStart = h.GetSequenceNumber().GetValue();
+        s->probeSeqEnd = s->probeSeqStart + probe;
+        s->probeDupAcks = 0;
+        s->probesSent++;
+    }
+}
+
+// Tcp "Rx" trace (DoForwardUp, before the segment is processed): the ACK
+// decides a probe in flight (tcp_mtup_probe_success when it covers the
+// probe; failed at the third duplicate ACK of its start, when ns-3's fast
+// retransmit sends it again), and, with none in flight, whether the next new
+// segment is a probe (tcp_mtu_probe's conditions).
+void
+OnTcpRx(sim_sock* s, const TcpHeader& h)
+{
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || !s->mtupEnabled || !(h.GetFlags() & TcpHeader::ACK))
+    {
+        return;
+    }
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    SequenceNumber32 ack = h.GetAckNumber();
+    if (s->probeMss)
+    {
+        if (ack >= SequenceNumber32(s->probeSeqEnd))
+        {
+            s->searchLowMss = s->probeMss; // search_low = probe_size
+            s->probeMss = 0;
+            s->probesOk++;
+            SetMss(t, s->searchLowMss); // tcp_sync_mss
+        }
+        else if (ack == SequenceNumber32(s->probeSeqStart) && ++s->probeDupAcks > 3)
+        {
+            ProbeFailed(s, tcb);
+        }
+        return;
+    }
+    uint32_t mss = tcb->m_segmentSize;
+    uint32_t probe = (s->searchLowMss + s->searchHighMss) / 2; // MTUs halved, - 40
+    if (s->probeArmed || s->searchHighMss < s->searchLowMss + kProbeThreshold ||
+        probe <= mss || tcb->m_congState != TcpSocketState::CA_OPEN || tcb->m_cWnd < 11 * mss ||
+        tx->SizeFromSequence(tcb->m_nextTxSequence) < probe + 4 * mss)
+    {
+        return;
+    }
+    // ns-3 cuts a new segment to the smaller of the socket's and its send
+    // buffer's segment size (TcpTxBuffer::NextSeg): both, for one segment.
+    s->probeArmed = true;
+    s->armedFromMss = mss;
+    tcb->m_segmentSize = probe;
+    tx->SetSegmentSize(probe);
+}
+
 // The RTO trace of a socket with black-hole detection: ns-3's ReTxTimeout
 // doubles m_rto (min(2 rto, 60 s)) after marking the segments in flight
 // lost and before it sets cwnd to one segment and sends the head again, so
@@ -274,7 +361,7 @@ void
 OnRto(sim_sock* s, Time oldRto, Time newRto)
 {
     Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
-    if (!t || s->mtuProbing != SIM_MTU_PROBING_BLACKHOLE || !s->df)
+    if (!t || s->mtuProbing == SIM_MTU_PROBING_OFF || !s->df)
     {
         return;
     }
@@ -289,6 +376,10 @@ OnRto(sim_sock* s, Time oldRto, Time newRto)
     Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
     uint64_t now = (uint64_t)Simulator::Now().GetNanoSeconds();
     uint32_t head = tx->HeadSequence().GetValue();
+    if (s->probeMss && head == s->probeSeqStart)
+    {
+        ProbeFailed(s, tcb);
+    }
     if (head != s->rtoHead)
     {
         // snd_una moved since the last RTO: Linux's tcp_ack zeroes
@@ -306,6 +397,7 @@ OnRto(sim_sock* s, Time oldRto, Time newRto)
         {
             s->mtupEnabled = true;
             s->searchLowMss = s->baseMss;
+            s->searchHighMss = tcb->m_segmentSize; // tcp_mtup_init: mss_clamp + 40
             mss = s->baseMss;
         }
         else
@@ -579,7 +671,7 @@ sim_sock_set_mtu_probing(sim_sock* s, int mode, uint32_t base_mss)
         return HN_ESTATE;
     }
     Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
-    if (!t || mode < SIM_MTU_PROBING_OFF || mode > SIM_MTU_PROBING_BLACKHOLE ||
+    if (!t || mode < SIM_MTU_PROBING_OFF || mode > SIM_MTU_PROBING_PROBE ||
         base_mss < kMinSndMss)
     {
         return HN_EINVAL;
@@ -595,7 +687,29 @@ sim_sock_set_mtu_probing(sim_sock* s, int mode, uint32_t base_mss)
             return HN_EINVAL;
         }
     }
+    if (mode == SIM_MTU_PROBING_PROBE &&
+        (!t->TraceConnectWithoutContext(
+             "Tx", Callback<void, Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>(
+                       [s](Ptr<const Packet> p, const TcpHeader& h, Ptr<const TcpSocketBase>) {
+                           OnTcpTx(s, p, h);
+                       })) ||
+         !t->TraceConnectWithoutContext(
+             "Rx", Callback<void, Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>(
+                       [s](Ptr<const Packet>, const TcpHeader& h, Ptr<const TcpSocketBase>) {
+                           OnTcpRx(s, h);
+                       }))))
+    {
+        return HN_EINVAL;
+    }
     return HN_OK;
+}
+
+void
+sim_sock_mtu_probes(const sim_sock* s, unsigned* sent, unsigned* ok, unsigned* failed)
+{
+    *sent = s ? s->probesSent : 0;
+    *ok = s ? s->probesOk : 0;
+    *failed = s ? s->probesFailed : 0;
 }
 
 const struct sim_stack_stats*

@@ -172,6 +172,10 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 				put(ctx, sc, "tcp_mss_end", (double)sim_sock_mss(so));
 				put(ctx, sc, "tcp_pmtu_lowered", (double)sim_sock_pmtu_lowered(so));
 				put(ctx, sc, "tcp_blackhole_lowered", (double)sim_sock_blackhole_lowered(so));
+				unsigned ps, pok, pfail;
+				sim_sock_mtu_probes(so, &ps, &pok, &pfail);
+				put(ctx, sc, "tcp_mtu_probes", (double)ps);
+				put(ctx, sc, "tcp_mtu_probes_failed", (double)pfail);
 			}
 			if (t->first_data_ns >= wl->cfg->start_ns && t->bytes)
 				put(ctx, sc, "ttcp_first_byte_s",

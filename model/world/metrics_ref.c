@@ -72,7 +72,9 @@ static const struct metric_doc workload_docs[] = {
 	{ "throughput_mbps", "Mbit/s", "ttcp: ttcp_bytes * 8 / ttcp_seconds" },
 	{ "tcp_mss_end", "bytes", "ttcp over TCP: the sender's segment size at the end (lowered by ICMP or black-hole detection)" },
 	{ "tcp_pmtu_lowered", "count", "ttcp over TCP with df: times ICMP fragmentation needed lowered the sender's segment size" },
-	{ "tcp_blackhole_lowered", "count", "ttcp over TCP with df and mtu_probing = blackhole: times black-hole detection lowered it" },
+	{ "tcp_blackhole_lowered", "count", "ttcp over TCP with df and mtu_probing = blackhole or probe: times black-hole detection lowered it" },
+	{ "tcp_mtu_probes", "count", "ttcp over TCP with df and mtu_probing = probe: probe segments sent (the upward search after a fall)" },
+	{ "tcp_mtu_probes_failed", "count", "... of them lost (search_high lowered); the others were acknowledged and raised the MSS" },
 	{ "redirects", "count", "http with redirect = nearest: 302 replies the clients followed (one more connection each)" },
 #define REDIRECT_DOC(e, name, doc) { "drop." name, "count", "http with redirect = nearest: " doc },
 	REDIRECT_REFUSALS(REDIRECT_DOC)

@@ -69,7 +69,9 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 			if (ok) {
 				ttcp_sender_set_ip(wl->ttcp, c->df, (uint8_t)c->tos, (uint8_t)c->ttl);
 				ttcp_sender_set_mtu_probing(wl->ttcp,
-							    c->mtu_probing == SCN_MTU_PROBING_BLACKHOLE,
+							    c->mtu_probing == SCN_MTU_PROBING_PROBE ? SIM_MTU_PROBING_PROBE
+							    : c->mtu_probing == SCN_MTU_PROBING_BLACKHOLE ? SIM_MTU_PROBING_BLACKHOLE
+							    : SIM_MTU_PROBING_OFF,
 							    (uint32_t)c->base_mss);
 				/* Every receiver the flow may reach (the origin's,
 				 * a replica's) reads it with the sender's -l. */

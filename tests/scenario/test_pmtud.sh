@@ -85,6 +85,29 @@ expect "probe2: complete, lowered twice, MSS" \
 expect "probe2: first byte (s)" "$(pm ttcp_first_byte_s %.3f)" 15.007
 expect "probe2: drops (three 1500, one 1490)" "$(metric "$db" redirector drop.df_too_big)" 4
 
+# Upward probing after the fall (mtu_probing = probe: Linux tcp_mtu_probe,
+# RFC 4821), 512 KiB.  ns-3's default stack (tcp_profile = modern: 128 KiB
+# buffers, MSS 1448 and 12 option bytes): from search_low 1024 and
+# search_high 1448 the probes are 1236, 1342, 1395, 1421 (acknowledged:
+# each becomes the MSS) and 1434 (1486 bytes: lost in the black hole); the
+# transfer ends at MSS 1421.  With the 1998 profile's 16 KiB buffers no
+# probe is sent: Linux's condition (cwnd of 11 segments and the probe plus 4
+# segments unsent beyond it) is never met.
+db=$T/up.sqlite
+$HYDRANET run $ini --db "$db" --pcap "$T/up" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=probe --set workload.blast.nbuf=64 --set simulation.stop_time=20s \
+	--set simulation.tcp_profile=modern || die "up: hydranet run failed"
+expect "up: complete, bytes" "$(pm ttcp_complete %d) $(pm ttcp_bytes %d)" "1 524288"
+expect "up: probes, lost, MSS at the end" "$(pm tcp_mtu_probes %d) $(pm tcp_mtu_probes_failed %d) $(pm tcp_mss_end %d)" "5 1 1421"
+expect "up: segment sizes above 1024 after the fall, in order" \
+	"$(tshark -r "$T/up/client-client-redirector.pcap" -Y 'ip.src == 10.0.1.2 && tcp.len > 1024 && frame.time_relative > 7' \
+		-T fields -e tcp.len 2>/dev/null | awk '!seen[$1]++' | tr '\n' ' ')" "1236 1342 1395 1421 1434 "
+db=$T/up98.sqlite
+$HYDRANET run $ini --db "$db" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=probe --set workload.blast.nbuf=64 --set simulation.stop_time=20s ||
+	die "up98: hydranet run failed"
+expect "up98: complete, probes, MSS" "$(pm ttcp_complete %d) $(pm tcp_mtu_probes %d) $(pm tcp_mss_end %d)" "1 0 1024"
+
 # DF is per socket: a second sender on the same client without DF (its own
 # service, port 5002) sends no DF segment; its 1500-byte segments are cut
 # by the redirector (outer fragmentation) and its transfer completes, in
