@@ -661,6 +661,12 @@ static void sim__tcp_icmp_quote_checked_and_mtu_floored_at_552(void **state)
 	assert_non_null(t);
 	tcp_setup(&c, t);
 	assert_int_equal(sim_sock_set_df(t->cli, true), HN_OK);
+	/* black-hole detection: TCP only, a known mode, base_mss >= 48 */
+	assert_int_equal(sim_sock_set_mtu_probing(sim_udp_socket(c.a, NULL, NULL),
+						  SIM_MTU_PROBING_BLACKHOLE, 1024), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_PROBE + 1, 1024), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_BLACKHOLE, 47), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_OFF, 1024), HN_OK);
 	j.cli = t->cli;
 	assert_int_equal(sim_sock_mss(t->cli), 536);   /* ns-3's default segment size */
 	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, icmp_inj_fn, &j), HN_OK);
