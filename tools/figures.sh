@@ -561,7 +561,8 @@ remedies_fig() {
 		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'inner64k' THEN v END)), '-'),
 		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'pmtud' THEN v END)), '-'),
 		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'mss1440' THEN v END)), '-'),
-		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'mtu1520' THEN v END)), '-')
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'mtu1520' THEN v END)), '-'),
+		    ifnull(printf('%.3f', max(CASE WHEN remedy = 'blackhole' THEN v END)), '-')
 		  FROM m GROUP BY buflen ORDER BY buflen" > "$DATA/${name}_$r.dat"
 	done
 	for term in "$PNGTERM png" "svg svg"; do

@@ -3,7 +3,11 @@
 # again, once per remedy for the MTU penalty, at 10 and 100 Mb/s, into DB
 # (default results/mtu-remedies.sqlite), then a markdown table per figure:
 # throughput (mean of the runs), outer fragments made, inner pieces made,
-# ICMP fragmentation needed sent, and the transfer's time.  Remedies:
+# ICMP fragmentation needed sent, the first transfer's delay (the sender's
+# start to the first byte at the receiver: handshake, and any ICMP or
+# retransmission the first segment met) and the transfer's time.  It stops
+# (status 1) rather than print a table from runs whose parameters or
+# metrics it cannot read.  Remedies:
 #   none      the paper: outer datagram cut to 1500 (Linux ipip nopmtudisc, mtu 1500)
 #   inner     the inner datagram cut to the tunnel MTU 1480 before encapsulation
 #   inner64k  the same, the host server remembering 65536 fragment verdicts
@@ -12,6 +16,9 @@
 #             and the host server drops inner fragments until verdicts expire)
 #   pmtud     the sender sets DF; the redirector answers ICMP fragmentation
 #             needed (1480) and the sender's TCP lowers its MSS to 1440
+#   blackhole the same with the ICMP filtered (a black hole): the sender's
+#             black-hole detection (mtu_probing = blackhole, Linux
+#             tcp_mtu_probing = 1) lowers its MSS to 1024 after the RTOs
 #   mss1440   every host's MSS is 1440: the client's segments are what the
 #             host server advertising MSS 1440 (Linux advmss) gives.  Emulated:
 #             ns-3's TCP neither sends nor honours an MSS option (and the
@@ -22,13 +29,14 @@ set -eu
 db=${1:-results/mtu-remedies.sqlite}
 hn=${HYDRANET:-build/hydranet}
 runs=${RUNS:-2}
-remedies="none inner inner64k pmtud mss1440 mtu1520"
+remedies="none inner inner64k pmtud blackhole mss1440 mtu1520"
 sets() {
 	case $1 in
 	none) echo "" ;;
 	inner) echo "--set node.redirector.fragment=inner" ;;
 	inner64k) echo "--set node.redirector.fragment=inner --set node.hostserver.frag_max_flows=65536" ;;
 	pmtud) echo "--set workload.ttcp.df=true" ;;
+	blackhole) echo "--set workload.ttcp.df=true --set node.redirector.icmp_frag_needed=false --set workload.ttcp.mtu_probing=blackhole" ;;
 	mss1440) echo "--set simulation.mss=1440" ;;
 	mtu1520) echo "--set link.redirector-hostserver.mtu=1520" ;;
 	esac
@@ -40,9 +48,24 @@ for f in fig3a fig3b; do
 			--set testbed.series=virtualhost $(sets "$r")
 	done
 done
+# A point's rate and buflen come from its parameters (testbed.link_rate=R
+# Mbps;...;workload.ttcp.buflen=B): a run whose parameters lack either, or a
+# point without a throughput, stops the table rather than print a wrong one.
+bad=$(sqlite3 -batch -noheader "$db" "
+  SELECT count(*) FROM runs WHERE (scenario LIKE 'fig3a-%' OR scenario LIKE 'fig3b-%') AND status = 'ok'
+    AND (instr(params, 'link_rate=') = 0 OR instr(params, 'buflen=') = 0)")
+[ "$bad" = 0 ] || { echo "mtu-remedies.sh: $bad runs without link_rate= or buflen= in their parameters" >&2; exit 1; }
+for f in fig3a fig3b; do
+	for r in $remedies; do
+		n=$(sqlite3 -batch -noheader "$db" "
+		  SELECT count(DISTINCT r.params) FROM runs r JOIN metrics x ON x.run_id = r.id
+		  WHERE r.scenario = '$f-$r' AND r.status = 'ok' AND x.name = 'throughput_mbps'")
+		[ "$n" -gt 0 ] || { echo "mtu-remedies.sh: no throughput for $f-$r" >&2; exit 1; }
+	done
+done
 for f in fig3a fig3b; do
 	echo
-	echo "$f (virtualhost), mean of $runs runs per point: throughput Mb/s / outer fragments / inner pieces / ICMP sent / transfer s"
+	echo "$f (virtualhost), mean of $runs runs per point: throughput Mb/s / outer fragments / inner pieces / ICMP sent / first byte ms (start to the first byte at the receiver) / transfer s"
 	echo
 	printf '| rate | buflen |'
 	for r in $remedies; do printf ' %s |' "$r"; done
@@ -64,14 +87,20 @@ for f in fig3a fig3b; do
 	      max(CASE WHEN scope = 'redirector' AND name = 'fragments_made' THEN v END) AS frags,
 	      max(CASE WHEN scope = 'redirector' AND name = 'inner_fragments_made' THEN v END) AS inner,
 	      max(CASE WHEN scope = 'redirector' AND name = 'icmp_frag_needed_sent' THEN v END) AS icmp,
+	      max(CASE WHEN name = 'ttcp_first_byte_s' THEN v END) AS first,
 	      max(CASE WHEN name = 'ttcp_seconds' THEN v END) AS secs
 	    FROM m GROUP BY sc, p)
-	  SELECT rate, buflen, remedy, printf('%.2f / %d / %d / %d / %.2f', tput, frags, inner, icmp, secs)
+	  SELECT rate, buflen, remedy,
+	    CASE WHEN tput IS NULL OR frags IS NULL OR inner IS NULL OR icmp IS NULL OR first IS NULL
+	              OR secs IS NULL OR rate <= 0 OR buflen <= 0 THEN 'MISSING'
+	    ELSE printf('%.2f / %d / %d / %d / %.2f / %.2f', tput, frags, inner, icmp, first * 1000, secs) END
 	  FROM pt ORDER BY rate, buflen, remedy" |
 	awk -F'|' -v rem="$remedies" '
 		BEGIN { nr = split(rem, R, " ") }
+		$4 == "MISSING" { print "mtu-remedies.sh: a metric is missing at " $1 " Mb/s, " $2 " bytes, " $3 > "/dev/stderr"; bad = 1; exit 1 }
 		{ k = $1 "|" $2; if (!(k in seen)) { seen[k] = 1; keys[++n] = k } cell[k, $3] = $4 }
-		END { for (i = 1; i <= n; i++) { split(keys[i], a, "|"); line = "| " a[1] " Mb/s | " a[2] " |"
+		END { if (bad) exit 1
+			for (i = 1; i <= n; i++) { split(keys[i], a, "|"); line = "| " a[1] " Mb/s | " a[2] " |"
 			for (j = 1; j <= nr; j++) line = line " " ((keys[i], R[j]) in cell ? cell[keys[i], R[j]] : "-") " |"
 			print line } }'
 done

@@ -13,23 +13,67 @@
 
 /* ---- receiver ------------------------------------------------------------------ */
 
+/* One sender's transfer as the receiver sees it, keyed by the sender's
+ * address and port: what one `ttcp -r` would report for it. */
+struct ttcp_flow {
+	uint32_t addr;
+	uint16_t port;
+	uint32_t buflen;          /* bytes per read (-l) */
+	uint64_t expect;          /* bytes the sender writes (buflen * nbuf) */
+	uint64_t partial;         /* bytes toward the current read of buflen */
+	struct ttcp_result res;
+};
+
 struct ttcp_receiver {
 	struct ttcp_config cfg;
 	struct cpu *cpu;
 	sim_sock *listener;
-	struct ttcp_result res;
-	uint64_t partial;         /* bytes toward the current read of buflen */
+	struct ttcp_flow *flow;
+	size_t nflow, capflow;
+	struct ttcp_result total;  /* over every flow */
 };
+
+/* The flow of sender (addr, port), made on first sight with the receiver's
+ * own -l and -n unless ttcp_receiver_expect named it; NULL without memory. */
+static struct ttcp_flow *flow_of(struct ttcp_receiver *r, uint32_t addr, uint16_t port)
+{
+	for (size_t i = 0; i < r->nflow; i++)
+		if (r->flow[i].addr == addr && r->flow[i].port == port)
+			return &r->flow[i];
+	if (r->nflow == r->capflow) {
+		size_t cap = r->capflow ? 2 * r->capflow : 4;
+		struct ttcp_flow *n = realloc(r->flow, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		r->flow = n;
+		r->capflow = cap;
+	}
+	struct ttcp_flow *f = &r->flow[r->nflow++];
+	*f = (struct ttcp_flow){ .addr = addr, .port = port, .buflen = r->cfg.buflen,
+				 .expect = (uint64_t)r->cfg.buflen * r->cfg.nbuf };
+	return f;
+}
+
+/* The total is complete when every flow seen or expected is. */
+static void total_complete(struct ttcp_receiver *r)
+{
+	bool all = r->nflow > 0;
+	for (size_t i = 0; i < r->nflow; i++)
+		all = all && r->flow[i].res.complete;
+	r->total.complete = all;
+}
 
 static void rcv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint16_t port)
 {
 	struct ttcp_receiver *r = ctx;
 	(void)l;
 	(void)s;
-	(void)peer;
-	(void)port;
-	if (!r->res.start_ns)
-		r->res.start_ns = sim_now_ns();
+	struct ttcp_flow *f = flow_of(r, peer, port);
+	uint64_t now = sim_now_ns();
+	if (f && !f->res.start_ns)
+		f->res.start_ns = now;
+	if (!r->total.start_ns)
+		r->total.start_ns = now;
 }
 
 static void rcv_data(void *ctx, sim_sock *s, const uint8_t *d, size_t len, uint32_t a, uint16_t p)
@@ -37,31 +81,42 @@ static void rcv_data(void *ctx, sim_sock *s, const uint8_t *d, size_t len, uint3
 	struct ttcp_receiver *r = ctx;
 	(void)s;
 	(void)d;
-	(void)a;
-	(void)p;
 	uint64_t now = sim_now_ns();
-	if (!r->res.start_ns)
-		r->res.start_ns = now;   /* UDP: the first datagram */
+	struct ttcp_flow *f = flow_of(r, a, p);
+	if (!f)
+		return;   /* out of memory: the flow's bytes go uncounted */
+	if (!f->res.start_ns)
+		f->res.start_ns = now;   /* UDP: the first datagram */
+	if (!f->res.first_data_ns)
+		f->res.first_data_ns = now;
+	if (!r->total.start_ns)
+		r->total.start_ns = now;
 	/* ttcp reads buflen bytes per read(); a UDP read returns one datagram. */
 	uint64_t reads = 0;
 	if (r->cfg.udp) {
 		reads = 1;
 	} else {
-		r->partial += len;
-		reads = r->partial / r->cfg.buflen;
-		r->partial %= r->cfg.buflen;
+		f->partial += len;
+		reads = f->partial / f->buflen;
+		f->partial %= f->buflen;
 	}
-	r->res.reads += reads;
-	r->res.bytes += len;
+	f->res.reads += reads;
+	f->res.bytes += len;
 	uint64_t done = now;
 	if (r->cpu) {
 		/* The CPU is busy with the reads; the data is in the socket
 		 * buffer already, so they delay the packets behind them. */
 		for (uint64_t k = 0; k < reads; k++)
-			done = now + cpu_charge_syscall(r->cpu, now, r->cfg.udp ? len : r->cfg.buflen);
+			done = now + cpu_charge_syscall(r->cpu, now, r->cfg.udp ? len : f->buflen);
 	}
-	r->res.end_ns = done;
-	r->res.complete = r->res.bytes >= (uint64_t)r->cfg.buflen * r->cfg.nbuf;
+	f->res.end_ns = done;
+	f->res.complete = f->res.bytes >= f->expect;
+	r->total.reads += reads;
+	r->total.bytes += len;
+	r->total.end_ns = done;
+	if (!r->total.first_data_ns)
+		r->total.first_data_ns = now;
+	total_complete(r);
 }
 
 static void rcv_close(void *ctx, sim_sock *s, bool error)
@@ -101,14 +156,46 @@ struct ttcp_receiver *ttcp_receiver_new(struct sim_node *node, struct hsrv *hs, 
 	return r;
 }
 
+int ttcp_receiver_expect(struct ttcp_receiver *r, uint32_t addr, uint16_t port, uint32_t buflen,
+			 uint32_t nbuf)
+{
+	if (!r || buflen == 0 || nbuf == 0)
+		return HN_EINVAL;
+	struct ttcp_flow *f = flow_of(r, addr, port);
+	if (!f)
+		return HN_ENOMEM;
+	if (f->res.bytes)
+		return HN_ESTATE;   /* too late: reads already counted at another -l */
+	f->buflen = buflen;
+	f->expect = (uint64_t)buflen * nbuf;
+	total_complete(r);
+	return HN_OK;
+}
+
 void ttcp_receiver_free(struct ttcp_receiver *r)
 {
+	if (r)
+		free(r->flow);
 	free(r);
 }
 
 const struct ttcp_result *ttcp_receiver_result(const struct ttcp_receiver *r)
 {
-	return &r->res;
+	return &r->total;
+}
+
+const struct ttcp_result *ttcp_receiver_flow(const struct ttcp_receiver *r, uint32_t addr,
+					     uint16_t port)
+{
+	for (size_t i = 0; i < r->nflow; i++)
+		if (r->flow[i].addr == addr && r->flow[i].port == port)
+			return &r->flow[i].res;
+	return NULL;
+}
+
+size_t ttcp_receiver_nflows(const struct ttcp_receiver *r)
+{
+	return r->nflow;
 }
 
 /* ---- sender ---------------------------------------------------------------------- */
@@ -130,6 +217,10 @@ struct ttcp_sender {
 	uint8_t *buf;
 	bool df;                  /* IP_MTU_DISCOVER (UDP) */
 	uint8_t tos, ttl;         /* IP_TOS, IP_TTL (0: default) */
+	int mtu_probing;          /* TCP with df: enum sim_mtu_probing */
+	uint32_t base_mss;        /* its tcp_base_mss */
+	uint32_t src;             /* the socket's address and port: its flow */
+	uint16_t src_port;
 };
 
 static void snd_next(struct ttcp_sender *t);
@@ -212,7 +303,6 @@ static const struct sim_sock_ops snd_ops = {
 static void snd_start(void *arg)
 {
 	struct ttcp_sender *t = arg;
-	t->s = t->cfg.udp ? sim_udp_socket(t->node, &snd_ops, t) : sim_tcp_socket(t->node, &snd_ops, t);
 	if (!t->s)
 		return;
 	if (t->tos)
@@ -226,7 +316,20 @@ static void snd_start(void *arg)
 	sim_sock_set_nodelay(t->s, true);   /* -D: the paper turned Nagle off */
 	if (t->df)
 		sim_sock_set_df(t->s, true);
+	if (t->df && t->mtu_probing)
+		sim_sock_set_mtu_probing(t->s, t->mtu_probing, t->base_mss);
 	sim_sock_connect(t->s, t->cfg.addr, t->cfg.port);
+}
+
+void ttcp_sender_set_mtu_probing(struct ttcp_sender *t, int mode, uint32_t base_mss)
+{
+	t->mtu_probing = mode;
+	t->base_mss = base_mss;
+}
+
+const sim_sock *ttcp_sender_socket(const struct ttcp_sender *t)
+{
+	return t->s;
 }
 
 void ttcp_sender_set_ip(struct ttcp_sender *t, bool df, uint8_t tos, uint8_t ttl)
@@ -251,6 +354,23 @@ struct ttcp_sender *ttcp_sender_new(struct sim_node *node, struct cpu *cpu,
 	t->cfg = *cfg;
 	t->node = node;
 	t->cpu = cpu;
+	/* The socket is made and bound now, so its flow (source address and
+	 * port) is known before it starts: its port is cfg->src_port or, when
+	 * 0, an ephemeral one, as an unbound socket's connect or first sendto
+	 * would take; its address stays the wildcard, so each datagram's
+	 * source is the route's, as without the bind (and ns-3's UDP hands a
+	 * socket bound to one address down without its route, past the
+	 * shim's DF handling). */
+	t->s = cfg->udp ? sim_udp_socket(node, &snd_ops, t) : sim_tcp_socket(node, &snd_ops, t);
+	t->src = sim_route_src(node, cfg->addr);
+	if (!t->s || sim_sock_bind(t->s, 0, cfg->src_port) != HN_OK ||
+	    sim_sock_local(t->s, NULL, &t->src_port) != HN_OK) {
+		if (t->s)
+			sim_sock_close(t->s);
+		free(t->buf);
+		free(t);
+		return NULL;
+	}
 	sim_schedule(cfg->start_ns, snd_start, t);
 	return t;
 }
@@ -266,4 +386,10 @@ void ttcp_sender_free(struct ttcp_sender *t)
 uint64_t ttcp_sender_written(const struct ttcp_sender *t)
 {
 	return t->written;
+}
+
+void ttcp_sender_flow(const struct ttcp_sender *t, uint32_t *addr, uint16_t *port)
+{
+	*addr = t->src;
+	*port = t->src_port;
 }

@@ -543,8 +543,8 @@ static int icmp_allowed(struct redir *r, uint64_t now_ns)
 	return 1;
 }
 
-/* Answer the inner datagram dg (the copy tunnel_xmit refused, TTL already
- * decremented, as Linux quotes it) with ICMP fragmentation needed, mtu. */
+/* Answer the inner datagram dg with ICMP fragmentation needed, mtu; dg is
+ * quoted as Linux 6.1 quotes it (tunnel() picks which copy). */
 static void send_frag_needed(struct redir *r, const uint8_t *dg, size_t len, uint16_t mtu,
 			     uint64_t now_ns)
 {
@@ -593,9 +593,14 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, 
 	}
 	if (rc != HN_OK) {
 		enum redir_drop d = drop_status(r, rc);
+		/* What Linux quotes.  fragment = inner (device MTU T): ip_forward's
+		 * ip_exceeds_mtu refuses the datagram before ip_decrease_ttl, so
+		 * the ICMP quotes it as received.  fragment = outer (device MTU
+		 * 1500): ip_forward has decremented the TTL when ip_tunnel_xmit's
+		 * tnl_update_pmtu refuses it: the copy tunnel_xmit made, TTL - 1. */
+		const uint8_t *q = r->tmode.frag == TUNNEL_FRAG_INNER ? dg : r->tbuf.inner;
 		if (rc == HN_EDF && res.frag_needed && r->cfg.icmp_frag_needed)
-			send_frag_needed(r, r->tbuf.inner, net_get16(r->tbuf.inner + 2), res.frag_needed,
-					 now_ns);
+			send_frag_needed(r, q, net_get16(q + 2), res.frag_needed, now_ns);
 		if (HN_LOG_ON(HN_LOG_REDIR)) {
 			char t[96];
 			hn_log_line(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (tunnel to " HN_LOG_IPF ": %s)",

@@ -96,6 +96,9 @@ static const struct param_def workload_params[] = {
 	{ "resolver", PARAM_STRING, "", "", 0, 0, "http: a resolver node; each request first resolves the service's name through it (DNS, model/apps/dnssrv.h) and connects to the address answered (empty: the service's address)", PARAM_AT(struct scn_workload, resolver), NULL },
 	{ "min_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "http with a resolver: the client keeps an answer at least this long whatever its TTL, as browsers did", PARAM_AT(struct scn_workload, min_ttl_ns), NULL },
 	{ "cache_redirect", PARAM_BOOL, "false", "", 0, 0, "http: each user remembers where a 302 sent it and asks there directly afterwards (false: every request goes to the service first and follows the redirect)", PARAM_AT(struct scn_workload, cache_redirect), NULL },
+	{ "source_port", PARAM_U64, "0", "", 0, 65535, "ttcp: the sender's source port (bind before connect or sendto); 0: an ephemeral one.  Several workloads may share a ttcp service: each is its own flow (client address and source port) with its own result", PARAM_AT(struct scn_workload, source_port), NULL },
+	{ "mtu_probing", PARAM_ENUM, "off", "", 0, 0, "ttcp over TCP with df: the sender's reaction to a path MTU black hole (ICMP lost), as Linux's sysctl tcp_mtu_probing: off (0: retransmit the same segment until the connection dies) or blackhole (1: once retransmissions have timed out as tcp_retries1 = 3 would, the MSS falls to base_mss, then halves at each further timeout; Linux 6.1 tcp_timer.c tcp_mtu_probing) or probe (the same, then Linux's upward search, RFC 4821: probes of (search_low + search_high) / 2 once cwnd holds 11 segments; tcp_output.c tcp_mtu_probe)", PARAM_AT(struct scn_workload, mtu_probing), PARAM_CHOICES("off", "blackhole", "probe") },
+	{ "base_mss", PARAM_BYTES, "1024", "bytes", 48, 65495, "ttcp, mtu_probing = blackhole: the MSS a black hole falls back to first (Linux's sysctl tcp_base_mss, default 1024: TCP_BASE_MSS, include/net/tcp.h)", PARAM_AT(struct scn_workload, base_mss), NULL },
 };
 
 #define FAILURE_NAME(e, name, target, doc) name,
@@ -1331,11 +1334,14 @@ static void check_workload(struct parse *p, size_t i)
 		     w->name, (unsigned long long)w->buflen);
 		return;
 	}
-	for (size_t j = 0; j < i && v->app == SCN_APP_TTCP; j++)
-		if (!strcmp(s->workload[j].service, w->service)) {
-			fail(p, key_line(at, workload_params, N(workload_params), "service"),
-			     "[workload %s]: ttcp service '%s' already has workload '%s'; give "
-			     "each ttcp workload its own service (port)", w->name, w->service,
+	for (size_t j = 0; j < i && v->app == SCN_APP_TTCP && w->source_port; j++)
+		if (!strcmp(s->workload[j].service, w->service) &&
+		    !strcmp(s->workload[j].client, w->client) &&
+		    s->workload[j].source_port == w->source_port) {
+			fail(p, key_line(at, workload_params, N(workload_params), "source_port"),
+			     "[workload %s]: client '%s' already sends to ttcp service '%s' from "
+			     "source port %llu (workload '%s'); each flow needs its own port",
+			     w->name, w->client, w->service, (unsigned long long)w->source_port,
 			     s->workload[j].name);
 			return;
 		}

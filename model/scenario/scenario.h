@@ -140,6 +140,9 @@ struct scn_workload {
 	char resolver[SCN_NAME_MAX];  /* http: resolve the service's name through this resolver node */
 	uint64_t min_ttl_ns;          /* http with a resolver: keep answers at least this long */
 	bool cache_redirect;          /* http: each user remembers a 302's Location */
+	uint64_t source_port;         /* ttcp: the sender's source port; 0: ephemeral */
+	int mtu_probing;              /* ttcp tcp with df: enum scn_mtu_probing */
+	uint64_t base_mss;            /* ttcp: tcp_base_mss, the black-hole fallback's MSS */
 };
 
 /* A generated ISP topology (topogen.h): its nodes and links are added to
@@ -158,6 +161,9 @@ struct scn_topology {
 	uint64_t pool_prefix;
 	int transit_role, stub_role, host_role;   /* enum scn_role */
 };
+
+/* The sender's reaction to a PMTUD black hole (Linux's tcp_mtu_probing). */
+enum scn_mtu_probing { SCN_MTU_PROBING_OFF, SCN_MTU_PROBING_BLACKHOLE, SCN_MTU_PROBING_PROBE };
 
 /* The paper's testbed experiments (section 4.3). */
 struct scn_testbed {

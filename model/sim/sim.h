@@ -248,6 +248,67 @@ int sim_sock_close(sim_sock *s);
 int sim_sock_set_df(sim_sock *s, bool df);
 /* TCP: times the segment size was lowered by ICMP (sim_sock_set_df). */
 unsigned sim_sock_pmtu_lowered(const sim_sock *s);
+/* TCP: the segment size now (the MSS), 0 for UDP. */
+unsigned sim_sock_mss(const sim_sock *s);
+
+/* A DF TCP socket's reaction to a path MTU black hole (ICMP fragmentation
+ * needed lost or filtered), as Linux 6.1 with sysctl tcp_mtu_probing:
+ *   SIM_MTU_PROBING_OFF        0: none; the segment is sent again at the
+ *                              same size at every RTO (ns-3's TCP);
+ *   SIM_MTU_PROBING_BLACKHOLE  1: at an RTO, once the retransmissions have
+ *                              timed out as tcp_retries1 (3) backoffs from
+ *                              TCP_RTO_MIN (200 ms) would, i.e. 3 s after
+ *                              the first retransmission (tcp_timer.c
+ *                              tcp_write_timeout, retransmits_timed_out,
+ *                              tcp_model_timeout), the MSS falls to base_mss
+ *                              (tcp_base_mss) and the segment goes again at
+ *                              that size; at each later such RTO it halves,
+ *                              min(base_mss, mss / 2), never below 48
+ *                              (tcp_mtu_probing(); tcp_mtu_probe_floor and
+ *                              tcp_min_snd_mss are 48).
+ * Linux's upward probing after the fall (tcp_output.c tcp_mtu_probe: a
+ * segment of (search_low + search_high) / 2 once cwnd reaches 11) is not
+ * modelled in this mode: the MSS stays where the fall left it.  HN_EINVAL
+ * for UDP, a mode out of range or base_mss below 48. */
+enum sim_mtu_probing { SIM_MTU_PROBING_OFF, SIM_MTU_PROBING_BLACKHOLE, SIM_MTU_PROBING_PROBE };
+/* SIM_MTU_PROBING_PROBE: the black-hole fall as above, then Linux's upward
+ * search after it (tcp_output.c tcp_mtu_probe, tcp_input.c
+ * tcp_mtup_probe_success/failed, RFC 4821): between search_low (the MSS
+ * the fall left, + 40) and search_high (the MSS before it + 40), once cwnd
+ * holds 11 segments in the open state and 4 more segments than the probe
+ * are waiting, one new segment of MSS (search_low + search_high) / 2 - 40 is
+ * sent; acknowledged, it becomes search_low and the MSS; lost (three
+ * duplicate ACKs of its start, or an RTO at it), search_high becomes its
+ * size - 1; the search ends when search_high - search_low < 8
+ * (tcp_probe_threshold).  Not modelled: the re-probe after
+ * tcp_probe_interval (600 s), and the cwnd adjustment on success. */
+int sim_sock_set_mtu_probing(sim_sock *s, int mode, uint32_t base_mss);
+/* TCP: times the black-hole detection lowered the MSS. */
+unsigned sim_sock_blackhole_lowered(const sim_sock *s);
+/* TCP, SIM_MTU_PROBING_PROBE: probes sent, acknowledged, lost. */
+void sim_sock_mtu_probes(const sim_sock *s, unsigned *sent, unsigned *ok, unsigned *failed);
+
+/* What a node's own IP/TCP stack counted: C(field, metric, doc) counts,
+ * D(REASON, name, doc) drops (counter.h's shape; the world keeps the
+ * descriptors). */
+#define SIM_STACK_STATS(C, D) \
+	C(pmtu_lowered, "tcp.pmtu_lowered", "DF TCP sockets' segment size lowered by ICMP fragmentation needed (RFC 1191 section 6)") \
+	C(pmtu_floored, "tcp.pmtu_floored", "ICMP fragmentation needed with a next-hop MTU below 552, taken as 552 with DF then off for the socket (Linux route.c __ip_rt_update_pmtu: ip_rt_min_pmtu, a locked MTU; ip_dont_fragment)") \
+	C(blackhole_lowered, "tcp.blackhole_lowered", "DF TCP sockets' MSS lowered by black-hole detection (mtu_probing = blackhole)") \
+	C(icmp_not_lower, "tcp.icmp_not_lower", "ICMP fragmentation needed whose MTU would not lower the segment size: ignored") \
+	D(DF_TOO_BIG, "host_df_too_big", "a locally sent DF datagram larger than its route's MTU (a TCP segment with [simulation] mss past the link MTU): not sent") \
+	D(ICMP_OUT_OF_WINDOW, "host_icmp_out_of_window", "ICMP fragmentation needed quoting a TCP sequence number outside [snd_una, snd_max] (Linux tcp_v4_err, OUTOFWINDOWICMPS): ignored") \
+	D(ICMP_NO_QUOTE, "host_icmp_no_quote", "ICMP fragmentation needed to a DF TCP socket whose quoted segment was not seen: ignored")
+
+#define SIM_STACK_DROP_ENUM(e, name, doc) SIM_STACK_DROP_##e,
+#define SIM_STACK_SKIP(a, b, c)
+#define SIM_STACK_FIELD(field, name, doc) uint64_t field;
+enum sim_stack_drop { SIM_STACK_STATS(SIM_STACK_SKIP, SIM_STACK_DROP_ENUM) SIM_STACK_NDROP };
+struct sim_stack_stats {
+	SIM_STACK_STATS(SIM_STACK_FIELD, SIM_STACK_SKIP)
+	uint64_t drops[SIM_STACK_NDROP];   /* by enum sim_stack_drop */
+};
+const struct sim_stack_stats *sim_node_stack_stats(const sim_node *n);
 int sim_sock_set_tos(sim_sock *s, uint8_t tos);
 int sim_sock_set_ttl(sim_sock *s, uint8_t ttl);
 sim_node *sim_sock_node(const sim_sock *s);

@@ -170,7 +170,8 @@ TcpSegmentWantsDf(sim_node* n, Ptr<Packet> p)
     for (sim_sock* s : n->tcpDf)
     {
         Address a;
-        if (!s->closed && s->so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a) &&
+        // Also after sim_sock_close, while ns-3 still sends what is queued.
+        if (s->so->GetSockName(a) == 0 && InetSocketAddress::IsMatchingType(a) &&
             InetSocketAddress::ConvertFrom(a).GetPort() == th.GetSourcePort())
         {
             return true;
@@ -186,7 +187,7 @@ TcpSegmentWantsDf(sim_node* n, Ptr<Packet> p)
 // (BuildHeader's mayFragment is always true there).  A DF datagram too big
 // for the route is dropped here (sim_sock_sendto refuses such a UDP datagram
 // before, EMSGSIZE; a TCP segment is only this big when [simulation] mss is
-// set past the link MTU).
+// set past the link MTU), counted as drop.host_df_too_big.
 void
 SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> p, Ipv4Address s,
          Ipv4Address d, uint8_t pr, Ptr<Ipv4Route> r)
@@ -216,6 +217,7 @@ SendDown(sim_node* n, const IpL4Protocol::DownTargetCallback& down, Ptr<Packet> 
     }
     if (kHdrLen + p->GetSize() > r->GetOutputDevice()->GetMtu())
     {
+        n->stats.drops[SIM_STACK_DROP_DF_TOO_BIG]++;
         return;
     }
     Ipv4Header h;

@@ -115,6 +115,13 @@ struct sim_node
     // Ipv4L3Protocol::BuildHeader keeps its own.
     std::map<std::pair<uint64_t, uint8_t>, uint16_t> dfIds;
     std::vector<sim_sock*> tcpDf; // TCP sockets with DF on (sim_sock_set_df)
+    // The TCP sequence number quoted by the latest ICMP fragmentation
+    // needed received for each flow, by (quoted destination << 32 |
+    // source port << 16 | destination port), read when ns-3 hands the ICMP
+    // to the socket (its callback carries no quote); only nodes with a DF
+    // TCP socket keep it.
+    std::unordered_map<uint64_t, uint32_t> icmpQuotedSeq;
+    struct sim_stack_stats stats = {}; // sim_node_stack_stats
 };
 
 struct sim_link
@@ -163,6 +170,24 @@ struct sim_sock
     uint32_t pmtuLowered = 0; // TCP: segment size lowered on ICMP (sim_sock_set_df)
     bool df = false;          // sim_sock_set_df(s, true)
     void* user = nullptr;     // sim_sock_set_user
+    // Black-hole detection (sim_sock_set_mtu_probing), Linux's names:
+    int mtuProbing = SIM_MTU_PROBING_OFF;
+    uint32_t baseMss = 1024;          // tcp_base_mss
+    bool mtupEnabled = false;         // icsk_mtup.enabled
+    uint32_t searchLowMss = 0;        // tcp_mtu_to_mss(icsk_mtup.search_low)
+    uint32_t retransmits = 0;         // icsk_retransmits: RTOs since snd_una moved
+    uint64_t retransStampNs = 0;      // retrans_stamp: the first of them
+    uint32_t rtoHead = 0;             // snd_una at the last RTO
+    bool rtoTraced = false;           // the RTO trace is connected
+    uint32_t blackholeLowered = 0;    // MSS lowered by it
+    // Upward probing (SIM_MTU_PROBING_PROBE; tcp_output.c tcp_mtu_probe):
+    uint32_t searchHighMss = 0;       // tcp_mtu_to_mss(icsk_mtup.search_high)
+    uint32_t probeMss = 0;            // a probe in flight (icsk_mtup.probe_size), 0: none
+    uint32_t probeSeqStart = 0, probeSeqEnd = 0; // tp->mtu_probe
+    uint32_t probeDupAcks = 0;        // ACKs of probeSeqStart seen
+    bool probeArmed = false;          // the next new segment is the probe
+    uint32_t armedFromMss = 0;        // the MSS to go back to after it
+    uint32_t probesSent = 0, probesOk = 0, probesFailed = 0;
 };
 
 // ---- the simulator singleton --------------------------------------------

@@ -49,12 +49,44 @@ HookRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& h, Ptr<NetDevice> oif,
     return r;
 }
 
+namespace
+{
+// An ICMP fragmentation needed (p: the ICMP message) quoting the start of a
+// TCP segment: its sequence number, kept for the socket the ICMP goes to
+// (sim_socket.cc reads it).  Fragments and anything shorter than the quoted
+// header + 8 bytes are not looked at.
+void
+NoteIcmpQuote(sim_node* n, Ptr<const Packet> p)
+{
+    uint8_t b[8 + 60 + 8];
+    uint32_t len = p->CopyData(b, sizeof b);
+    if (len < 8 + 20 + 8 || b[0] != 3 || b[1] != 4 || b[8] >> 4 != 4)
+    {
+        return;
+    }
+    uint32_t ihl = (uint32_t)(b[8] & 0xf) * 4;
+    const uint8_t* q = b + 8;
+    if (ihl < 20 || len < 8 + ihl + 8 || q[9] != 6 || (Get16(q + 6) & 0x1fff) != 0)
+    {
+        return;
+    }
+    const uint8_t* th = q + ihl;
+    uint64_t dst = (uint64_t)Get16(q + 16) << 16 | Get16(q + 18);
+    uint64_t key = dst << 32 | (uint64_t)Get16(th) << 16 | Get16(th + 2);
+    n->icmpQuotedSeq[key] = (uint32_t)Get16(th + 4) << 16 | Get16(th + 6);
+}
+} // namespace
+
 bool
 HookRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
                         UnicastForwardCallback ucb, MulticastForwardCallback mcb,
                         LocalDeliverCallback lcb, ErrorCallback ecb)
 {
     sim_node* n = m_node;
+    if (!n->tcpDf.empty() && h.GetProtocol() == 1)
+    {
+        NoteIcmpQuote(n, p);
+    }
     if (n->hooks[SIM_HOOK_PRE_ROUTING].empty() && n->hooks[SIM_HOOK_LOCAL_IN].empty() &&
         n->hooks[SIM_HOOK_FORWARD].empty())
     {

@@ -157,35 +157,105 @@ struct TcpAccess : TcpSocketBase
         return &TcpAccess::m_icmpCallback;
     }
     static void (TcpSocketBase::*Retransmit())() { return &TcpAccess::DoRetransmit; }
+    static EventId TcpSocketBase::*RetxEvent() { return &TcpAccess::m_retxEvent; }
+    static TracedValue<TcpStates_t> TcpSocketBase::*State() { return &TcpAccess::m_state; }
 };
 
 constexpr uint32_t kIpTcpHeaders = 40; // RFC 879: 20 IP + 20 TCP bytes
-constexpr uint32_t kMinPmtu = 68;      // RFC 791 / RFC 1191 section 3: no MTU below 68
+// Linux 6.1 net/ipv4/route.c: ip_rt_min_pmtu = DEFAULT_MIN_PMTU = 512 + 20 +
+// 20; __ip_rt_update_pmtu takes a smaller reported MTU as 552 and locks it.
+constexpr uint32_t kMinPmtu = 552;
+// Linux 6.1 include/net/tcp.h: TCP_RTO_MIN (HZ / 5) and sysctl tcp_retries1
+// (TCP_RETR1, 3): retransmits_timed_out(sk, tcp_retries1, 0) in
+// tcp_write_timeout is true tcp_model_timeout(3, TCP_RTO_MIN) =
+// ((2 << 3) - 1) * 200 ms = 3 s after the first retransmission (retrans_stamp,
+// tcp_output.c tcp_retransmit_skb).
+constexpr uint64_t kBlackholeTimeoutNs = 15ull * 200000000ull;
+// Linux 6.1 sysctls tcp_mtu_probe_floor and tcp_min_snd_mss (TCP_MIN_SND_MSS
+// and TCP_MIN_SND_MSS): 48 bytes.
+constexpr uint32_t kMinSndMss = 48;
+// Linux 6.1 sysctl tcp_probe_threshold: stop searching when search_high -
+// search_low is below 8 bytes.
+constexpr uint32_t kProbeThreshold = 8;
 
-// ICMP to the TCP socket s: on fragmentation needed (type 3, code 4) with a
-// next-hop MTU below the current segment size + 40, the segment size becomes
-// MTU - 40 and the oldest unacknowledged segment is sent again at once
-// (RFC 1191 section 6), the others in flight as the window allows.  An ICMP without an MTU (RFC 1191 section 5, old
-// routers) or below 68 is ignored (no plateau search here).
-void
-OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
+// The socket's flow as ICMP quotes it: (peer << 32 | local port << 16 |
+// peer port), or 0 when it has no peer yet.
+uint64_t
+FlowKey(Ptr<Socket> so)
 {
-    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
-    if (!t || s->closed || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
-        code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED || info < kMinPmtu)
+    Address l, r;
+    if (so->GetSockName(l) != 0 || so->GetPeerName(r) != 0 ||
+        !InetSocketAddress::IsMatchingType(l) || !InetSocketAddress::IsMatchingType(r))
     {
-        return;
+        return 0;
     }
+    InetSocketAddress a = InetSocketAddress::ConvertFrom(l), b = InetSocketAddress::ConvertFrom(r);
+    return (uint64_t)b.GetIpv4().Get() << 32 | (uint64_t)a.GetPort() << 16 | b.GetPort();
+}
+
+// The segment size becomes mss (smaller than it is): ns-3's socket state and
+// its send buffer, whose items are cut to it from now on.
+void
+SetMss(Ptr<TcpSocketBase> t, uint32_t mss)
+{
     Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
-    uint32_t mss = info - kIpTcpHeaders;
-    if (mss >= tcb->m_segmentSize)
-    {
-        return;
-    }
     tcb->m_segmentSize = mss;
     Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
     tx->SetSegmentSize(mss);
+}
+
+// ICMP to the TCP socket s: on fragmentation needed (type 3, code 4) whose
+// quoted sequence number lies in [snd_una, snd_max] (Linux tcp_v4_err; else
+// counted and ignored) with a next-hop MTU below the current segment size +
+// 40, the segment size becomes MTU - 40 and the oldest unacknowledged
+// segment is sent again at once (RFC 1191 section 6; Linux
+// tcp_v4_mtu_reduced), the others in flight as the window allows.  An MTU
+// below 552 is taken as 552 and DF goes off for the socket, as Linux's
+// locked route MTU does (ip_dont_fragment with IP_PMTUDISC_WANT).  An ICMP
+// without an MTU (RFC 1191 section 5, old routers) counts as one below 552.
+void
+OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
+{
+    // Also after sim_sock_close: the connection still sends what is queued.
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || type != Icmpv4Header::ICMPV4_DEST_UNREACH ||
+        code != Icmpv4DestinationUnreachable::ICMPV4_FRAG_NEEDED)
+    {
+        return;
+    }
+    sim_stack_stats& st = s->node->stats;
+    auto q = s->node->icmpQuotedSeq.find(FlowKey(s->so));
+    if (q == s->node->icmpQuotedSeq.end())
+    {
+        st.drops[SIM_STACK_DROP_ICMP_NO_QUOTE]++;
+        return;
+    }
+    SequenceNumber32 seq(q->second);
+    s->node->icmpQuotedSeq.erase(q);
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    if (seq < tx->HeadSequence() || seq > tcb->m_highTxMark.Get())
+    {
+        st.drops[SIM_STACK_DROP_ICMP_OUT_OF_WINDOW]++;
+        return;
+    }
+    bool floored = info < kMinPmtu;
+    uint32_t mss = (floored ? kMinPmtu : info) - kIpTcpHeaders;
+    if (floored)
+    {
+        st.pmtu_floored++;
+        s->df = false; // the route's MTU is locked: DF off
+        auto& v = s->node->tcpDf;
+        v.erase(std::remove(v.begin(), v.end(), s), v.end());
+    }
+    if (mss >= tcb->m_segmentSize)
+    {
+        st.icmp_not_lower++;
+        return;
+    }
+    SetMss(t, mss);
     s->pmtuLowered++;
+    st.pmtu_lowered++;
     // Linux's tcp_simple_retransmit marks lost the segments in flight longer
     // than the new MSS and sends them again; ns-3's buffer can only mark the
     // whole sent list lost (as its RTO does).  Every segment in flight here
@@ -194,6 +264,161 @@ OnTcpIcmp(sim_sock* s, uint8_t type, uint8_t code, uint32_t info)
     // would send new data and the head would wait for the RTO).
     tx->SetSentListLost();
     ((*t).*(TcpAccess::Retransmit()))();
+}
+
+// tcp_mtup_probe_failed: the probe's size - 1 is the new search_high; the
+// probe's data goes again at the MSS (ns-3 cuts it to m_segmentSize).
+void
+ProbeFailed(sim_sock* s, Ptr<TcpSocketState> tcb)
+{
+    s->searchHighMss = s->probeMss - 1;
+    s->probeMss = 0;
+    s->probesFailed++;
+    (void)tcb;
+}
+
+// Tcp "Tx" trace (SendDataPacket, before the segment goes to IP): the armed
+// probe leaves; the segment size goes back to the MSS at once, so the rest
+// of SendPendingData's loop sends MSS segments.
+void
+OnTcpTx(sim_sock* s, Ptr<const Packet> p, const TcpHeader& h)
+{
+    if (!s->probeArmed)
+    {
+        return;
+    }
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    s->probeArmed = false;
+    uint32_t probe = tcb->m_segmentSize;
+    tcb->m_segmentSize = s->armedFromMss;
+    ((*t).*TcpAccess::TxBuffer())->SetSegmentSize(s->armedFromMss);
+    if (p->GetSize() == probe)
+    {
+        s->probeMss = probe;
+        s->probeSeqStart = h.GetSequenceNumber().GetValue();
+        s->probeSeqEnd = s->probeSeqStart + probe;
+        s->probeDupAcks = 0;
+        s->probesSent++;
+    }
+}
+
+// Tcp "Rx" trace (DoForwardUp, before the segment is processed): the ACK
+// decides a probe in flight (tcp_mtup_probe_success when it covers the
+// probe; failed at the third duplicate ACK of its start, when ns-3's fast
+// retransmit sends it again), and, with none in flight, whether the next new
+// segment is a probe (tcp_mtu_probe's conditions).
+void
+OnTcpRx(sim_sock* s, const TcpHeader& h)
+{
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || !s->mtupEnabled || !(h.GetFlags() & TcpHeader::ACK))
+    {
+        return;
+    }
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    SequenceNumber32 ack = h.GetAckNumber();
+    if (s->probeMss)
+    {
+        if (ack >= SequenceNumber32(s->probeSeqEnd))
+        {
+            s->searchLowMss = s->probeMss; // search_low = probe_size
+            s->probeMss = 0;
+            s->probesOk++;
+            SetMss(t, s->searchLowMss); // tcp_sync_mss
+        }
+        else if (ack == SequenceNumber32(s->probeSeqStart) && ++s->probeDupAcks > 3)
+        {
+            ProbeFailed(s, tcb);
+        }
+        return;
+    }
+    uint32_t mss = tcb->m_segmentSize;
+    uint32_t probe = (s->searchLowMss + s->searchHighMss) / 2; // MTUs halved, - 40
+    if (s->probeArmed || s->searchHighMss < s->searchLowMss + kProbeThreshold ||
+        probe <= mss || tcb->m_congState != TcpSocketState::CA_OPEN || tcb->m_cWnd < 11 * mss ||
+        tx->SizeFromSequence(tcb->m_nextTxSequence) < probe + 4 * mss)
+    {
+        return;
+    }
+    // ns-3 cuts a new segment to the smaller of the socket's and its send
+    // buffer's segment size (TcpTxBuffer::NextSeg): both, for one segment.
+    s->probeArmed = true;
+    s->armedFromMss = mss;
+    tcb->m_segmentSize = probe;
+    tx->SetSegmentSize(probe);
+}
+
+// The RTO trace of a socket with black-hole detection: ns-3's ReTxTimeout
+// doubles m_rto (min(2 rto, 60 s)) after marking the segments in flight
+// lost and before it sets cwnd to one segment and sends the head again, so
+// a segment size lowered here is what that retransmission uses.  Linux's
+// tcp_retransmit_timer runs tcp_write_timeout (and its black-hole check)
+// at the same point, before tcp_retransmit_skb.  Only a doubling inside
+// the retransmission event itself counts (an RTT sample sets m_rto too).
+void
+OnRto(sim_sock* s, Time oldRto, Time newRto)
+{
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || s->mtuProbing == SIM_MTU_PROBING_OFF || !s->df)
+    {
+        return;
+    }
+    const EventId& ev = (*t).*TcpAccess::RetxEvent();
+    Time doubled = Min(oldRto + oldRto, Seconds(60));
+    if (newRto != doubled || ev.GetTs() != (uint64_t)Simulator::Now().GetTimeStep() ||
+        !ev.IsExpired() || ((*t).*TcpAccess::State()).Get() < TcpSocket::ESTABLISHED)
+    {
+        return;
+    }
+    Ptr<TcpSocketState> tcb = (*t).*TcpAccess::Tcb();
+    Ptr<TcpTxBuffer> tx = (*t).*TcpAccess::TxBuffer();
+    uint64_t now = (uint64_t)Simulator::Now().GetNanoSeconds();
+    uint32_t head = tx->HeadSequence().GetValue();
+    if (s->probeMss && head == s->probeSeqStart)
+    {
+        ProbeFailed(s, tcb);
+    }
+    if (head != s->rtoHead)
+    {
+        // snd_una moved since the last RTO: Linux's tcp_ack zeroes
+        // icsk_retransmits and the recovery clears retrans_stamp.
+        s->rtoHead = head;
+        s->retransmits = 0;
+        s->retransStampNs = 0;
+    }
+    if (s->retransmits > 0 && now - s->retransStampNs >= kBlackholeTimeoutNs)
+    {
+        // tcp_mtu_probing(): the first time, enable (the MSS falls to
+        // search_low's, base_mss); after, halve search_low's MSS.
+        uint32_t mss;
+        if (!s->mtupEnabled)
+        {
+            s->mtupEnabled = true;
+            s->searchLowMss = s->baseMss;
+            s->searchHighMss = tcb->m_segmentSize; // tcp_mtup_init: mss_clamp + 40
+            mss = s->baseMss;
+        }
+        else
+        {
+            mss = std::min(s->baseMss, s->searchLowMss >> 1);
+            mss = std::max(mss, kMinSndMss);
+            s->searchLowMss = mss;
+        }
+        // tcp_sync_mss: the smaller of the path MTU's MSS and search_low's.
+        if (mss < tcb->m_segmentSize)
+        {
+            SetMss(t, mss);
+            s->blackholeLowered++;
+            s->node->stats.blackhole_lowered++;
+        }
+    }
+    s->retransmits++;
+    if (!s->retransStampNs)
+    {
+        s->retransStampNs = now;
+    }
 }
 
 sim_sock*
@@ -423,6 +648,74 @@ unsigned
 sim_sock_pmtu_lowered(const sim_sock* s)
 {
     return s ? s->pmtuLowered : 0;
+}
+
+unsigned
+sim_sock_blackhole_lowered(const sim_sock* s)
+{
+    return s ? s->blackholeLowered : 0;
+}
+
+unsigned
+sim_sock_mss(const sim_sock* s)
+{
+    Ptr<TcpSocketBase> t = s ? DynamicCast<TcpSocketBase>(s->so) : nullptr;
+    return t ? ((*t).*TcpAccess::Tcb())->m_segmentSize : 0;
+}
+
+int
+sim_sock_set_mtu_probing(sim_sock* s, int mode, uint32_t base_mss)
+{
+    if (!s || s->closed)
+    {
+        return HN_ESTATE;
+    }
+    Ptr<TcpSocketBase> t = DynamicCast<TcpSocketBase>(s->so);
+    if (!t || mode < SIM_MTU_PROBING_OFF || mode > SIM_MTU_PROBING_PROBE ||
+        base_mss < kMinSndMss)
+    {
+        return HN_EINVAL;
+    }
+    s->mtuProbing = mode;
+    s->baseMss = base_mss;
+    if (mode != SIM_MTU_PROBING_OFF && !s->rtoTraced)
+    {
+        s->rtoTraced = t->TraceConnectWithoutContext(
+            "RTO", Callback<void, Time, Time>([s](Time o, Time v) { OnRto(s, o, v); }));
+        if (!s->rtoTraced)
+        {
+            return HN_EINVAL;
+        }
+    }
+    if (mode == SIM_MTU_PROBING_PROBE &&
+        (!t->TraceConnectWithoutContext(
+             "Tx", Callback<void, Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>(
+                       [s](Ptr<const Packet> p, const TcpHeader& h, Ptr<const TcpSocketBase>) {
+                           OnTcpTx(s, p, h);
+                       })) ||
+         !t->TraceConnectWithoutContext(
+             "Rx", Callback<void, Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>(
+                       [s](Ptr<const Packet>, const TcpHeader& h, Ptr<const TcpSocketBase>) {
+                           OnTcpRx(s, h);
+                       }))))
+    {
+        return HN_EINVAL;
+    }
+    return HN_OK;
+}
+
+void
+sim_sock_mtu_probes(const sim_sock* s, unsigned* sent, unsigned* ok, unsigned* failed)
+{
+    *sent = s ? s->probesSent : 0;
+    *ok = s ? s->probesOk : 0;
+    *failed = s ? s->probesFailed : 0;
+}
+
+const struct sim_stack_stats*
+sim_node_stack_stats(const sim_node* n)
+{
+    return &n->stats;
 }
 
 sim_node*

@@ -107,8 +107,10 @@ static void put_manager(counter_put_fn put, void *ctx, const char *sc, const str
 void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 {
 	char name[96];
-	for (size_t i = 0; i < w->s->nnodes; i++)
+	for (size_t i = 0; i < w->s->nnodes; i++) {
 		world_role_counters(w, &w->node[i], put, ctx);
+		world_stack_counters(w, &w->node[i], put, ctx);
+	}
 	for (size_t i = 0; i < w->s->nlinks; i++) {
 		char sc[SCN_NAME_MAX + 16];
 		snprintf(sc, sizeof sc, "link:%s", w->s->link[i].name);
@@ -144,24 +146,40 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 	for (size_t i = 0; i < w->s->nworkloads; i++) {
 		const struct wworkload *wl = &w->wl[i];
 		if (wl->ttcp) {
-			/* Several receivers may listen on the address the sender
-			 * targets (the origin's and a replica's): the one that got
-			 * the connection is the one with the data.  A ttcp service
-			 * (address and port) has one workload (scenario.c), so it
-			 * holds only ours. */
+			/* The workload's own flow (its sender's address and
+			 * port) at the receivers of the address it targets;
+			 * several may listen there (the origin's and a
+			 * replica's): the one that got the data has it. */
 			const struct ttcp_result *t = NULL;
-			for (size_t k = 0; k < w->nttcp; k++)
-				if (w->ttcp_addr[k] == wl->ttcp_dst && w->ttcp_port[k] == wl->ttcp_port &&
-				    (!t || ttcp_receiver_result(w->ttcp[k])->bytes > t->bytes))
-					t = ttcp_receiver_result(w->ttcp[k]);
+			for (size_t k = 0; k < w->nttcp; k++) {
+				const struct ttcp_result *f = NULL;
+				if (w->ttcp_addr[k] == wl->ttcp_dst && w->ttcp_port[k] == wl->ttcp_port)
+					f = ttcp_receiver_flow(w->ttcp[k], wl->ttcp_src, wl->ttcp_sport);
+				if (f && (!t || f->bytes > t->bytes))
+					t = f;
+			}
 			if (!t)
 				continue;
 			char sc[SCN_NAME_MAX + 16];
 			snprintf(sc, sizeof sc, "workload:%s", wl->cfg->name);
 			double secs = t->end_ns > t->start_ns ? (double)(t->end_ns - t->start_ns) / 1e9 : 0;
+			put(ctx, sc, "ttcp_source_port", (double)wl->ttcp_sport);
 			put(ctx, sc, "ttcp_bytes", (double)t->bytes);
 			put(ctx, sc, "ttcp_reads", (double)t->reads);
 			put(ctx, sc, "ttcp_complete", t->complete);
+			const sim_sock *so = ttcp_sender_socket(wl->ttcp);
+			if (so && wl->svc->protocol == SCN_TCP) {
+				put(ctx, sc, "tcp_mss_end", (double)sim_sock_mss(so));
+				put(ctx, sc, "tcp_pmtu_lowered", (double)sim_sock_pmtu_lowered(so));
+				put(ctx, sc, "tcp_blackhole_lowered", (double)sim_sock_blackhole_lowered(so));
+				unsigned ps, pok, pfail;
+				sim_sock_mtu_probes(so, &ps, &pok, &pfail);
+				put(ctx, sc, "tcp_mtu_probes", (double)ps);
+				put(ctx, sc, "tcp_mtu_probes_failed", (double)pfail);
+			}
+			if (t->first_data_ns >= wl->cfg->start_ns && t->bytes)
+				put(ctx, sc, "ttcp_first_byte_s",
+				    (double)(t->first_data_ns - wl->cfg->start_ns) / 1e9);
 			if (secs > 0) {   /* nothing received: no time, no rate */
 				put(ctx, sc, "ttcp_seconds", secs);
 				put(ctx, sc, "throughput_mbps", (double)t->bytes * 8 / secs / 1e6);

@@ -63,11 +63,18 @@ static const struct metric_doc workload_docs[] = {
 	{ "ping_rtt_mean_ms", "ms", "mean round trip of the replies" },
 	{ "ping_rtt_sd_ms", "ms", "its standard deviation" },
 	{ "served_by.NODE", "count", "requests whose reply named NODE as the server" },
-	{ "ttcp_bytes", "bytes", "ttcp: bytes the receiver read" },
+	{ "ttcp_source_port", "", "ttcp: the sender's source port; with the client's address, the flow the receiver keeps this workload's results under" },
+	{ "ttcp_bytes", "bytes", "ttcp: bytes the receiver read of this workload's flow" },
 	{ "ttcp_reads", "count", "ttcp: reads that returned data" },
 	{ "ttcp_complete", "0/1", "ttcp: every byte sent arrived" },
 	{ "ttcp_seconds", "s", "ttcp: first to last byte at the receiver" },
+	{ "ttcp_first_byte_s", "s", "ttcp: the sender's start (connect or first sendto) to the first data byte at the receiver: handshake, and any ICMP, retransmission or black-hole timeout the first segment met" },
 	{ "throughput_mbps", "Mbit/s", "ttcp: ttcp_bytes * 8 / ttcp_seconds" },
+	{ "tcp_mss_end", "bytes", "ttcp over TCP: the sender's segment size at the end (lowered by ICMP or black-hole detection)" },
+	{ "tcp_pmtu_lowered", "count", "ttcp over TCP with df: times ICMP fragmentation needed lowered the sender's segment size" },
+	{ "tcp_blackhole_lowered", "count", "ttcp over TCP with df and mtu_probing = blackhole or probe: times black-hole detection lowered it" },
+	{ "tcp_mtu_probes", "count", "ttcp over TCP with df and mtu_probing = probe: probe segments sent (the upward search after a fall)" },
+	{ "tcp_mtu_probes_failed", "count", "... of them lost (search_high lowered); the others were acknowledged and raised the MSS" },
 	{ "redirects", "count", "http with redirect = nearest: 302 replies the clients followed (one more connection each)" },
 #define REDIRECT_DOC(e, name, doc) { "drop." name, "count", "http with redirect = nearest: " doc },
 	REDIRECT_REFUSALS(REDIRECT_DOC)
@@ -102,6 +109,9 @@ void world_print_metrics(FILE *out)
 		for (size_t k = 0; role->sets[k]; k++)
 			counter_print_set(out, role->sets[k], NULL);
 	}
+	header(out, "scope NODE, role = client: its IP/TCP stack",
+	       "Path MTU discovery of its DF TCP sockets, and what its stack dropped or ignored.");
+	counter_print_set(out, &sim_stack_counters, NULL);
 	header(out, "scope NODE, cpu = pentium-120 or i486sx-33",
 	       "The cost model's counters, on any node that has one.");
 	counter_print_set(out, &cpu_counters, NULL);

@@ -163,15 +163,17 @@ static void hweb_stop_event(void *arg)
 static int add_ttcp_receiver(struct world *w, struct wnode *n, struct hsrv *hs,
 			     const struct scn_service *v, uint32_t addr)
 {
-	/* Size the receiver for the service's workload (it has one). */
+	/* A flow no workload announced (world_build_workloads announces
+	 * each sender's) is read as the service's first workload's. */
 	uint64_t buflen = 8192, nbuf = 1;
-	for (size_t i = 0; i < w->s->nworkloads; i++)
+	for (size_t i = w->s->nworkloads; i-- > 0;)
 		if (!strcmp(w->s->workload[i].service, v->name)) {
 			buflen = w->s->workload[i].buflen;
 			nbuf = w->s->workload[i].nbuf;
 		}
-	struct ttcp_config tc = { (uint32_t)buflen, (uint32_t)nbuf, v->protocol == SCN_UDP, addr,
-				  (uint16_t)v->port, 0 };
+	struct ttcp_config tc = { .buflen = (uint32_t)buflen, .nbuf = (uint32_t)nbuf,
+				  .udp = v->protocol == SCN_UDP, .addr = addr,
+				  .port = (uint16_t)v->port };
 	struct ttcp_receiver *r = ttcp_receiver_new(n->sim, hs, n->cpu, &tc);
 	if (!r)
 		return HN_EINVAL;

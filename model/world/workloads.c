@@ -61,12 +61,26 @@ int world_build_workloads(struct world *w, const struct world_options *o, char *
 				.buflen = (uint32_t)c->buflen, .nbuf = (uint32_t)c->nbuf,
 				.udp = wl->svc->protocol == SCN_UDP, .addr = dst,
 				.port = (uint16_t)wl->svc->port, .start_ns = c->start_ns,
+				.src_port = (uint16_t)c->source_port,
 			};
 			wl->ttcp_dst = dst;
 			wl->ttcp_port = (uint16_t)wl->svc->port;
 			ok = (wl->ttcp = ttcp_sender_new(cn, wnode(w, c->client)->cpu, &tc)) != NULL;
-			if (ok)
+			if (ok) {
 				ttcp_sender_set_ip(wl->ttcp, c->df, (uint8_t)c->tos, (uint8_t)c->ttl);
+				ttcp_sender_set_mtu_probing(wl->ttcp,
+							    c->mtu_probing == SCN_MTU_PROBING_PROBE ? SIM_MTU_PROBING_PROBE
+							    : c->mtu_probing == SCN_MTU_PROBING_BLACKHOLE ? SIM_MTU_PROBING_BLACKHOLE
+							    : SIM_MTU_PROBING_OFF,
+							    (uint32_t)c->base_mss);
+				/* Every receiver the flow may reach (the origin's,
+				 * a replica's) reads it with the sender's -l. */
+				ttcp_sender_flow(wl->ttcp, &wl->ttcp_src, &wl->ttcp_sport);
+				for (size_t k = 0; k < w->nttcp && ok; k++)
+					if (w->ttcp_addr[k] == dst && w->ttcp_port[k] == wl->ttcp_port)
+						ok = ttcp_receiver_expect(w->ttcp[k], wl->ttcp_src, wl->ttcp_sport,
+									  tc.buflen, tc.nbuf) == HN_OK;
+			}
 		} else if (wl->svc->app == SCN_APP_HTTP || wl->svc->app == SCN_APP_HYDRAWEB) {
 			uint64_t objects = c->objects ? c->objects
 					   : wl->svc->app == SCN_APP_HYDRAWEB ? wl->svc->hweb_mgr.objects : 0;

@@ -68,6 +68,8 @@ struct wworkload {
 	struct ttcp_sender *ttcp;
 	uint32_t ttcp_dst;            /* the address its sender targets */
 	uint16_t ttcp_port;           /* and the port */
+	uint32_t ttcp_src;            /* its flow: the sender's address */
+	uint16_t ttcp_sport;          /* and source port */
 	gsl_rng *obj_rng;             /* which object each request asks for */
 	sim_ping *ping;               /* the ping trace, when asked for */
 	struct dnssrv_stub *stub;     /* http with a resolver: its name lookups */
@@ -108,6 +110,10 @@ struct fail_stats {
 	FAIL_STATS(COUNTER_FIELD, COUNTER_SKIP)
 };
 extern const struct counter_set fail_counters;
+
+/* A client node's stack counters (stack.c): sim_stack_stats. */
+extern const struct counter_set sim_stack_counters;
+int world_stack_counters(const struct world *w, const struct wnode *n, counter_put_fn put, void *ctx);
 
 /* One failure event as applied. */
 struct wfail {

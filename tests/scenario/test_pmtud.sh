@@ -4,7 +4,8 @@
 # gets ICMP fragmentation needed (next-hop MTU 1480, dissected by tshark),
 # lowers its segment size to 1440 and retransmits at once (RFC 1191 section
 # 6, added by the shim: ns-3's TCP does not); with the ICMP off the same
-# transfer stalls in the black hole, retransmitting 1500-byte segments.
+# transfer stalls in the black hole, retransmitting 1500-byte segments,
+# unless black-hole detection (Linux tcp_mtu_probing = 1) lowers its MSS.
 . tests/scenario/lib.sh
 ini=tests/scenario/pmtud.ini
 CK="-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE"
@@ -48,6 +49,64 @@ expect "hole: icmp" "$(tshark -r "$T/hole/client-client-redirector.pcap" -Y icmp
 expect "hole: 1500-byte segments sent (one and three retransmissions in 10 s)" \
 	"$(tshark -r "$T/hole/client-client-redirector.pcap" -Y 'ip.src == 10.0.1.2 && ip.len == 1500 && ip.flags.df == 1' 2>/dev/null | wc -l)" 4
 expect "hole: drops" "$(metric "$db" redirector drop.df_too_big)" 4
+
+# The black hole with Linux's black-hole detection (mtu_probing = blackhole,
+# tcp_mtu_probing = 1).  The RTO rules give every instant: the first data
+# segment leaves at t0 = 4.150 ms (after the handshake) with RTO 1 s (the
+# BSD profile's minimum; the SYN's RTT is 4.15 ms); unanswered it goes again
+# at t0 + 1 s, t0 + 3 s and t0 + 7 s (RTO doubled each time).  Detection
+# needs a retransmission and 3 s since the first one (tcp_retries1 = 3
+# backoffs from 200 ms: 15 x 200 ms): false at t0 + 3 s (2 s), true at t0 +
+# 7 s (6 s): that retransmission leaves at MSS base_mss = 1024 (1064 bytes),
+# fits the tunnel, and the transfer completes; its first byte arrives 7 s +
+# 2 one-way trips after the start.
+db=$T/probe.sqlite
+$HYDRANET run $ini --db "$db" --pcap "$T/probe" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=blackhole || die "probe: hydranet run failed"
+pm() { q "$db" "SELECT printf('$2', value) FROM metrics WHERE scope='workload:blast' AND name='$1'"; }
+expect "probe: complete, bytes" "$(pm ttcp_complete %d) $(pm ttcp_bytes %d)" "1 65536"
+expect "probe: MSS lowered once, to 1024" "$(pm tcp_blackhole_lowered %d) $(pm tcp_mss_end %d)" "1 1024"
+expect "probe: client counter" "$(metric "$db" client tcp.blackhole_lowered)" 1
+expect "probe: first byte (s)" "$(pm ttcp_first_byte_s %.3f)" 7.008
+expect "probe: data segments until the fall (time, length, seq)" \
+	"$(tshark -r "$T/probe/client-client-redirector.pcap" -Y 'ip.src == 10.0.1.2 && tcp.len > 0' -T fields \
+		-e frame.time_relative -e ip.len -e tcp.seq 2>/dev/null | head -5 | tr '\t\n' ' /')" \
+	"0.004184000 1500 1/1.004150000 1500 1/3.004150000 1500 1/7.004150000 1064 1/7.009939000 476 1025/"
+expect "probe: drops (the three 1500-byte sends)" "$(metric "$db" redirector drop.df_too_big)" 3
+# base_mss above what the tunnel carries (1450: 1490-byte datagrams): the
+# fall at t0 + 7 s does not get through, the next RTO (t0 + 15 s) halves
+# it, min(base_mss, 1450 / 2) = 725, which does.
+db=$T/probe2.sqlite
+$HYDRANET run $ini --db "$db" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=blackhole --set workload.blast.base_mss=1450 \
+	--set simulation.stop_time=20s || die "probe2: hydranet run failed"
+expect "probe2: complete, lowered twice, MSS" \
+	"$(pm ttcp_complete %d) $(pm tcp_blackhole_lowered %d) $(pm tcp_mss_end %d)" "1 2 725"
+expect "probe2: first byte (s)" "$(pm ttcp_first_byte_s %.3f)" 15.007
+expect "probe2: drops (three 1500, one 1490)" "$(metric "$db" redirector drop.df_too_big)" 4
+
+# Upward probing after the fall (mtu_probing = probe: Linux tcp_mtu_probe,
+# RFC 4821), 512 KiB.  ns-3's default stack (tcp_profile = modern: 128 KiB
+# buffers, MSS 1448 and 12 option bytes): from search_low 1024 and
+# search_high 1448 the probes are 1236, 1342, 1395, 1421 (acknowledged:
+# each becomes the MSS) and 1434 (1486 bytes: lost in the black hole); the
+# transfer ends at MSS 1421.  With the 1998 profile's 16 KiB buffers no
+# probe is sent: Linux's condition (cwnd of 11 segments and the probe plus 4
+# segments unsent beyond it) is never met.
+db=$T/up.sqlite
+$HYDRANET run $ini --db "$db" --pcap "$T/up" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=probe --set workload.blast.nbuf=64 --set simulation.stop_time=20s \
+	--set simulation.tcp_profile=modern || die "up: hydranet run failed"
+expect "up: complete, bytes" "$(pm ttcp_complete %d) $(pm ttcp_bytes %d)" "1 524288"
+expect "up: probes, lost, MSS at the end" "$(pm tcp_mtu_probes %d) $(pm tcp_mtu_probes_failed %d) $(pm tcp_mss_end %d)" "5 1 1421"
+expect "up: segment sizes above 1024 after the fall, in order" \
+	"$(tshark -r "$T/up/client-client-redirector.pcap" -Y 'ip.src == 10.0.1.2 && tcp.len > 1024 && frame.time_relative > 7' \
+		-T fields -e tcp.len 2>/dev/null | awk '!seen[$1]++' | tr '\n' ' ')" "1236 1342 1395 1421 1434 "
+db=$T/up98.sqlite
+$HYDRANET run $ini --db "$db" --quiet --set node.redirector.icmp_frag_needed=false \
+	--set workload.blast.mtu_probing=probe --set workload.blast.nbuf=64 --set simulation.stop_time=20s ||
+	die "up98: hydranet run failed"
+expect "up98: complete, probes, MSS" "$(pm ttcp_complete %d) $(pm tcp_mtu_probes %d) $(pm tcp_mss_end %d)" "1 0 1024"
 
 # DF is per socket: a second sender on the same client without DF (its own
 # service, port 5002) sends no DF segment; its 1500-byte segments are cut

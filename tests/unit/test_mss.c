@@ -14,20 +14,10 @@
 #include "status.h"
 #include "testutil.h"
 
-/* Full TCP checksum of the segment of dg (pseudo-header: src, dst, zero,
- * protocol 6, TCP length), checksum field taken as zero. */
+/* Full TCP checksum of the segment of dg, checksum field taken as zero. */
 static uint16_t tcp_full_checksum(const uint8_t *dg)
 {
-	size_t ihl = (size_t)(dg[0] & 0x0f) * 4, total = net_get16(dg + 2);
-	size_t seg = total - ihl;
-	uint8_t buf[12 + 2048];
-	memcpy(buf, dg + 12, 8);
-	buf[8] = 0;
-	buf[9] = IPV4_PROTO_TCP;
-	net_put16(buf + 10, (uint16_t)seg);
-	memcpy(buf + 12, dg + ihl, seg);
-	buf[12 + 16] = buf[12 + 17] = 0;
-	return ipv4_checksum(buf, 12 + seg);
+	return tu_transport_sum(dg, 16);
 }
 
 /* A SYN from 10.0.1.2:49153 to 192.20.225.20:80 with options opts (olen

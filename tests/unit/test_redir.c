@@ -226,6 +226,38 @@ static void redir__df_too_big_answers_icmp_rate_limited(void **state)
 	redir_free(r);
 }
 
+/* The ICMP's quote, as Linux's: fragment = outer refuses in ip_tunnel_xmit,
+ * after ip_forward decremented the TTL (63 quoted); fragment = inner in
+ * ip_forward itself, before the decrement (64 quoted, the header as
+ * received, its checksum intact). */
+static void redir__icmp_quote_ttl_by_fragment_mode(void **state)
+{
+	struct fixture *fx = *state;
+	for (int inner = 0; inner <= 1; inner++) {
+		struct redir_config cfg = { .icmp_frag_needed = true,
+					    .fragment = inner ? TUNNEL_FRAG_INNER : TUNNEL_FRAG_OUTER,
+					    .frag = { 16, 16384, 1000000000ull } };
+		struct redir_io io = { f_output, f_mtu, f_src, &fx->fake };
+		fx->fake.out.count = 0;
+		struct redir *r = redir_new(&cfg, &io);
+		assert_non_null(r);
+		assert_int_equal(redir_table_add(r, ORIGIN, 53, IPV4_PROTO_UDP, HS), HN_OK);
+		uint8_t dg[1500];
+		tu_datagram(dg, sizeof dg, IPV4_PROTO_UDP, CLIENT, ORIGIN, 1025, 53, 9, 64, 1);
+		assert_int_equal(redir_input(r, dg, sizeof dg, 0), REDIR_CONSUMED);
+		assert_int_equal(fx->fake.out.count, 1);
+		const uint8_t *m = fx->fake.out.dg[0];
+		assert_int_equal(m[20], 3);
+		assert_int_equal(m[21], 4);
+		assert_int_equal(net_get16(m + 26), 1480);
+		assert_int_equal(m[28 + 8], inner ? 64 : 63);
+		assert_int_equal(ipv4_checksum(m + 28, 20), 0);   /* the quoted header verifies */
+		if (inner)
+			assert_memory_equal(m + 28, dg, 28);      /* exactly as received */
+		redir_free(r);
+	}
+}
+
 /* MSS clamping: a SYN to the service leaves with MSS 1440 and a TCP
  * checksum that verifies; the datagram offered is not written. */
 static void redir__syn_mss_is_clamped(void **state)
@@ -602,6 +634,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(redir__tunnel_over_mtu_is_fragmented, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__inner_fragmentation_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__df_too_big_answers_icmp_rate_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(redir__icmp_quote_ttl_by_fragment_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__syn_mss_is_clamped, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__df_too_big_is_refused_and_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(redir__ttl_one_is_dropped_and_counted, setup, teardown),

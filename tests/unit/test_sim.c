@@ -20,6 +20,7 @@
 
 #include "sim/sim.h"
 #include "status.h"
+#include "testutil.h"
 
 #define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -91,18 +92,13 @@ static size_t build_udp(uint8_t *dg, uint32_t src, uint16_t sport, uint32_t dst,
 			const char *data)
 {
 	size_t dlen = strlen(data), ulen = 8 + dlen, len = 20 + ulen;
-	uint8_t *u = dg + 20, pseudo[12];
+	uint8_t *u = dg + 20;
 	build_ip(dg, len, src, dst, 17, 64, 7);
 	put16(u, sport);
 	put16(u + 2, dport);
 	put16(u + 4, (uint32_t)ulen);
-	put16(u + 6, 0);
 	memcpy(u + 8, data, dlen);
-	put32(pseudo, src);
-	put32(pseudo + 4, dst);
-	put16(pseudo + 8, 17);
-	put16(pseudo + 10, (uint32_t)ulen);
-	uint16_t ck = fold(sum16(u, ulen, sum16(pseudo, 12, 0)));
+	uint16_t ck = tu_transport_sum(dg, 6);
 	put16(u + 6, ck ? ck : 0xffff);
 	return len;
 }
@@ -592,6 +588,112 @@ static void sim__tcp_connect_to_closed_port_fails(void **state)
 	sim_run(0);
 	assert_int_equal(result, -1); /* B answered the SYN with a RST */
 	sim_destroy();
+}
+
+/* ---- path MTU discovery: what ICMP the TCP of a DF socket believes ------ */
+
+/* A's LOCAL_OUT: its data segments; at the 3rd an ICMP fragmentation needed
+ * from R quoting it with a sequence number far outside the window, at the
+ * 5th one quoting it exactly with next-hop MTU 300 (below Linux's 552). */
+struct icmp_inj {
+	sim_node *a;
+	sim_sock *cli;            /* A's socket */
+	int data;                 /* data segments seen */
+	int df_after;             /* ... with DF, once the MSS is 512 */
+	size_t max_after;         /* most data bytes in a segment then */
+	int injected;
+	struct icmp_one {
+		sim_node *a;
+		uint8_t q[28];    /* the segment to quote: IP header + 8 bytes */
+		uint32_t seq_off; /* added to the quoted sequence number */
+		uint16_t mtu;
+	} one[2];
+};
+
+static void icmp_inject_ev(void *arg)
+{
+	struct icmp_one *j = arg;
+	uint8_t dg[20 + 8 + 28];
+	build_ip(dg, sizeof dg, ADDR_RA, ADDR_A, 1, 64, 99);
+	uint8_t *m = dg + 20;
+	memset(m, 0, 8);
+	m[0] = 3;
+	m[1] = 4;
+	put16(m + 6, j->mtu);
+	memcpy(m + 8, j->q, 28);
+	put32(m + 8 + 24, get32(j->q + 24) + j->seq_off);
+	put16(m + 2, fold(sum16(m, 8 + 28, 0)));
+	assert_int_equal(sim_ip_input(j->a, dg, sizeof dg), HN_OK);
+}
+
+static int64_t icmp_inj_fn(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+			   const uint8_t *dg, size_t len)
+{
+	struct icmp_inj *j = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (dg[9] != 6 || len <= 20 + (size_t)(dg[32] >> 4) * 4)
+		return SIM_ACCEPT;   /* not a data segment */
+	j->data++;
+	if (sim_sock_mss(j->cli) == 512) {
+		j->df_after += (dg[6] & 0x40) != 0;
+		size_t d = len - 20 - (size_t)(dg[32] >> 4) * 4;
+		j->max_after = d > j->max_after ? d : j->max_after;
+	}
+	if (j->data == 3 || j->data == 5) {
+		struct icmp_one *o = &j->one[j->injected++];
+		o->a = j->a;
+		memcpy(o->q, dg, 28);
+		o->seq_off = j->data == 3 ? 10000000u : 0;
+		o->mtu = j->data == 3 ? 560 : 300;   /* 560 would lower 536 to 520 */
+		sim_schedule(0, icmp_inject_ev, o);
+	}
+	return SIM_ACCEPT;
+}
+
+static void sim__tcp_icmp_quote_checked_and_mtu_floored_at_552(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct tcp *t = calloc(1, sizeof *t);
+	struct icmp_inj j = {.a = c.a};
+	assert_non_null(t);
+	tcp_setup(&c, t);
+	assert_int_equal(sim_sock_set_df(t->cli, true), HN_OK);
+	/* black-hole detection: TCP only, a known mode, base_mss >= 48 */
+	assert_int_equal(sim_sock_set_mtu_probing(sim_udp_socket(c.a, NULL, NULL),
+						  SIM_MTU_PROBING_BLACKHOLE, 1024), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_PROBE + 1, 1024), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_BLACKHOLE, 47), HN_EINVAL);
+	assert_int_equal(sim_sock_set_mtu_probing(t->cli, SIM_MTU_PROBING_OFF, 1024), HN_OK);
+	j.cli = t->cli;
+	assert_int_equal(sim_sock_mss(t->cli), 536);   /* ns-3's default segment size */
+	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, icmp_inj_fn, &j), HN_OK);
+	sim_run(0);
+	const struct sim_stack_stats *st = sim_node_stack_stats(c.a);
+	assert_int_equal(j.injected, 2);
+	/* The first ICMP quotes a sequence number outside [snd_una, snd_max]:
+	 * counted and ignored (Linux tcp_v4_err). */
+	assert_int_equal(st->drops[SIM_STACK_DROP_ICMP_OUT_OF_WINDOW], 1);
+	/* The second's MTU 300 is taken as 552 (Linux ip_rt_min_pmtu): MSS
+	 * 512, and DF off for the socket from then on (a locked route MTU). */
+	assert_int_equal(st->pmtu_floored, 1);
+	assert_int_equal(st->pmtu_lowered, 1);
+	assert_int_equal(sim_sock_pmtu_lowered(t->cli), 1);
+	assert_int_equal(sim_sock_mss(t->cli), 512);
+	assert_int_equal(j.df_after, 0);
+	assert_int_equal(j.max_after, 512);
+	assert_int_equal(st->icmp_not_lower, 0);
+	assert_int_equal(st->drops[SIM_STACK_DROP_ICMP_NO_QUOTE], 0);
+	assert_int_equal(st->drops[SIM_STACK_DROP_DF_TOO_BIG], 0);
+	/* and the transfer completes byte-exact */
+	assert_int_equal(t->got_len, TCP_BYTES);
+	for (size_t i = 0; i < TCP_BYTES; i++)
+		if (t->got[i] != pattern(i))
+			fail_msg("byte %zu differs", i);
+	sim_destroy();
+	free(t);
 }
 
 /* ---- hooks --------------------------------------------------------------- */
@@ -1754,6 +1856,7 @@ int main(void)
 		T(sim__static_route_wins_over_global),
 		T(sim__tcp_transfers_100k_byte_exact),
 		T(sim__tcp_connect_to_closed_port_fails),
+		T(sim__tcp_icmp_quote_checked_and_mtu_floored_at_552),
 		T(sim__pre_routing_sees_every_datagram_with_valid_header),
 		T(sim__hooks_see_fragments_one_by_one),
 		T(sim__forward_drop_stops_delivery_local_in_sees_rest),

@@ -58,14 +58,7 @@ static size_t udp(uint8_t *dg, size_t p, uint8_t tos, int df, uint16_t id)
 /* RFC 768 checksum of the UDP datagram dg (0 when it verifies). */
 static uint16_t udp_sum(const uint8_t *dg)
 {
-	static uint8_t b[12 + IPV4_MAX_LEN];
-	size_t ul = net_get16(dg + 2) - 20u;
-	memcpy(b, dg + 12, 8);
-	b[8] = 0;
-	b[9] = IPV4_PROTO_UDP;
-	net_put16(b + 10, (uint16_t)ul);
-	memcpy(b + 12, dg + 20, ul);
-	return ipv4_checksum(b, 12 + ul);
+	return tu_transport_sum(dg, TU_SUM_AS_IS);
 }
 
 static void udp_fix(uint8_t *dg)

@@ -25,6 +25,26 @@ static inline size_t tu_datagram(uint8_t *buf, size_t len, uint8_t proto, uint32
 	return len;
 }
 
+/* The TCP or UDP checksum of dg's segment from scratch: RFC 1071 over the
+ * pseudo-header (source, destination, zero, protocol, segment length: RFC
+ * 9293 section 3.1, RFC 768) and the segment (total length - IHL bytes),
+ * with the checksum field at segment offset ck (16: TCP, 6: UDP) taken as
+ * zero, or as it is when ck is TU_SUM_AS_IS (then 0 means it verifies). */
+#define TU_SUM_AS_IS ((size_t)-1)
+static inline uint16_t tu_transport_sum(const uint8_t *dg, size_t ck)
+{
+	static uint8_t b[12 + IPV4_MAX_LEN];
+	size_t ihl = (size_t)(dg[0] & 0x0f) * 4, seg = net_get16(dg + 2) - ihl;
+	memcpy(b, dg + 12, 8);
+	b[8] = 0;
+	b[9] = dg[9];
+	net_put16(b + 10, (uint16_t)seg);
+	memcpy(b + 12, dg + ihl, seg);
+	if (ck != TU_SUM_AS_IS)
+		b[12 + ck] = b[12 + ck + 1] = 0;
+	return ipv4_checksum(b, 12 + seg);
+}
+
 /* Collects what a module under test sent, by datagram. */
 struct tu_sink {
 	int count;
