@@ -887,13 +887,24 @@ static void check_natlb(struct parse *p, size_t i)
 	char buf[256], *save = NULL;
 	size_t k = 0;
 	snprintf(buf, sizeof buf, "%s", c->servers);
-	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++)
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++) {
 		if (!scenario_node(s, t) || !strcmp(t, n->name) || k == NATLB_MAX_SERVERS) {
 			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
 			     "[node %s]: lb_servers: '%s' is not another node (or more than %d)%s", n->name,
 			     t, NATLB_MAX_SERVERS, near_node(s, t, hint));
 			return;
 		}
+		int linked = 0;
+		for (size_t j = 0; j < s->nlinks && !linked; j++)
+			linked = (!strcmp(s->link[j].a, t) && !strcmp(s->link[j].b, n->name)) ||
+				 (!strcmp(s->link[j].b, t) && !strcmp(s->link[j].a, n->name));
+		if (c->mode == NATLB_DR && !linked) {
+			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+			     "[node %s]: lb_mode = dr: real server '%s' must share a [link] with the front end (it is the next hop)",
+			     n->name, t);
+			return;
+		}
+	}
 	if (!k)
 		fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
 		     "[node %s]: lb_servers is empty: name the real servers behind it", n->name);

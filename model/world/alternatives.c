@@ -24,24 +24,11 @@ struct wdns {
 	struct wmetric *from[SCN_MAX_OBJECTS];
 };
 
-/* The node one of whose link addresses is addr, or -1. */
-static int node_by_addr(const struct scenario *s, uint32_t addr)
-{
-	for (size_t k = 0; k < s->nlinks; k++) {
-		const struct scn_link *l = &s->link[k];
-		const char *name = l->a_addr == addr ? l->a : l->b_addr == addr ? l->b : NULL;
-		for (size_t i = 0; name && i < s->nnodes; i++)
-			if (!strcmp(s->node[i].name, name))
-				return (int)i;
-	}
-	return -1;
-}
-
 /* The redirector's nearest metric (topology.c), from the asking node. */
 static uint64_t dns_dist(void *ctx, uint32_t requester, uint32_t candidate)
 {
 	struct wdns *d = ctx;
-	int i = node_by_addr(d->w->s, requester);
+	int i = world_node_by_addr(d->w->s, requester);
 	if (i < 0)
 		return UINT64_MAX;
 	if (!d->from[i] && !(d->from[i] = world_metric_new(d->w->s, (size_t)i)))
@@ -232,9 +219,11 @@ void world_free_alternatives(struct world *w)
 
 /* ---- NAT cluster ------------------------------------------------------------ */
 
-/* The real servers' addresses; n set to how many.  HN_ECONFIG when one is
- * not a node. */
-static int natlb_servers(struct world *w, const struct natlb_config *c, uint32_t *addr, size_t *n)
+/* The real servers' addresses (dr: on the link each shares with the front
+ * end fe, its next hop); n set to how many.  HN_ECONFIG when one is not a
+ * node or (dr) not a neighbour of fe. */
+static int natlb_servers(struct world *w, const char *fe, const struct natlb_config *c,
+			 uint32_t *addr, size_t *n)
 {
 	char buf[256], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", c->servers);
@@ -242,7 +231,9 @@ static int natlb_servers(struct world *w, const struct natlb_config *c, uint32_t
 	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
 		if (!scenario_node(w->s, t) || *n == NATLB_MAX_SERVERS)
 			return HN_ECONFIG;
-		addr[(*n)++] = world_node_addr(w->s, t);
+		addr[*n] = c->mode == NATLB_DR ? world_link_addr(w->s, t, fe) : world_node_addr(w->s, t);
+		if (!addr[(*n)++])
+			return HN_ECONFIG;
 	}
 	return *n ? HN_OK : HN_ECONFIG;
 }
@@ -253,14 +244,17 @@ static int natlb_node_new(struct world *w, struct wnode *n)
 	const struct scn_service *v = scenario_service(w->s, c->service);
 	uint32_t addr[NATLB_MAX_SERVERS];
 	size_t k;
-	if (!v || natlb_servers(w, c, addr, &k) != HN_OK)
+	if (!v || natlb_servers(w, n->cfg->name, c, addr, &k) != HN_OK)
 		return HN_ECONFIG;
 	n->natlb = natlb_new(n->sim, c, v->address, (uint16_t)v->port,
 			     v->protocol == SCN_UDP ? 17 : 6, addr, k);
 	return n->natlb ? HN_OK : HN_ENOMEM;
 }
 
-/* Each real server runs the service (http) at its own address. */
+/* Each real server runs the service (http) at its own address; dr: at the
+ * service's address, which it holds as a local address the network does
+ * not route to it (sim_node_add_local_addr; LVS-DR's VIP on a loopback
+ * alias that answers no ARP), so it replies from it. */
 static int natlb_attach(struct world *w, struct wnode *n)
 {
 	const struct natlb_config *c = &n->cfg->cfg.natlb;
@@ -273,7 +267,13 @@ static int natlb_attach(struct world *w, struct wnode *n)
 		struct wnode *r = wnode(w, t);
 		if (w->nhttp == sizeof w->http / sizeof w->http[0])
 			return HN_ELIMIT;
-		struct http_server_config hc = { .name = r->cfg->name, .addr = world_node_addr(w->s, t),
+		uint32_t at = world_node_addr(w->s, t);
+		if (c->mode == NATLB_DR) {
+			if (sim_node_add_local_addr(r->sim, v->address) != HN_OK)
+				return HN_ECONFIG;
+			at = v->address;
+		}
+		struct http_server_config hc = { .name = r->cfg->name, .addr = at,
 						 .port = (uint16_t)v->port,
 						 .processing_ns = v->processing_ns, .cpu = r->cpu };
 		if (!(w->http[w->nhttp] = http_server_new(r->sim, NULL, &hc)))

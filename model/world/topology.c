@@ -121,15 +121,33 @@ static void shortest_delays(const struct scenario *s, size_t from, uint64_t *dis
 	}
 }
 
+int world_node_by_addr(const struct scenario *s, uint32_t addr)
+{
+	for (size_t k = 0; k < s->nlinks; k++) {
+		const struct scn_link *l = &s->link[k];
+		if (l->a_addr == addr || l->b_addr == addr)
+			return node_of(s, l->a_addr == addr ? l->a : l->b);
+	}
+	return -1;
+}
+
+uint32_t world_link_addr(const struct scenario *s, const char *name, const char *peer)
+{
+	for (size_t k = 0; k < s->nlinks; k++) {
+		const struct scn_link *l = &s->link[k];
+		if (!strcmp(l->a, name) && !strcmp(l->b, peer))
+			return l->a_addr;
+		if (!strcmp(l->b, name) && !strcmp(l->a, peer))
+			return l->b_addr;
+	}
+	return 0;
+}
+
 uint64_t world_metric_fn(void *ctx, uint32_t addr)
 {
 	const struct wmetric *m = ctx;
-	for (size_t k = 0; k < m->s->nlinks; k++) {
-		const struct scn_link *l = &m->s->link[k];
-		if (l->a_addr == addr || l->b_addr == addr)
-			return m->dist[node_of(m->s, l->a_addr == addr ? l->a : l->b)];
-	}
-	return UINT64_MAX;
+	int i = world_node_by_addr(m->s, addr);
+	return i < 0 ? UINT64_MAX : m->dist[i];
 }
 
 int world_name_in(const char *list, const char *name)
