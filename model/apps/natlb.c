@@ -103,13 +103,17 @@ static struct conn *insert(struct natlb *lb, uint32_t addr, uint16_t port, uint6
 	struct conn *idle = NULL;
 	for (size_t i = slot_of(lb, addr, port);; i = (i + 1) & lb->mask) {
 		struct conn *c = &lb->tab[i];
-		if (c->used && c->addr == addr && c->port == port)
+		if (c->used && c->addr == addr && c->port == port) {
+			lb->st.swept++;
 			return c;   /* expired (lookup failed): taken anew */
+		}
 		if (c->used && !idle && expired(lb, c, now))
 			idle = c;
 		if (!c->used) {
-			if (idle)
+			if (idle) {
+				lb->st.swept++;
 				return idle;
+			}
 			if (lb->used >= lb->cfg.max_conns) {
 				size_t before = lb->used;
 				if (sweep(lb, now) != HN_OK || lb->used == before)
@@ -128,15 +132,13 @@ static int64_t drop(struct natlb *lb, enum natlb_drop why)
 	return SIM_DROP;
 }
 
-/* Forward one datagram (copied) as a router would (TTL - 1, RFC 791 3.2;
+/* Forward one datagram (copied; its TTL > 1) as a router would (TTL - 1, RFC 791 3.2;
  * IPVS decrements it too, ip_vs_xmit.c decrement_ttl), nat: with one
  * address rewritten (which, addr), sent on its destination; dr: unchanged
  * otherwise, sent to the neighbour addr. */
 static int64_t translate(struct natlb *lb, const uint8_t *dg, const struct ipv4_hdr *h,
 			 enum nat_field which, uint32_t addr)
 {
-	if (h->ttl <= 1)
-		return drop(lb, NATLB_DROP_TTL);
 	memcpy(lb->buf, dg, h->total_len);
 	uint16_t old = net_get16(lb->buf + 8);
 	lb->buf[8] = (uint8_t)(h->ttl - 1);
@@ -196,6 +198,8 @@ static int64_t hook(void *ctx, sim_node *n, enum sim_hook_point at, int iface, c
 			return drop(lb, NATLB_DROP_MALFORMED);
 		flags = dg[h.hdr_len + 13];
 	}
+	if (h.ttl <= 1)   /* judged before a connection is opened for it */
+		return drop(lb, NATLB_DROP_TTL);
 	uint64_t now = sim_now_ns();
 	if (in) {
 		struct conn *c = lookup(lb, h.src, sport, now);

@@ -53,7 +53,7 @@ enum natlb_mode { NATLB_NAT, NATLB_DR };
 	C(out, "natlb.out", "replies translated back to the service's address (dr: none pass the front end)") \
 	C(bytes, "natlb.bytes", "bytes of the datagrams translated (dr: forwarded), both ways") \
 	C(ended, "natlb.ended", "connections seen to end (RST, or FIN both ways; dr: FIN from the client)") \
-	C(swept, "natlb.swept", "connections forgotten when the table was full (idle past lb_idle, or ended and idle past lb_closed_idle)") \
+	C(swept, "natlb.swept", "connections forgotten to make room (idle past lb_idle, or ended and idle past lb_closed_idle): their slots taken by new ones, or swept out of a full table") \
 	D(TABLE_FULL, "natlb_table_full", "a new connection past max_conns: dropped") \
 	D(NO_CONN, "natlb_no_connection", "a datagram to the service that does not open a connection (no SYN) and matches none") \
 	D(FRAGMENT, "natlb_fragment", "a fragment to or from the cluster (not translated: the ports are not in it)") \
