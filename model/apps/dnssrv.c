@@ -94,6 +94,20 @@ int dnssrv_auth_remove(struct dnssrv_auth *a, uint32_t addr)
 	return HN_ENOENT;
 }
 
+int dnssrv_auth_add(struct dnssrv_auth *a, uint32_t addr)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->cand[i] == addr)
+			return HN_EEXIST;
+	if (a->n == DNSSRV_MAX_CANDIDATES)
+		return HN_ELIMIT;
+	size_t at = a->with_origin ? a->n - 1 : a->n;
+	memmove(a->cand + at + 1, a->cand + at, (a->n - at) * sizeof *a->cand);
+	a->cand[at] = addr;
+	a->n++;
+	return HN_OK;
+}
+
 static void auth_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
 		      uint16_t fport)
 {

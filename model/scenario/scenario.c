@@ -65,6 +65,7 @@ static const struct param_def replica_params[] = {
 	{ "state", PARAM_ENUM, "running", "", 0, 0, "what the host server has: running (virtual host, application bound), unbound (virtual host, no application on the port) or absent (no virtual host: a stale redirector entry)", PARAM_AT(struct scn_replica, state), PARAM_CHOICES("running", "unbound", "absent") },
 	{ "announce", PARAM_ENUM, "static", "", 0, 0, "how the redirectors learn of the replica: static (their tables are configured with it) or daemon (the host server's routing daemon announces it over UDP when it binds, docs/rmp.md)", PARAM_AT(struct scn_replica, announce), PARAM_CHOICES("static", "daemon") },
 	{ "stop", PARAM_TIME, "0s", "s", 0, 86400 * NS, "time at which the replica stops and gives up its port; 0: never (http replicas)", PARAM_AT(struct scn_replica, stop_ns), NULL },
+	{ "start", PARAM_TIME, "0s", "s", 0, 86400 * NS, "time at which the replica is added (http replicas): its server is stopped from the beginning and binds its port then (as [failure] replica_start does), and name servers and redirecting origins name it from then on; 0: from the beginning", PARAM_AT(struct scn_replica, start_ns), NULL },
 };
 
 static const struct param_def workload_params[] = {

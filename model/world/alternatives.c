@@ -17,10 +17,10 @@ struct wdns {
 	struct dnssrv_auth *auth;
 	struct dnssrv_resolver *res;
 	uint32_t origin;              /* redirection: the origin's address */
-	struct wstop {                /* name servers: replicas that stop, and when */
+	struct wstop {                /* name servers: replicas that stop or start, and when */
 		struct dnssrv_auth *auth;
 		uint32_t addr;
-	} stop[DNSSRV_MAX_CANDIDATES];
+	} stop[DNSSRV_MAX_CANDIDATES], start[DNSSRV_MAX_CANDIDATES];
 	struct wmetric *from[SCN_MAX_OBJECTS];
 };
 
@@ -63,16 +63,33 @@ static void record_removed(void *arg)
 	dnssrv_auth_remove(st->auth, st->addr);
 }
 
-/* A [replica] of v that stops is no longer answered from its stop on (the
- * name server's or the origin's list is told at once: assumed). */
+/* A replica started: its record enters the zone at once. */
+static void record_added(void *arg)
+{
+	struct wstop *st = arg;
+	dnssrv_auth_add(st->auth, st->addr);
+}
+
+/* A [replica] of v that stops is no longer answered from its stop on, one
+ * added later (start) only from its start (the name server's or the
+ * origin's list is told at once: assumed). */
 static void schedule_stops(const struct scenario *s, const struct scn_service *v, struct wdns *d)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < s->nreplicas; i++)
-		if (!strcmp(s->replica[i].service, v->name) && s->replica[i].stop_ns) {
-			d->stop[k] = (struct wstop){ d->auth, world_node_addr(s, s->replica[i].host_server) };
+	size_t k = 0, j = 0;
+	for (size_t i = 0; i < s->nreplicas; i++) {
+		if (strcmp(s->replica[i].service, v->name))
+			continue;
+		uint32_t addr = world_node_addr(s, s->replica[i].host_server);
+		if (s->replica[i].stop_ns) {
+			d->stop[k] = (struct wstop){ d->auth, addr };
 			sim_schedule(s->replica[i].stop_ns, record_removed, &d->stop[k++]);
 		}
+		if (s->replica[i].start_ns) {
+			dnssrv_auth_remove(d->auth, addr);
+			d->start[j] = (struct wstop){ d->auth, addr };
+			sim_schedule(s->replica[i].start_ns, record_added, &d->start[j++]);
+		}
+	}
 }
 
 static int nameserver_new(struct world *w, struct wnode *n)

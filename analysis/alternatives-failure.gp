@@ -1,0 +1,36 @@
+# alternatives-failure.gp - a replica failure on Figure 1's topology under
+# its flash crowd, per approach: how long new requests kept going to the
+# dead host server, and the requests that failed (hs-s crashes at 130 s and
+# restarts at 190 s; the clusters: a real server instead).
+#
+# Called by tools/figures.sh with:
+#   datafile  analysis/figures/data/alternatives-failure.dat, written by
+#             tools/alternatives-table.sh; columns: index, "approach", then
+#             for variants a and b (see that script): failed requests per
+#             run, stop-using time (s), failover time (s); "-": not run
+#   term      pngcairo, png or svg;  out  the file to write
+# The paper's values: none (section 2 argues without measurements).
+if (term eq "svg") {
+    set terminal svg size 1000,720 font "Helvetica,13" background rgb "white"
+} else {
+    eval sprintf("set terminal %s size 1000,720 font 'Sans,11'", term)
+}
+set output out
+set datafile missing "-"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:*]
+set grid ytics
+set key inside top left
+set multiplot layout 2,1 title "A host server fails at 130 s (restart 190 s) under Figure 1's flash crowd (model; the paper gives no numbers)"
+set xtics format "" scale 0
+set ylabel "stop using it after (s)"
+plot datafile using 4 title "a: health check / record withdrawn", \
+     '' using 7 title "b: passive / record kept"
+set xtics rotate by 20 right scale 0 format "% g"
+set ylabel "failed requests per run"
+plot datafile using 3:xtic(2) title "a: health check / record withdrawn", \
+     '' using 6 title "b: passive / record kept"
+unset multiplot
