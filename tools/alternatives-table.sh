@@ -26,7 +26,8 @@
 # crash (replica stop = 130 s: the name server and the origin stop naming
 # it at once, a monitor's best case) / not withdrawn; the clusters: one
 # real server (nw-rs1) crashes instead, the front end has no health check.
-# Per variant, means over the runs: failed requests; "stop" = the start of
+# Per variant, means over the runs: failed requests started before the
+# restart (a withdrawn replica stays stopped after it); "stop" = the start of
 # the last failed request before the restart, from the crash (s: how long
 # new requests kept going to the dead host); "failover" = the failure
 # event's failover_s (model/world/failures.c: to the first connection of
@@ -59,7 +60,7 @@ fail_run() {   # fail_run TAG SCENARIO APPEND TARGET [--set ...]: "failed stop f
 		"$target" "$target" >> "$f"
 	fdb=$tmp/$tag.sqlite
 	"$hn" run "$f" --db "$fdb" --quiet --runs "$runs" $timeouts "$@" > /dev/null
-	fl=$(q "$fdb" "SELECT printf('%.1f', 1.0 * count(*) / $runs) FROM requests WHERE ok = 0")
+	fl=$(q "$fdb" "SELECT printf('%.1f', 1.0 * count(*) / $runs) FROM requests WHERE ok = 0 AND start_s < 190")
 	st=$(q "$fdb" "SELECT printf('%.1f', avg(coalesce(t, 130) - 130)) FROM runs r LEFT JOIN
 		(SELECT run_id, max(start_s) AS t FROM requests WHERE ok = 0 AND start_s >= 130 AND start_s < 190 GROUP BY run_id) x ON x.run_id = r.id")
 	fo=$(q "$fdb" "SELECT coalesce(printf('%.1f', sum(value) / $runs), '-') FROM metrics WHERE scope = 'failure:crash' AND name = 'failover_s' HAVING count(*) = $runs")
