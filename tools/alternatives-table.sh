@@ -39,9 +39,10 @@
 # replica of northeast.com starts at 125 s (replica start: its server
 # binds its port, the name server and the origin name it from then on).
 # For south.net's users of northeast.com (workload s-northeast), means over
-# the runs: the first request it served, from 125 s, and the last request
-# of theirs it did not serve (after it, all go to it; "never" when that
-# comes within 10 s of the users' stop at 230 s).
+# the runs: the first request it served, from 125 s ("never" when in some
+# run it served none), and the first it
+# served after the last of theirs it did not (from then on all go to it;
+# "never" when that last one comes within 10 s of the users' stop at 230 s).
 set -eu
 hn=$1; out=$2; runs=${3:-3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/alt-table.XXXXXX")
@@ -72,9 +73,12 @@ move_run() {   # move_run TAG SCENARIO [--set ...]: "first all"
 	shift 2
 	mdb=$tmp/$tag-move.sqlite
 	"$hn" run "$mscn" --db "$mdb" --quiet --runs "$runs" --set replica.northeast-s.start=125s "$@" > /dev/null
-	fi=$(q "$mdb" "SELECT coalesce(printf('%.1f', avg(t) - 125), 'never') FROM (SELECT run_id, min(start_s) AS t FROM requests
+	fi=$(q "$mdb" "SELECT CASE WHEN count(*) < $runs THEN 'never' ELSE printf('%.1f', avg(t) - 125) END FROM (SELECT run_id, min(start_s) AS t FROM requests
 		WHERE workload = 's-northeast' AND served_by = 'hs-s' AND start_s >= 125 GROUP BY run_id)")
-	al=$(q "$mdb" "SELECT CASE WHEN max(t) >= 220 THEN 'never' ELSE printf('%.1f', avg(coalesce(t, 125)) - 125) END FROM runs r LEFT JOIN
+	# all: the first request it served after the last one it did not
+	al=$(q "$mdb" "SELECT CASE WHEN max(coalesce(t, 0)) >= 220 OR '$fi' = 'never' THEN 'never' ELSE printf('%.1f', avg(
+		(SELECT min(start_s) FROM requests m WHERE m.run_id = r.id AND m.workload = 's-northeast' AND m.served_by = 'hs-s'
+		 AND m.start_s > coalesce(t, 125))) - 125) END FROM runs r LEFT JOIN
 		(SELECT run_id, max(start_s) AS t FROM requests WHERE workload = 's-northeast' AND ok = 1
 		 AND served_by <> 'hs-s' AND start_s >= 125 GROUP BY run_id) x ON x.run_id = r.id")
 	echo "$fi $al"

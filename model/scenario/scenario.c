@@ -810,6 +810,12 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 		return;
 	}
+	if (r->start_ns && (sv->app != SCN_APP_HTTP || r->state != SCN_REPLICA_RUNNING ||
+			    (r->stop_ns && r->stop_ns <= r->start_ns))) {
+		fail(p, key_line(at, replica_params, N(replica_params), "start"),
+		     "[replica %s]: start is supported for running http replicas only, before any stop", r->name);
+		return;
+	}
 	/* series = clean has no redirectors: a replica there is a server at
 	 * its host's own address, found by other means (DNS, dnssrv.h). */
 	if (!count && s->testbed.series != SCN_SERIES_CLEAN) {
