@@ -23,14 +23,21 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set yrange [0:*]
 set grid ytics
-set key inside top left
-set multiplot layout 2,1 title "A host server fails at 130 s (restart 190 s) under Figure 1's flash crowd (model; the paper gives no numbers)"
+set lmargin at screen 0.08
+set rmargin at screen 0.97
+set multiplot title "A host server fails at 130 s (restart 190 s) under Figure 1's flash crowd (model; the paper gives no numbers)"
+set key at screen 0.5, 0.93 center horizontal
+set tmargin at screen 0.89
+set bmargin at screen 0.60
 set xtics format "" scale 0
 set ylabel "stop using it after (s)"
 plot datafile using 4 title "a: health check / record withdrawn", \
      '' using 7 title "b: passive / record kept"
+unset key
+set tmargin at screen 0.56
+set bmargin at screen 0.24
 set xtics rotate by 20 right scale 0 format "% g"
 set ylabel "failed requests per run"
-plot datafile using 3:xtic(2) title "a: health check / record withdrawn", \
-     '' using 6 title "b: passive / record kept"
+plot datafile using 3:xtic(2) notitle, \
+     '' using 6 notitle
 unset multiplot
