@@ -14,7 +14,9 @@
 #    analysis/conn-setup.gp, analysis/fig1-flash.gp and analysis/fig5.gp
 #    (for fig5a and fig5b), which write analysis/figures/NAME.png and .svg;
 #    and analysis/alternatives.gp from the data file
-#    tools/alternatives-table.sh writes (analysis/figures/data/alternatives.dat).
+#    tools/alternatives-table.sh writes (analysis/figures/data/alternatives.dat),
+#    alternatives-failure.png/.svg from alternatives-failure.dat with
+#    analysis/alternatives-failure.gp.
 # A figure whose scenario has no summaries (no runs, for fig1-flash and
 # fig5a/fig5b) in DB is skipped with a note.
 #
@@ -590,6 +592,17 @@ alternatives() {
 		gnuplot -e "datafile='$f'; term='$1'; out='$OUT/alternatives.$2'" analysis/alternatives.gp
 	done
 	produced "$OUT/alternatives.png" "$OUT/alternatives.svg"
+	f=$DATA/alternatives-failure.dat
+	if [ ! -s "$f" ]; then
+		note "skip alternatives-failure: no $f (sh tools/alternatives-table.sh $HYDRANET OUT.md writes it)"
+		skipped=$((skipped + 1))
+		return 0
+	fi
+	for term in "$PNGTERM png" "svg svg"; do
+		set -- $term
+		gnuplot -e "datafile='$f'; term='$1'; out='$OUT/alternatives-failure.$2'" analysis/alternatives-failure.gp
+	done
+	produced "$OUT/alternatives-failure.png" "$OUT/alternatives-failure.svg"
 }
 alternatives
 

@@ -91,7 +91,9 @@ sh tools/failover-table.sh "$fo" | tee results/failover.md
 make --no-print-directory build/tests/test_maglev
 build/tests/test_maglev | grep '^#' | tee results/maglev-disruption.txt
 # HydraNet against the alternatives of the paper's section 2 on Figure 1's
-# topology and flash crowd (EXPERIMENTS.md): DNS, HTTP redirection, NAT.
+# topology and flash crowd (EXPERIMENTS.md): DNS (nearest, round robin), HTTP
+# redirection, NAT and direct-return clusters; each also with a replica added
+# mid-run and with a host server failing (about 12 min on one core).
 echo "== alternatives"
 sh tools/alternatives-table.sh "$hn" results/alternatives.md 3
 cat results/alternatives.md

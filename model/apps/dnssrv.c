@@ -94,6 +94,20 @@ int dnssrv_auth_remove(struct dnssrv_auth *a, uint32_t addr)
 	return HN_ENOENT;
 }
 
+int dnssrv_auth_add(struct dnssrv_auth *a, uint32_t addr)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->cand[i] == addr)
+			return HN_EEXIST;
+	if (a->n == DNSSRV_MAX_CANDIDATES)
+		return HN_ELIMIT;
+	size_t at = a->with_origin ? a->n - 1 : a->n;
+	memmove(a->cand + at + 1, a->cand + at, (a->n - at) * sizeof *a->cand);
+	a->cand[at] = addr;
+	a->n++;
+	return HN_OK;
+}
+
 static void auth_recv(void *ctx, sim_sock *s, const uint8_t *data, size_t len, uint32_t from,
 		      uint16_t fport)
 {
@@ -262,7 +276,11 @@ static void res_query(struct dnssrv_resolver *r, struct dns_msg *q, uint32_t fro
 	struct centry *e = cache_find(r, q->qname);
 	if (e && e->expires_ns > now) {
 		r->st.cache_hits++;
-		/* RFC 1035 7.4 (and 2181 5.2): the TTL left, counted down */
+		/* RFC 1035 7.4 (and 2181 5.2): the TTL left, counted down, in
+		 * whole seconds rounded up, as a resolver whose clock counts
+		 * whole seconds gives it (BIND's isc_stdtime_t, Unbound's
+		 * time_t now: the expiry minus the truncated time); the stub
+		 * may keep the answer up to 1 s past the resolver's expiry */
 		answer_stub(r, q, from, fport, e->addr,
 			    (uint32_t)((e->expires_ns - now + NS_PER_S - 1) / NS_PER_S));
 		return;

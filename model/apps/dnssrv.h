@@ -101,6 +101,10 @@ const struct dnssrv_stats *dnssrv_auth_stats(const struct dnssrv_auth *a);
  * removed from the zone): later answers never name it.  HN_OK, or
  * HN_ENOENT (not a candidate, or the last one). */
 int dnssrv_auth_remove(struct dnssrv_auth *a, uint32_t addr);
+/* Put addr among the candidates (a replica started and its record was
+ * added to the zone), before the origin.  HN_OK, HN_EEXIST (already one)
+ * or HN_ELIMIT (DNSSRV_MAX_CANDIDATES). */
+int dnssrv_auth_add(struct dnssrv_auth *a, uint32_t addr);
 /* The candidate its policy picks for requester (exposed for unit tests). */
 uint32_t dnssrv_auth_choose(struct dnssrv_auth *a, uint32_t requester);
 

@@ -68,6 +68,7 @@ static const struct param_def replica_params[] = {
 	{ "state", PARAM_ENUM, "running", "", 0, 0, "what the host server has: running (virtual host, application bound), unbound (virtual host, no application on the port) or absent (no virtual host: a stale redirector entry)", PARAM_AT(struct scn_replica, state), PARAM_CHOICES("running", "unbound", "absent") },
 	{ "announce", PARAM_ENUM, "static", "", 0, 0, "how the redirectors learn of the replica: static (their tables are configured with it) or daemon (the host server's routing daemon announces it over UDP when it binds, docs/rmp.md)", PARAM_AT(struct scn_replica, announce), PARAM_CHOICES("static", "daemon") },
 	{ "stop", PARAM_TIME, "0s", "s", 0, 86400 * NS, "time at which the replica stops and gives up its port; 0: never (http replicas)", PARAM_AT(struct scn_replica, stop_ns), NULL },
+	{ "start", PARAM_TIME, "0s", "s", 0, 86400 * NS, "time at which the replica is added (http replicas): its server is stopped from the beginning and binds its port then (as [failure] replica_start does), and name servers and redirecting origins name it from then on; 0: from the beginning", PARAM_AT(struct scn_replica, start_ns), NULL },
 };
 
 static const struct param_def workload_params[] = {
@@ -1199,6 +1200,12 @@ static void check_replica(struct parse *p, size_t i)
 		     "[replica %s]: stop is supported for running http and hydraweb replicas only", r->name);
 		return;
 	}
+	if (r->start_ns && (sv->app != SCN_APP_HTTP || r->state != SCN_REPLICA_RUNNING ||
+			    (r->stop_ns && r->stop_ns <= r->start_ns))) {
+		fail(p, key_line(at, replica_params, N(replica_params), "start"),
+		     "[replica %s]: start is supported for running http replicas only, before any stop", r->name);
+		return;
+	}
 	/* series = clean has no redirectors: a replica there is a server at
 	 * its host's own address, found by other means (DNS, dnssrv.h). */
 	if (!count && s->testbed.series != SCN_SERIES_CLEAN) {
@@ -1277,13 +1284,24 @@ static void check_natlb(struct parse *p, size_t i)
 	char buf[256], *save = NULL;
 	size_t k = 0;
 	snprintf(buf, sizeof buf, "%s", c->servers);
-	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++)
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), k++) {
 		if (!scenario_node(s, t) || !strcmp(t, n->name) || k == NATLB_MAX_SERVERS) {
 			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
 			     "[node %s]: lb_servers: '%s' is not another node (or more than %d)%s", n->name,
 			     t, NATLB_MAX_SERVERS, near_node(s, t, hint));
 			return;
 		}
+		int linked = 0;
+		for (size_t j = 0; j < s->nlinks && !linked; j++)
+			linked = (!strcmp(s->link[j].a, t) && !strcmp(s->link[j].b, n->name)) ||
+				 (!strcmp(s->link[j].b, t) && !strcmp(s->link[j].a, n->name));
+		if (c->mode == NATLB_DR && !linked) {
+			fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
+			     "[node %s]: lb_mode = dr: real server '%s' must share a [link] with the front end (it is the next hop)",
+			     n->name, t);
+			return;
+		}
+	}
 	if (!k)
 		fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
 		     "[node %s]: lb_servers is empty: name the real servers behind it", n->name);

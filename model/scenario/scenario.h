@@ -91,6 +91,7 @@ struct scn_replica {
 	int state;                    /* enum scn_replica_state */
 	int announce;                 /* 0: static table entry, 1: routing daemon */
 	uint64_t stop_ns;             /* the replica stops (gives up its port); 0: never */
+	uint64_t start_ns;            /* the replica starts (binds its port) then; 0: from the beginning */
 };
 
 /* A failure event (model/world/failures.c): what happens to which object when. */

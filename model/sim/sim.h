@@ -199,6 +199,15 @@ int sim_hook_register(sim_node *n, enum sim_hook_point at, sim_hook_fn fn, void 
  * ns-3.  Does not pass the hooks of n. */
 int sim_ip_output(sim_node *n, const uint8_t *dg, size_t len);
 
+/* Send dg (borrowed) from n to the neighbour next_hop (an address on one of
+ * n's links, as an Ethernet host sends to a MAC address; on a
+ * point-to-point link the link itself names the neighbour), whatever its
+ * destination: the datagram leaves unchanged, its destination kept (LVS
+ * direct routing).  Header used verbatim as sim_ip_output.  Returns what
+ * sim_ip_output returns; HN_ENOROUTE when next_hop is on none of n's links.
+ * Does not pass the hooks of n. */
+int sim_ip_output_via(sim_node *n, const uint8_t *dg, size_t len, uint32_t next_hop);
+
 /* Feed dg (borrowed) into n's IP input as if it had arrived on loopback, as
  * a decapsulated datagram put back on the IP input queue.  It passes
  * PRE_ROUTING (iface 0), ns-3 reassembly and local delivery.  Processed at

@@ -1,5 +1,5 @@
 // sim_hooks.cc - the netfilter-style datagram hooks and re-entry (sim.h:
-// sim_hook_register, sim_ip_output, sim_ip_input): C's bytes <-> ns-3's
+// sim_hook_register, sim_ip_output, sim_ip_output_via, sim_ip_input): C's bytes <-> ns-3's
 // Ipv4Header + Packet, the LOCAL_OUT wrapper around the L4 down targets,
 // and putting C's datagrams back into a node's IP output or input.
 //
@@ -321,6 +321,37 @@ sim_ip_output(sim_node* n, const uint8_t* dg, size_t len)
         return HN_EMSGSIZE;
     }
     n->ip->SendWithHeader(p, h, r);
+    return HN_OK;
+}
+
+int
+sim_ip_output_via(sim_node* n, const uint8_t* dg, size_t len, uint32_t next_hop)
+{
+    int rc = n ? CheckDatagram(dg, len) : HN_EINVAL;
+    if (rc != HN_OK)
+    {
+        return rc;
+    }
+    Ptr<Ipv4Route> r = RouteTo(n, next_hop);
+    // A neighbour: the route to it is its link's own (no gateway, or itself).
+    if (!r || (r->GetGateway() != Ipv4Address::GetAny() &&
+               r->GetGateway() != Ipv4Address(next_hop)))
+    {
+        return HN_ENOROUTE;
+    }
+    Ptr<Packet> p;
+    Ipv4Header h;
+    ParseDatagram(dg, len, p, h);
+    if (len > r->GetOutputDevice()->GetMtu())
+    {
+        return HN_EMSGSIZE;
+    }
+    Ptr<Ipv4Route> via = Create<Ipv4Route>();
+    via->SetDestination(h.GetDestination());
+    via->SetSource(h.GetSource());
+    via->SetGateway(Ipv4Address(next_hop));
+    via->SetOutputDevice(r->GetOutputDevice());
+    n->ip->SendWithHeader(p, h, via);
     return HN_OK;
 }
 

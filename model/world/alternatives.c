@@ -17,10 +17,10 @@ struct wdns {
 	struct dnssrv_auth *auth;
 	struct dnssrv_resolver *res;
 	uint32_t origin;              /* redirection: the origin's address */
-	struct wstop {                /* name servers: replicas that stop, and when */
+	struct wstop {                /* name servers: replicas that stop or start, and when */
 		struct dnssrv_auth *auth;
 		uint32_t addr;
-	} stop[DNSSRV_MAX_CANDIDATES];
+	} stop[DNSSRV_MAX_CANDIDATES], start[DNSSRV_MAX_CANDIDATES];
 	struct wmetric **from;        /* per asking node, computed when first asked */
 };
 
@@ -65,16 +65,33 @@ static void record_removed(void *arg)
 	dnssrv_auth_remove(st->auth, st->addr);
 }
 
-/* A [replica] of v that stops is no longer answered from its stop on (the
- * name server's or the origin's list is told at once: assumed). */
+/* A replica started: its record enters the zone at once. */
+static void record_added(void *arg)
+{
+	struct wstop *st = arg;
+	dnssrv_auth_add(st->auth, st->addr);
+}
+
+/* A [replica] of v that stops is no longer answered from its stop on, one
+ * added later (start) only from its start (the name server's or the
+ * origin's list is told at once: assumed). */
 static void schedule_stops(const struct scenario *s, const struct scn_service *v, struct wdns *d)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < s->nreplicas; i++)
-		if (!strcmp(s->replica[i].service, v->name) && s->replica[i].stop_ns) {
-			d->stop[k] = (struct wstop){ d->auth, world_node_addr(s, s->replica[i].host_server) };
+	size_t k = 0, j = 0;
+	for (size_t i = 0; i < s->nreplicas; i++) {
+		if (strcmp(s->replica[i].service, v->name))
+			continue;
+		uint32_t addr = world_node_addr(s, s->replica[i].host_server);
+		if (s->replica[i].stop_ns) {
+			d->stop[k] = (struct wstop){ d->auth, addr };
 			sim_schedule(s->replica[i].stop_ns, record_removed, &d->stop[k++]);
 		}
+		if (s->replica[i].start_ns) {
+			dnssrv_auth_remove(d->auth, addr);
+			d->start[j] = (struct wstop){ d->auth, addr };
+			sim_schedule(s->replica[i].start_ns, record_added, &d->start[j++]);
+		}
+	}
 }
 
 static int nameserver_new(struct world *w, struct wnode *n)
@@ -222,9 +239,11 @@ void world_free_alternatives(struct world *w)
 
 /* ---- NAT cluster ------------------------------------------------------------ */
 
-/* The real servers' addresses; n set to how many.  HN_ECONFIG when one is
- * not a node. */
-static int natlb_servers(struct world *w, const struct natlb_config *c, uint32_t *addr, size_t *n)
+/* The real servers' addresses (dr: on the link each shares with the front
+ * end fe, its next hop); n set to how many.  HN_ECONFIG when one is not a
+ * node or (dr) not a neighbour of fe. */
+static int natlb_servers(struct world *w, const char *fe, const struct natlb_config *c,
+			 uint32_t *addr, size_t *n)
 {
 	char buf[256], *save = NULL;
 	snprintf(buf, sizeof buf, "%s", c->servers);
@@ -232,7 +251,9 @@ static int natlb_servers(struct world *w, const struct natlb_config *c, uint32_t
 	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
 		if (!scenario_node(w->s, t) || *n == NATLB_MAX_SERVERS)
 			return HN_ECONFIG;
-		addr[(*n)++] = world_node_addr(w->s, t);
+		addr[*n] = c->mode == NATLB_DR ? world_link_addr(w->s, t, fe) : world_node_addr(w->s, t);
+		if (!addr[(*n)++])
+			return HN_ECONFIG;
 	}
 	return *n ? HN_OK : HN_ECONFIG;
 }
@@ -243,14 +264,17 @@ static int natlb_node_new(struct world *w, struct wnode *n)
 	const struct scn_service *v = scenario_service(w->s, c->service);
 	uint32_t addr[NATLB_MAX_SERVERS];
 	size_t k;
-	if (!v || natlb_servers(w, c, addr, &k) != HN_OK)
+	if (!v || natlb_servers(w, n->cfg->name, c, addr, &k) != HN_OK)
 		return HN_ECONFIG;
 	n->natlb = natlb_new(n->sim, c, v->address, (uint16_t)v->port,
 			     v->protocol == SCN_UDP ? 17 : 6, addr, k);
 	return n->natlb ? HN_OK : HN_ENOMEM;
 }
 
-/* Each real server runs the service (http) at its own address. */
+/* Each real server runs the service (http) at its own address; dr: at the
+ * service's address, which it holds as a local address the network does
+ * not route to it (sim_node_add_local_addr; LVS-DR's VIP on a loopback
+ * alias that answers no ARP), so it replies from it. */
 static int natlb_attach(struct world *w, struct wnode *n)
 {
 	const struct natlb_config *c = &n->cfg->cfg.natlb;
@@ -263,7 +287,13 @@ static int natlb_attach(struct world *w, struct wnode *n)
 		struct wnode *r = wnode(w, t);
 		if (w->nhttp == w->capservers)
 			return HN_ELIMIT;
-		struct http_server_config hc = { .name = r->cfg->name, .addr = world_node_addr(w->s, t),
+		uint32_t at = world_node_addr(w->s, t);
+		if (c->mode == NATLB_DR) {
+			if (sim_node_add_local_addr(r->sim, v->address) != HN_OK)
+				return HN_ECONFIG;
+			at = v->address;
+		}
+		struct http_server_config hc = { .name = r->cfg->name, .addr = at,
 						 .port = (uint16_t)v->port,
 						 .processing_ns = v->processing_ns, .cpu = r->cpu };
 		if (!(w->http[w->nhttp] = http_server_new(r->sim, NULL, &hc)))

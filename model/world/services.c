@@ -154,6 +154,21 @@ static void replica_stop(void *arg)
 	http_server_stop(arg);
 }
 
+static void replica_start(void *arg)
+{
+	http_server_restart(arg);
+}
+
+/* A replica added later: its server is stopped at once and started at
+ * start_ns (an http_server's port is given up and bound anew). */
+static void schedule_start(const struct scn_replica *r, struct http_server *h)
+{
+	if (!r->start_ns)
+		return;
+	sim_schedule(0, replica_stop, h);
+	sim_schedule(r->start_ns, replica_start, h);
+}
+
 static void hweb_stop_event(void *arg)
 {
 	hweb_replica_stop(arg);
@@ -316,6 +331,8 @@ int world_build_replicas(struct world *w, char *err, size_t errlen)
 				/* clean: the replica is this server, and stops with it */
 				if (rc == HN_OK && !hydranet && r->stop_ns)
 					sim_schedule(r->stop_ns, replica_stop, w->http[w->nhttp]);
+				if (rc == HN_OK && !hydranet)
+					schedule_start(r, w->http[w->nhttp]);
 				w->nhttp += rc == HN_OK;
 			} else {
 				w->telnet[w->ntelnet] = telnet_server_new(h->sim, NULL, r->host_server, own,
@@ -347,6 +364,8 @@ int world_build_replicas(struct world *w, char *err, size_t errlen)
 			w->replica_http[i] = ok ? w->http[w->nhttp] : NULL;   /* stop, failures.c */
 			if (ok && r->stop_ns)
 				sim_schedule(r->stop_ns, replica_stop, w->replica_http[i]);
+			if (ok)
+				schedule_start(r, w->replica_http[i]);
 			w->nhttp += ok;
 		} else if (v->app == SCN_APP_HYDRAWEB) {
 			/* Configured, not installed: no preheating, the cache holds

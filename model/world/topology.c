@@ -94,6 +94,18 @@ static int shortest_delays(const struct graph *g, size_t from, uint64_t *dist)
 	return graph_dijkstra(g, from, dist, NULL);
 }
 
+uint32_t world_link_addr(const struct scenario *s, const char *name, const char *peer)
+{
+	for (size_t k = 0; k < s->nlinks; k++) {
+		const struct scn_link *l = &s->link[k];
+		if (!strcmp(l->a, name) && !strcmp(l->b, peer))
+			return l->a_addr;
+		if (!strcmp(l->b, name) && !strcmp(l->a, peer))
+			return l->b_addr;
+	}
+	return 0;
+}
+
 uint64_t world_metric_fn(void *ctx, uint32_t addr)
 {
 	const struct wmetric *m = ctx;

@@ -191,6 +191,8 @@ uint64_t world_stream_seed(uint32_t seed, uint64_t run, size_t index);
 void world_fail_at(char *err, size_t errlen, const struct scenario *s, int line,
 		   const char *what, const char *name, int rc);
 uint32_t world_node_addr(const struct scenario *s, const char *name);
+/* Node name's address on a link it shares with node peer, or 0. */
+uint32_t world_link_addr(const struct scenario *s, const char *name, const char *peer);
 int world_name_in(const char *list, const char *name);
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen);
 struct wmetric *world_metric_new(const struct world *w, size_t from);

@@ -67,3 +67,18 @@ set -- $(stopped "$db")
 expect_num "failures with min_ttl 30 s (more than with the TTL's 10 s: $nfail)" "$1" -gt "$nfail"
 awk -v b="$3" 'BEGIN { exit !(b >= 30 && b < 51) }' \
 	|| die "with min_ttl 30 s the last failed west request started at $3 s, want in [30, 51) s"
+# A replica added mid-run (hs-w starts at 15 s): the name server names it
+# from 15 s, but resolver-w holds the origin's address from its refresh at
+# the first west lookup after 11 s (its first, at 1 s, + TTL 10 s) for 10 s,
+# so west moves only at that answer's expiry, in [21, 22) s, the stubs'
+# copies up to 1 s later (the TTL left, rounded up to whole seconds).
+db=$T/a.sqlite
+$HYDRANET run "$scn" --set replica.web-w.start=15s --set workload.west.requests=40 --db "$db" --quiet \
+	|| die "added-replica run failed"
+first=$(q "$db" "SELECT printf('%.3f', min(start_s)) FROM requests WHERE workload = 'west' AND served_by = 'hs-w'")
+last=$(q "$db" "SELECT printf('%.3f', max(start_s)) FROM requests WHERE workload = 'west' AND served_by <> 'hs-w'")
+awk -v a="$first" -v b="$last" 'BEGIN { exit !(a >= 21 && a < 23 && b < 23) }' \
+	|| die "added replica: west's first request at hs-w at $first s, last elsewhere at $last s; want both in [21, 23) s"
+expect "added replica: west requests failed" "$(q "$db" "SELECT count(*) FROM requests WHERE ok = 0")" 0
+expect_num "added replica: west requests at hs-w" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND served_by = 'hs-w'")" -gt 60

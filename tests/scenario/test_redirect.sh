@@ -37,3 +37,14 @@ expect "stop: requests started after 5 s served by hs-w" \
 	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'hs-w' AND start_s > 5")" 0
 expect_num "stop: west's requests after 5 s that completed" \
 	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND start_s > 5 AND ok = 1")" -ge 20
+# A replica added mid-run (hs-w starts at 5 s): the origin names it from
+# then on, so each west user's next request goes there (a think time of
+# 1 s: all within [5, 7) s); before, the origin served them itself.
+db=$T/start.sqlite
+$HYDRANET run "$scn" --set replica.web-w.start=5s --db "$db" --quiet || die "start run failed"
+expect "start: west requests served by hs-w before 5 s" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'hs-w' AND start_s < 5")" 0
+expect "start: west requests after 7 s served elsewhere" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND served_by <> 'hs-w' AND start_s >= 7")" 0
+expect_num "start: west requests at hs-w" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE workload = 'west' AND served_by = 'hs-w' AND ok = 1")" -ge 20

@@ -31,3 +31,17 @@ expect_num "black-holed SYNs at the host server" "$(metric "$db" hostserver drop
 # its SYN retries (3, 6, 12, 24 s) reach the origin only after the expiry.
 awk -v t="$(q "$db" "SELECT max(latency_s) FROM requests")" 'BEGIN { exit !(t >= 20) }' \
 	|| die "no request waited out the stale entry (max latency $(q "$db" "SELECT max(latency_s) FROM requests") s)"
+# A replica added mid-run (start = 13.5 s): its server binds the port then,
+# the host server's routing daemon announces it at once, and the redirector
+# sends the next new connection there (the client's next request, at
+# 13.515 s, one think time of 0.8 s after its previous reply); none before.
+db=$T/start.sqlite
+$HYDRANET run "$scn" --set replica.web.stop=0s --set replica.web.start=13.5s --db "$db" --quiet \
+	|| die "start run failed"
+expect "start: requests at the host server before 13.5 s" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'hostserver' AND start_s < 13.5")" 0
+expect "start: requests at the origin from 13.5 s" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by <> 'hostserver' AND start_s >= 13.5")" 0
+expect "start: first request at the host server" \
+	"$(q "$db" "SELECT printf('%.3f', min(start_s)) FROM requests WHERE served_by = 'hostserver'")" 13.515
+expect "start: requests failed" "$(q "$db" "SELECT count(*) FROM requests WHERE ok = 0")" 0

@@ -71,7 +71,21 @@ static void dnssrv__choice(void **state)
 	a = dnssrv_auth_new(NULL, 0, "web", &c, cand, 3, 1, fake_dist, NULL);
 	assert_int_equal(dnssrv_auth_remove(a, HS2), HN_OK);
 	assert_int_equal(dnssrv_auth_choose(a, ASK_B), ORIGIN);   /* 3 < HS1's 7 */
+	/* a record added (a replica started): named again; twice is refused */
+	assert_int_equal(dnssrv_auth_add(a, HS2), HN_OK);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_B), HS2);
+	assert_int_equal(dnssrv_auth_add(a, HS2), HN_EEXIST);
 	dnssrv_auth_free(a);
+	/* round robin: an added record goes before the origin, in turn */
+	c.policy = DNSSRV_ROUND_ROBIN;
+	const uint32_t two[] = { HS1, ORIGIN };
+	a = dnssrv_auth_new(NULL, 0, "web", &c, two, 2, 1, fake_dist, NULL);
+	assert_int_equal(dnssrv_auth_add(a, HS2), HN_OK);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_A), HS1);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_A), HS2);
+	assert_int_equal(dnssrv_auth_choose(a, ASK_A), ORIGIN);
+	dnssrv_auth_free(a);
+	c.policy = DNSSRV_NEAREST;
 	/* refused configurations */
 	assert_null(dnssrv_auth_new(NULL, 0, "web", &c, cand, 0, 1, NULL, NULL));
 	assert_null(dnssrv_auth_new(NULL, 0, "web", &c, cand, DNSSRV_MAX_CANDIDATES + 1, 1, NULL, NULL));
