@@ -4,7 +4,7 @@
 # non-zero on its first failed check.  Scripts run SCENARIO_JOBS at a time
 # (default 2: the machine's cores; each has its own temporary directory), the
 # longest first; their output is printed whole, in the listed order, when all
-# are done.
+# are done, each with its wall time.
 jobs=${SCENARIO_JOBS:-2}
 logs=$(mktemp -d "${TMPDIR:-/tmp}/scenario-tests.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
@@ -24,9 +24,10 @@ for bin in build/hydranet build/asan/hydranet; do
 	for a in $alone; do echo "$bin tests/scenario/$a.sh"; done
 done > "$logs/alone"
 # one script: its output to LOGS/K.log, its verdict to LOGS/K.rc
-run_one='k=$1 bin=$2 t=$3
+run_one='k=$1 bin=$2 t=$3 s=$(date +%s)
 	HYDRANET=$bin sh "$t" > "'"$logs"'/$k.log" 2>&1
-	echo $? > "'"$logs"'/$k.rc"'
+	echo $? > "'"$logs"'/$k.rc"
+	echo $(( $(date +%s) - s )) > "'"$logs"'/$k.s"'
 cat -n "$logs/list" | xargs -P "$jobs" -L 1 sh -c "$run_one" sh
 n=$(wc -l < "$logs/list")
 awk -v n="$n" '{ print n + NR, $0 }' "$logs/alone" | xargs -L 1 sh -c "$run_one" sh
@@ -34,8 +35,9 @@ cat "$logs/alone" >> "$logs/list"
 pass=0; fail=0
 while read -r k bin t; do
 	cat "$logs/$k.log"
-	if [ "$(cat "$logs/$k.rc" 2>/dev/null)" = 0 ]; then pass=$((pass + 1)); echo "ok   $t ($bin)"
-	else fail=$((fail + 1)); echo "FAIL $t ($bin)"; fi
+	secs="$(cat "$logs/$k.s" 2>/dev/null) s"
+	if [ "$(cat "$logs/$k.rc" 2>/dev/null)" = 0 ]; then pass=$((pass + 1)); echo "ok   $t ($bin, $secs)"
+	else fail=$((fail + 1)); echo "FAIL $t ($bin, $secs)"; fi
 done <<LIST
 $(cat -n "$logs/list")
 LIST
