@@ -28,6 +28,7 @@ struct natlb {
 	uint16_t port;
 	uint8_t proto;
 	uint32_t servers[NATLB_MAX_SERVERS];
+	uint64_t from_ns[NATLB_MAX_SERVERS];   /* in the cluster from then (natlb_server_from) */
 	size_t n, turn;
 	struct conn *tab;             /* open addressing, linear probing */
 	size_t mask, used;            /* size - 1; slots in use (expired ones until a sweep) */
@@ -209,7 +210,12 @@ static int64_t hook(void *ctx, sim_node *n, enum sim_hook_point at, int iface, c
 				return drop(lb, NATLB_DROP_NO_CONN);
 			if (!(c = insert(lb, h.src, sport, now)))
 				return drop(lb, NATLB_DROP_TABLE_FULL);
-			*c = (struct conn){ h.src, sport, 1, (uint8_t)(lb->turn++ % lb->n), 0, now };
+			/* Round robin over the servers in the cluster by now (one
+			 * always is: scenario.c refuses adding every one later). */
+			size_t pick = lb->turn++ % lb->n;
+			for (size_t k = 1; k < lb->n && lb->from_ns[pick] > now; k++)
+				pick = lb->turn++ % lb->n;
+			*c = (struct conn){ h.src, sport, 1, (uint8_t)pick, 0, now };
 			lb->st.connections++;
 			lb->st.per_server[c->server]++;
 		}
@@ -227,6 +233,14 @@ static int64_t hook(void *ctx, sim_node *n, enum sim_hook_point at, int iface, c
 	int64_t v = translate(lb, dg, &h, NAT_SRC, lb->vip);
 	lb->st.out += v == SIM_STOLEN;
 	return v;
+}
+
+int natlb_server_from(struct natlb *lb, size_t i, uint64_t from_ns)
+{
+	if (!lb || i >= lb->n)
+		return HN_EINVAL;
+	lb->from_ns[i] = from_ns;
+	return HN_OK;
 }
 
 struct natlb *natlb_new(struct sim_node *node, const struct natlb_config *cfg, uint32_t vip,

@@ -43,6 +43,8 @@ struct natlb_config {
 	uint64_t max_conns;           /* connections remembered at once */
 	int mode;                     /* enum natlb_mode */
 	uint64_t closed_idle_ns;      /* an ended connection idle this long is forgotten */
+	char added[256];              /* real servers (of servers) that join at add_at_ns */
+	uint64_t add_at_ns;           /* when they join (ipvsadm -a) */
 };
 
 enum natlb_mode { NATLB_NAT, NATLB_DR };
@@ -79,6 +81,10 @@ extern const size_t natlb_nparams;
 struct natlb;
 struct natlb *natlb_new(struct sim_node *node, const struct natlb_config *cfg, uint32_t vip,
 			uint16_t port, uint8_t proto, const uint32_t *servers, size_t n);
+/* Real server i (of servers) joins the cluster at from_ns: before it, no
+ * new connection is given to it (as a server added with ipvsadm -a).
+ * HN_EINVAL when i is out of range. */
+int natlb_server_from(struct natlb *lb, size_t i, uint64_t from_ns);
 void natlb_free(struct natlb *lb);
 const struct natlb_stats *natlb_stats(const struct natlb *lb);
 #endif

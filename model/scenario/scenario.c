@@ -1267,6 +1267,8 @@ static void check_dns(struct parse *p, size_t i)
 }
 
 /* A NAT front end: the http service it owns, the real servers behind it. */
+static int listed(const char *list, const char *name);
+
 static void check_natlb(struct parse *p, size_t i)
 {
 	struct scenario *s = p->s;
@@ -1302,9 +1304,25 @@ static void check_natlb(struct parse *p, size_t i)
 			return;
 		}
 	}
-	if (!k)
+	if (!k) {
 		fail(p, key_line(at, node_params, N(node_params), "lb_servers"),
 		     "[node %s]: lb_servers is empty: name the real servers behind it", n->name);
+		return;
+	}
+	/* lb_added: some of lb_servers, not all of them (someone serves
+	 * before lb_add_at). */
+	size_t added = 0;
+	snprintf(buf, sizeof buf, "%s", c->added);
+	save = NULL;
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), added++)
+		if (!listed(c->servers, t)) {
+			fail(p, key_line(at, node_params, N(node_params), "lb_added"),
+			     "[node %s]: lb_added: '%s' is not one of lb_servers", n->name, t);
+			return;
+		}
+	if (added >= k)
+		fail(p, key_line(at, node_params, N(node_params), "lb_added"),
+		     "[node %s]: lb_added names every real server: one must serve before lb_add_at", n->name);
 }
 
 /* A workload: its client and service, and what its app allows. */

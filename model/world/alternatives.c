@@ -268,7 +268,21 @@ static int natlb_node_new(struct world *w, struct wnode *n)
 		return HN_ECONFIG;
 	n->natlb = natlb_new(n->sim, c, v->address, (uint16_t)v->port,
 			     v->protocol == SCN_UDP ? 17 : 6, addr, k);
-	return n->natlb ? HN_OK : HN_ENOMEM;
+	if (!n->natlb)
+		return HN_ENOMEM;
+	/* Servers that join later: their index in lb_servers (scenario.c
+	 * checked that each is there). */
+	char buf[256], all[256], *save = NULL;
+	snprintf(buf, sizeof buf, "%s", c->added);
+	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		char *save2 = NULL;
+		size_t i = 0;
+		snprintf(all, sizeof all, "%s", c->servers);
+		for (char *u = strtok_r(all, " \t,", &save2); u; u = strtok_r(NULL, " \t,", &save2), i++)
+			if (!strcmp(u, t) && natlb_server_from(n->natlb, i, c->add_at_ns) != HN_OK)
+				return HN_ECONFIG;
+	}
+	return HN_OK;
 }
 
 /* Each real server runs the service (http) at its own address; dr: at the

@@ -24,3 +24,21 @@ expect_num "datagrams out" "$(metric "$db" fe natlb.out)" -gt 80
 rs_tx=$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE scope IN ('link:fe-rs1','link:fe-rs2') AND name IN ('bytes_b_to_a','bytes_a_to_b')")
 rs_pk=$(q "$db" "SELECT printf('%d', sum(value)) FROM metrics WHERE scope IN ('link:fe-rs1','link:fe-rs2') AND name = 'frames'")
 expect "translated bytes = real-server link bytes - PPP headers" "$(metric "$db" fe natlb.bytes)" $((rs_tx - 2 * rs_pk))
+
+# A real server added mid-run (lb_added = rs2 at 5 s, as ipvsadm -a): it
+# gets no connection whose SYN reached the front end before 5 s (the
+# clients are 40 ms away, so none started before 4.96 s), one of the first
+# two that arrive after (the round robin's turn), and from then every other
+# one.  Nothing fails.
+db=$T/added.sqlite
+$HYDRANET run "$scn" --set node.fe.lb_added=rs2 --set node.fe.lb_add_at=5s --db "$db" --quiet || die "added run failed"
+expect "added: requests ok" "$(q "$db" "SELECT count(*) FROM requests WHERE ok = 1")" 80
+expect "added: served by rs2 before it joined" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'rs2' AND start_s < 4.96")" 0
+first=$(q "$db" "SELECT min(start_s) FROM requests WHERE served_by = 'rs2'")
+expect_num "added: requests started after 4.96 s before rs2's first" \
+	"$(q "$db" "SELECT count(*) FROM requests WHERE start_s >= 4.96 AND start_s < $first")" -le 1
+d=$(q "$db" "SELECT abs(sum(served_by = 'rs1') - sum(served_by = 'rs2')) FROM requests WHERE start_s >= $first")
+expect_num "added: rs1 and rs2 alternate after it joined (difference)" "$d" -le 1
+expect "added: a server outside lb_servers is refused" \
+	"$($HYDRANET list "$scn" --set node.fe.lb_added=rs3 2>&1 >/dev/null | grep -c "lb_added: 'rs3' is not one of lb_servers")" 1

@@ -268,7 +268,7 @@ static void scenario__all_errors_are_reported(void **state)
 		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, "
 		 "withdraw, max_installs, attack, attack_service, attack_victim, attack_start, "
 		 "attack_interval, attack_count, attack_ports, attack_lifetime, dns_service, dns_policy, "
-		 "dns_ttl, dns_server, lb_service, lb_servers, lb_idle, lb_max_conns, lb_mode, lb_closed_idle)\n"
+		 "dns_ttl, dns_server, lb_service, lb_servers, lb_idle, lb_max_conns, lb_mode, lb_closed_idle, lb_added, lb_add_at)\n"
 		 "%s:5: [node b]: role: 'routr' is not one of: client, router, redirector, origin, hostserver, rogue, "
 		 "nameserver, resolver, natlb\n"
 		 "%s:6: unknown section [nodes c]: did you mean [node]? (sections: node, link, service, "
