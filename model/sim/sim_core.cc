@@ -89,6 +89,8 @@ sim_init(const struct sim_config* cfg)
     (void)sim_demux_indexed();
     RngSeedManager::SetSeed(cfg->seed);
     RngSeedManager::SetRun(cfg->run);
+    g.route = cfg->route;
+    g.routeCtx = cfg->route_ctx;
     g.up = true;
     return HN_OK;
 }
@@ -138,6 +140,8 @@ sim_destroy(void)
     g.nodes.clear();
     g.events.clear();
     g.lastEvent = 0;
+    g.route = nullptr;
+    g.routeCtx = nullptr;
     g.up = false;
 }
 

@@ -45,6 +45,7 @@ static void world_release(struct world *w)
 	free(w->ttcp_port);
 	free(w->redirect);
 	graph_free(w->graph);
+	routes_free(w->routes);
 	addr_index_free(w->addrs);
 	free(w);
 }
@@ -65,6 +66,10 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		return NULL;
 	}
 	struct sim_config sc = { .seed = o->seed, .run = o->run };
+	if (s->sim.routing == SCN_ROUTING_STATIC) {
+		sc.route = world_route;
+		sc.route_ctx = w;
+	}
 	if (sim_init(&sc) != HN_OK) {
 		snprintf(err, errlen, "simulator already running");
 		world_release(w);
