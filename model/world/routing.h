@@ -22,8 +22,10 @@
  * may differ.  Cost: O(N + L) for the trees, O(C L_c log C) time and C^2
  * next hops of memory for a core of C nodes and L_c links.
  *
- * Not here: addresses (the world maps a destination address to its node)
- * and failures (a link that goes down is not routed around, as with global
+ * Not here: addresses (the world maps a destination address to its node:
+ * link addresses only, so an unassigned address inside a link's subnet,
+ * which global routing would send towards the subnet, has no route) and
+ * failures (a link that goes down is not routed around, as with global
  * routing: the model has no dynamic routing protocol). */
 #ifndef HN_WORLD_ROUTING_H
 #define HN_WORLD_ROUTING_H
