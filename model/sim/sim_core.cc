@@ -89,8 +89,6 @@ sim_init(const struct sim_config* cfg)
     (void)sim_demux_indexed();
     RngSeedManager::SetSeed(cfg->seed);
     RngSeedManager::SetRun(cfg->run);
-    g.route = cfg->route;
-    g.routeCtx = cfg->route_ctx;
     g.up = true;
     return HN_OK;
 }

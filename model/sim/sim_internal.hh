@@ -211,7 +211,7 @@ struct Sim
     std::vector<std::vector<uint8_t>> scratch;
     size_t depth = 0;
     uint64_t routeGen = 1; // bumped by every change that can change a route
-    sim_route_fn route = nullptr; // sim_config.route: C routes instead of global routing
+    sim_route_fn route = nullptr; // sim_routing_from_c: C routes instead of global routing
     void* routeCtx = nullptr;
 };
 
@@ -397,7 +397,7 @@ class HookRouting : public Ipv4RoutingProtocol
     sim_node* m_node = nullptr; // set right after the stack is installed
 };
 
-// The routes C computes (sim_config.route), as a routing protocol: what
+// The routes C computes (sim_routing_from_c), as a routing protocol: what
 // Ipv4GlobalRouting does with its tables (RouteOutput, RouteInput), but the
 // next hop comes from one call into C.  No state of its own but the node.
 // Defined in sim_routing.cc.

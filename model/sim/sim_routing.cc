@@ -1,6 +1,6 @@
 // sim_routing.cc - a node's routing and route queries (sim.h:
 // sim_routing_populate, sim_route_add, sim_route_mtu, sim_route_src):
-// CRouting, the routes C computes (sim_config.route) in place of global
+// CRouting, the routes C computes (sim_routing_from_c) in place of global
 // routing; HookRouting, which wraps the node's static + global (or C)
 // routing list so the
 // PRE_ROUTING, LOCAL_IN and FORWARD hooks see received datagrams, makes the
@@ -373,6 +373,22 @@ sim_routing_populate(void)
         Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
     }
     g.routeGen++;
+    return HN_OK;
+}
+
+int
+sim_routing_from_c(sim_route_fn fn, void* ctx)
+{
+    if (!g.up || !g.nodes.empty())
+    {
+        return HN_ESTATE;
+    }
+    if (!fn)
+    {
+        return HN_EINVAL;
+    }
+    g.route = fn;
+    g.routeCtx = ctx;
     return HN_OK;
 }
 

@@ -17,7 +17,7 @@ using namespace shim;
 extern "C" {
 
 // IPv4 only, routing = HookRouting over static + global (or, with
-// sim_config.route, static + CRouting).  The name must be usable in a file
+// sim_routing_from_c, static + CRouting).  The name must be usable in a file
 // name (no '/').
 sim_node*
 sim_node_create(const char* name)

@@ -66,15 +66,13 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		return NULL;
 	}
 	struct sim_config sc = { .seed = o->seed, .run = o->run };
-	if (s->sim.routing == SCN_ROUTING_STATIC) {
-		sc.route = world_route;
-		sc.route_ctx = w;
-	}
 	if (sim_init(&sc) != HN_OK) {
 		snprintf(err, errlen, "simulator already running");
 		world_release(w);
 		return NULL;
 	}
+	if (s->sim.routing == SCN_ROUTING_STATIC)
+		sim_routing_from_c(world_route, w);   /* no node yet: cannot fail */
 	if (world_tcp_profile(s, err, errlen) != HN_OK ||
 	    world_build_topology(w, o, err, errlen) != HN_OK ||
 	    world_build_roles(w, o, err, errlen) != HN_OK ||
