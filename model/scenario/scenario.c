@@ -27,6 +27,7 @@ static const struct param_def sim_params[] = {
 	{ "stop_time", PARAM_TIME, "60s", "s", 1e-3 * NS, 86400 * NS, "simulated time at which the run stops", PARAM_AT(struct scn_simulation, stop_ns), NULL },
 	{ "tcp_profile", PARAM_ENUM, "bsd1998", "", 0, 0, "TCP stack: bsd1998 (NewReno, no SACK/timestamps/window scaling, IW 1 segment, RTO 1..64 s, MSS = MTU - 40) or modern (ns-3 defaults: Cubic, SACK, timestamps, IW 10)", PARAM_AT(struct scn_simulation, tcp_profile), PARAM_CHOICES("bsd1998", "modern") },
 	{ "mss", PARAM_BYTES, "0", "bytes", 0, 65495, "TCP segment size of every host; 0: the smallest link MTU - 40 (- 12 for modern's timestamps). Larger than a path's MTU allows makes routers fragment, as 1998 stacks without path MTU discovery did", PARAM_AT(struct scn_simulation, mss), NULL },
+	{ "routing", PARAM_ENUM, "global", "", 0, 0, "how routes are computed, both by fewest hops over the links (ns-3 global routing's metric): global (ns-3's global routing: its setup takes minutes at 2,000 nodes, each lookup scans the node's routes) or static (the model's own, model/world/routing.h: trees hanging off the core take one route up, the core a next-hop table; hashed lookups, O(N + L) memory beside the core's). Same paths where the fewest-hop path is unique; a link that goes down is routed around by neither", PARAM_AT(struct scn_simulation, routing), PARAM_CHOICES("global", "static") },
 };
 
 /* The keys every node has; each role's own follow (roles.h). */

@@ -131,8 +131,21 @@ int sim_node_set_down(sim_node *n, bool down, size_t *closed);
 bool sim_node_is_down(const sim_node *n);
 
 /* Compute global (shortest path) routes for all nodes.  Call after the
- * topology is built. */
+ * topology is built.  With routes from C (sim_routing_from_c): only forgets
+ * cached routes. */
 int sim_routing_populate(void);
+
+/* Routes from C: the link node number `node` (nodes in creation order from
+ * 0) sends a datagram for dst by, or NULL for no route.  Asked for every
+ * datagram a node routes that its directly connected subnets do not take,
+ * and for every route query. */
+typedef sim_link *(*sim_route_fn)(void *ctx, size_t node, uint32_t dst);
+
+/* Every node created from now on routes by fn(ctx, ...) instead of ns-3's
+ * global routing: no global routing object or database is made.  Call
+ * after sim_init and before the first node; HN_ESTATE otherwise, HN_EINVAL
+ * without fn.  Until sim_destroy. */
+int sim_routing_from_c(sim_route_fn fn, void *ctx);
 
 /* Static route at node n: dst/prefix_len via next_hop (a neighbour's address).
  * Static routes win over global ones. */

@@ -138,6 +138,8 @@ sim_destroy(void)
     g.nodes.clear();
     g.events.clear();
     g.lastEvent = 0;
+    g.route = nullptr;
+    g.routeCtx = nullptr;
     g.up = false;
 }
 

@@ -12,7 +12,8 @@
 //   sim_topology.cc  nodes, point-to-point links, local and vhost addresses
 //   sim_channel.cc   VaryingDelayChannel: the per-packet extra delay
 //   sim_routing.cc   HookRouting (the node's routing with PRE_ROUTING,
-//                    LOCAL_IN, FORWARD and the vhost decision), routes
+//                    LOCAL_IN, FORWARD and the vhost decision), CRouting
+//                    (routes from C instead of global routing), routes
 //   sim_hooks.cc     datagram bytes, LOCAL_OUT, hook registration, inject
 //   sim_pcap.cc      pcap tracing
 //   sim_socket.cc    TCP/UDP sockets and their callbacks
@@ -89,6 +90,7 @@ struct sim_node
     Ptr<Node> node;
     Ptr<Ipv4L3Protocol> ip;
     std::string name;                                // names pcap files
+    size_t index = 0;                                // creation order (sim_route_fn's node)
     std::vector<shim::Hook> hooks[SIM_HOOK_NPOINTS]; // per point, registration order
     bool localOutWrapped = false;                    // L4 down targets wrapped yet
     // Routes by destination, valid while routeGen equals the singleton's
@@ -209,6 +211,8 @@ struct Sim
     std::vector<std::vector<uint8_t>> scratch;
     size_t depth = 0;
     uint64_t routeGen = 1; // bumped by every change that can change a route
+    sim_route_fn route = nullptr; // sim_routing_from_c: C routes instead of global routing
+    void* routeCtx = nullptr;
 };
 
 extern Sim g; // sim_core.cc
@@ -393,12 +397,50 @@ class HookRouting : public Ipv4RoutingProtocol
     sim_node* m_node = nullptr; // set right after the stack is installed
 };
 
+// The routes C computes (sim_routing_from_c), as a routing protocol: what
+// Ipv4GlobalRouting does with its tables (RouteOutput, RouteInput), but the
+// next hop comes from one call into C.  No state of its own but the node.
+// Defined in sim_routing.cc.
+class CRouting : public Ipv4RoutingProtocol
+{
+  public:
+    static TypeId GetTypeId();
+
+    void SetSimNode(sim_node* n) { m_node = n; }
+
+    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p, const Ipv4Header& h, Ptr<NetDevice> oif,
+                               Socket::SocketErrno& err) override;
+    bool RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb, ErrorCallback ecb) override;
+    void NotifyInterfaceUp(uint32_t) override {}
+    void NotifyInterfaceDown(uint32_t) override {}
+    void NotifyAddAddress(uint32_t, Ipv4InterfaceAddress) override {}
+    void NotifyRemoveAddress(uint32_t, Ipv4InterfaceAddress) override {}
+    void SetIpv4(Ptr<Ipv4> ipv4) override { m_ipv4 = ipv4; }
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> s, Time::Unit u) const override;
+
+  protected:
+    void DoDispose() override
+    {
+        m_ipv4 = nullptr;
+        m_node = nullptr;
+        Ipv4RoutingProtocol::DoDispose();
+    }
+
+  private:
+    Ptr<Ipv4Route> Lookup(Ipv4Address dst);
+    Ptr<Ipv4> m_ipv4;
+    sim_node* m_node = nullptr; // set right after the stack is installed
+};
+
 // Installs HookRouting over a list of static (priority 10: wins) and global
-// (priority 0) routing.  Defined in sim_routing.cc.
+// (priority 0) routing, or with cRoutes static and CRouting (priority 0).
+// Defined in sim_routing.cc.
 class HookRoutingHelper : public Ipv4RoutingHelper
 {
   public:
-    HookRoutingHelper();
+    explicit HookRoutingHelper(bool cRoutes = false);
     HookRoutingHelper* Copy() const override;
     Ptr<Ipv4RoutingProtocol> Create(Ptr<Node> node) const override;
 

@@ -1,6 +1,8 @@
 // sim_routing.cc - a node's routing and route queries (sim.h:
 // sim_routing_populate, sim_route_add, sim_route_mtu, sim_route_src):
-// HookRouting, which wraps the node's static + global routing list so the
+// CRouting, the routes C computes (sim_routing_from_c) in place of global
+// routing; HookRouting, which wraps the node's static + global (or C)
+// routing list so the
 // PRE_ROUTING, LOCAL_IN and FORWARD hooks see received datagrams, makes the
 // virtual-host decision for datagrams re-injected on the loopback, and
 // diverts V4Ping's echo requests to LOCAL_OUT; the per-node route cache.
@@ -156,10 +158,117 @@ HookRouting::Decide(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevic
     return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
 }
 
-HookRoutingHelper::HookRoutingHelper()
+// ---- CRouting: the next hop from C ---------------------------------------
+
+TypeId
+CRouting::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::HydraNetCRouting")
+                            .SetParent<Ipv4RoutingProtocol>()
+                            .SetGroupName("Internet")
+                            .AddConstructor<CRouting>();
+    return tid;
+}
+
+// The route to dst on the link C names: out of this node's end of it, via
+// the other end's address, from the address of the interface (as
+// Ipv4GlobalRouting::LookupGlobal fills it in).  A route on a link that
+// does not touch the node is no route.
+Ptr<Ipv4Route>
+CRouting::Lookup(Ipv4Address dst)
+{
+    sim_link* l = g.route ? g.route(g.routeCtx, m_node->index, dst.Get()) : nullptr;
+    if (!l || (l->node[0] != m_node && l->node[1] != m_node))
+    {
+        return nullptr;
+    }
+    int side = l->node[0] == m_node ? 0 : 1;
+    Ptr<Ipv4Route> r = Create<Ipv4Route>();
+    r->SetDestination(dst);
+    r->SetSource(m_ipv4->GetAddress(l->iface[side], 0).GetLocal());
+    r->SetGateway(Ipv4Address(l->addr[1 - side]));
+    r->SetOutputDevice(l->dev[side]);
+    return r;
+}
+
+// As Ipv4GlobalRouting::RouteOutput: no multicast; a route out of another
+// device than oif (when given) is no route.
+Ptr<Ipv4Route>
+CRouting::RouteOutput(Ptr<Packet>, const Ipv4Header& h, Ptr<NetDevice> oif,
+                      Socket::SocketErrno& err)
+{
+    Ptr<Ipv4Route> r;
+    if (!h.GetDestination().IsMulticast())
+    {
+        r = Lookup(h.GetDestination());
+        if (r && oif && r->GetOutputDevice() != oif)
+        {
+            r = nullptr;
+        }
+    }
+    err = r ? Socket::ERROR_NOTERROR : Socket::ERROR_NOROUTETOHOST;
+    return r;
+}
+
+// As Ipv4GlobalRouting::RouteInput: local delivery, no forwarding on an
+// interface that does not forward, else forward on the route or decline.
+bool
+CRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                     UnicastForwardCallback ucb, MulticastForwardCallback,
+                     LocalDeliverCallback lcb, ErrorCallback ecb)
+{
+    uint32_t iif = m_ipv4->GetInterfaceForDevice(idev);
+    if (m_ipv4->IsDestinationAddress(h.GetDestination(), iif))
+    {
+        if (lcb.IsNull())
+        {
+            return false;
+        }
+        lcb(p, h, iif);
+        return true;
+    }
+    if (!m_ipv4->IsForwarding(iif))
+    {
+        ecb(p, h, Socket::ERROR_NOROUTETOHOST);
+        return true;
+    }
+    Ptr<Ipv4Route> r = Lookup(h.GetDestination());
+    if (!r)
+    {
+        return false;
+    }
+    ucb(r, p, h);
+    return true;
+}
+
+void
+CRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> s, Time::Unit) const
+{
+    *s->GetStream() << "Node: " << (m_node ? m_node->name : std::string("?"))
+                    << ", routes computed by the model (next hop per destination)" << std::endl;
+}
+
+namespace
+{
+class CRoutingHelper : public Ipv4RoutingHelper
+{
+  public:
+    CRoutingHelper* Copy() const override { return new CRoutingHelper(*this); }
+    Ptr<Ipv4RoutingProtocol> Create(Ptr<Node>) const override { return CreateObject<CRouting>(); }
+};
+} // namespace
+
+HookRoutingHelper::HookRoutingHelper(bool cRoutes)
 {
     m_list.Add(Ipv4StaticRoutingHelper(), 10);
-    m_list.Add(Ipv4GlobalRoutingHelper(), 0);
+    if (cRoutes)
+    {
+        m_list.Add(CRoutingHelper(), 0);
+    }
+    else
+    {
+        m_list.Add(Ipv4GlobalRoutingHelper(), 0);
+    }
 }
 
 HookRoutingHelper*
@@ -259,8 +368,27 @@ sim_routing_populate(void)
     {
         return HN_ESTATE;
     }
-    Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    if (!g.route)
+    {
+        Ipv4GlobalRoutingHelper::RecomputeRoutingTables();
+    }
     g.routeGen++;
+    return HN_OK;
+}
+
+int
+sim_routing_from_c(sim_route_fn fn, void* ctx)
+{
+    if (!g.up || !g.nodes.empty())
+    {
+        return HN_ESTATE;
+    }
+    if (!fn)
+    {
+        return HN_EINVAL;
+    }
+    g.route = fn;
+    g.routeCtx = ctx;
     return HN_OK;
 }
 

@@ -16,8 +16,9 @@ using namespace shim;
 
 extern "C" {
 
-// IPv4 only, routing = HookRouting over static + global.  The name must be
-// usable in a file name (no '/').
+// IPv4 only, routing = HookRouting over static + global (or, with
+// sim_routing_from_c, static + CRouting).  The name must be usable in a file
+// name (no '/').
 sim_node*
 sim_node_create(const char* name)
 {
@@ -28,12 +29,23 @@ sim_node_create(const char* name)
     auto n = std::make_unique<sim_node>();
     n->node = CreateObject<Node>();
     n->name = name;
+    n->index = g.nodes.size();
     InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
-    stack.SetRoutingHelper(HookRoutingHelper());
+    stack.SetRoutingHelper(HookRoutingHelper(g.route != nullptr));
     stack.Install(n->node);
     n->ip = n->node->GetObject<Ipv4L3Protocol>();
-    DynamicCast<HookRouting>(n->ip->GetRoutingProtocol())->SetSimNode(n.get());
+    Ptr<HookRouting> hook = DynamicCast<HookRouting>(n->ip->GetRoutingProtocol());
+    hook->SetSimNode(n.get());
+    Ptr<Ipv4ListRouting> list = hook->GetInner();
+    for (uint32_t i = 0; i < list->GetNRoutingProtocols(); i++)
+    {
+        int16_t prio;
+        if (Ptr<CRouting> c = DynamicCast<CRouting>(list->GetRoutingProtocol(i, prio)))
+        {
+            c->SetSimNode(n.get());
+        }
+    }
     g.nodes.push_back(std::move(n));
     return g.nodes.back().get();
 }

@@ -192,7 +192,42 @@ static int build_graph(struct world *w)
 	return rc;
 }
 
-/* The simulator's nodes and links, and global routes over them. */
+/* routing = static: every node's routes towards every node (routing.h),
+ * over the links as the simulator has them. */
+static int build_routes(struct world *w)
+{
+	const struct scenario *s = w->s;
+	size_t L = s->nlinks, *a = malloc((L + 1) * sizeof *a), *b = malloc((L + 1) * sizeof *b);
+	uint64_t *d = malloc((L + 1) * sizeof *d);
+	if (a && b && d) {
+		for (size_t k = 0; k < L; k++) {
+			a[k] = (size_t)scenario_node_index(s, s->link[k].a);   /* checked by scenario.c */
+			b[k] = (size_t)scenario_node_index(s, s->link[k].b);
+			d[k] = s->link[k].delay_ns;
+		}
+		w->routes = routes_new(s->nnodes, L, a, b, d);
+	}
+	free(a);
+	free(b);
+	free(d);
+	return w->routes ? HN_OK : HN_ENOMEM;
+}
+
+/* A destination address is a node's when it is on one of the node's links:
+ * addresses added on a loopback (an origin's address at a host server) are
+ * not routed to, as with global routing. */
+sim_link *world_route(void *ctx, size_t node, uint32_t dst)
+{
+	struct world *w = ctx;
+	if (!w->routes)
+		return NULL;
+	long to = addr_index_find(w->addrs, dst);
+	long k = to < 0 ? -1 : routes_next(w->routes, node, (size_t)to);
+	return k < 0 ? NULL : w->link[k];
+}
+
+/* The simulator's nodes and links, and routes over them: global, or the
+ * model's own (routing = static). */
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen)
 {
 	const struct scenario *s = w->s;
@@ -233,6 +268,10 @@ int world_build_topology(struct world *w, const struct world_options *o, char *e
 			world_fail_at(err, errlen, s, s->link_at[i].line, "link", l->name, HN_ECONFIG);
 			return HN_ECONFIG;
 		}
+	}
+	if (s->sim.routing == SCN_ROUTING_STATIC && build_routes(w) != HN_OK) {
+		snprintf(err, errlen, "%s: out of memory for the routes", s->path);
+		return HN_ENOMEM;
 	}
 	sim_routing_populate();
 	return HN_OK;

@@ -45,6 +45,7 @@ static void world_release(struct world *w)
 	free(w->ttcp_port);
 	free(w->redirect);
 	graph_free(w->graph);
+	routes_free(w->routes);
 	addr_index_free(w->addrs);
 	free(w);
 }
@@ -70,6 +71,8 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 		world_release(w);
 		return NULL;
 	}
+	if (s->sim.routing == SCN_ROUTING_STATIC)
+		sim_routing_from_c(world_route, w);   /* no node yet: cannot fail */
 	if (world_tcp_profile(s, err, errlen) != HN_OK ||
 	    world_build_topology(w, o, err, errlen) != HN_OK ||
 	    world_build_roles(w, o, err, errlen) != HN_OK ||

@@ -32,6 +32,7 @@
 #include "sim/sim.h"
 #include "testbed/cpu.h"
 #include "testbed/wan.h"
+#include "world/routing.h"
 #include "world/world.h"
 
 /* The nearest policy's metric at one redirector: path delay over links. */
@@ -127,6 +128,7 @@ struct world {
 	const struct scenario *s;
 	struct graph *graph;          /* the links, weighted delay + 1 ns (topology.c) */
 	struct addr_index *addrs;     /* link addresses to node indices */
+	struct routes *routes;        /* [simulation] routing = static: the routes (topology.c) */
 	/* Per-object arrays, sized by the scenario's counts (world.c). */
 	struct wfail *fail;           /* per [failure] */
 	struct fail_stats fst;
@@ -198,6 +200,9 @@ int world_build_topology(struct world *w, const struct world_options *o, char *e
 struct wmetric *world_metric_new(const struct world *w, size_t from);
 void world_metric_free(struct wmetric *m);
 uint64_t world_metric_fn(void *ctx, uint32_t addr);
+/* sim_route_fn of routing = static (ctx: the world): the link towards the
+ * node that has dst on one of its links, or NULL. */
+sim_link *world_route(void *ctx, size_t node, uint32_t dst);
 
 /* roles.c */
 int world_build_roles(struct world *w, const struct world_options *o, char *err, size_t errlen);

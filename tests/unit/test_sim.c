@@ -423,6 +423,83 @@ static void sim__static_route_wins_over_global(void **state)
 	sim_destroy();
 }
 
+/* Routes from C (sim_routing_from_c): the same five nodes, and a C function
+ * that sends A's and B's datagrams the long way, via R2 and X (3 hops),
+ * where global routing would take R1.  Only B's address is known to it;
+ * each node's links in creation order. */
+struct c_routes {
+	sim_link *l[5];   /* A-R1, A-R2, R1-B, R2-X, X-B */
+	int calls;
+};
+
+static sim_link *c_route(void *ctx, size_t node, uint32_t dst)
+{
+	struct c_routes *c = ctx;
+	c->calls++;
+	if (dst != IP(10, 0, 4, 2) && dst != IP(10, 0, 2, 1))
+		return NULL;
+	int to_b = dst == IP(10, 0, 4, 2);
+	switch (node) {   /* A, R1, R2, X, B in creation order */
+	case 0: return to_b ? c->l[1] : NULL;
+	case 2: return to_b ? c->l[3] : c->l[1];
+	case 3: return to_b ? c->l[4] : c->l[3];
+	case 4: return to_b ? NULL : c->l[4];
+	default: return NULL;
+	}
+}
+
+static void sim__routes_from_c(void **state)
+{
+	(void)state;
+	struct c_routes c = {0};
+	assert_int_equal(sim_routing_from_c(c_route, &c), HN_ESTATE);   /* before sim_init */
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	assert_int_equal(sim_routing_from_c(NULL, &c), HN_EINVAL);
+	assert_int_equal(sim_routing_from_c(c_route, &c), HN_OK);
+	sim_node *a = sim_node_create("A"), *r1 = sim_node_create("R1"),
+		 *r2 = sim_node_create("R2"), *x = sim_node_create("X"), *b = sim_node_create("B");
+	assert_int_equal(sim_routing_from_c(c_route, &c), HN_ESTATE);    /* nodes exist */
+	assert_non_null(c.l[0] = sim_link_create(a, r1, &LINK, IP(10, 0, 1, 1), IP(10, 0, 1, 2), 24));
+	assert_non_null(c.l[1] = sim_link_create(a, r2, &LINK, IP(10, 0, 2, 1), IP(10, 0, 2, 2), 24));
+	assert_non_null(c.l[2] = sim_link_create(r1, b, &LINK, IP(10, 0, 9, 1), IP(10, 0, 9, 2), 24));
+	assert_non_null(c.l[3] = sim_link_create(r2, x, &LINK, IP(10, 0, 3, 1), IP(10, 0, 3, 2), 24));
+	assert_non_null(c.l[4] = sim_link_create(x, b, &LINK, IP(10, 0, 4, 1), IP(10, 0, 4, 2), 24));
+	assert_int_equal(sim_routing_populate(), HN_OK);   /* no global routing to compute */
+	assert_int_equal(sim_route_src(a, IP(10, 0, 4, 2)), IP(10, 0, 2, 1));
+	assert_int_equal(sim_route_src(x, IP(10, 0, 2, 1)), IP(10, 0, 3, 2));
+	assert_int_equal(sim_route_mtu(a, IP(10, 0, 4, 2)), 1500);
+	/* unknown to C: no route; a connected subnet: static routing's */
+	assert_int_equal(sim_route_mtu(a, IP(10, 0, 9, 2)), 0);
+	assert_int_equal(sim_route_src(a, IP(10, 0, 1, 2)), IP(10, 0, 1, 1));
+	/* a link that does not touch the node is no route */
+	assert_int_equal(sim_route_mtu(r1, IP(10, 0, 4, 2)), 0);
+
+	struct hk h1 = {0}, h2 = {0};
+	struct rx r = {0};
+	assert_int_equal(sim_hook_register(r1, SIM_HOOK_PRE_ROUTING, hk_fn, &h1), HN_OK);
+	assert_int_equal(sim_hook_register(r2, SIM_HOOK_PRE_ROUTING, hk_fn, &h2), HN_OK);
+	sim_sock *sb = sim_udp_socket(b, &RX_OPS, &r);
+	assert_int_equal(sim_sock_bind(sb, 0, PORT_B), HN_OK);
+	struct udp_send u = {sim_udp_socket(a, NULL, NULL), IP(10, 0, 4, 2), PORT_B, 1, 0};
+	sim_schedule(SEND_AT_NS, udp_send_ev, &u);
+	int before = c.calls;
+	sim_run(0);
+	assert_int_equal(r.count, 1);
+	assert_int_equal(h1.count, 0);
+	assert_int_equal(h2.count, 1);
+	assert_int_equal(r.at_ns, SEND_AT_NS + 3 * hop_ns(UDP_IP_LEN));
+	assert_true(c.calls >= before + 2);   /* forwarded at R2 and X by asking C */
+	sim_destroy();
+	/* the next simulator routes globally again */
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sim_node *p = sim_node_create("P"), *q = sim_node_create("Q"), *s2 = sim_node_create("S");
+	assert_non_null(sim_link_create(p, q, &LINK, IP(10, 0, 1, 1), IP(10, 0, 1, 2), 24));
+	assert_non_null(sim_link_create(q, s2, &LINK, IP(10, 0, 2, 1), IP(10, 0, 2, 2), 24));
+	assert_int_equal(sim_routing_populate(), HN_OK);
+	assert_int_equal(sim_route_src(p, IP(10, 0, 2, 2)), IP(10, 0, 1, 1));
+	sim_destroy();
+}
+
 /* ---- TCP ----------------------------------------------------------------- */
 
 enum { TCP_BYTES = 100000, TCP_PORT = 80 };
@@ -1854,6 +1931,7 @@ int main(void)
 		T(sim__udp_crosses_chain_with_bytes_sender_and_time),
 		T(sim__route_queries_and_vip_is_local_only),
 		T(sim__static_route_wins_over_global),
+		T(sim__routes_from_c),
 		T(sim__tcp_transfers_100k_byte_exact),
 		T(sim__tcp_connect_to_closed_port_fails),
 		T(sim__tcp_icmp_quote_checked_and_mtu_floored_at_552),
