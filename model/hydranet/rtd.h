@@ -25,7 +25,7 @@ struct hsrv;
 struct redir;
 
 /* Redirectors one host server's routing daemon announces to, at most. */
-#define RTD_MAX_REDIRECTORS 16
+#define RTD_MAX_REDIRECTORS 1024
 
 struct rtd_config {
 	uint64_t lifetime_ns;         /* ANNOUNCE lifetime (1 s .. RMP_MAX_LIFETIME) */
