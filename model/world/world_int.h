@@ -133,8 +133,8 @@ struct world {
 	uint32_t seed;                /* the run's seed: the keys derive from it */
 	struct rmgr **rmgr;           /* per service */
 	struct http_server **origin_http;
-	struct managed managed[64];
-	size_t nmanaged;
+	struct managed **managed;     /* replicas managers installed, each allocated once (a handle) */
+	size_t nmanaged, cap_managed;
 	struct sample *samples;       /* counter time series, in time order */
 	size_t nsamples, capsamples;
 	struct wnode *node;
