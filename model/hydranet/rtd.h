@@ -32,6 +32,9 @@ struct rtd_config {
 	uint64_t refresh_ns;          /* ANNOUNCE repeated this often (< lifetime) */
 	bool withdraw;                /* send WITHDRAW when a port is given up */
 	bool auth;                    /* sign: SANNOUNCE with the origin's authorisation */
+	/* The redirectors (node names) told of the replicas managers install
+	 * here; empty: every redirector.  Read by the world, not by rtd.c. */
+	char announce_to[256];
 };
 
 /* Authorisations one host server's daemon holds (one per installed service). */

@@ -1421,8 +1421,22 @@ static void check_daemon(struct parse *p, size_t i)
 		fail(p, at->line, "[node %s]: out of memory", h->name);
 		return;
 	}
+	const char *to = rc->announce_to;
+	if (to[0]) {   /* names redirector nodes */
+		char list[sizeof rc->announce_to], *save = NULL;
+		snprintf(list, sizeof list, "%s", to);
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			int d = node_index(s, t);
+			if (d < 0 || s->node[d].role != SCN_REDIRECTOR) {
+				free(told);
+				fail(p, key_line(at, node_params, N(node_params), "announce_to"),
+				     "[node %s]: announce_to: '%s' is not a redirector node", h->name, t);
+				return;
+			}
+		}
+	}
 	for (size_t k = 0; k < s->nnodes; k++)
-		if (s->node[k].role == SCN_REDIRECTOR && candidate)
+		if (s->node[k].role == SCN_REDIRECTOR && candidate && (!to[0] || listed(to, s->node[k].name)))
 			told[ntold++] = s->node[k].name;
 	for (size_t k = 0; k < s->nreplicas && !candidate; k++) {
 		const struct scn_replica *r = &s->replica[k];
