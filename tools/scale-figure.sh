@@ -112,6 +112,7 @@ set logscale x
 set xlabel 'ISPs (N)'
 set key top left
 set xtics ($(echo $ns | tr ' ' ','))
+set xrange [5:$((2 * last))]
 set ylabel 'latency (ms)'
 plot for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:5 with linespoints title m.' mean', \
      for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:6 with linespoints dt 2 title m.' p99'
