@@ -97,6 +97,11 @@ build/tests/test_maglev | grep '^#' | tee results/maglev-disruption.txt
 echo "== alternatives"
 sh tools/alternatives-table.sh "$hn" results/alternatives.md 3
 cat results/alternatives.md
+# Figure 1 at Internet scale (EXPERIMENTS.md, "Internet scale"): none,
+# static and dynamic replication at N = 10 and 100 ISPs (about 2 minutes):
+# results/scale-fig1.md, analysis/figures/scale-fig1-n.png and -time.png.
+echo "== Figure 1 at N ISPs"
+sh tools/scale-figure.sh "$hn"
 $hn summarize "$db"
 $hn summarize "$sens"
 $hn summarize "$cal"

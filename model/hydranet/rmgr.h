@@ -137,7 +137,9 @@ enum rmgr_trigger { RMGR_TRIGGERS(RMGR_TRIGGER_ENUM) RMGR_NTRIGGERS };
 extern const char *const rmgr_trigger_names[];
 extern const char *const rmgr_manager_names[];
 
-#define RMGR_MAX_CANDIDATES 8
+/* Candidates of one manager at most: a counted limit (the scenario refuses
+ * more, file:line), large enough for a candidate in each of 1,000 ISPs. */
+#define RMGR_MAX_CANDIDATES 1024
 /* Bytes queued to one replication server at most (pushes wait there for
  * the TCP connection): 4 MiB, some 3500 pages of 1200 bytes. */
 #define RMGR_MAX_QUEUE (4u << 20)   /* an empty queue takes one larger message */

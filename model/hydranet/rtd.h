@@ -25,13 +25,16 @@ struct hsrv;
 struct redir;
 
 /* Redirectors one host server's routing daemon announces to, at most. */
-#define RTD_MAX_REDIRECTORS 16
+#define RTD_MAX_REDIRECTORS 1024
 
 struct rtd_config {
 	uint64_t lifetime_ns;         /* ANNOUNCE lifetime (1 s .. RMP_MAX_LIFETIME) */
 	uint64_t refresh_ns;          /* ANNOUNCE repeated this often (< lifetime) */
 	bool withdraw;                /* send WITHDRAW when a port is given up */
 	bool auth;                    /* sign: SANNOUNCE with the origin's authorisation */
+	/* The redirectors (node names) told of the replicas managers install
+	 * here; empty: every redirector.  Read by the world, not by rtd.c. */
+	char announce_to[256];
 };
 
 /* Authorisations one host server's daemon holds (one per installed service). */

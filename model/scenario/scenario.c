@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static const struct param_def service_params[] = {
 	{ "app", PARAM_ENUM, NULL, "", 0, 0, "application: http (HTTP/1.0), telnet (banner + echo), ttcp (throughput test) or hydraweb (HTTP/1.0 Web server with a HydraWeb manager whose replicas are active caches)", PARAM_AT(struct scn_service, app), PARAM_CHOICES("http", "telnet", "ttcp", "hydraweb") },
 	{ "processing", PARAM_TIME, "0s", "s", 0, 60 * NS, "server time per request before replying", PARAM_AT(struct scn_service, processing_ns), NULL },
 	{ "manager", PARAM_ENUM, "none", "", 0, 0, "replica manager on the origin host (http services): none, static (install on every candidate at start) or dynamic (install on the next candidate when the origin's request rate exceeds install_above, remove a replica idle below remove_below for idle_intervals reports)", PARAM_AT(struct scn_service, manager), rmgr_manager_names },
-	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated); their replicas are announced to every redirector", PARAM_AT(struct scn_service, candidates), NULL },
+	{ "candidates", PARAM_STRING, "", "", 0, 0, "manager: host server nodes it may install replicas on, in order of preference (space separated; a wildcard such as hs* stands for every host server node it matches, in definition order; at most 1024); their replicas are announced to every redirector", PARAM_AT(struct scn_service, candidates), NULL },
 	{ "object_ttl", PARAM_TIME, "0s", "s", 0, 86400 * NS, "hydraweb: pushed objects are fresh this long (whole seconds); an expired one is a miss. 0: no limit", PARAM_AT(struct scn_service, object_ttl_ns), NULL },
 	{ "redirect", PARAM_ENUM, "none", "", 0, 0, "http: HTTP redirection at the origin (model/apps/redirect.h): none (it serves every request), or nearest (it answers 302 naming the same object at the replica host server nearest the client by path delay, serving only when itself strictly nearer; replicas at their host servers' own addresses, series = clean or realhost)", PARAM_AT(struct scn_service, redirect), PARAM_CHOICES("none", "nearest") },
 };
@@ -1403,11 +1404,14 @@ static void check_workload(struct parse *p, size_t i)
 /* Whether name is one of the space-separated names in list. */
 static int listed(const char *list, const char *name)
 {
-	char buf[256], *save = NULL;
-	snprintf(buf, sizeof buf, "%s", list);
-	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save))
-		if (!strcmp(t, name))
+	size_t n = strlen(name);
+	for (const char *t = list; *t; ) {
+		t += strspn(t, " \t,");
+		size_t len = strcspn(t, " \t,");
+		if (len == n && !strncmp(t, name, n))
 			return 1;
+		t += len;
+	}
 	return 0;
 }
 
@@ -1436,8 +1440,22 @@ static void check_daemon(struct parse *p, size_t i)
 		fail(p, at->line, "[node %s]: out of memory", h->name);
 		return;
 	}
+	const char *to = rc->announce_to;
+	if (to[0]) {   /* names redirector nodes */
+		char list[sizeof rc->announce_to], *save = NULL;
+		snprintf(list, sizeof list, "%s", to);
+		for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+			int d = node_index(s, t);
+			if (d < 0 || s->node[d].role != SCN_REDIRECTOR) {
+				free(told);
+				fail(p, key_line(at, node_params, N(node_params), "announce_to"),
+				     "[node %s]: announce_to: '%s' is not a redirector node", h->name, t);
+				return;
+			}
+		}
+	}
 	for (size_t k = 0; k < s->nnodes; k++)
-		if (s->node[k].role == SCN_REDIRECTOR && candidate)
+		if (s->node[k].role == SCN_REDIRECTOR && candidate && (!to[0] || listed(to, s->node[k].name)))
 			told[ntold++] = s->node[k].name;
 	for (size_t k = 0; k < s->nreplicas && !candidate; k++) {
 		const struct scn_replica *r = &s->replica[k];
@@ -1473,6 +1491,52 @@ static void check_daemon(struct parse *p, size_t i)
 		     h->name, (double)rc->refresh_ns / 1e9, (double)rc->lifetime_ns / 1e9);
 }
 
+/* A service's candidates with a wildcard (`hs*`, `isp-s?-hs`): the token
+ * stands for every host server node whose name it matches (fnmatch), in the
+ * order the nodes are defined; one that matches none is an error. */
+static void expand_candidates(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	struct scn_service *v = &s->service[i];
+	if (!strpbrk(v->candidates, "*?["))
+		return;
+	int line = key_line(&s->service_at[i], service_params, N(service_params), "candidates");
+	char out[sizeof v->candidates], list[sizeof v->candidates], *save = NULL;
+	size_t len = 0;
+	out[0] = 0;
+	snprintf(list, sizeof list, "%s", v->candidates);
+	for (char *t = strtok_r(list, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save)) {
+		int wild = strpbrk(t, "*?[") != NULL, matched = 0;
+		for (size_t k = 0; k < s->nnodes; k++) {
+			const char *name = s->node[k].name;
+			if (wild ? (s->node[k].role != SCN_HOSTSERVER || fnmatch(t, name, 0)) : !!strcmp(t, name))
+				continue;
+			matched = 1;
+			int n = snprintf(out + len, sizeof out - len, "%s%s", len ? " " : "", name);
+			if (n < 0 || (size_t)n >= sizeof out - len) {
+				fail(p, line, "[service %s]: candidates: '%s' names more host servers than "
+				     "%zu characters hold", v->name, t, sizeof out - 1);
+				return;
+			}
+			len += (size_t)n;
+		}
+		if (!matched && wild) {
+			fail(p, line, "[service %s]: candidates: '%s' matches no host server node", v->name, t);
+			return;
+		}
+		if (!matched) {   /* an unknown name: check_manager names it */
+			int n = snprintf(out + len, sizeof out - len, "%s%s", len ? " " : "", t);
+			if (n < 0 || (size_t)n >= sizeof out - len) {
+				fail(p, line, "[service %s]: candidates: longer than %zu characters",
+				     v->name, sizeof out - 1);
+				return;
+			}
+			len += (size_t)n;
+		}
+	}
+	memcpy(v->candidates, out, len + 1);
+}
+
 /* A replica manager: http services, candidates that are host servers. */
 static void check_manager(struct parse *p, size_t i)
 {
@@ -1494,9 +1558,9 @@ static void check_manager(struct parse *p, size_t i)
 			     "[service %s]: candidates: '%s' is not a host server node", v->name, t);
 			return;
 		}
-		if (++count > 8) {
+		if (++count > RMGR_MAX_CANDIDATES) {
 			fail(p, key_line(at, service_params, N(service_params), "candidates"),
-			     "[service %s]: candidates: more than 8 host servers", v->name);
+			     "[service %s]: candidates: more than %d host servers", v->name, RMGR_MAX_CANDIDATES);
 			return;
 		}
 	}
@@ -1726,11 +1790,15 @@ static void check(struct parse *p)
 		check_replica(p, i);
 	for (size_t i = 0; i < s->nworkloads; i++)
 		check_workload(p, i);
+	int cand_failed = p->failed;
+	for (size_t i = 0; i < s->nservices && !p->failed; i++)
+		expand_candidates(p, i);
+	cand_failed = !cand_failed && p->failed;   /* said once, not again by check_manager */
 	/* [replication] mode sets every candidate-bearing service's manager. */
 	for (size_t i = 0; i < s->nservices && s->replication.mode; i++)
 		if (s->service[i].candidates[0])
 			s->service[i].manager = s->replication.mode - 1;
-	for (size_t i = 0; i < s->nservices; i++)
+	for (size_t i = 0; i < s->nservices && !cand_failed; i++)
 		if (s->service[i].manager)
 			check_manager(p, i);
 	for (size_t i = 0; i < s->nnodes && !p->failed; i++)

@@ -76,7 +76,7 @@ struct scn_service {
 	int app;                      /* enum scn_app */
 	uint64_t processing_ns;
 	int manager;                  /* index in rmgr_manager_names: 0 none, else 1 + enum rmgr_policy */
-	char candidates[256];         /* host servers the manager may install on, in order */
+	char candidates[8192];        /* host servers the manager may install on, in order */
 	struct rmgr_config mgr;       /* the replica manager's keys (rmgr.h) */
 	/* HydraWeb (app = hydraweb) */
 	struct hweb_replica_config hweb_rep;   /* its replicas' keys (hweb.h) */

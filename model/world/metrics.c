@@ -56,7 +56,7 @@ void world_sample_tick(void *arg)
 		if (w->origin_http[i])
 			add_sample(w, i, SC_ORIGIN_REQUESTS, (double)http_server_requests(w->origin_http[i]));
 	for (size_t i = 0; i < w->nmanaged; i++)
-		add_sample(w, i, SC_REPLICA_REQUESTS, (double)world_managed_requests(&w->managed[i]));
+		add_sample(w, i, SC_REPLICA_REQUESTS, (double)world_managed_requests(w->managed[i]));
 	if (sim_now_ns() + w->s->out.sample_ns <= w->s->sim.stop_ns)
 		sim_schedule(w->s->out.sample_ns, world_sample_tick, w);
 }
@@ -132,7 +132,7 @@ void world_walk_metrics(const struct world *w, counter_put_fn put, void *ctx)
 	}
 	for (size_t i = 0; i < w->nmanaged; i++) {
 		/* A host server may run replicas of several services. */
-		const struct managed *m = &w->managed[i];
+		const struct managed *m = w->managed[i];
 		const char *svc = world_managed_service(w, m);
 		snprintf(name, sizeof name, "replica_requests.%s", svc);
 		put(ctx, m->host->cfg->name, name, (double)world_managed_requests(m));

@@ -35,14 +35,20 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 		return NULL;
 	/* A reinstall on the same host server restarts the replica it had. */
 	for (size_t i = 0; i < w->nmanaged; i++) {
-		struct managed *m = &w->managed[i];
+		struct managed *m = w->managed[i];
 		if (m->host == n && m->origin == origin && m->port == port) {
 			int rc = m->hweb ? hweb_replica_restart(m->hweb) : http_server_restart(m->srv);
 			return rc == HN_OK ? (m->installs++, m) : NULL;
 		}
 	}
-	if (w->nmanaged == sizeof w->managed / sizeof w->managed[0])
-		return NULL;
+	if (w->nmanaged == w->cap_managed) {
+		size_t cap = w->cap_managed ? 2 * w->cap_managed : 64;
+		struct managed **a = realloc(w->managed, cap * sizeof *a);
+		if (!a)
+			return NULL;
+		w->managed = a;
+		w->cap_managed = cap;
+	}
 	int rc = hsrv_vhost_create(n->hsrv, origin, "managed");
 	if (rc != HN_OK && rc != HN_EEXIST)
 		return NULL;
@@ -52,19 +58,25 @@ static void *managed_start(void *ctx, uint32_t origin, uint16_t port)
 	for (size_t k = 0; k < w->s->nservices; k++)
 		if (w->s->service[k].address == origin && w->s->service[k].port == port)
 			v = &w->s->service[k];
-	struct managed *m = &w->managed[w->nmanaged];
+	struct managed *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
 	*m = (struct managed){ .w = w, .host = n, .origin = origin, .port = port, .installs = 1 };
 	if (v && v->app == SCN_APP_HYDRAWEB) {
 		struct hweb_replica_config hc_rep = hweb_replica_cfg(w->s, n, v);
 		m->hweb = hweb_replica_new(n->sim, n->hsrv, &hc_rep);
-		if (!m->hweb)
+		if (!m->hweb) {
+			free(m);
 			return NULL;
+		}
 	} else {
 		hc.processing_ns = v ? v->processing_ns : 0;
-		if (!(m->srv = http_server_new(n->sim, n->hsrv, &hc)))
+		if (!(m->srv = http_server_new(n->sim, n->hsrv, &hc))) {
+			free(m);
 			return NULL;
+		}
 	}
-	w->nmanaged++;
+	w->managed[w->nmanaged++] = m;
 	return m;
 }
 
@@ -207,6 +219,19 @@ const char *world_managed_service(const struct world *w, const struct managed *m
 	return "?";
 }
 
+int world_name_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *t = list; *t; ) {
+		t += strspn(t, " \t,");
+		size_t len = strcspn(t, " \t,");
+		if (len == n && !strncmp(t, name, n))
+			return 1;
+		t += len;
+	}
+	return 0;
+}
+
 /* The replication server of a host server that managers may install on. */
 /* The origin's authorisation of an install, for the host server's
  * routing daemon. */
@@ -226,7 +251,7 @@ int world_rsrv_new(struct world *w, struct wnode *n)
 				 .ctx = n };
 	uint64_t ivl = 0;
 	for (size_t k = 0; k < s->nservices; k++)
-		if (s->service[k].manager && world_name_in(s->service[k].candidates, n->cfg->name))
+		if (s->service[k].manager && world_name_listed(s->service[k].candidates, n->cfg->name))
 			ivl = s->service[k].mgr.interval_ns;
 	n->rsrv = rsrv_new(n->sim, world_node_addr(s, n->cfg->name), &ops, ivl);
 	if (n->rsrv && rsrv_set_max_conns(n->rsrv, n->cfg->cfg.hostserver.rsrv.max_conns) != HN_OK)
@@ -409,9 +434,13 @@ void world_free_services(struct world *w)
 	for (size_t i = 0; i < w->s->nservices; i++)
 		rmgr_free(w->rmgr[i]);
 	for (size_t i = 0; i < w->nmanaged; i++) {
-		http_server_free(w->managed[i].srv);
-		hweb_replica_free(w->managed[i].hweb);
+		http_server_free(w->managed[i]->srv);
+		hweb_replica_free(w->managed[i]->hweb);
+		free(w->managed[i]);
 	}
+	free(w->managed);
+	w->managed = NULL;
+	w->nmanaged = w->cap_managed = 0;
 	for (size_t i = 0; i < w->s->nservices; i++) {
 		hweb_manager_free(w->hweb_mgr[i]);
 		if (w->svc_rng[i])

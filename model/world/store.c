@@ -75,7 +75,7 @@ int world_store(const struct world *w, struct res_db *db, int64_t run_id)
 		if (sp->counter == SC_ORIGIN_REQUESTS) {
 			snprintf(name, sizeof name, "%s.origin_requests", w->s->service[sp->node].name);
 		} else if (sp->counter == SC_REPLICA_REQUESTS) {
-			const struct managed *m = &w->managed[sp->node];
+			const struct managed *m = w->managed[sp->node];
 			const char *svc = world_managed_service(w, m);
 			snprintf(name, sizeof name, "%s.replica_requests.%s", m->host->cfg->name, svc);
 		} else {

@@ -135,8 +135,8 @@ struct world {
 	uint32_t seed;                /* the run's seed: the keys derive from it */
 	struct rmgr **rmgr;           /* per service */
 	struct http_server **origin_http;
-	struct managed managed[64];
-	size_t nmanaged;
+	struct managed **managed;     /* replicas managers installed, each allocated once (a handle) */
+	size_t nmanaged, cap_managed;
 	struct sample *samples;       /* counter time series, in time order */
 	size_t nsamples, capsamples;
 	struct wnode *node;
@@ -196,6 +196,8 @@ uint32_t world_node_addr(const struct scenario *s, const char *name);
 /* Node name's address on a link it shares with node peer, or 0. */
 uint32_t world_link_addr(const struct scenario *s, const char *name, const char *peer);
 int world_name_in(const char *list, const char *name);
+/* services.c: the same for a list of any length (a manager's candidates). */
+int world_name_listed(const char *list, const char *name);
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen);
 struct wmetric *world_metric_new(const struct world *w, size_t from);
 void world_metric_free(struct wmetric *m);

@@ -265,7 +265,7 @@ static void scenario__all_errors_are_reported(void **state)
 		 "maglev_size, flow_idle, max_entries, max_flows, frag_hold, frag_max_flows, frag_max_held, "
 		 "health_check, hc_interval, hc_timeout, hc_fall, hc_rise, auth, "
 		 "auth_max_services, auth_replay_entries, auth_hs_rate, auth_hs_burst, auth_rate_entries, "
-		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, "
+		 "reass_timeout, reass_max_datagrams, reass_max_bytes, announce_lifetime, announce_refresh, announce_to, "
 		 "withdraw, max_installs, attack, attack_service, attack_victim, attack_start, "
 		 "attack_interval, attack_count, attack_ports, attack_lifetime, dns_service, dns_policy, "
 		 "dns_ttl, dns_server, lb_service, lb_servers, lb_idle, lb_max_conns, lb_mode, lb_closed_idle, lb_added, lb_add_at)\n"
