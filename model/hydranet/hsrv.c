@@ -321,6 +321,11 @@ enum hsrv_verdict hsrv_input(struct hsrv *h, const uint8_t *dg, size_t len, uint
 	struct ipv4_hdr oh;
 	size_t off, ilen;
 
+	/* Most of what a host server receives is not tunnelled (the inner
+	 * datagrams it puts back on input come by here too): the protocol byte
+	 * says so before the header is decoded and checked. */
+	if (len < IPV4_HDR_MIN || dg[9] != IPV4_PROTO_IPIP)
+		return HSRV_PASS;
 	if (ipv4_decode(dg, len, &oh) != HN_OK || oh.proto != IPV4_PROTO_IPIP)
 		return HSRV_PASS;
 	/* Ours only when addressed to one of our own addresses, and not to a

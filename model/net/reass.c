@@ -19,6 +19,7 @@
 #include "net/reass.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,9 @@ struct ipv4_reass {
 	struct dgram **buckets;       /* hash table, nbuckets (power of 2) */
 	size_t nbuckets;
 	struct dgram *head, *tail;    /* deadline list */
+	struct dgram *spare;          /* the last datagram completed, kept with
+					 its buffer for the next one (no
+					 allocation per datagram); map clear */
 };
 
 static size_t hash_key(const struct ipv4_reass *r, uint32_t src, uint32_t dst,
@@ -121,6 +125,14 @@ static void dgram_destroy(struct ipv4_reass *r, struct dgram *d)
 		r->tail = d->prev;
 	r->st.held_datagrams--;
 	r->st.held_bytes -= d->bytes;
+	if (!r->spare) {
+		/* Kept for the next datagram with its buffer.  Only blocks below
+		 * the extent can have been marked held: clear their bytes. */
+		size_t used = ((size_t)d->extent + 63) / 64;
+		memset(d->map, 0, used < sizeof d->map ? used : sizeof d->map);
+		r->spare = d;
+		return;
+	}
 	free(d->data);
 	free(d);
 }
@@ -131,6 +143,10 @@ void ipv4_reass_free(struct ipv4_reass *r)
 		return;
 	while (r->head)
 		dgram_destroy(r, r->head);
+	if (r->spare) {
+		free(r->spare->data);
+		free(r->spare);
+	}
 	free(r->buckets);
 	free(r);
 }
@@ -163,9 +179,18 @@ static struct dgram *dgram_find(struct ipv4_reass *r, const struct ipv4_hdr *h)
 static struct dgram *dgram_create(struct ipv4_reass *r, const struct ipv4_hdr *h,
 				  uint64_t now_ns)
 {
-	struct dgram *d = calloc(1, sizeof *d);
-	if (!d)
+	struct dgram *d = r->spare;
+	if (d) {
+		/* Reused: everything but its buffer and its (clear) map zeroed. */
+		uint8_t *data = d->data;
+		size_t cap = d->cap;
+		r->spare = NULL;
+		memset(d, 0, offsetof(struct dgram, map));
+		d->data = data;
+		d->cap = cap;
+	} else if (!(d = calloc(1, sizeof *d))) {
 		return NULL;
+	}
 	d->src = h->src;
 	d->dst = h->dst;
 	d->proto = h->proto;
@@ -202,10 +227,40 @@ static bool block_held(const struct dgram *d, size_t b)
 	return (d->map[b / 8] >> (b % 8)) & 1;
 }
 
+/* Blocks held in [b0, b1), a map byte at a time where it can. */
+static size_t held_in(const struct dgram *d, size_t b0, size_t b1)
+{
+	size_t n = 0, b = b0;
+	for (; b < b1 && b % 8; b++)
+		n += block_held(d, b);
+	for (; b + 8 <= b1; b += 8)
+		n += (size_t)__builtin_popcount(d->map[b / 8]);
+	for (; b < b1; b++)
+		n += block_held(d, b);
+	return n;
+}
+
+/* Mark blocks [b0, b1) held; none of them is. */
+static void hold_blocks(struct dgram *d, size_t b0, size_t b1)
+{
+	size_t b = b0;
+	for (; b < b1 && b % 8; b++)
+		d->map[b / 8] |= (uint8_t)(1u << (b % 8));
+	if (b + 8 <= b1) {
+		memset(d->map + b / 8, 0xff, (b1 - b) / 8);
+		b += (b1 - b) / 8 * 8;
+	}
+	for (; b < b1; b++)
+		d->map[b / 8] |= (uint8_t)(1u << (b % 8));
+	d->blocks_held += (uint32_t)(b1 - b0);
+}
+
 /* Payload bytes of [off, off+len) not yet held (whole blocks; the block that
- * holds `end` counts only up to it). */
+ * holds `end` counts only up to it).  off is a multiple of 8. */
 static size_t new_bytes(const struct dgram *d, size_t off, size_t len)
 {
+	if (held_in(d, off / 8, (off + len + 7) / 8) == 0)
+		return len;   /* the common case: nothing of it held */
 	size_t n = 0;
 	for (size_t b = off / 8; b * 8 < off + len; b++) {
 		if (!block_held(d, b)) {
@@ -326,15 +381,26 @@ int ipv4_reass_input(struct ipv4_reass *r, const uint8_t *frag, size_t len,
 
 	/* Copy only the blocks not yet held: existing data wins (FreeBSD
 	 * ip_reass.c trims the new fragment against its neighbours). */
-	if (added != n)
+	if (added == n) {
+		/* No block of it held (off is a multiple of 8): one copy. */
+		memcpy(d->data + off, payload, n);
+		hold_blocks(d, off / 8, (fend + 7) / 8);
+	} else {
 		r->st.overlaps_trimmed++;
-	for (size_t b = off / 8; b * 8 < fend; b++) {
-		if (block_held(d, b))
+	}
+	for (size_t b = off / 8; added != n && b * 8 < fend;) {
+		if (block_held(d, b)) {
+			b++;
 			continue;
-		size_t s = b * 8, e = s + 8 > fend ? fend : s + 8;
+		}
+		/* One copy per run of blocks not held. */
+		size_t s = b * 8;
+		size_t b0 = b;
+		while (b * 8 < fend && !block_held(d, b))
+			b++;
+		hold_blocks(d, b0, b);
+		size_t e = b * 8 > fend ? fend : b * 8;
 		memcpy(d->data + s, payload + (s - off), e - s);
-		d->map[b / 8] |= (uint8_t)(1u << (b % 8));
-		d->blocks_held++;
 	}
 	d->bytes += added;
 	r->st.held_bytes += added;

@@ -743,6 +743,58 @@ static void reass__drop_names(void **state)
 	assert_string_equal(ipv4_reass_drop_name(IPV4_REASS_NDROP), "unknown");
 }
 
+/* Random overlapping fragments, duplicates among them, on a reassembler
+ * whose buffers are reused from one datagram to the next (a large datagram
+ * first, then small ones with a smaller extent): each completes exactly
+ * when its last 8-byte block is first covered, with the original payload;
+ * a fragment adding nothing is a counted duplicate; data held wins, and as
+ * every fragment carries the original bytes the output is the original. */
+static void reass__random_overlaps_after_reuse(void **state)
+{
+	(void)state;
+	struct ipv4_reass *r = ipv4_reass_new(&LIM);
+	static uint8_t p[8000], f[8100];
+	static bool held[1000];
+	size_t olen;
+	rng_state = 7;
+	for (int round = 0; round < 200; round++) {
+		size_t len = round == 0 ? 8000 : 9 + (size_t)(rng() % 1500);
+		size_t nb = (len + 7) / 8, covered = 0;
+		uint16_t id = (uint16_t)(1000 + round);
+		pattern(p, len, (unsigned)round);
+		memset(held, 0, nb);
+		while (covered < nb) {
+			size_t b0 = rng() % nb, b1 = b0 + 1 + rng() % 40;
+			if (b1 > nb)
+				b1 = nb;
+			if (b0 == 0 && b1 == nb)
+				b1--;   /* the whole datagram would be no fragment */
+			size_t off = b0 * 8, end = b1 == nb ? len : b1 * 8;
+			size_t added = 0;
+			for (size_t b = b0; b < b1; b++)
+				added += !held[b];
+			size_t n = mkfrag(f, id, off, b1 != nb, p + off, end - off);
+			int rc = offer(r, f, n, 0, &olen);
+			for (size_t b = b0; b < b1; b++)
+				held[b] = true;
+			covered += added;
+			if (added == 0) {
+				assert_int_equal(rc, HN_EEXIST);
+			} else if (covered < nb) {
+				assert_int_equal(rc, 0);
+			} else {
+				assert_int_equal(rc, 1);
+				assert_int_equal(olen, 20 + len);
+				assert_memory_equal(out + 20, p, len);
+			}
+		}
+		assert_idle(r);
+	}
+	assert_int_equal(ipv4_reass_stats(r)->reassembled, 200);
+	assert_int_equal(total_drops(r), ipv4_reass_stats(r)->drops[IPV4_REASS_DROP_DUPLICATE]);
+	ipv4_reass_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -766,6 +818,7 @@ int main(void)
 		cmocka_unit_test(reass__header_and_options_from_offset_0),
 		cmocka_unit_test(reass__frag_round_trip_sizes_and_mtus),
 		cmocka_unit_test(reass__drop_names),
+		cmocka_unit_test(reass__random_overlaps_after_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
