@@ -32,7 +32,7 @@ LIB_C   = $(wildcard model/*.c model/net/*.c model/hydranet/*.c model/apps/*.c \
 LIB_CXX = $(wildcard model/sim/*.cc)
 NET_C   = model/status.c $(wildcard model/net/*.c)
 # what fuzz targets link: the pure-C layers, no simulator
-FUZZ_C  = $(NET_C) model/param.c model/roles.c $(wildcard model/*/*_params.c) model/scenario/source.c model/scenario/scenario.c model/scenario/topogen.c \
+FUZZ_C  = $(NET_C) model/param.c model/roles.c $(wildcard model/*/*_params.c) model/scenario/source.c model/scenario/scenario.c model/scenario/topogen.c model/scenario/topofile.c \
           model/hydranet/rmp.c model/hydranet/hchk_msg.c model/apps/redirect.c
 CLI_C   = $(wildcard model/cli/*.c)
 UNIT    = $(basename $(notdir $(wildcard tests/unit/test_*.c)))

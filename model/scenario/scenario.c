@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "testbed/cpu.h"
 #include "net/ipv4.h"
 #include "net/graph.h"
+#include "scenario/topofile.h"
 #include "scenario/topogen.h"
 #include "status.h"
 
@@ -133,7 +135,8 @@ static const struct param_def output_params[] = {
 };
 
 static const struct param_def topology_params[] = {
-	{ "model", PARAM_ENUM, "transit-stub", "", 0, 0, "generator: transit-stub (GT-ITM-like, model/scenario/topogen.h: a random connected backbone of transit routers, stub domains (ISPs) each on a random transit router, hosts on random routers of their domain)", PARAM_AT(struct scn_topology, model), PARAM_CHOICES("transit-stub") },
+	{ "model", PARAM_ENUM, "transit-stub", "", 0, 0, "generator: transit-stub (GT-ITM-like, model/scenario/topogen.h: a random connected backbone of transit routers, stub domains (ISPs) each on a random transit router, hosts on random routers of their domain), or a topology read from file: inet (Inet 3.0, as ns-3's InetTopologyReader reads) or rocketfuel (a Rocketfuel weights or maps (.cch) file, as ns-3's RocketfuelTopologyReader reads; model/scenario/topofile.h); read nodes are NAME-nK in file order", PARAM_AT(struct scn_topology, model), PARAM_CHOICES("transit-stub", "inet", "rocketfuel") },
+	{ "file", PARAM_STRING, "", "", 0, 0, "inet, rocketfuel: the topology file, relative to the scenario file's directory unless absolute", PARAM_AT(struct scn_topology, file), NULL },
 	{ "seed", PARAM_U64, "1", "", 0, 1.8e19, "the generator's seed: one seed, one topology", PARAM_AT(struct scn_topology, seed), NULL },
 	{ "transit", PARAM_U64, "4", "", 1, 1000, "transit (backbone) routers, NAME-tK", PARAM_AT(struct scn_topology, transit), NULL },
 	{ "extra", PARAM_DOUBLE, "0.5", "", 0, 1, "probability of a link between two transit routers beyond the random tree that connects them", PARAM_AT(struct scn_topology, extra), NULL },
@@ -154,6 +157,11 @@ static const struct param_def topology_params[] = {
 	{ "transit_role", PARAM_ENUM, "router", "", 0, 0, "role of the transit routers", PARAM_AT(struct scn_topology, transit_role), role_names },
 	{ "stub_role", PARAM_ENUM, "router", "", 0, 0, "role of the stub routers (redirector: each ISP's border router redirects, as in Figure 1)", PARAM_AT(struct scn_topology, stub_role), role_names },
 	{ "host_role", PARAM_ENUM, "client", "", 0, 0, "role of the hosts", PARAM_AT(struct scn_topology, host_role), role_names },
+	{ "node_role", PARAM_ENUM, "router", "", 0, 0, "inet, rocketfuel: role of every node read", PARAM_AT(struct scn_topology, node_role), role_names },
+	{ "rate", PARAM_RATE, "45Mbps", "bit/s", 1e3, 1e11, "inet, rocketfuel: rate of every link read (45 Mb/s: a T3, the 1998 backbone)", PARAM_AT(struct scn_topology, rate), NULL },
+	{ "delay_from", PARAM_ENUM, "fixed", "", 0, 0, "inet, rocketfuel: each link's delay: fixed (delay), weight (the file's link weight times delay_unit: Inet's weight, Rocketfuel's OSPF-like weight, which is no latency) or distance (inet: the Euclidean distance of its ends' X Y times delay_unit)", PARAM_AT(struct scn_topology, delay_from), PARAM_CHOICES("fixed", "weight", "distance") },
+	{ "delay", PARAM_TIME, "10ms", "s", 0, 10 * NS, "inet, rocketfuel, delay_from = fixed: delay of every link read", PARAM_AT(struct scn_topology, delay), NULL },
+	{ "delay_unit", PARAM_TIME, "1ms", "s", 0, 10 * NS, "inet, rocketfuel, delay_from = weight or distance: delay per unit of weight or distance (rounded to the nanosecond)", PARAM_AT(struct scn_topology, delay_unit), NULL },
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -1970,6 +1978,179 @@ static void *generated(struct parse *p, const struct kind *k, const char *name, 
 	return obj;
 }
 
+/* Whether key of [topology] section i was given (in the file or by --set). */
+static int topo_given(const struct scenario *s, size_t i, const char *key)
+{
+	for (size_t k = 0; k < N(topology_params); k++)
+		if (!strcmp(topology_params[k].name, key))
+			return s->topology_at[i].key_line[k] != 0;
+	return 0;
+}
+
+/* The keys of one kind of [topology] the other kind does not take. */
+static const char *const transit_stub_keys[] = {
+	"seed", "transit", "extra", "stubs", "stub_routers", "hosts", "transit_delay_min",
+	"transit_delay_max", "stub_delay_min", "stub_delay_max", "host_delay_min", "host_delay_max",
+	"transit_rate", "stub_rate", "host_rate", "transit_role", "stub_role", "host_role", NULL
+};
+static const char *const file_keys[] = {
+	"file", "node_role", "rate", "delay_from", "delay", "delay_unit", NULL
+};
+
+/* A [topology] read from a file (topofile.h): node K of the file is
+ * NAME-nK, link K NAME-lK, a /30 from the pool each, in file order. */
+static void expand_file_topology(struct parse *p, size_t i)
+{
+	struct scenario *s = p->s;
+	const struct scn_topology *c = &s->topology[i];
+	const struct scn_origin *at = &s->topology_at[i];
+	int line = at->line;
+	static const char *const models[] = { "transit-stub", "inet", "rocketfuel" };
+	for (const char *const *k = transit_stub_keys; *k; k++)
+		if (topo_given(s, i, *k)) {
+			fail(p, key_line(at, topology_params, N(topology_params), *k),
+			     "[topology %s]: %s is a key of model = transit-stub, not of model = %s",
+			     c->name, *k, models[c->model]);
+			return;
+		}
+	if (!c->file[0]) {
+		fail(p, line, "[topology %s]: model = %s needs file = PATH", c->name, models[c->model]);
+		return;
+	}
+	int file_line = key_line(at, topology_params, N(topology_params), "file");
+	if (c->delay_from == SCN_TOPO_DELAY_DISTANCE && c->model != SCN_TOPO_INET) {
+		fail(p, key_line(at, topology_params, N(topology_params), "delay_from"),
+		     "[topology %s]: delay_from = distance needs model = inet (Rocketfuel files have no "
+		     "coordinates)", c->name);
+		return;
+	}
+	/* a relative path is taken from the scenario file's directory */
+	char path[1100];
+	const char *slash = strrchr(s->path, '/');
+	if (c->file[0] == '/' || !slash)
+		snprintf(path, sizeof path, "%s", c->file);
+	else
+		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - s->path), s->path, c->file);
+	struct topofile t;
+	char why[1400];
+	int rc = topofile_read(c->model == SCN_TOPO_INET ? TOPOFILE_INET : TOPOFILE_ROCKETFUEL, path, &t,
+			       why, sizeof why);
+	if (rc == HN_ENOENT) {
+		fail(p, file_line, "[topology %s]: file: %s", c->name, why);
+		return;
+	}
+	if (rc != HN_OK) {
+		/* the topology file's own place, then the section it is read for */
+		char full[3072];
+		snprintf(full, sizeof full, "%s (for [topology %s] at %s:%d)", why, c->name, s->path,
+			 line);
+		add_error(p, full);
+		topofile_free(&t);
+		return;
+	}
+	if (c->delay_from == SCN_TOPO_DELAY_WEIGHT && t.maps) {
+		fail(p, key_line(at, topology_params, N(topology_params), "delay_from"),
+		     "[topology %s]: delay_from = weight: %s is a Rocketfuel maps file, whose links have "
+		     "no weight", c->name, path);
+		topofile_free(&t);
+		return;
+	}
+	uint64_t pool_size = c->pool_prefix >= 30 ? 1 : 1ull << (30 - c->pool_prefix);
+	if (t.nlinks > pool_size) {
+		char a[16];
+		fail(p, key_line(at, topology_params, N(topology_params), "pool_prefix"),
+		     "[topology %s]: the pool %s/%u holds %llu /30 links; %s has %zu", c->name,
+		     ipv4_ntoa(c->pool, a), (unsigned)c->pool_prefix, (unsigned long long)pool_size, path,
+		     t.nlinks);
+		topofile_free(&t);
+		return;
+	}
+	/* delays first: a bad one is the file's line */
+	uint64_t *delay = malloc((t.nlinks ? t.nlinks : 1) * sizeof *delay);
+	if (!delay)
+		goto nomem;
+	for (size_t k = 0; k < t.nlinks; k++) {
+		const struct topofile_link *l = &t.link[k];
+		double units = 0;
+		if (c->delay_from == SCN_TOPO_DELAY_FIXED) {
+			delay[k] = c->delay;
+			continue;
+		}
+		if (c->delay_from == SCN_TOPO_DELAY_WEIGHT) {
+			if (!l->has_weight) {
+				char full[3072];
+				snprintf(full, sizeof full, "%s:%d: link %s-%s has no weight, and delay_from = "
+					 "weight (for [topology %s] at %s:%d)", path, l->line,
+					 t.node[l->a].label, t.node[l->b].label, c->name, s->path, line);
+				add_error(p, full);
+				free(delay);
+				topofile_free(&t);
+				return;
+			}
+			units = l->weight;
+		} else {
+			units = hypot(t.node[l->a].x - t.node[l->b].x, t.node[l->a].y - t.node[l->b].y);
+		}
+		double ns = round(units * (double)c->delay_unit);
+		if (ns > 10 * NS) {
+			char full[3072];
+			snprintf(full, sizeof full, "%s:%d: link %s-%s: %s %g times delay_unit %g ms is %g s, "
+				 "beyond a link's 10 s (for [topology %s] at %s:%d)", path, l->line,
+				 t.node[l->a].label, t.node[l->b].label,
+				 c->delay_from == SCN_TOPO_DELAY_WEIGHT ? "weight" : "distance", units,
+				 (double)c->delay_unit / 1e6, ns / NS, c->name, s->path, line);
+			add_error(p, full);
+			free(delay);
+			topofile_free(&t);
+			return;
+		}
+		delay[k] = (uint64_t)ns;
+	}
+	char name[SCN_NAME_MAX + 32];
+	snprintf(name, sizeof name, "%s-n%zu", c->name,
+		 t.nnodes > t.nlinks ? t.nnodes - 1 : t.nlinks - 1);
+	if (strlen(name) >= SCN_NAME_MAX) {
+		fail(p, line, "[topology %s]: node and link names (as '%s') would be longer than %d "
+		     "characters", c->name, name, SCN_NAME_MAX - 1);
+		free(delay);
+		topofile_free(&t);
+		return;
+	}
+	for (size_t k = 0; k < t.nnodes; k++) {
+		snprintf(name, sizeof name, "%s-n%zu", c->name, k);
+		struct scn_node *n = generated(p, &kinds[0], name, line);
+		if (!n) {
+			free(delay);
+			goto nomem;
+		}
+		n->role = c->node_role;
+	}
+	for (size_t k = 0; k < t.nlinks; k++) {
+		snprintf(name, sizeof name, "%s-l%zu", c->name, k);
+		struct scn_link *l = generated(p, &kinds[1], name, line);
+		if (!l) {
+			free(delay);
+			goto nomem;
+		}
+		snprintf(name, sizeof name, "%s-n%zu", c->name, t.link[k].a);
+		memcpy(l->a, name, strlen(name) + 1);   /* fits: the longest name was checked */
+		snprintf(name, sizeof name, "%s-n%zu", c->name, t.link[k].b);
+		memcpy(l->b, name, strlen(name) + 1);
+		uint32_t net = c->pool + 4u * (uint32_t)k;
+		l->a_addr = net + 1;
+		l->b_addr = net + 2;
+		l->prefix = 30;
+		l->rate_bps = c->rate;
+		l->delay_ns = delay[k];
+	}
+	free(delay);
+	topofile_free(&t);
+	return;
+nomem:
+	topofile_free(&t);
+	fail(p, line, "[topology %s]: out of memory", c->name);
+}
+
 /* Each [topology] section's nodes and links, added after the file's. */
 static void expand_topologies(struct parse *p)
 {
@@ -1977,6 +2158,20 @@ static void expand_topologies(struct parse *p)
 	for (size_t i = 0; i < s->ntopologies; i++) {
 		const struct scn_topology *c = &s->topology[i];
 		int line = s->topology_at[i].line;
+		if (c->model != SCN_TOPO_TRANSIT_STUB) {
+			expand_file_topology(p, i);
+			continue;
+		}
+		int given = 0;
+		for (const char *const *k = file_keys; *k && !given; k++)
+			if (topo_given(s, i, *k)) {
+				fail(p, key_line(&s->topology_at[i], topology_params, N(topology_params), *k),
+				     "[topology %s]: %s is a key of model = inet or rocketfuel, not of model "
+				     "= transit-stub", c->name, *k);
+				given = 1;
+			}
+		if (given)
+			continue;
 		struct topogen_config tc = {
 			.seed = c->seed, .transit = c->transit, .stubs = c->stubs,
 			.stub_routers = c->stub_routers, .hosts = c->hosts, .extra = c->extra,

@@ -148,12 +148,21 @@ struct scn_workload {
 	uint64_t base_mss;            /* ttcp: tcp_base_mss, the black-hole fallback's MSS */
 };
 
-/* A generated ISP topology (topogen.h): its nodes and links are added to
- * the scenario's before the checks, named NAME-tK, NAME-sJ-rK, NAME-sJ-hK
- * and NAME-lK. */
+/* A generated ISP topology (topogen.h) or one read from a file
+ * (topofile.h): its nodes and links are added to the scenario's before the
+ * checks, named NAME-tK, NAME-sJ-rK, NAME-sJ-hK (generated) or NAME-nK
+ * (read), and NAME-lK. */
+enum scn_topo_model { SCN_TOPO_TRANSIT_STUB, SCN_TOPO_INET, SCN_TOPO_ROCKETFUEL };
+enum scn_topo_delay { SCN_TOPO_DELAY_FIXED, SCN_TOPO_DELAY_WEIGHT, SCN_TOPO_DELAY_DISTANCE };
 struct scn_topology {
 	char name[SCN_NAME_MAX];
-	int model;                    /* 0: transit-stub */
+	int model;                    /* enum scn_topo_model */
+	char file[512];               /* inet, rocketfuel: relative to the scenario's directory */
+	int node_role;                /* read: every node's role */
+	uint64_t rate;                /* read: every link's rate */
+	uint64_t delay;               /* read, delay_from = fixed: every link's delay */
+	int delay_from;               /* enum scn_topo_delay */
+	uint64_t delay_unit;          /* ns per unit of weight or distance */
 	uint64_t seed;
 	uint64_t transit, stubs, stub_routers, hosts;
 	double extra;
