@@ -1,0 +1,38 @@
+#!/bin/sh
+# test_topofile.sh - scenarios/inet-fig1.ini (Figure 1's setting on the
+# 30-node Inet sample file): every request of both ISPs is answered, ISP a's
+# by its host server's replica and ISP b's by the origin across the file's
+# topology; the same runs with global routing; and the Rocketfuel samples
+# (weights and maps) stand in for the Inet one with the same result.
+. tests/scenario/lib.sh
+sc=scenarios/inet-fig1.ini
+for routing in static global; do
+	db=$T/$routing.sqlite
+	$HYDRANET run $sc --set simulation.routing=$routing --db "$db" --quiet || die "$routing: run failed"
+	for w in users-a users-b; do
+		expect "$routing: $w requests" "$(metric "$db" "workload:$w" requests)" 100
+		expect "$routing: $w answered" "$(metric "$db" "workload:$w" ok)" 100
+	done
+	expect "$routing: users-a served by the replica on a-hs" "$(metric "$db" workload:users-a served_by.a-hs)" 100
+	expect "$routing: requests served by the origin" \
+		"$(q "$db" "SELECT count(*) FROM requests WHERE served_by = 'origin' AND ok = 1")" 100
+	expect_num "$routing: a-red redirected packets" "$(metric "$db" a-red redirected)" -ge 100
+done
+# The same paths either way: the sample's fewest-hop paths are unique.
+expect "users-b connect time, static = global" \
+	"$(metric "$T/static.sqlite" workload:users-b connect_mean_ms)" \
+	"$(metric "$T/global.sqlite" workload:users-b connect_mean_ms)"
+# ISP b's path to the origin: inet-n12 to inet-n0 over the file's links
+# (2 hops, weights 100 in all: 10 ms at 0.1 ms per unit) plus 4 ms of
+# access links each way: a handshake takes at least 28 ms.
+expect_num "users-b connect time (ms) at least the path's round trip" \
+	"$(q "$T/static.sqlite" "SELECT value FROM metrics WHERE scope='workload:users-b' AND name='connect_mean_ms'")" -ge 28
+for f in rocketfuel-24.weights rocketfuel-12.cch; do
+	db=$T/$f.sqlite
+	$HYDRANET run $sc --set topology.inet.model=rocketfuel --set "topology.inet.file=topologies/$f" \
+		--set topology.inet.delay_from=fixed --set topology.inet.delay=5ms \
+		--set link.b-up.a=inet-n11 --set link.a-up.a=inet-n10 --db "$db" --quiet || die "$f: run failed"
+	expect "$f: users-a answered" "$(metric "$db" workload:users-a ok)" 100
+	expect "$f: users-b answered" "$(metric "$db" workload:users-b ok)" 100
+done
+echo "$name: ok"
