@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "status.h"
 
 #define TOPOFILE_MAX 1000000          /* nodes or links: bounds a runaway file */
 #define FIELDS_MAX 8
+#define TOPOFILE_BYTES (256l << 20)    /* a file larger than this is refused */
 
 struct rd {
 	struct topofile *t;
@@ -569,32 +571,29 @@ int topofile_read(int format, const char *path, struct topofile *t, char *err, s
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
 		return HN_ENOENT;
 	}
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *b = cap < (1u << 30) ? realloc(buf, cap * 2) : NULL;
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
+	/* a regular file only: a device or a pipe could block or never end */
+	struct stat st;
+	const char *why = fstat(fileno(f), &st) ? strerror(errno) : !S_ISREG(st.st_mode) ?
+			  "not a regular file" : st.st_size > TOPOFILE_BYTES ? "larger than 256 MB" : NULL;
+	if (why) {
+		fclose(f);
+		snprintf(err, errlen, "cannot read '%s': %s", path, why);
+		return HN_ENOENT;
 	}
-	int ioerr = ferror(f);
-	fclose(f);
+	size_t n = (size_t)st.st_size;
+	char *buf = malloc(n + 1);
 	if (!buf) {
-		snprintf(err, errlen, "cannot read '%s': out of memory or larger than 1 GB", path);
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
 		return HN_ENOMEM;
 	}
-	if (ioerr) {
+	if (fread(buf, 1, n, f) != n || ferror(f)) {
+		fclose(f);
 		free(buf);
 		snprintf(err, errlen, "cannot read '%s': read error", path);
 		return HN_ENOENT;
 	}
+	fclose(f);
 	int rc = topofile_parse(format, path, buf, n, t, err, errlen);
 	free(buf);
 	return rc;

@@ -5,9 +5,10 @@
  * --set argument.  Read the file with scn_source_from_text; when that
  * succeeds apply the override (if any), expand the sweeps and build the
  * first points (at most 4).  Every failure must come back as a message
- * whose every line names where its problem is ("fuzz.ini:LINE: ..." or
- * "--set '...': ..."); an empty message, or a line without its place,
- * aborts. */
+ * whose every line names where its problem is ("fuzz.ini:LINE: ...",
+ * "--set '...': ..." or, for a topology file it names, "FILE:LINE: ...
+ * (for [topology NAME] at fuzz.ini:LINE)"); an empty message, or a line
+ * without its place, aborts. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,31 @@
  * are reported together, one line each).  A --set argument may itself hold
  * newlines, and its messages quote it: then only the first line is known
  * to start with a place. */
+/* A topology file's problem (topofile.h) is placed in that file and ends
+ * with the [topology] section it was read for: "... (for [topology X] at
+ * fuzz.ini:LINE)". */
+static int topology_file_line(const char *l)
+{
+	const char *e = strchr(l, '\n');
+	size_t n = e ? (size_t)(e - l) : strlen(l);
+	const char *at = NULL;
+	for (const char *p = l; p + 4 < l + n; p++)
+		if (!strncmp(p, " at " NAME ":", strlen(" at " NAME ":")))
+			at = p;
+	if (!at || !strstr(l, " (for [topology ") || l[n - 1] != ')')
+		return 0;
+	for (const char *p = at + strlen(" at " NAME ":"); p < l + n - 1; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
 static void check_message(const char *err, int overridden)
 {
 	if (!err[0])
 		abort();   /* failure without a message */
 	for (const char *l = err; l; l = overridden ? NULL : strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		if (strncmp(l, NAME ":", strlen(NAME ":")) &&
+		if (strncmp(l, NAME ":", strlen(NAME ":")) && !topology_file_line(l) &&
 		    (!overridden || strncmp(l, "--set '", 7)))
 			abort();   /* a line that does not say where */
 	}

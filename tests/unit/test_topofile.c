@@ -164,6 +164,9 @@ static void topofile__errors_name_the_line(void **state)
 	assert_int_equal(topofile_read(TOPOFILE_INET, "/nonexistent/t.txt", &t, err, sizeof err),
 			 HN_ENOENT);
 	assert_string_equal(err, "cannot read '/nonexistent/t.txt': No such file or directory");
+	/* a device could block or never end: regular files only */
+	assert_int_equal(topofile_read(TOPOFILE_INET, "/dev/zero", &t, err, sizeof err), HN_ENOENT);
+	assert_string_equal(err, "cannot read '/dev/zero': not a regular file");
 }
 
 /* A scenario directory in /tmp with a topology file and a scenario
