@@ -294,14 +294,16 @@ static int plan_make(const struct opts *o, struct plan *p)
 			(unsigned long long)o->point, o->path, p->src->npoints);
 		return 2;
 	}
-	res_hash_hex(p->src->text, p->src->text_len, p->hash);
 	size_t cap = 0;
+	uint64_t files = 0;   /* the points' topology files (scenario.h files_hash) */
 	for (size_t k = 0; k < p->src->npoints; k++) {
 		struct scenario *s = scenario_build(p->src, k, err, sizeof err);
 		if (!s) {
 			fprintf(stderr, "%s\n", err);
 			return 2;
 		}
+		if (s->files_hash)
+			files = (files ^ s->files_hash) * 1099511628211ull + k + 1;
 		uint64_t runs = o->runs ? o->runs : s->sim.runs;
 		uint32_t seed = (uint32_t)(o->seed ? o->seed : s->sim.seed);
 		scenario_free(s);
@@ -320,6 +322,22 @@ static int plan_make(const struct opts *o, struct plan *p)
 			p->jobs[p->njobs++] = (struct job){ k, r, seed, 0 };
 		}
 	}
+	/* The scenario's bytes and, when it reads topology files, theirs: an
+	 * edited topology file makes other runs */
+	if (!files) {
+		res_hash_hex(p->src->text, p->src->text_len, p->hash);
+		return 0;
+	}
+	char *t = malloc(p->src->text_len + 40);
+	if (!t) {
+		fprintf(stderr, "hydranet: out of memory\n");
+		return 1;
+	}
+	memcpy(t, p->src->text, p->src->text_len);
+	int n = snprintf(t + p->src->text_len, 40, "%ctopology files %016llx", 0,
+			 (unsigned long long)files);
+	res_hash_hex(t, p->src->text_len + (size_t)n, p->hash);
+	free(t);
 	return 0;
 }
 

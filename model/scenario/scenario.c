@@ -2048,6 +2048,7 @@ static void expand_file_topology(struct parse *p, size_t i)
 		topofile_free(&t);
 		return;
 	}
+	s->files_hash = (s->files_hash ^ t.hash) * 1099511628211ull + 1;   /* order matters */
 	if (c->delay_from == SCN_TOPO_DELAY_WEIGHT && t.maps) {
 		fail(p, key_line(at, topology_params, N(topology_params), "delay_from"),
 		     "[topology %s]: delay_from = weight: %s is a Rocketfuel maps file, whose links have "

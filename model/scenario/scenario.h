@@ -237,6 +237,10 @@ struct scenario {
 	 * once the nodes are known: scenario_node and the checks look up here. */
 	size_t *node_hash;
 	size_t node_hash_cap;
+	/* The topology files read ([topology] model = inet, rocketfuel): a
+	 * hash of their bytes in order (FNV-1a 64 of each, combined), 0 when
+	 * none; a run's identity includes it (hydranet.c). */
+	uint64_t files_hash;
 };
 
 /* The typed, checked scenario at point `point` of an expanded source.

@@ -595,6 +595,7 @@ int topofile_read(int format, const char *path, struct topofile *t, char *err, s
 	}
 	fclose(f);
 	int rc = topofile_parse(format, path, buf, n, t, err, errlen);
+	t->hash = fnv(buf, n);
 	free(buf);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #ifndef HN_TOPOFILE_H
 #define HN_TOPOFILE_H
 #include <stddef.h>
+#include <stdint.h>
 
 enum topofile_format { TOPOFILE_INET, TOPOFILE_ROCKETFUEL };
 
@@ -51,6 +52,7 @@ struct topofile {
 	struct topofile_link *link;
 	size_t nlinks, caplinks;
 	int maps;                     /* Rocketfuel: 1 maps (.cch), 0 weights */
+	uint64_t hash;                /* topofile_read: FNV-1a 64 of the file's bytes */
 	/* lookups: labels and node pairs, open addressing (index + 1; 0 empty) */
 	size_t *label_slot, label_cap;
 	size_t *pair_slot, pair_cap;

@@ -3,7 +3,8 @@
 # 30-node Inet sample file): every request of both ISPs is answered, ISP a's
 # by its host server's replica and ISP b's by the origin across the file's
 # topology; the same runs with global routing; and the Rocketfuel samples
-# (weights and maps) stand in for the Inet one with the same result.
+# (weights and maps) stand in for the Inet one with the same result.  A
+# run's identity includes the topology file.
 . tests/scenario/lib.sh
 sc=scenarios/inet-fig1.ini
 for routing in static global; do
@@ -35,4 +36,16 @@ for f in rocketfuel-24.weights rocketfuel-12.cch; do
 	expect "$f: users-a answered" "$(metric "$db" workload:users-a ok)" 100
 	expect "$f: users-b answered" "$(metric "$db" workload:users-b ok)" 100
 done
+# A run's identity includes the topology file's bytes: the same files are
+# the same run (skipped), an edited topology file another one.
+mkdir "$T/s" "$T/s/topologies"
+cp $sc "$T/s/x.ini"
+cp scenarios/topologies/inet-30.txt "$T/s/topologies/"
+db=$T/id.sqlite
+$HYDRANET run "$T/s/x.ini" --set simulation.stop_time=3s --db "$db" --quiet || die "copy: run failed"
+$HYDRANET run "$T/s/x.ini" --set simulation.stop_time=3s --db "$db" --quiet || die "copy: second run failed"
+expect "runs after the same files twice" "$(q "$db" "SELECT count(*) FROM runs")" 1
+sed -i '$ s/[0-9]*$/99/' "$T/s/topologies/inet-30.txt"
+$HYDRANET run "$T/s/x.ini" --set simulation.stop_time=3s --db "$db" --quiet || die "edited: run failed"
+expect "runs after the topology file changed" "$(q "$db" "SELECT count(DISTINCT scenario_hash) FROM runs")" 2
 echo "$name: ok"
