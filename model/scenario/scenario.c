@@ -137,7 +137,7 @@ static const struct param_def output_params[] = {
 static const struct param_def topology_params[] = {
 	{ "model", PARAM_ENUM, "transit-stub", "", 0, 0, "generator: transit-stub (GT-ITM-like, model/scenario/topogen.h: a random connected backbone of transit routers, stub domains (ISPs) each on a random transit router, hosts on random routers of their domain), or a topology read from file: inet (Inet 3.0, as ns-3's InetTopologyReader reads) or rocketfuel (a Rocketfuel weights or maps (.cch) file, as ns-3's RocketfuelTopologyReader reads; model/scenario/topofile.h); read nodes are NAME-nK in file order", PARAM_AT(struct scn_topology, model), PARAM_CHOICES("transit-stub", "inet", "rocketfuel") },
 	{ "file", PARAM_STRING, "", "", 0, 0, "inet, rocketfuel: the topology file, relative to the scenario file's directory unless absolute", PARAM_AT(struct scn_topology, file), NULL },
-	{ "seed", PARAM_U64, "1", "", 0, 1.8e19, "the generator's seed: one seed, one topology", PARAM_AT(struct scn_topology, seed), NULL },
+	{ "seed", PARAM_U64, "1", "", 0, 1.8e19, "the generator's seed: one seed, one topology (inet, rocketfuel: the leaf hosts' link delays)", PARAM_AT(struct scn_topology, seed), NULL },
 	{ "transit", PARAM_U64, "4", "", 1, 1000, "transit (backbone) routers, NAME-tK", PARAM_AT(struct scn_topology, transit), NULL },
 	{ "extra", PARAM_DOUBLE, "0.5", "", 0, 1, "probability of a link between two transit routers beyond the random tree that connects them", PARAM_AT(struct scn_topology, extra), NULL },
 	{ "stubs", PARAM_U64, "10", "", 0, 1e6, "stub domains (ISPs)", PARAM_AT(struct scn_topology, stubs), NULL },
@@ -147,21 +147,22 @@ static const struct param_def topology_params[] = {
 	{ "transit_delay_max", PARAM_TIME, "25ms", "s", 0, 10 * NS, "(see transit_delay_min)", PARAM_AT(struct scn_topology, transit_delay_max), NULL },
 	{ "stub_delay_min", PARAM_TIME, "2ms", "s", 0, 10 * NS, "delay of the links in a stub domain and to its transit router, uniform in [min, max]", PARAM_AT(struct scn_topology, stub_delay_min), NULL },
 	{ "stub_delay_max", PARAM_TIME, "5ms", "s", 0, 10 * NS, "(see stub_delay_min)", PARAM_AT(struct scn_topology, stub_delay_max), NULL },
-	{ "host_delay_min", PARAM_TIME, "1ms", "s", 0, 10 * NS, "host access link delay, uniform in [min, max]", PARAM_AT(struct scn_topology, host_delay_min), NULL },
+	{ "host_delay_min", PARAM_TIME, "1ms", "s", 0, 10 * NS, "host access link delay, uniform in [min, max] (also inet, rocketfuel: leaf_hosts)", PARAM_AT(struct scn_topology, host_delay_min), NULL },
 	{ "host_delay_max", PARAM_TIME, "1ms", "s", 0, 10 * NS, "(see host_delay_min)", PARAM_AT(struct scn_topology, host_delay_max), NULL },
 	{ "transit_rate", PARAM_RATE, "45Mbps", "bit/s", 1e3, 1e11, "transit-transit link rate (45 Mb/s: a T3, the 1998 backbone)", PARAM_AT(struct scn_topology, transit_rate), NULL },
 	{ "stub_rate", PARAM_RATE, "1.544Mbps", "bit/s", 1e3, 1e11, "stub domain link rate (1.544 Mb/s: a T1, the 1998 ISP uplink)", PARAM_AT(struct scn_topology, stub_rate), NULL },
-	{ "host_rate", PARAM_RATE, "10Mbps", "bit/s", 1e3, 1e11, "host access link rate (10 Mb/s Ethernet)", PARAM_AT(struct scn_topology, host_rate), NULL },
+	{ "host_rate", PARAM_RATE, "10Mbps", "bit/s", 1e3, 1e11, "host access link rate (10 Mb/s Ethernet; also inet, rocketfuel: leaf_hosts)", PARAM_AT(struct scn_topology, host_rate), NULL },
 	{ "pool", PARAM_ADDR, "10.0.0.0", "", 0, 0, "first address of the pool the links' /30 subnets are taken from, in order", PARAM_AT(struct scn_topology, pool), NULL },
 	{ "pool_prefix", PARAM_U64, "8", "bits", 1, 30, "prefix length of the pool", PARAM_AT(struct scn_topology, pool_prefix), NULL },
 	{ "transit_role", PARAM_ENUM, "router", "", 0, 0, "role of the transit routers", PARAM_AT(struct scn_topology, transit_role), role_names },
 	{ "stub_role", PARAM_ENUM, "router", "", 0, 0, "role of the stub routers (redirector: each ISP's border router redirects, as in Figure 1)", PARAM_AT(struct scn_topology, stub_role), role_names },
-	{ "host_role", PARAM_ENUM, "client", "", 0, 0, "role of the hosts", PARAM_AT(struct scn_topology, host_role), role_names },
+	{ "host_role", PARAM_ENUM, "client", "", 0, 0, "role of the hosts (also inet, rocketfuel: leaf_hosts)", PARAM_AT(struct scn_topology, host_role), role_names },
 	{ "node_role", PARAM_ENUM, "router", "", 0, 0, "inet, rocketfuel: role of every node read", PARAM_AT(struct scn_topology, node_role), role_names },
 	{ "rate", PARAM_RATE, "45Mbps", "bit/s", 1e3, 1e11, "inet, rocketfuel: rate of every link read (45 Mb/s: a T3, the 1998 backbone)", PARAM_AT(struct scn_topology, rate), NULL },
 	{ "delay_from", PARAM_ENUM, "fixed", "", 0, 0, "inet, rocketfuel: each link's delay: fixed (delay), weight (the file's link weight times delay_unit: Inet's weight, Rocketfuel's OSPF-like weight, which is no latency) or distance (inet: the Euclidean distance of its ends' X Y times delay_unit)", PARAM_AT(struct scn_topology, delay_from), PARAM_CHOICES("fixed", "weight", "distance") },
 	{ "delay", PARAM_TIME, "10ms", "s", 0, 10 * NS, "inet, rocketfuel, delay_from = fixed: delay of every link read", PARAM_AT(struct scn_topology, delay), NULL },
 	{ "delay_unit", PARAM_TIME, "1ms", "s", 0, 10 * NS, "inet, rocketfuel, delay_from = weight or distance: delay per unit of weight or distance (rounded to the nanosecond)", PARAM_AT(struct scn_topology, delay_unit), NULL },
+	{ "leaf_hosts", PARAM_U64, "0", "", 0, 1000, "inet, rocketfuel: host nodes NAME-nK-hJ on each node K of degree 1 in the file, J from 0 (role host_role, links of host_rate and a delay uniform in [host_delay_min, host_delay_max] drawn from seed, after the file's links)", PARAM_AT(struct scn_topology, leaf_hosts), NULL },
 };
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
@@ -1989,12 +1990,12 @@ static int topo_given(const struct scenario *s, size_t i, const char *key)
 
 /* The keys of one kind of [topology] the other kind does not take. */
 static const char *const transit_stub_keys[] = {
-	"seed", "transit", "extra", "stubs", "stub_routers", "hosts", "transit_delay_min",
-	"transit_delay_max", "stub_delay_min", "stub_delay_max", "host_delay_min", "host_delay_max",
-	"transit_rate", "stub_rate", "host_rate", "transit_role", "stub_role", "host_role", NULL
+	"transit", "extra", "stubs", "stub_routers", "hosts", "transit_delay_min",
+	"transit_delay_max", "stub_delay_min", "stub_delay_max", "transit_rate", "stub_rate",
+	"transit_role", "stub_role", NULL
 };
 static const char *const file_keys[] = {
-	"file", "node_role", "rate", "delay_from", "delay", "delay_unit", NULL
+	"file", "node_role", "rate", "delay_from", "delay", "delay_unit", "leaf_hosts", NULL
 };
 
 /* A [topology] read from a file (topofile.h): node K of the file is
@@ -2056,20 +2057,51 @@ static void expand_file_topology(struct parse *p, size_t i)
 		topofile_free(&t);
 		return;
 	}
+	if (c->host_delay_max < c->host_delay_min) {
+		fail(p, key_line(at, topology_params, N(topology_params), "host_delay_max"),
+		     "[topology %s]: host_delay_max = %g ms is below host_delay_min = %g ms", c->name,
+		     (double)c->host_delay_max / 1e6, (double)c->host_delay_min / 1e6);
+		topofile_free(&t);
+		return;
+	}
+	/* the nodes of degree 1, each with leaf_hosts hosts */
+	size_t *deg = calloc(t.nnodes, sizeof *deg);
+	if (!deg)
+		goto nomem;
+	for (size_t k = 0; k < t.nlinks; k++) {
+		deg[t.link[k].a]++;
+		deg[t.link[k].b]++;
+	}
+	size_t leaves = 0, last_leaf = 0;
+	for (size_t k = 0; k < t.nnodes; k++)
+		if (deg[k] == 1)
+			leaves++, last_leaf = k;
+	size_t nhosts = leaves * (size_t)c->leaf_hosts;
+	if (t.nnodes + nhosts > SCN_MAX_OBJECTS) {
+		fail(p, key_line(at, topology_params, N(topology_params), "leaf_hosts"),
+		     "[topology %s]: %zu nodes and %zu leaf hosts: more than %d nodes", c->name, t.nnodes,
+		     nhosts, SCN_MAX_OBJECTS);
+		free(deg);
+		topofile_free(&t);
+		return;
+	}
 	uint64_t pool_size = c->pool_prefix >= 30 ? 1 : 1ull << (30 - c->pool_prefix);
-	if (t.nlinks > pool_size) {
+	if (t.nlinks + nhosts > pool_size) {
 		char a[16];
 		fail(p, key_line(at, topology_params, N(topology_params), "pool_prefix"),
-		     "[topology %s]: the pool %s/%u holds %llu /30 links; %s has %zu", c->name,
+		     "[topology %s]: the pool %s/%u holds %llu /30 links; %s has %zu%s", c->name,
 		     ipv4_ntoa(c->pool, a), (unsigned)c->pool_prefix, (unsigned long long)pool_size, path,
-		     t.nlinks);
+		     t.nlinks + nhosts, nhosts ? " with its leaf hosts' links" : "");
+		free(deg);
 		topofile_free(&t);
 		return;
 	}
 	/* delays first: a bad one is the file's line */
 	uint64_t *delay = malloc((t.nlinks ? t.nlinks : 1) * sizeof *delay);
-	if (!delay)
+	if (!delay) {
+		free(deg);
 		goto nomem;
+	}
 	for (size_t k = 0; k < t.nlinks; k++) {
 		const struct topofile_link *l = &t.link[k];
 		double units = 0;
@@ -2085,6 +2117,7 @@ static void expand_file_topology(struct parse *p, size_t i)
 					 t.node[l->a].label, t.node[l->b].label, c->name, s->path, line);
 				add_error(p, full);
 				free(delay);
+				free(deg);
 				topofile_free(&t);
 				return;
 			}
@@ -2102,18 +2135,23 @@ static void expand_file_topology(struct parse *p, size_t i)
 				 (double)c->delay_unit / 1e6, ns / NS, c->name, s->path, line);
 			add_error(p, full);
 			free(delay);
+			free(deg);
 			topofile_free(&t);
 			return;
 		}
 		delay[k] = (uint64_t)ns;
 	}
-	char name[SCN_NAME_MAX + 32];
+	char name[SCN_NAME_MAX + 64];
 	snprintf(name, sizeof name, "%s-n%zu", c->name,
-		 t.nnodes > t.nlinks ? t.nnodes - 1 : t.nlinks - 1);
+		 t.nnodes > t.nlinks + nhosts ? t.nnodes - 1 : t.nlinks + nhosts - 1);
+	if (nhosts && strlen(name) < SCN_NAME_MAX)
+		snprintf(name, sizeof name, "%s-n%zu-h%llu", c->name, last_leaf,
+			 (unsigned long long)c->leaf_hosts - 1);
 	if (strlen(name) >= SCN_NAME_MAX) {
 		fail(p, line, "[topology %s]: node and link names (as '%s') would be longer than %d "
 		     "characters", c->name, name, SCN_NAME_MAX - 1);
 		free(delay);
+		free(deg);
 		topofile_free(&t);
 		return;
 	}
@@ -2122,6 +2160,7 @@ static void expand_file_topology(struct parse *p, size_t i)
 		struct scn_node *n = generated(p, &kinds[0], name, line);
 		if (!n) {
 			free(delay);
+			free(deg);
 			goto nomem;
 		}
 		n->role = c->node_role;
@@ -2131,6 +2170,7 @@ static void expand_file_topology(struct parse *p, size_t i)
 		struct scn_link *l = generated(p, &kinds[1], name, line);
 		if (!l) {
 			free(delay);
+			free(deg);
 			goto nomem;
 		}
 		snprintf(name, sizeof name, "%s-n%zu", c->name, t.link[k].a);
@@ -2144,7 +2184,35 @@ static void expand_file_topology(struct parse *p, size_t i)
 		l->rate_bps = c->rate;
 		l->delay_ns = delay[k];
 	}
+	/* the leaf hosts: nodes after the file's, links after its links */
+	uint64_t rng = c->seed;
+	size_t lk = t.nlinks;
+	for (size_t k = 0; k < t.nnodes; k++)
+		for (uint64_t j = 0; deg[k] == 1 && j < c->leaf_hosts; j++) {
+			char host[SCN_NAME_MAX + 64];
+			snprintf(host, sizeof host, "%s-n%zu-h%llu", c->name, k, (unsigned long long)j);
+			struct scn_node *n = generated(p, &kinds[0], host, line);
+			snprintf(name, sizeof name, "%s-l%zu", c->name, lk);
+			struct scn_link *l = n ? generated(p, &kinds[1], name, line) : NULL;
+			if (!l) {
+				free(delay);
+				free(deg);
+				goto nomem;
+			}
+			n->role = c->host_role;
+			snprintf(name, sizeof name, "%s-n%zu", c->name, k);
+			memcpy(l->a, name, strlen(name) + 1);
+			memcpy(l->b, host, strlen(host) + 1);
+			uint32_t net = c->pool + 4u * (uint32_t)lk;
+			l->a_addr = net + 1;
+			l->b_addr = net + 2;
+			l->prefix = 30;
+			l->rate_bps = c->host_rate;
+			l->delay_ns = topogen_uniform(&rng, c->host_delay_min, c->host_delay_max);
+			lk++;
+		}
 	free(delay);
+	free(deg);
 	topofile_free(&t);
 	return;
 nomem:

@@ -163,6 +163,7 @@ struct scn_topology {
 	uint64_t delay;               /* read, delay_from = fixed: every link's delay */
 	int delay_from;               /* enum scn_topo_delay */
 	uint64_t delay_unit;          /* ns per unit of weight or distance */
+	uint64_t leaf_hosts;          /* read: hosts on each node of degree 1 */
 	uint64_t seed;
 	uint64_t transit, stubs, stub_routers, hosts;
 	double extra;

@@ -152,3 +152,8 @@ void topogen_free(struct topogen *t)
 	t->link = NULL;
 	t->nnodes = t->nlinks = 0;
 }
+
+uint64_t topogen_uniform(uint64_t *state, uint64_t lo, uint64_t hi)
+{
+	return lo + below(state, hi - lo + 1);
+}

@@ -58,4 +58,7 @@ struct topogen {
 int topogen_transit_stub(const struct topogen_config *c, const char *prefix, struct topogen *t,
 			 char *why, size_t whylen);
 void topogen_free(struct topogen *t);
+/* A draw uniform in [lo, hi] from the generator's stream *state (the same
+ * SplitMix64 draws as its link delays); for other generated links. */
+uint64_t topogen_uniform(uint64_t *state, uint64_t lo, uint64_t hi);
 #endif

@@ -36,6 +36,24 @@ for f in rocketfuel-24.weights rocketfuel-12.cch; do
 	expect "$f: users-a answered" "$(metric "$db" workload:users-a ok)" 100
 	expect "$f: users-b answered" "$(metric "$db" workload:users-b ok)" 100
 done
+# leaf_hosts: a client on every leaf of the file (inet-n14-h0 on leaf 14)
+# reaches the origin.
+cp $sc "$T/leaf.ini"
+cp -r scenarios/topologies "$T/"
+cat >> "$T/leaf.ini" <<'INI'
+
+[workload leaf]
+client = inet-n14-h0
+service = web
+requests = 10
+object_size = 4096
+think = 100ms
+start = 1s
+INI
+db=$T/leaf.sqlite
+$HYDRANET run "$T/leaf.ini" --set topology.inet.leaf_hosts=1 --db "$db" --quiet || die "leaf: run failed"
+expect "leaf host's requests answered" "$(metric "$db" workload:leaf ok)" 10
+expect "leaf host's requests at the origin" "$(metric "$db" workload:leaf served_by.origin)" 10
 # A run's identity includes the topology file's bytes: the same files are
 # the same run (skipped), an edited topology file another one.
 mkdir "$T/s" "$T/s/topologies"

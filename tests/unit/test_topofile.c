@@ -265,6 +265,48 @@ static void topofile__delays_from_weight_and_distance(void **state)
 	scenario_free(s);
 }
 
+static void topofile__leaf_hosts(void **state)
+{
+	(void)state;
+	char err[2000];
+	/* node 4 is the square's only node of degree 1 */
+	struct scenario *s = load("leaf_hosts = 2\nhost_delay_min = 1ms\nhost_delay_max = 9ms\nseed = 5\n"
+				  "host_role = hostserver\nhost_rate = 100Mbps\n", err, sizeof err);
+	if (!s)
+		fail_msg("%s", err);
+	assert_int_equal(s->nnodes, 1 + 5 + 2);
+	assert_int_equal(s->nlinks, 1 + 5 + 2);
+	assert_string_equal(s->node[6].name, "net-n4-h0");
+	assert_string_equal(s->node[7].name, "net-n4-h1");
+	assert_int_equal(s->node[7].role, SCN_HOSTSERVER);
+	assert_int_equal(s->node[5].role, SCN_ROUTER);
+	const struct scn_link *l = &s->link[7];
+	assert_string_equal(l->name, "net-l6");
+	assert_string_equal(l->a, "net-n4");
+	assert_string_equal(l->b, "net-n4-h1");
+	char a[16];
+	assert_string_equal(ipv4_ntoa(l->a_addr, a), "10.0.0.25");   /* the 7th /30 */
+	assert_int_equal(l->rate_bps, 100000000);
+	uint64_t d0 = s->link[6].delay_ns, d1 = s->link[7].delay_ns;
+	assert_true(d0 >= 1000000 && d0 <= 9000000 && d1 >= 1000000 && d1 <= 9000000);
+	scenario_free(s);
+	/* one seed, the same delays; another, other ones */
+	s = load("leaf_hosts = 2\nhost_delay_min = 1ms\nhost_delay_max = 9ms\nseed = 5\n", err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(s->link[6].delay_ns, d0);
+	assert_int_equal(s->link[7].delay_ns, d1);
+	scenario_free(s);
+	s = load("leaf_hosts = 2\nhost_delay_min = 1ms\nhost_delay_max = 9ms\nseed = 6\n", err, sizeof err);
+	assert_non_null(s);
+	assert_true(s->link[6].delay_ns != d0 || s->link[7].delay_ns != d1);
+	scenario_free(s);
+	char want[600];
+	assert_null(load("leaf_hosts = 1\nhost_delay_min = 2ms\nhost_delay_max = 1ms\n", err, sizeof err));
+	snprintf(want, sizeof want, "%s:6: [topology net]: host_delay_max = 1 ms is below host_delay_min = "
+		 "2 ms", ini);
+	assert_string_equal(err, want);
+}
+
 static void topofile__section_errors(void **state)
 {
 	(void)state;
@@ -313,6 +355,7 @@ int main(void)
 		cmocka_unit_test(topofile__errors_name_the_line),
 		cmocka_unit_test_setup_teardown(topofile__section_builds_nodes_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(topofile__delays_from_weight_and_distance, setup, teardown),
+		cmocka_unit_test_setup_teardown(topofile__leaf_hosts, setup, teardown),
 		cmocka_unit_test_setup_teardown(topofile__section_errors, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
