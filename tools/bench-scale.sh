@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench-scale.sh HYDRANET [REDIRECT_BENCH] - the Internet-scale benchmark
 # (make bench): scenarios/scale.ini at N = 10, 100 and 1000 ISPs of 100 users
-# making 10 requests each (plus the flash crowd), one run each.  Prints and
+# making 10 requests each (plus the flash crowd), one run each, with the
+# model's own routes (routing = static: ns-3's global routing alone takes
+# minutes to set up N = 1000).  Prints and
 # appends to bench/results.txt: wall time, simulator events, events per
 # second, events per request, peak RSS, RSS per node and per request
 # (connection); then the flow benchmark's redirected/plain wall-time ratios
@@ -29,7 +31,7 @@ say() { echo "$*"; echo "$*" >> "$out"; }
 
 say ""
 say "== bench $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git describe --always --dirty 2>/dev/null || echo unknown) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-say "scenarios/scale.ini: N ISPs x 100 users x 10 requests + 200-user flash crowd, 60 s simulated"
+say "scenarios/scale.ini: N ISPs x 100 users x 10 requests + 200-user flash crowd, 60 s simulated, routing = static"
 say "$(printf '%6s %6s %9s %8s %11s %10s %10s %9s %10s %10s  %s' N nodes requests wall_s events events/s ev/request rss_MiB KiB/node KiB/conn status)"
 epr10=""
 for n in $ns; do
@@ -37,7 +39,7 @@ for n in $ns; do
 	nodes=$((2 * n + 19))         # per ISP a border router and a client node; 10 transit, origin, 8 host servers
 	( ulimit -v $((mem_max_kib + 1048576)) 2>/dev/null
 	  exec /usr/bin/time -f '%M %e' -o "$tmp/time-$n" timeout "$wall_max" "$bin" run scenarios/scale.ini \
-		--set "topology.isp.stubs=$n" --set "workload.users\${i}.count=$n" \
+		--set "topology.isp.stubs=$n" --set "workload.users\${i}.count=$n" --set simulation.routing=static \
 		--db "$db" --quiet ) > "$tmp/out-$n" 2>&1
 	rc=$?
 	rss=$(awk '{print $1}' "$tmp/time-$n" 2>/dev/null | tail -1)

@@ -53,6 +53,7 @@ struct http_conn {
 	uint64_t request_ns;       /* when the request was complete */
 	int closed;
 	uint32_t peer;             /* the client's address (redirection) */
+	size_t idx;                /* its place in srv->conns */
 };
 
 struct http_server {
@@ -66,6 +67,23 @@ struct http_server {
 	struct http_conn **conns;  /* owned, freed with the server */
 	size_t nconns, capconns;
 };
+
+/* The reply is all in the socket and the socket closed: the connection
+ * needs nothing of the server any more.  Its socket handle goes back to the
+ * simulator and the connection's record is freed (the server's counters
+ * already have it), so that a long run keeps no record per finished
+ * connection.  Nothing refers to c after: no callback of a closed socket
+ * fires, the reply timer has run, and a handler's pending request was
+ * answered (http_reply) before the close. */
+static void srv_conn_done(struct http_conn *c)
+{
+	struct http_server *srv = c->srv;
+	sim_sock_release(c->sock);
+	srv->conns[c->idx] = srv->conns[--srv->nconns];
+	srv->conns[c->idx]->idx = c->idx;
+	free(c->body);
+	free(c);
+}
 
 static void srv_pump(struct http_conn *c)
 {
@@ -94,9 +112,7 @@ static void srv_pump(struct http_conn *c)
 	}
 	if (!c->closed) {
 		c->closed = 1;   /* server closes first; ns-3 sends FIN when drained */
-		sim_sock_close(c->sock);
-		free(c->body);   /* the socket has all of it */
-		c->body = NULL;
+		srv_conn_done(c);
 	}
 }
 
@@ -249,6 +265,7 @@ static void srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint1
 	c->srv = srv;
 	c->sock = s;
 	c->peer = peer;
+	c->idx = srv->nconns;
 	srv->conns[srv->nconns++] = c;
 	sim_sock_set_user(s, c);
 }
@@ -408,7 +425,8 @@ static void cli_finish(struct http_session *c, int ok, int failure)
 	r->done_ns = sim_now_ns();
 	if (ok)
 		r->end_ns = sim_now_ns();
-	sim_sock_close(c->sock);
+	sim_sock_release(c->sock);   /* the result has what the connection told */
+	c->sock = NULL;
 	cli_next(c);
 }
 
@@ -489,7 +507,7 @@ static void cli_follow(struct http_session *c)
 		c->req_hdr_len = (size_t)n;
 		c->req_total = (uint64_t)n;
 	}
-	sim_sock_close(c->sock);
+	sim_sock_release(c->sock);
 	c->hdr_len = 0;
 	c->hdr_done = 0;
 	c->status = 0;
@@ -749,7 +767,7 @@ static void fetch_finish(struct http_fetch *f, int complete)
 {
 	int status = complete && f->hdr_done && f->body_got == f->content_length ? f->status : 0;
 	f->done(f->ctx, status, f->body, status ? (size_t)f->body_got : 0);
-	sim_sock_close(f->sock);
+	sim_sock_release(f->sock);
 	fetch_unlink_free(f);
 }
 
@@ -859,7 +877,7 @@ int http_fetch(struct http_fetcher *fr, uint32_t addr, uint16_t port, const char
 	int rc = f->sock ? sim_sock_connect(f->sock, addr, port) : HN_ENOMEM;
 	if (rc != HN_OK) {
 		if (f->sock)
-			sim_sock_close(f->sock);
+			sim_sock_release(f->sock);
 		free(f);
 		return rc;
 	}

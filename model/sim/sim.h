@@ -256,6 +256,17 @@ size_t sim_sock_tx_avail(const sim_sock *s);
 /* TCP_NODELAY: true turns Nagle's algorithm off for this socket. */
 int sim_sock_set_nodelay(sim_sock *s, bool nodelay);
 int sim_sock_close(sim_sock *s);
+/* sim_sock_close, and the caller gives the handle back: it must not use s
+ * again (s may be freed at the next sim_schedule event).  ns-3 finishes the
+ * connection as after sim_sock_close (queued data, FIN, TIME_WAIT) and frees
+ * its socket when done; the shim keeps nothing of it.  For an application
+ * that keeps no record of a connection once it is over.  A listener, or a
+ * socket with DF or MTU probing (they act after the close), is kept until
+ * sim_destroy all the same.  HN_ESTATE if s is NULL or already released. */
+int sim_sock_release(sim_sock *s);
+/* Socket handles the shim holds now (live, including closed ones not
+ * released) and has freed since sim_init (released ones). */
+void sim_sock_stats(uint64_t *live, uint64_t *freed);
 /* IP options of the socket's datagrams, as Linux's setsockopt does them:
  * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every segment
  * whose source port is the socket's (ns-3's TCP segments carry no socket

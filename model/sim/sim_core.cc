@@ -134,6 +134,8 @@ sim_destroy(void)
     Config::Reset();
     g.pings.clear();
     g.socks.clear();
+    g.released.clear();
+    g.socksFreed = 0;
     g.links.clear();
     g.nodes.clear();
     g.events.clear();
@@ -161,6 +163,10 @@ sim_schedule(uint64_t delay_ns, sim_event_fn fn, void* arg)
     sim_event_id id = ++g.lastEvent;
     g.events[id] = Simulator::Schedule(Ns(delay_ns), [id, fn, arg]() {
         g.events.erase(id);
+        if (!g.released.empty())
+        {
+            FreeReleased();
+        }
         fn(arg);
     });
     return id;

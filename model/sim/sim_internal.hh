@@ -67,6 +67,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <list>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -190,6 +191,11 @@ struct sim_sock
     bool probeArmed = false;          // the next new segment is the probe
     uint32_t armedFromMss = 0;        // the MSS to go back to after it
     uint32_t probesSent = 0, probesOk = 0, probesFailed = 0;
+    // sim_sock_release: the caller is done with the handle; the shim frees
+    // it at the next C event (shim::FreeReleased) unless it still acts
+    // after the close (a listener, DF or MTU probing): those stay.
+    bool released = false;
+    std::list<std::unique_ptr<sim_sock>>::iterator self{}; // its place in g.socks
 };
 
 // ---- the simulator singleton --------------------------------------------
@@ -201,7 +207,11 @@ struct Sim
     bool up = false; // between sim_init and sim_destroy
     std::vector<std::unique_ptr<sim_node>> nodes;
     std::vector<std::unique_ptr<sim_link>> links;
-    std::vector<std::unique_ptr<sim_sock>> socks; // including accepted ones
+    // Every handle not freed yet, in creation order (including accepted
+    // ones); released handles wait in `released` for FreeReleased.
+    std::list<std::unique_ptr<sim_sock>> socks;
+    std::vector<sim_sock*> released;
+    uint64_t socksFreed = 0; // handles freed by FreeReleased (sim_sock_stats)
     std::vector<std::unique_ptr<sim_ping>> pings;
     std::unordered_map<sim_event_id, EventId> events; // pending sim_schedule events
     sim_event_id lastEvent = 0;
@@ -242,6 +252,15 @@ class Scratch
   private:
     uint8_t* m_data;
 };
+
+// ---- released sockets (sim_socket.cc) ------------------------------------
+
+// Frees the handles given back with sim_sock_release: their ns-3 callbacks
+// become null callbacks (the handle is closed: its trampolines did nothing
+// any more) and the shim's reference to the ns-3 socket goes, so ns-3 frees
+// the socket once its own protocol is done with it.  Run at the start of each
+// C event (sim_schedule), where no socket callback is on the stack.
+void FreeReleased();
 
 // ---- small conversions (sim_core.cc) --------------------------------------
 

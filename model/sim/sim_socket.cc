@@ -57,6 +57,7 @@ AddSock(Ptr<Socket> so, sim_node* n, const sim_sock_ops& ops, void* ctx, bool tc
 {
     g.socks.push_back(std::make_unique<sim_sock>(sim_sock{so, n, ops, ctx, tcp}));
     sim_sock* s = g.socks.back().get();
+    s->self = std::prev(g.socks.end());
     SetCallbacks(s);
     return s;
 }
@@ -433,6 +434,25 @@ NewSocket(sim_node* n, const sim_sock_ops* ops, void* ctx, bool tcp)
 }
 } // namespace
 
+void
+shim::FreeReleased()
+{
+    using SockCb = Callback<void, Ptr<Socket>>;
+    for (sim_sock* s : g.released)
+    {
+        Ptr<Socket> so = s->so;
+        so->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        so->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+        so->SetConnectCallback(SockCb(), SockCb());
+        so->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                              MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        so->SetCloseCallbacks(SockCb(), SockCb());
+        g.socks.erase(s->self); // frees s; ns-3 keeps `so` while its protocol needs it
+        g.socksFreed++;
+    }
+    g.released.clear();
+}
+
 // ---- the C API ----------------------------------------------------------
 
 extern "C" {
@@ -552,7 +572,7 @@ sim_sock_tx_avail(const sim_sock* s)
 
 // After this no callback of s fires (ns-3 keeps closing the connection in
 // the background: queued data, FIN, TIME_WAIT).  The handle stays valid
-// until sim_destroy.
+// until sim_destroy (sim_sock_release gives it back earlier).
 int
 sim_sock_close(sim_sock* s)
 {
@@ -562,6 +582,40 @@ sim_sock_close(sim_sock* s)
     }
     s->closed = true;
     return s->so->Close() == 0 ? HN_OK : SockStatus(s);
+}
+
+// Closes s (when still open) and gives the handle back.  A handle whose
+// wrapper still acts after the close stays until sim_destroy: a listener
+// (accepts after close are closed by OnAccept), DF (ICMP fragmentation
+// needed lowers the segment size while queued data drains) and MTU probing
+// (the RTO and segment traces).
+int
+sim_sock_release(sim_sock* s)
+{
+    if (!s || s->released)
+    {
+        return HN_ESTATE;
+    }
+    int rc = s->closed ? HN_OK : sim_sock_close(s);
+    s->released = true;
+    if (!s->listening && !s->df && s->mtuProbing == SIM_MTU_PROBING_OFF && !s->rtoTraced)
+    {
+        g.released.push_back(s);
+    }
+    return rc;
+}
+
+void
+sim_sock_stats(uint64_t* live, uint64_t* freed)
+{
+    if (live)
+    {
+        *live = g.socks.size();
+    }
+    if (freed)
+    {
+        *freed = g.socksFreed;
+    }
 }
 
 int

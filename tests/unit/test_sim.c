@@ -667,6 +667,122 @@ static void sim__tcp_connect_to_closed_port_fails(void **state)
 	sim_destroy();
 }
 
+/* ---- released sockets: a finished connection leaves no handle behind ---- */
+
+enum { REL_CONNS = 40, REL_BYTES = 3000 };
+
+struct rel {
+	sim_node *a;
+	int started, connected, accepted, server_closed;
+	size_t got;
+	uint64_t live_at_end, freed_at_end;
+	int bad;
+};
+
+static void rel_start(void *arg);
+
+static void rel_cli_connect(void *ctx, sim_sock *s, bool ok)
+{
+	struct rel *r = ctx;
+	uint8_t buf[REL_BYTES];
+	memset(buf, 'r', sizeof buf);
+	if (!ok || sim_sock_send(s, buf, sizeof buf) != REL_BYTES) {
+		r->bad++;
+		return;
+	}
+	r->connected++;
+	/* all queued: given back at once, ns-3 still sends it and the FIN */
+	if (sim_sock_release(s) != HN_OK || sim_sock_release(s) != HN_ESTATE)
+		r->bad++;
+}
+
+static void rel_srv_accept(void *ctx, sim_sock *l, sim_sock *s, uint32_t peer, uint16_t port)
+{
+	struct rel *r = ctx;
+	(void)l;
+	(void)s;
+	(void)peer;
+	(void)port;
+	r->accepted++;
+}
+
+static void rel_srv_recv(void *ctx, sim_sock *s, const uint8_t *d, size_t len, uint32_t from,
+			 uint16_t port)
+{
+	struct rel *r = ctx;
+	(void)s;
+	(void)d;
+	(void)from;
+	(void)port;
+	r->got += len;
+}
+
+/* The client's FIN: the server gives its side back too. */
+static void rel_srv_close(void *ctx, sim_sock *s, bool error)
+{
+	struct rel *r = ctx;
+	if (error || sim_sock_release(s) != HN_OK)
+		r->bad++;
+	r->server_closed++;
+}
+
+static const struct sim_sock_ops REL_CLI = {.on_connect = rel_cli_connect};
+static const struct sim_sock_ops REL_SRV = {
+	.on_accept = rel_srv_accept, .on_recv = rel_srv_recv, .on_close = rel_srv_close};
+
+static void rel_start(void *arg)
+{
+	struct rel *r = arg;
+	sim_sock *s = sim_tcp_socket(r->a, &REL_CLI, r);
+	if (!s || sim_sock_connect(s, ADDR_B, TCP_PORT) != HN_OK)
+		r->bad++;
+	if (++r->started < REL_CONNS)
+		sim_schedule(100000000ull, rel_start, r);   /* one every 100 ms */
+}
+
+/* A sim_schedule event runs FreeReleased first: what it counts is after. */
+static void rel_count(void *arg)
+{
+	struct rel *r = arg;
+	sim_sock_stats(&r->live_at_end, &r->freed_at_end);
+}
+
+static void sim__released_sockets_are_freed(void **state)
+{
+	(void)state;
+	struct chain c = chain_build(&LINK);
+	struct rel r = {.a = c.a};
+	sim_sock *l = sim_tcp_socket(c.b, &REL_SRV, &r);
+	assert_int_equal(sim_sock_bind(l, 0, TCP_PORT), HN_OK);
+	assert_int_equal(sim_sock_listen(l), HN_OK);
+	sim_sock *kept = sim_tcp_socket(c.a, NULL, NULL);   /* closed, not released */
+	assert_int_equal(sim_sock_close(kept), HN_OK);
+	uint64_t live, freed;
+	sim_sock_stats(&live, &freed);
+	assert_int_equal(live, 2);
+	assert_int_equal(freed, 0);
+	sim_schedule(0, rel_start, &r);
+	sim_schedule(60000000000ull, rel_count, &r);   /* long after the last FIN */
+	sim_run(0);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.connected, REL_CONNS);
+	assert_int_equal(r.accepted, REL_CONNS);
+	assert_int_equal(r.server_closed, REL_CONNS);
+	assert_int_equal(r.got, (size_t)REL_CONNS * REL_BYTES);   /* sent after the release */
+	/* every connection's two handles freed; the listener and the closed,
+	 * unreleased socket are kept */
+	assert_int_equal(r.freed_at_end, 2 * REL_CONNS);
+	assert_int_equal(r.live_at_end, 2);
+	assert_int_equal(sim_sock_release(NULL), HN_ESTATE);
+	/* a released listener stays (a closed listener still closes what it
+	 * accepts): given back, never freed */
+	assert_int_equal(sim_sock_release(l), HN_OK);
+	sim_schedule(0, rel_count, &r);
+	sim_run(0);
+	assert_int_equal(r.live_at_end, 2);
+	sim_destroy();
+}
+
 /* ---- path MTU discovery: what ICMP the TCP of a DF socket believes ------ */
 
 /* A's LOCAL_OUT: its data segments; at the 3rd an ICMP fragmentation needed
@@ -1934,6 +2050,7 @@ int main(void)
 		T(sim__routes_from_c),
 		T(sim__tcp_transfers_100k_byte_exact),
 		T(sim__tcp_connect_to_closed_port_fails),
+		T(sim__released_sockets_are_freed),
 		T(sim__tcp_icmp_quote_checked_and_mtu_floored_at_552),
 		T(sim__pre_routing_sees_every_datagram_with_valid_header),
 		T(sim__hooks_see_fragments_one_by_one),
