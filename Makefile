@@ -109,7 +109,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_C) $(wildcard model/*.h model/*/*.h)
 	  -fno-sanitize-recover=all -Imodel $(filter %.c,$^) -linih -o $@
 
 # ---- tests --------------------------------------------------------------
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 # ns-3 allocates a packet buffer or a tag per event, and with ASan's defaults
 # (30 frames recorded per allocation, 256 MB of quarantine) recording those
 # stacks and faulting in fresh pages took 3/4 of an ASan run's time.  Two
