@@ -1278,7 +1278,6 @@ static void check_dns(struct parse *p, size_t i)
 }
 
 /* A NAT front end: the http service it owns, the real servers behind it. */
-static int listed(const char *list, const char *name);
 
 static void check_natlb(struct parse *p, size_t i)
 {
@@ -1326,7 +1325,7 @@ static void check_natlb(struct parse *p, size_t i)
 	snprintf(buf, sizeof buf, "%s", c->added);
 	save = NULL;
 	for (char *t = strtok_r(buf, " \t,", &save); t; t = strtok_r(NULL, " \t,", &save), added++)
-		if (!listed(c->servers, t)) {
+		if (!scn_name_listed(c->servers, t)) {
 			fail(p, key_line(at, node_params, N(node_params), "lb_added"),
 			     "[node %s]: lb_added: '%s' is not one of lb_servers", n->name, t);
 			return;
@@ -1410,8 +1409,7 @@ static void check_workload(struct parse *p, size_t i)
 		return;
 	}
 }
-/* Whether name is one of the space-separated names in list. */
-static int listed(const char *list, const char *name)
+int scn_name_listed(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 	for (const char *t = list; *t; ) {
@@ -1437,7 +1435,7 @@ static void check_daemon(struct parse *p, size_t i)
 	for (size_t k = 0; k < s->nreplicas; k++)
 		daemon |= s->replica[k].announce && !strcmp(s->replica[k].host_server, h->name);
 	for (size_t k = 0; k < s->nservices; k++)
-		candidate |= s->service[k].manager && listed(s->service[k].candidates, h->name);
+		candidate |= s->service[k].manager && scn_name_listed(s->service[k].candidates, h->name);
 	daemon |= candidate;
 	if (!daemon)
 		return;
@@ -1464,7 +1462,7 @@ static void check_daemon(struct parse *p, size_t i)
 		}
 	}
 	for (size_t k = 0; k < s->nnodes; k++)
-		if (s->node[k].role == SCN_REDIRECTOR && candidate && (!to[0] || listed(to, s->node[k].name)))
+		if (s->node[k].role == SCN_REDIRECTOR && candidate && (!to[0] || scn_name_listed(to, s->node[k].name)))
 			told[ntold++] = s->node[k].name;
 	for (size_t k = 0; k < s->nreplicas && !candidate; k++) {
 		const struct scn_replica *r = &s->replica[k];

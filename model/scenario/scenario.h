@@ -270,4 +270,8 @@ int scenario_print_params(FILE *out, const char *section);
 int scenario_value_equal(const char *section, const char *key, const char *a, const char *b);
 /* The section kinds, space separated, on one line. */
 void scenario_print_sections(FILE *out);
+/* Whether name is one of the names in list (separated by spaces, tabs or
+ * commas). */
+int scn_name_listed(const char *list, const char *name);
+
 #endif

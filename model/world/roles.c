@@ -116,11 +116,11 @@ static int hostserver_attach(struct world *w, struct wnode *n)
 	if (probed && !(n->hchk = hchk_responder_new(n->sim, n->hsrv)))
 		return HN_ECONFIG;
 	for (size_t k = 0; k < s->nservices; k++)
-		candidate |= s->service[k].manager && world_name_listed(s->service[k].candidates, n->cfg->name);
+		candidate |= s->service[k].manager && scn_name_listed(s->service[k].candidates, n->cfg->name);
 	const char *to = n->cfg->cfg.hostserver.rtd.announce_to;
 	for (size_t k = 0; k < s->nnodes && candidate; k++)
 		if (s->node[k].role == SCN_REDIRECTOR && nred < RTD_MAX_REDIRECTORS &&
-		    (!to[0] || world_name_listed(to, s->node[k].name)))
+		    (!to[0] || scn_name_listed(to, s->node[k].name)))
 			reds[nred++] = world_node_addr(s, s->node[k].name);
 	for (size_t k = 0; k < s->nreplicas; k++) {
 		const struct scn_replica *r = &s->replica[k];

@@ -245,8 +245,12 @@ struct routes *routes_new(size_t n, size_t m, const size_t *a, const size_t *b,
 		}
 	}
 
-	if (core_next_hops(r, m, a, b, delay, start, arc) != HN_OK)
-		goto fail;
+	if (core_next_hops(r, m, a, b, delay, start, arc) == HN_OK)
+		goto done;
+fail:
+	routes_free(r);
+	r = NULL;
+done:
 	free(start);
 	free(arc);
 	free(deg);
@@ -255,16 +259,6 @@ struct routes *routes_new(size_t n, size_t m, const size_t *a, const size_t *b,
 	free(parent);
 	free(fill);
 	return r;
-fail:
-	free(start);
-	free(arc);
-	free(deg);
-	free(order);
-	free(queue);
-	free(parent);
-	free(fill);
-	routes_free(r);
-	return NULL;
 }
 
 long routes_next(const struct routes *r, size_t from, size_t to)

@@ -219,18 +219,6 @@ const char *world_managed_service(const struct world *w, const struct managed *m
 	return "?";
 }
 
-int world_name_listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	for (const char *t = list; *t; ) {
-		t += strspn(t, " \t,");
-		size_t len = strcspn(t, " \t,");
-		if (len == n && !strncmp(t, name, n))
-			return 1;
-		t += len;
-	}
-	return 0;
-}
 
 /* The replication server of a host server that managers may install on. */
 /* The origin's authorisation of an install, for the host server's
@@ -251,7 +239,7 @@ int world_rsrv_new(struct world *w, struct wnode *n)
 				 .ctx = n };
 	uint64_t ivl = 0;
 	for (size_t k = 0; k < s->nservices; k++)
-		if (s->service[k].manager && world_name_listed(s->service[k].candidates, n->cfg->name))
+		if (s->service[k].manager && scn_name_listed(s->service[k].candidates, n->cfg->name))
 			ivl = s->service[k].mgr.interval_ns;
 	n->rsrv = rsrv_new(n->sim, world_node_addr(s, n->cfg->name), &ops, ivl);
 	if (n->rsrv && rsrv_set_max_conns(n->rsrv, n->cfg->cfg.hostserver.rsrv.max_conns) != HN_OK)

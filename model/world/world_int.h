@@ -197,7 +197,6 @@ uint32_t world_node_addr(const struct scenario *s, const char *name);
 uint32_t world_link_addr(const struct scenario *s, const char *name, const char *peer);
 int world_name_in(const char *list, const char *name);
 /* services.c: the same for a list of any length (a manager's candidates). */
-int world_name_listed(const char *list, const char *name);
 int world_build_topology(struct world *w, const struct world_options *o, char *err, size_t errlen);
 struct wmetric *world_metric_new(const struct world *w, size_t from);
 void world_metric_free(struct wmetric *m);
