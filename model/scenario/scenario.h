@@ -30,6 +30,7 @@
 enum scn_role { HN_ROLES(SCN_ROLE_ENUM) SCN_NROLES };
 enum scn_tcp_profile { SCN_TCP_BSD1998, SCN_TCP_MODERN };
 enum scn_routing { SCN_ROUTING_GLOBAL, SCN_ROUTING_STATIC };
+enum scn_timewait { SCN_TIMEWAIT_COMPACT, SCN_TIMEWAIT_WHOLE };
 enum scn_proto { SCN_TCP, SCN_UDP };
 enum scn_app { SCN_APP_HTTP, SCN_APP_TELNET, SCN_APP_TTCP, SCN_APP_HYDRAWEB };
 enum scn_series { SCN_SERIES_CLEAN, SCN_SERIES_REALHOST, SCN_SERIES_VIRTUALHOST };
@@ -44,6 +45,7 @@ struct scn_simulation {
 	int tcp_profile;              /* enum scn_tcp_profile */
 	uint64_t mss;                 /* TCP segment size; 0: from the smallest MTU */
 	int routing;                  /* enum scn_routing */
+	int tcp_timewait;             /* enum scn_timewait */
 };
 
 #define SCN_ROLE_CFG(e, member, name, type, params, comp) type member;

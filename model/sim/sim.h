@@ -267,6 +267,13 @@ int sim_sock_release(sim_sock *s);
 /* Socket handles the shim holds now (live, including closed ones not
  * released) and has freed since sim_init (released ones). */
 void sim_sock_stats(uint64_t *live, uint64_t *freed);
+/* TIME_WAIT: a released TCP socket that reaches it (sim_sock_release) is
+ * moved into a compact record that behaves as ns-3's socket would there
+ * (model/sim/sim_timewait.cc), and ns-3 frees the socket; on by default,
+ * until sim_destroy.  Off: every socket stays whole through TIME_WAIT. */
+void sim_tcp_timewait_compact(bool on);
+/* Compact TIME_WAIT records held now. */
+uint64_t sim_tcp_timewait_live(void);
 /* IP options of the socket's datagrams, as Linux's setsockopt does them:
  * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every segment
  * whose source port is the socket's (ns-3's TCP segments carry no socket
@@ -328,6 +335,10 @@ void sim_sock_mtu_probes(const sim_sock *s, unsigned *sent, unsigned *ok, unsign
 	C(pmtu_lowered, "tcp.pmtu_lowered", "DF TCP sockets' segment size lowered by ICMP fragmentation needed (RFC 1191 section 6)") \
 	C(pmtu_floored, "tcp.pmtu_floored", "ICMP fragmentation needed with a next-hop MTU below 552, taken as 552 with DF then off for the socket (Linux route.c __ip_rt_update_pmtu: ip_rt_min_pmtu, a locked MTU; ip_dont_fragment)") \
 	C(blackhole_lowered, "tcp.blackhole_lowered", "DF TCP sockets' MSS lowered by black-hole detection (mtu_probing = blackhole)") \
+	C(tw_compact, "tcp.timewait_compact", "connections whose TIME_WAIT (2 MSL, 240 s) was kept by a compact record (the 4-tuple, sequence numbers and window; model/sim/sim_timewait.cc) in place of ns-3's whole socket, with ns-3's behaviour: released sockets of the bsd1998 profile") \
+	C(tw_whole, "tcp.timewait_whole", "released connections whose TIME_WAIT stayed in ns-3's whole socket (timestamps, SACK blocks, ECN, an IP TOS, a zero peer window, or [simulation] tcp_timewait = whole)") \
+	C(tw_acks, "tcp.timewait_acks", "ACKs sent from a compact TIME_WAIT for a segment with data (out of the window: ns-3's IsValidTcpSegment answers it with an ACK)") \
+	C(tw_zero_window, "tcp.timewait_zero_window", "compact TIME_WAITs that took a peer window of 0, where ns-3's socket would have started zero-window probes from TIME_WAIT (neither Linux nor FreeBSD does): not probed") \
 	C(icmp_not_lower, "tcp.icmp_not_lower", "ICMP fragmentation needed whose MTU would not lower the segment size: ignored") \
 	D(DF_TOO_BIG, "host_df_too_big", "a locally sent DF datagram larger than its route's MTU (a TCP segment with [simulation] mss past the link MTU): not sent") \
 	D(ICMP_OUT_OF_WINDOW, "host_icmp_out_of_window", "ICMP fragmentation needed quoting a TCP sequence number outside [snd_una, snd_max] (Linux tcp_v4_err, OUTOFWINDOWICMPS): ignored") \

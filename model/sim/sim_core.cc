@@ -131,6 +131,7 @@ sim_destroy(void)
         p->dead = true;
     }
     Simulator::Destroy();
+    TimeWaitReset();
     Config::Reset();
     g.pings.clear();
     g.socks.clear();
@@ -166,6 +167,10 @@ sim_schedule(uint64_t delay_ns, sim_event_fn fn, void* arg)
         if (!g.released.empty())
         {
             FreeReleased();
+        }
+        if (!g.twReady.empty())
+        {
+            TimeWaitConvert();
         }
         fn(arg);
     });

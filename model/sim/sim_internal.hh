@@ -202,6 +202,16 @@ struct sim_sock
 
 namespace shim
 {
+struct TwRecord; // sim_timewait.cc
+
+// A released socket that entered TIME_WAIT at `since` (time steps).
+struct TwReady
+{
+    Ptr<TcpSocketBase> sock;
+    sim_node* node;
+    int64_t since;
+};
+
 struct Sim
 {
     bool up = false; // between sim_init and sim_destroy
@@ -223,6 +233,12 @@ struct Sim
     uint64_t routeGen = 1; // bumped by every change that can change a route
     sim_route_fn route = nullptr; // sim_routing_from_c: C routes instead of global routing
     void* routeCtx = nullptr;
+    // TIME_WAIT in compact records (sim_timewait.cc): sockets waiting for the
+    // move, and the records (a list: each one leaves at its own expiry).
+    bool twCompact = true;
+    std::vector<TwReady> twReady;
+    TwRecord* twHead = nullptr;
+    uint64_t twLive = 0;
 };
 
 extern Sim g; // sim_core.cc
@@ -261,6 +277,71 @@ class Scratch
 // the socket once its own protocol is done with it.  Run at the start of each
 // C event (sim_schedule), where no socket callback is on the stack.
 void FreeReleased();
+
+// ---- TcpSocketBase's protected members ---------------------------------------
+
+// Pointers to TcpSocketBase's protected members, taken in a class derived
+// from it (legal C++: no object is ever cast to it).  sim_socket.cc lowers a
+// socket's segment size on ICMP (path MTU discovery, black-hole detection);
+// sim_timewait.cc moves a connection in TIME_WAIT into a compact record.
+struct TcpAccess : TcpSocketBase
+{
+    static Ptr<TcpSocketState> TcpSocketBase::*Tcb() { return &TcpAccess::m_tcb; }
+    static Ptr<TcpTxBuffer> TcpSocketBase::*TxBuffer() { return &TcpAccess::m_txBuffer; }
+    static Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t> TcpSocketBase::*Icmp()
+    {
+        return &TcpAccess::m_icmpCallback;
+    }
+    static void (TcpSocketBase::*Retransmit())() { return &TcpAccess::DoRetransmit; }
+    static EventId TcpSocketBase::*RetxEvent() { return &TcpAccess::m_retxEvent; }
+    static TracedValue<TcpStates_t> TcpSocketBase::*State() { return &TcpAccess::m_state; }
+    // TIME_WAIT (sim_timewait.cc)
+    static Ipv4EndPoint* TcpSocketBase::*EndPoint() { return &TcpAccess::m_endPoint; }
+    static Ipv6EndPoint* TcpSocketBase::*EndPoint6() { return &TcpAccess::m_endPoint6; }
+    static Ptr<TcpL4Protocol> TcpSocketBase::*Tcp() { return &TcpAccess::m_tcp; }
+    static EventId TcpSocketBase::*PersistEvent() { return &TcpAccess::m_persistEvent; }
+    static EventId TcpSocketBase::*DelAckEvent() { return &TcpAccess::m_delAckEvent; }
+    static EventId TcpSocketBase::*LastAckEvent() { return &TcpAccess::m_lastAckEvent; }
+    static EventId TcpSocketBase::*TimewaitEvent() { return &TcpAccess::m_timewaitEvent; }
+    static EventId TcpSocketBase::*SendPendingEvent() { return &TcpAccess::m_sendPendingDataEvent; }
+    static TracedValue<uint32_t> TcpSocketBase::*RWnd() { return &TcpAccess::m_rWnd; }
+    static TracedValue<SequenceNumber32> TcpSocketBase::*HighRxMark() { return &TcpAccess::m_highRxMark; }
+    static TracedValue<SequenceNumber32> TcpSocketBase::*HighRxAckMark()
+    {
+        return &TcpAccess::m_highRxAckMark;
+    }
+    static uint8_t TcpSocketBase::*SndWindShift() { return &TcpAccess::m_sndWindShift; }
+    static bool TcpSocketBase::*TimestampEnabled() { return &TcpAccess::m_timestampEnabled; }
+    static bool TcpSocketBase::*SackEnabled() { return &TcpAccess::m_sackEnabled; }
+    static uint16_t (TcpSocketBase::*AdvWnd())(bool) const
+    {
+        return &TcpAccess::AdvertisedWindowSize;
+    }
+    static Ptr<NetDevice> Socket::*BoundDevice() { return &TcpAccess::m_boundnetdevice; }
+    static bool (Socket::*ManualTtl())() const { return &TcpAccess::IsManualIpTtl; }
+    static bool (Socket::*ManualTclass())() const { return &TcpAccess::IsManualIpv6Tclass; }
+    static bool (Socket::*ManualHopLimit())() const { return &TcpAccess::IsManualIpv6HopLimit; }
+    static TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>
+        TcpSocketBase::*TxTrace()
+    {
+        return &TcpAccess::m_txTrace;
+    }
+    static TracedCallback<Ptr<const Packet>, const TcpHeader&, Ptr<const TcpSocketBase>>
+        TcpSocketBase::*RxTrace()
+    {
+        return &TcpAccess::m_rxTrace;
+    }
+};
+
+// ---- TIME_WAIT in a compact record (sim_timewait.cc) -----------------------
+
+// A released TCP socket (FreeReleased) is watched until it is in TIME_WAIT;
+// TimeWaitConvert, run at the start of each C event, then moves it into a
+// compact record and lets ns-3 free the socket.
+void TimeWaitWatch(Ptr<TcpSocketBase> t, sim_node* n);
+void TimeWaitConvert();
+// Frees the records (sim_destroy, after Simulator::Destroy).
+void TimeWaitReset();
 
 // ---- small conversions (sim_core.cc) --------------------------------------
 

@@ -147,20 +147,8 @@ SetCallbacks(sim_sock* s)
 // SetSegSize aborts unless the socket is CLOSED ("Cannot change segment
 // size dynamically").  RFC 1191 section 6 wants the sender to lower its
 // segment size to the reported next-hop MTU - 40 and retransmit.  The shim
-// does that through pointers to TcpSocketBase's protected members, taken in
-// a class derived from it (legal C++: the object is never cast).
-struct TcpAccess : TcpSocketBase
-{
-    static Ptr<TcpSocketState> TcpSocketBase::*Tcb() { return &TcpAccess::m_tcb; }
-    static Ptr<TcpTxBuffer> TcpSocketBase::*TxBuffer() { return &TcpAccess::m_txBuffer; }
-    static Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t> TcpSocketBase::*Icmp()
-    {
-        return &TcpAccess::m_icmpCallback;
-    }
-    static void (TcpSocketBase::*Retransmit())() { return &TcpAccess::DoRetransmit; }
-    static EventId TcpSocketBase::*RetxEvent() { return &TcpAccess::m_retxEvent; }
-    static TracedValue<TcpStates_t> TcpSocketBase::*State() { return &TcpAccess::m_state; }
-};
+// does that through pointers to TcpSocketBase's protected members
+// (TcpAccess, sim_internal.hh).
 
 constexpr uint32_t kIpTcpHeaders = 40; // RFC 879: 20 IP + 20 TCP bytes
 // Linux 6.1 net/ipv4/route.c: ip_rt_min_pmtu = DEFAULT_MIN_PMTU = 512 + 20 +
@@ -447,6 +435,10 @@ shim::FreeReleased()
         so->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                               MakeNullCallback<void, Ptr<Socket>, const Address&>());
         so->SetCloseCallbacks(SockCb(), SockCb());
+        if (s->tcp)
+        {
+            TimeWaitWatch(DynamicCast<TcpSocketBase>(so), s->node);
+        }
         g.socks.erase(s->self); // frees s; ns-3 keeps `so` while its protocol needs it
         g.socksFreed++;
     }

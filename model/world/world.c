@@ -73,6 +73,7 @@ struct world *world_build(const struct scenario *s, const struct world_options *
 	}
 	if (s->sim.routing == SCN_ROUTING_STATIC)
 		sim_routing_from_c(world_route, w);   /* no node yet: cannot fail */
+	sim_tcp_timewait_compact(s->sim.tcp_timewait == SCN_TIMEWAIT_COMPACT);
 	if (world_tcp_profile(s, err, errlen) != HN_OK ||
 	    world_build_topology(w, o, err, errlen) != HN_OK ||
 	    world_build_roles(w, o, err, errlen) != HN_OK ||

@@ -783,6 +783,170 @@ static void sim__released_sockets_are_freed(void **state)
 	sim_destroy();
 }
 
+/* ---- TIME_WAIT in a compact record ----------------------------------------
+ * The released client sockets of the test above end in TIME_WAIT (they close
+ * first).  Run the same connections with compact records and with ns-3's
+ * whole sockets; into each, at 60 s inject from B to one connection (a)
+ * a retransmission of the server's last data byte, (b) a bare ACK, and
+ * (c) at 300 s, after 2 MSL, the data byte again.  Everything A sends from
+ * 59 s on is recorded: both runs must send the same bytes. */
+
+struct tw_run {
+	struct rel r;
+	uint16_t port;            /* the first connection's local port at A */
+	uint32_t fin_b;           /* B's sequence number of its FIN */
+	int out;                  /* datagrams A sent after 59 s */
+	uint8_t dg[8][64];
+	size_t len[8];
+	uint64_t live_60, live_300;
+};
+
+static int64_t tw_out(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+		      const uint8_t *dg, size_t len)
+{
+	struct tw_run *t = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (sim_now_ns() < 59000000000ull || dg[9] != 6)
+		return SIM_ACCEPT;
+	if (t->out < 8 && len <= sizeof t->dg[0]) {
+		memcpy(t->dg[t->out], dg, len);
+		t->len[t->out] = len;
+	}
+	t->out++;
+	return SIM_ACCEPT;
+}
+
+/* B's segments seen at A before 59 s: the FIN of the first connection. */
+static int64_t tw_in(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
+		     const uint8_t *dg, size_t len)
+{
+	struct tw_run *t = ctx;
+	(void)n;
+	(void)at;
+	(void)iface;
+	if (len >= 40 && dg[9] == 6 && get16(dg + 22) == t->port && (dg[33] & 0x01))
+		t->fin_b = get32(dg + 24);
+	return SIM_ACCEPT;
+}
+
+static void tw_inject(struct tw_run *t, uint32_t seq, uint8_t flags, bool data)
+{
+	uint8_t dg[41];
+	size_t len = data ? 41 : 40;
+	build_ip(dg, len, ADDR_B, ADDR_A, 6, 64, 77);
+	uint8_t *h = dg + 20;
+	memset(h, 0, 20);
+	put16(h, TCP_PORT);
+	put16(h + 2, t->port);
+	put32(h + 4, seq);
+	put32(h + 8, 1 + REL_BYTES + 1);   /* A's data and FIN acknowledged */
+	h[12] = 5 << 4;
+	h[13] = flags;
+	put16(h + 14, 8000);
+	if (data)
+		dg[40] = 'x';
+	put16(h + 16, tu_transport_sum(dg, 16));
+	assert_int_equal(sim_ip_input(t->r.a, dg, len), HN_OK);
+}
+
+static void tw_at_60(void *arg)
+{
+	struct tw_run *t = arg;
+	t->live_60 = sim_tcp_timewait_live();
+	tw_inject(t, t->fin_b - 1, 0x18, true);   /* PSH|ACK, one old byte */
+	tw_inject(t, t->fin_b + 1, 0x10, false);  /* a bare ACK: nothing back */
+}
+
+static void tw_at_300(void *arg)
+{
+	struct tw_run *t = arg;
+	t->live_300 = sim_tcp_timewait_live();
+	tw_inject(t, t->fin_b - 1, 0x18, true);   /* no endpoint now: ns-3 resets */
+}
+
+static void tw_first(void *ctx, sim_sock *s, bool ok)
+{
+	struct tw_run *t = ctx;
+	uint32_t addr;
+	if (ok && !t->port)
+		sim_sock_local(s, &addr, &t->port);
+	rel_cli_connect(&t->r, s, ok);
+}
+
+/* compact: records on; stamps: RFC 1323 timestamps on (ns-3's default; a
+ * socket with them keeps its whole TIME_WAIT). */
+static void tw_run_one(struct tw_run *t, bool compact, bool stamps)
+{
+	memset(t, 0, sizeof *t);
+	struct chain c = chain_build(&LINK);
+	sim_tcp_timewait_compact(compact);
+	assert_int_equal(sim_set_default("ns3::TcpSocketBase::Timestamp", stamps ? "true" : "false"),
+			 HN_OK);
+	t->r.a = c.a;
+	sim_sock *l = sim_tcp_socket(c.b, &REL_SRV, &t->r);
+	assert_int_equal(sim_sock_bind(l, 0, TCP_PORT), HN_OK);
+	assert_int_equal(sim_sock_listen(l), HN_OK);
+	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_OUT, tw_out, t), HN_OK);
+	assert_int_equal(sim_hook_register(c.a, SIM_HOOK_LOCAL_IN, tw_in, t), HN_OK);
+	const struct sim_sock_ops first = {.on_connect = tw_first};
+	sim_sock *s = sim_tcp_socket(c.a, &first, t);
+	assert_int_equal(sim_sock_connect(s, ADDR_B, TCP_PORT), HN_OK);
+	t->r.started = 1;
+	sim_schedule(100000000ull, rel_start, &t->r);
+	/* C events at 10 and 20 s: the first frees the last released handles
+	 * and watches their sockets (already in TIME_WAIT), the second moves them */
+	sim_schedule(10000000000ull, rel_count, &t->r);
+	sim_schedule(20000000000ull, rel_count, &t->r);
+	sim_schedule(60000000000ull, tw_at_60, t);
+	sim_schedule(300000000000ull, tw_at_300, t);
+	sim_run(0);
+	assert_int_equal(t->r.bad, 0);
+	assert_int_equal(t->r.connected, REL_CONNS);
+	assert_int_equal(t->r.server_closed, REL_CONNS);
+	assert_int_not_equal(t->port, 0);
+	assert_int_not_equal(t->fin_b, 0);
+	const struct sim_stack_stats *st = sim_node_stack_stats(c.a);
+	if (compact && !stamps) {
+		assert_int_equal(st->tw_compact, REL_CONNS);
+		assert_int_equal(st->tw_whole, 0);
+		assert_int_equal(st->tw_acks, 1);
+		assert_int_equal(t->live_60, REL_CONNS);
+	} else {
+		assert_int_equal(st->tw_compact, 0);
+		assert_int_equal(st->tw_whole, REL_CONNS);
+		assert_int_equal(st->tw_acks, 0);
+		assert_int_equal(t->live_60, 0);
+	}
+	assert_int_equal(st->tw_zero_window, 0);
+	assert_int_equal(t->live_300, 0);   /* every TIME_WAIT over by 245 s */
+	sim_destroy();
+}
+
+static void sim__timewait_compact_answers_as_ns3_socket(void **state)
+{
+	(void)state;
+	static struct tw_run whole, compact, stamped;
+	tw_run_one(&whole, false, false);
+	tw_run_one(&compact, true, false);
+	tw_run_one(&stamped, true, true);   /* counted whole, answers as ns-3 does */
+	assert_int_equal(stamped.out, 2);
+	/* (a) answered with an ACK, (b) not answered, (c) answered with a RST */
+	assert_int_equal(whole.out, 2);
+	assert_int_equal(compact.out, whole.out);
+	assert_int_equal(compact.port, whole.port);
+	for (int i = 0; i < whole.out; i++) {
+		assert_int_equal(compact.len[i], whole.len[i]);
+		assert_memory_equal(compact.dg[i], whole.dg[i], whole.len[i]);
+	}
+	const uint8_t *ack = whole.dg[0], *rst = whole.dg[1];
+	assert_int_equal(ack[33], 0x10);                      /* ACK */
+	assert_int_equal(get32(ack + 28), whole.fin_b + 1);   /* past B's FIN */
+	assert_int_equal(get32(ack + 24), 1 + REL_BYTES + 1); /* past A's FIN */
+	assert_int_equal(rst[33] & 0x04, 0x04);               /* RST */
+}
+
 /* ---- path MTU discovery: what ICMP the TCP of a DF socket believes ------ */
 
 /* A's LOCAL_OUT: its data segments; at the 3rd an ICMP fragmentation needed
@@ -2051,6 +2215,7 @@ int main(void)
 		T(sim__tcp_transfers_100k_byte_exact),
 		T(sim__tcp_connect_to_closed_port_fails),
 		T(sim__released_sockets_are_freed),
+		T(sim__timewait_compact_answers_as_ns3_socket),
 		T(sim__tcp_icmp_quote_checked_and_mtu_floored_at_552),
 		T(sim__pre_routing_sees_every_datagram_with_valid_header),
 		T(sim__hooks_see_fragments_one_by_one),
