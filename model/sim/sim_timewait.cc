@@ -38,8 +38,9 @@
 // simulated time, where neither can be.
 //
 // What differs: the expiry is the record's event, at the instant ns-3's
-// would have fired (the socket's is cancelled); among events at that very
-// nanosecond it now comes after those scheduled before the move.  The
+// would have fired (the socket's is removed from the queue, so the event
+// count stays the same); among events at that very nanosecond it now comes
+// after those scheduled before the move.  The
 // `tcp_timewait = whole` key ([simulation]) keeps every socket whole, to
 // compare; tests/scenario/test_timewait.sh compares runs byte for byte.
 
@@ -255,9 +256,12 @@ Move(const Ptr<TcpSocketBase>& sock, sim_node* n)
         MakeNullCallback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t>());
     ep->SetDestroyCallback(MakeBoundCallback(&EndPointGone, r));
     t.*TcpAccess::EndPoint() = nullptr;
+    // Removed, not cancelled: a cancelled event still counts as run when its
+    // time comes (DefaultSimulatorImpl::ProcessOneEvent), and the record's
+    // takes its place one for one.
     EventId& tw = t.*TcpAccess::TimewaitEvent();
     r->expiry = Simulator::Schedule(Simulator::GetDelayLeft(tw), &Expire, r);
-    tw.Cancel();
+    Simulator::Remove(tw);
     r->tcp->RemoveSocket(sock); // ns-3's last reference but `sock`
 
     r->next = g.twHead;
