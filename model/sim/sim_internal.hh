@@ -312,6 +312,8 @@ struct TcpAccess : TcpSocketBase
     }
     static uint8_t TcpSocketBase::*SndWindShift() { return &TcpAccess::m_sndWindShift; }
     static bool TcpSocketBase::*TimestampEnabled() { return &TcpAccess::m_timestampEnabled; }
+    static uint32_t TcpSocketBase::*TimestampToEcho() { return &TcpAccess::m_timestampToEcho; }
+    static SequenceNumber32 TcpSocketBase::*HighTxAck() { return &TcpAccess::m_highTxAck; }
     static bool TcpSocketBase::*SackEnabled() { return &TcpAccess::m_sackEnabled; }
     static uint16_t (TcpSocketBase::*AdvWnd())(bool) const
     {

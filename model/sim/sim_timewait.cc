@@ -26,9 +26,10 @@
 //     the sockets moved here.
 // Only sockets whose TIME_WAIT this reproduces byte for byte are moved:
 // released ones (sim_sock_release: nothing outside ns-3 holds them) without
-// timestamps or SACK blocks to send, ECN, an IP TOS, IPv6 options, an ICMP
-// callback or connected Tx/Rx traces, with no timer but TIME_WAIT's running
-// and a peer window above 0.  The others keep ns-3's socket (counted,
+// SACK blocks to send, ECN, an IP TOS, IPv6 options, an ICMP callback or
+// connected Tx/Rx traces, with no timer but TIME_WAIT's running and a peer
+// window above 0.  RFC 1323 timestamps are kept as ns-3 keeps them (a
+// segment without one is dropped, the ACK echoes the latest in-order one).  The others keep ns-3's socket (counted,
 // tcp.timewait_whole).
 //
 // When: the State trace tells when a watched socket enters TIME_WAIT, inside
@@ -72,6 +73,12 @@ struct TwRecord
     uint8_t priority; // SocketPriorityTag, when not 0
     bool manualTtl;
     bool zeroWindow; // counted once
+    // RFC 1323 timestamps (the modern profile): ProcessOptionTimestamp's
+    // state and what AddOptionTimestamp echoes.
+    bool tsOn;
+    uint32_t tsRecent;          // m_tcb->m_rcvTimestampValue
+    uint32_t tsToEcho;          // m_timestampToEcho
+    SequenceNumber32 highTxAck; // m_highTxAck: the highest ACK sent
 };
 } // namespace shim
 
@@ -133,9 +140,36 @@ SendAck(TwRecord* r)
     h.SetAckNumber(r->nextRx);
     h.SetSourcePort(r->ep->GetLocalPort());
     h.SetDestinationPort(r->ep->GetPeerPort());
+    if (r->tsOn)
+    {
+        Ptr<TcpOptionTS> ts = CreateObject<TcpOptionTS>();
+        ts->SetTimestamp(TcpOptionTS::NowToTsValue());
+        ts->SetEcho(r->tsToEcho);
+        h.AppendOption(ts);
+    }
     h.SetWindowSize(r->advWnd);
+    if (r->highTxAck < r->nextRx)
+    {
+        r->highTxAck = r->nextRx;
+    }
     r->tcp->SendPacket(p, h, r->ep->GetLocalAddress(), r->ep->GetPeerAddress(), r->dev);
     r->node->stats.tw_acks++;
+}
+
+// ProcessOptionTimestamp.
+void
+Timestamp(TwRecord* r, const TcpHeader& th)
+{
+    Ptr<const TcpOptionTS> ts = DynamicCast<const TcpOptionTS>(th.GetOption(TcpOption::TS));
+    if (r->tsRecent > ts->GetTimestamp())
+    {
+        return; // not a smaller one (reordering)
+    }
+    r->tsRecent = ts->GetTimestamp();
+    if (th.GetSequenceNumber() == r->nextRx && th.GetSequenceNumber() <= r->highTxAck)
+    {
+        r->tsToEcho = ts->GetTimestamp();
+    }
 }
 
 // The endpoint's receive callback: TcpSocketBase::ForwardUp and DoForwardUp
@@ -166,6 +200,14 @@ Receive(TwRecord* r, Ptr<Packet> packet, Ipv4Header, uint16_t, Ptr<Ipv4Interface
     if (f & TcpHeader::SYN)
     {
         r->rWnd = th.GetWindowSize(); // not scaled on a SYN (RFC 7323)
+        if (th.HasOption(TcpOption::TS) && r->tsOn)
+        {
+            Timestamp(r, th);
+        }
+        else
+        {
+            r->tsOn = false;
+        }
         if (f & TcpHeader::ACK)
         {
             r->highRxAck = th.GetAckNumber();
@@ -173,6 +215,14 @@ Receive(TwRecord* r, Ptr<Packet> packet, Ipv4Header, uint16_t, Ptr<Ipv4Interface
     }
     else if (f & TcpHeader::ACK)
     {
+        if (r->tsOn)
+        {
+            if (!th.HasOption(TcpOption::TS))
+            {
+                return; // RFC 7323: a segment without TS is dropped
+            }
+            Timestamp(r, th);
+        }
         // UpdateWindowSize, state past ESTABLISHED.
         uint32_t w = (uint32_t)th.GetWindowSize() << r->sndWindShift;
         bool update = th.GetAckNumber() == r->highRxAck && w > r->rWnd;
@@ -205,7 +255,7 @@ Movable(TcpSocketBase& t)
     Ptr<TcpSocketState> tcb = t.*TcpAccess::Tcb();
     return (t.*TcpAccess::State()).Get() == TcpSocket::TIME_WAIT &&
            t.*TcpAccess::EndPoint() != nullptr && t.*TcpAccess::EndPoint6() == nullptr &&
-           !(t.*TcpAccess::TimestampEnabled()) && tcb->m_rxBuffer->GotFin() &&
+           tcb->m_rxBuffer->GotFin() &&
            tcb->m_rxBuffer->GetSackListSize() == 0 &&
            tcb->m_ecnState.Get() == TcpSocketState::ECN_DISABLED &&
            tcb->m_ecnMode != TcpSocketState::DctcpEcn && t.GetIpTos() == 0 &&
@@ -247,6 +297,10 @@ Move(const Ptr<TcpSocketBase>& sock, sim_node* n)
     r->manualTtl = (t.*TcpAccess::ManualTtl())();
     r->ttl = t.GetIpTtl();
     r->priority = t.GetPriority();
+    r->tsOn = t.*TcpAccess::TimestampEnabled();
+    r->tsRecent = tcb->m_rcvTimestampValue;
+    r->tsToEcho = t.*TcpAccess::TimestampToEcho();
+    r->highTxAck = t.*TcpAccess::HighTxAck();
 
     // The endpoint now belongs to the record: its callbacks drop their
     // references to the socket, and the socket forgets it (its destructor
