@@ -274,6 +274,9 @@ void sim_sock_stats(uint64_t *live, uint64_t *freed);
 void sim_tcp_timewait_compact(bool on);
 /* Compact TIME_WAIT records held now. */
 uint64_t sim_tcp_timewait_live(void);
+/* ns-3 TCP sockets n's TCP holds now (listening, connected, closing, and
+ * in TIME_WAIT unless moved into a record). */
+size_t sim_node_tcp_sockets(const sim_node *n);
 /* IP options of the socket's datagrams, as Linux's setsockopt does them:
  * IP_MTU_DISCOVER (df: DF set on every datagram; for TCP, on every segment
  * whose source port is the socket's (ns-3's TCP segments carry no socket

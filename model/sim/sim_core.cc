@@ -132,6 +132,7 @@ sim_destroy(void)
     }
     Simulator::Destroy();
     TimeWaitReset();
+    SockListReset();
     Config::Reset();
     g.pings.clear();
     g.socks.clear();

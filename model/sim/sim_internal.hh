@@ -17,6 +17,9 @@
 //   sim_hooks.cc     datagram bytes, LOCAL_OUT, hook registration, inject
 //   sim_pcap.cc      pcap tracing
 //   sim_socket.cc    TCP/UDP sockets and their callbacks
+//   sim_timewait.cc  TIME_WAIT in a compact record
+//   sim_demux.cc     hashed endpoint lookups (ns-3's linear ones replaced)
+//   sim_socklist.cc  TcpL4Protocol::RemoveSocket in constant time (likewise)
 //   sim_ping.cc      ICMP echo (V4Ping) and reply matching
 //   sim_fail.cc      crashed nodes and silent links
 //
@@ -344,6 +347,12 @@ void TimeWaitWatch(Ptr<TcpSocketBase> t, sim_node* n);
 void TimeWaitConvert();
 // Frees the records (sim_destroy, after Simulator::Destroy).
 void TimeWaitReset();
+
+// ---- TcpL4Protocol's socket list (sim_socklist.cc) ---------------------------
+
+// Forgets the index beside each TCP protocol's socket list (sim_destroy,
+// after Simulator::Destroy).
+void SockListReset();
 
 // ---- small conversions (sim_core.cc) --------------------------------------
 

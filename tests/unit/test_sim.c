@@ -673,6 +673,8 @@ enum { REL_CONNS = 40, REL_BYTES = 3000 };
 
 struct rel {
 	sim_node *a;
+	int want;                 /* connections to make; 0: REL_CONNS */
+	uint64_t gap_ns;          /* between them; 0: 100 ms */
 	int started, connected, accepted, server_closed;
 	size_t got;
 	uint64_t live_at_end, freed_at_end;
@@ -736,8 +738,8 @@ static void rel_start(void *arg)
 	sim_sock *s = sim_tcp_socket(r->a, &REL_CLI, r);
 	if (!s || sim_sock_connect(s, ADDR_B, TCP_PORT) != HN_OK)
 		r->bad++;
-	if (++r->started < REL_CONNS)
-		sim_schedule(100000000ull, rel_start, r);   /* one every 100 ms */
+	if (++r->started < (r->want ? r->want : REL_CONNS))   /* one every 100 ms */
+		sim_schedule(r->gap_ns ? r->gap_ns : 100000000ull, rel_start, r);
 }
 
 /* A sim_schedule event runs FreeReleased first: what it counts is after. */
@@ -793,12 +795,14 @@ static void sim__released_sockets_are_freed(void **state)
 
 struct tw_run {
 	struct rel r;
+	sim_node *b;
 	uint16_t port;            /* the first connection's local port at A */
 	uint32_t fin_b;           /* B's sequence number of its FIN */
 	int out;                  /* datagrams A sent after 59 s */
 	uint8_t dg[8][64];
 	size_t len[8];
 	uint64_t live_60, live_300;
+	size_t socks_a_60, socks_b_60;   /* ns-3 TCP sockets at A and B at 60 s */
 };
 
 static int64_t tw_out(void *ctx, sim_node *n, enum sim_hook_point at, int iface,
@@ -855,6 +859,8 @@ static void tw_at_60(void *arg)
 {
 	struct tw_run *t = arg;
 	t->live_60 = sim_tcp_timewait_live();
+	t->socks_a_60 = sim_node_tcp_sockets(t->r.a);
+	t->socks_b_60 = sim_node_tcp_sockets(t->b);
 	tw_inject(t, t->fin_b - 1, 0x18, true);   /* PSH|ACK, one old byte */
 	tw_inject(t, t->fin_b + 1, 0x10, false);  /* a bare ACK: nothing back */
 }
@@ -884,6 +890,7 @@ static void tw_run_one(struct tw_run *t, bool compact, bool stamps)
 	assert_int_equal(sim_set_default("ns3::TcpSocketBase::Timestamp", stamps ? "true" : "false"),
 			 HN_OK);
 	t->r.a = c.a;
+	t->b = c.b;
 	sim_sock *l = sim_tcp_socket(c.b, &REL_SRV, &t->r);
 	assert_int_equal(sim_sock_bind(l, 0, TCP_PORT), HN_OK);
 	assert_int_equal(sim_sock_listen(l), HN_OK);
@@ -912,12 +919,15 @@ static void tw_run_one(struct tw_run *t, bool compact, bool stamps)
 		assert_int_equal(st->tw_whole, 0);
 		assert_int_equal(st->tw_acks, 1);
 		assert_int_equal(t->live_60, REL_CONNS);
+		assert_int_equal(t->socks_a_60, 0);        /* all moved and freed */
 	} else {
 		assert_int_equal(st->tw_compact, 0);
 		assert_int_equal(st->tw_whole, REL_CONNS);
 		assert_int_equal(st->tw_acks, 0);
 		assert_int_equal(t->live_60, 0);
+		assert_int_equal(t->socks_a_60, REL_CONNS); /* all in TIME_WAIT */
 	}
+	assert_int_equal(t->socks_b_60, 1);   /* the listener; the others closed */
 	assert_int_equal(st->tw_zero_window, 0);
 	assert_int_equal(t->live_300, 0);   /* every TIME_WAIT over by 245 s */
 	sim_destroy();
@@ -953,6 +963,39 @@ static void sim__timewait_compact_answers_as_ns3_socket(void **state)
 	assert_int_equal(get32(ack + 28), whole.fin_b + 1);   /* past B's FIN */
 	assert_int_equal(get32(ack + 24), 1 + REL_BYTES + 1); /* past A's FIN */
 	assert_int_equal(rst[33] & 0x04, 0x04);               /* RST */
+}
+
+/* 600 connections, a new one every 5 ms, both ends released: the server's
+ * sockets leave TcpL4Protocol's list as they close (sim_socklist.cc leaves
+ * nulls and squeezes them out, in order, once they are half the list), the
+ * client's as their TIME_WAIT moves into records.  At the end only B's
+ * listener is left, and every record goes 240 s later. */
+static void sim__tcp_socket_list_shrinks_as_connections_end(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	struct chain c = chain_build(&LINK);
+	assert_int_equal(sim_set_default("ns3::TcpSocketBase::Timestamp", "false"), HN_OK);
+	struct rel r = {.a = c.a, .want = N, .gap_ns = 5000000ull};
+	sim_sock *l = sim_tcp_socket(c.b, &REL_SRV, &r);
+	assert_int_equal(sim_sock_bind(l, 0, TCP_PORT), HN_OK);
+	assert_int_equal(sim_sock_listen(l), HN_OK);
+	assert_int_equal(sim_node_tcp_sockets(c.b), 1);
+	sim_schedule(0, rel_start, &r);
+	sim_schedule(30000000000ull, rel_count, &r);
+	sim_schedule(31000000000ull, rel_count, &r);   /* moves the last TIME_WAITs */
+	sim_run(32000000000ull);
+	assert_int_equal(r.bad, 0);
+	assert_int_equal(r.connected, N);
+	assert_int_equal(r.server_closed, N);
+	assert_int_equal(r.got, (size_t)N * REL_BYTES);
+	assert_int_equal(sim_node_tcp_sockets(c.b), 1);
+	assert_int_equal(sim_node_tcp_sockets(c.a), 0);
+	assert_int_equal(sim_tcp_timewait_live(), N);
+	assert_int_equal(sim_node_stack_stats(c.a)->tw_compact, N);
+	sim_run(300000000000ull);
+	assert_int_equal(sim_tcp_timewait_live(), 0);
+	sim_destroy();
 }
 
 /* ---- path MTU discovery: what ICMP the TCP of a DF socket believes ------ */
@@ -2224,6 +2267,7 @@ int main(void)
 		T(sim__tcp_connect_to_closed_port_fails),
 		T(sim__released_sockets_are_freed),
 		T(sim__timewait_compact_answers_as_ns3_socket),
+		T(sim__tcp_socket_list_shrinks_as_connections_end),
 		T(sim__tcp_icmp_quote_checked_and_mtu_floored_at_552),
 		T(sim__pre_routing_sees_every_datagram_with_valid_header),
 		T(sim__hooks_see_fragments_one_by_one),
