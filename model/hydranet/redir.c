@@ -78,15 +78,30 @@ struct redir {
 	struct sim_node *node;     /* set by redir_attach */
 	int timer_pending;         /* an expiry event is scheduled */
 	uint64_t expiry_check_ns;  /* when the scheduled expiry check runs; 0: none */
-	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* encapsulated datagram */
-	uint8_t scratch[IPV4_MAX_LEN];                 /* fragment being built */
+	struct redir_work *w;                          /* work space; NULL until needed */
 	struct tunnel_mode tmode;                      /* from cfg: the tunnel's rule */
-	struct tunnel_buf tbuf;                        /* tunnel_xmit's work space */
 	uint64_t icmp_credit_ns;                       /* ICMP token bucket, in time */
 	uint64_t icmp_last_ns;
 	int icmp_primed;                               /* the bucket has been filled */
 	uint8_t icmp[ICMP_ERROR_MAX];                  /* ICMP being built */
 };
+
+/* The work space of tunnelling, fragmenting and forwarding held fragments:
+ * about 200 KB, allocated at the first datagram that needs it, so that a
+ * redirector that never tunnels (most of them, at Internet scale) does not
+ * hold it.  Nothing in it outlives one call. */
+struct redir_work {
+	uint8_t outer[IPV4_MAX_LEN + IPIP_OUTER_LEN];  /* a held fragment, forwarded */
+	uint8_t scratch[IPV4_MAX_LEN];                 /* fragment being built; a clamped SYN */
+	struct tunnel_buf tbuf;                        /* tunnel_xmit's work space */
+};
+
+static struct redir_work *work(struct redir *r)
+{
+	if (!r->w)
+		r->w = malloc(sizeof *r->w);
+	return r->w;
+}
 
 static unsigned hash_sap(uint32_t origin, uint16_t port, uint8_t proto)
 {
@@ -158,6 +173,7 @@ void redir_free(struct redir *r)
 	}
 	flows_free(r);
 	fragflow_free(r->ff);
+	free(r->w);
 	free(r);
 }
 
@@ -514,7 +530,10 @@ static int send_fragmented(struct redir *r, const uint8_t *dg, size_t len, uint3
 	uint32_t mtu = r->io.route_mtu(r->io.ctx, dst_route);
 	if (mtu == 0)
 		return HN_ENOROUTE;
-	int n = ipv4_fragment(dg, len, mtu, r->scratch, sizeof r->scratch, emit_outer, r, &r->fst);
+	struct redir_work *w = work(r);
+	if (!w)
+		return HN_ENOMEM;   /* counted as refused output */
+	int n = ipv4_fragment(dg, len, mtu, w->scratch, sizeof w->scratch, emit_outer, r, &r->fst);
 	if (n > 1) {
 		r->st.outer_fragmented++;
 		r->st.fragments_made += (uint64_t)n;
@@ -576,9 +595,11 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, 
 	uint32_t src = r->io.route_src(r->io.ctx, hs);
 	uint32_t mtu = src ? r->io.route_mtu(r->io.ctx, hs) : 0;
 	struct tunnel_result res = { 0 };
-	int rc = mtu ? tunnel_xmit(dg, len, &r->tmode, src, hs, mtu, &r->next_id, &r->tbuf,
-				   emit_outer, r, &r->fst, &res)
-		     : HN_ENOROUTE;
+	struct redir_work *w = mtu ? work(r) : NULL;
+	int rc = !mtu ? HN_ENOROUTE
+		 : !w ? HN_ENOMEM   /* counted as refused output */
+		 : tunnel_xmit(dg, len, &r->tmode, src, hs, mtu, &r->next_id, &w->tbuf, emit_outer, r,
+			       &r->fst, &res);
 	if (res.outer_pieces > 1) {
 		r->st.outer_fragmented++;
 		r->st.fragments_made += res.outer_pieces;
@@ -598,7 +619,7 @@ static void tunnel(struct redir *r, const uint8_t *dg, size_t len, uint32_t hs, 
 		 * the ICMP quotes it as received.  fragment = outer (device MTU
 		 * 1500): ip_forward has decremented the TTL when ip_tunnel_xmit's
 		 * tnl_update_pmtu refuses it: the copy tunnel_xmit made, TTL - 1. */
-		const uint8_t *q = r->tmode.frag == TUNNEL_FRAG_INNER ? dg : r->tbuf.inner;
+		const uint8_t *q = r->tmode.frag == TUNNEL_FRAG_INNER || !w ? dg : w->tbuf.inner;
 		if (rc == HN_EDF && res.frag_needed && r->cfg.icmp_frag_needed)
 			send_frag_needed(r, q, net_get16(q + 2), res.frag_needed, now_ns);
 		if (HN_LOG_ON(HN_LOG_REDIR)) {
@@ -626,10 +647,14 @@ static void forward_by_c(struct redir *r, const uint8_t *frag, size_t len, uint6
 	}
 	HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "forward %s (held fragment, its first was not redirected)",
 	       hn_log_dg_text(t, sizeof t, frag, len));
-	memcpy(r->outer, frag, len);
-	r->outer[8]--;
-	ipv4_update_checksum(r->outer);
-	int rc = send_fragmented(r, r->outer, len, net_get32(frag + 16), now_ns);
+	struct redir_work *w = work(r);
+	int rc = HN_ENOMEM;   /* counted as refused output */
+	if (w) {
+		memcpy(w->outer, frag, len);
+		w->outer[8]--;
+		ipv4_update_checksum(w->outer);
+		rc = send_fragmented(r, w->outer, len, net_get32(frag + 16), now_ns);
+	}
 	if (rc != HN_OK) {
 		enum redir_drop d = drop_status(r, rc);
 		HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "drop %s %s (forwarding a held fragment: %s)",
@@ -908,15 +933,15 @@ enum redir_verdict redir_input(struct redir *r, const uint8_t *dg, size_t len,
 		/* A SYN to the service: its MSS option at most mss_clamp
 		 * (net/mss.h), in a copy (dg is borrowed). */
 		uint16_t old;
-		memcpy(r->scratch, dg, len);
-		int rc = mss_clamp(r->scratch, len, r->cfg.mss_clamp, &old);
+		struct redir_work *ws = work(r);   /* NULL: tunnel() drops it for want of it */
+		int rc = ws ? (memcpy(ws->scratch, dg, len), mss_clamp(ws->scratch, len, r->cfg.mss_clamp, &old)) : 0;
 		if (rc < 0)
 			r->st.mss_unparsed++;   /* tunnelled as it came */
 		if (rc == 1) {
 			r->st.mss_clamped++;
 			HN_LOG(HN_LOG_REDIR, now_ns, node_name(r), "clamp mss %u to %u", (unsigned)old,
 			       (unsigned)r->cfg.mss_clamp);
-			dg = r->scratch;
+			dg = ws->scratch;
 		}
 	}
 	tunnel(r, dg, len, hs, now_ns);

@@ -39,7 +39,9 @@
 struct wmetric {
 	const struct scenario *s;
 	const struct addr_index *addrs;   /* the world's (link addresses to nodes) */
-	uint64_t *dist;               /* ns, from the redirector to each node */
+	const struct graph *graph;    /* the world's links (fixed once built) */
+	size_t from;                  /* the redirector's node */
+	uint64_t *dist;               /* ns, from the redirector to each node; NULL until asked */
 };
 
 struct wnode {
