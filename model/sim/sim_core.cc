@@ -131,6 +131,7 @@ sim_destroy(void)
         p->dead = true;
     }
     Simulator::Destroy();
+    ForgetTcpSocketLists();
     Config::Reset();
     g.pings.clear();
     g.socks.clear();

@@ -24,8 +24,12 @@
 #include "ns3/ipv4-end-point-demux.h"
 #include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-interface.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-socket-base.h"
 
+#include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ns3
@@ -431,7 +435,108 @@ Ipv4EndPointDemux::Lookup(Ipv4Address daddr,
                     "binding them to different NetDevices.");
     return retval;
 }
+// ---- TcpL4Protocol's socket list ------------------------------------------
+//
+// ns-3 3.37's TcpL4Protocol keeps every TCP socket of the node in a
+// std::vector (m_sockets): CreateSocket appends the new socket, AddSocket
+// (called by each Bind and by each connection a listener forks) scans the
+// whole vector for it and appends it when absent, RemoveSocket (when a
+// socket's endpoint goes: after TIME_WAIT, LAST_ACK, or an RST) scans for
+// it and erases it, DoDispose clears the vector.  A server keeps every
+// connection's socket through TIME_WAIT, so each accept scanned all the
+// earlier connections of the run: quadratic in connections (at 1,000 ISPs
+// the origin accepts 1 M).  These two definitions replace the library's
+// (PLT interposition, as above) and decide membership from a hash set kept
+// beside the vector; the vector itself is changed exactly as ns-3 changes it
+// (same appends, same erase of the one occurrence), so its order, which
+// ns-3's SocketList attribute shows, is ns-3's.  The set learns the sockets
+// CreateSocket appended (the vector's tail past what it has seen) at each
+// call, and starts again when the vector shrank by other means (DoDispose);
+// sim_destroy forgets it (ForgetTcpSocketLists) with the simulation.
+namespace
+{
+// m_sockets is private: an explicit instantiation may name a private
+// member ([temp.spec.general] p6), and the friend carries its address out.
+struct SocketsOf
+{
+    using type = std::vector<Ptr<TcpSocketBase>> TcpL4Protocol::*;
+    friend type MemberOf(SocketsOf);
+};
+
+template <typename Tag, typename Tag::type M>
+struct Expose
+{
+    friend typename Tag::type MemberOf(Tag) { return M; }
+};
+
+template struct Expose<SocketsOf, &TcpL4Protocol::m_sockets>;
+
+struct SocketSet
+{
+    std::unordered_set<const TcpSocketBase*> in; // the vector's sockets
+    size_t seen = 0;                             // its length at the last call
+};
+
+std::unordered_map<const TcpL4Protocol*, SocketSet>&
+SocketSets()
+{
+    static std::unordered_map<const TcpL4Protocol*, SocketSet> m;
+    return m;
+}
+
+SocketSet&
+SyncSockets(const TcpL4Protocol* tcp, const std::vector<Ptr<TcpSocketBase>>& v)
+{
+    SocketSet& x = SocketSets()[tcp];
+    if (v.size() < x.seen) // cleared behind our back: start again
+    {
+        x.in.clear();
+        x.seen = 0;
+    }
+    for (size_t i = x.seen; i < v.size(); i++)
+    {
+        x.in.insert(PeekPointer(v[i]));
+    }
+    x.seen = v.size();
+    return x;
+}
+} // namespace
+
+void
+TcpL4Protocol::AddSocket(Ptr<TcpSocketBase> socket)
+{
+    std::vector<Ptr<TcpSocketBase>>& v = this->*MemberOf(SocketsOf());
+    SocketSet& x = SyncSockets(this, v);
+    if (x.in.insert(PeekPointer(socket)).second)
+    {
+        v.push_back(socket);
+        x.seen = v.size();
+    }
+}
+
+bool
+TcpL4Protocol::RemoveSocket(Ptr<TcpSocketBase> socket)
+{
+    std::vector<Ptr<TcpSocketBase>>& v = this->*MemberOf(SocketsOf());
+    SocketSet& x = SyncSockets(this, v);
+    if (x.in.erase(PeekPointer(socket)) == 0)
+    {
+        return false;
+    }
+    v.erase(std::find(v.begin(), v.end(), socket));
+    x.seen = v.size();
+    return true;
+}
 } // namespace ns3
+
+namespace shim
+{
+void
+ForgetTcpSocketLists()
+{
+    ns3::SocketSets().clear();
+}
+} // namespace shim
 
 extern "C" size_t
 sim_demux_indexed(void)

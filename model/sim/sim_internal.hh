@@ -262,6 +262,10 @@ class Scratch
 // C event (sim_schedule), where no socket callback is on the stack.
 void FreeReleased();
 
+// Forgets the membership sets kept beside each TcpL4Protocol's socket list
+// (sim_demux.cc); sim_destroy calls it once ns-3 has disposed of the nodes.
+void ForgetTcpSocketLists();
+
 // ---- small conversions (sim_core.cc) --------------------------------------
 
 // ns as an ns-3 Time, saturating at INT64_MAX.
