@@ -363,6 +363,8 @@ void EnsureLocalOut(sim_node* n);
 
 namespace ns3
 {
+class CRouting;
+
 // Wraps the node's whole routing list (static first, then global), so its
 // RouteInput sees every datagram the node receives, and wraps the deliver
 // and forward callbacks it hands down.  RouteOutput and the notifications
@@ -385,14 +387,27 @@ class HookRouting : public Ipv4RoutingProtocol
                 UnicastForwardCallback ucb, MulticastForwardCallback mcb,
                 LocalDeliverCallback lcb, ErrorCallback ecb);
 
-    void NotifyInterfaceUp(uint32_t i) override { m_inner->NotifyInterfaceUp(i); }
-    void NotifyInterfaceDown(uint32_t i) override { m_inner->NotifyInterfaceDown(i); }
+    // Every change of the node's addresses and of its static routes comes
+    // through these (Ipv4L3Protocol calls them): they date InnerRouteInput's
+    // caches.
+    void NotifyInterfaceUp(uint32_t i) override
+    {
+        m_changes++;
+        m_inner->NotifyInterfaceUp(i);
+    }
+    void NotifyInterfaceDown(uint32_t i) override
+    {
+        m_changes++;
+        m_inner->NotifyInterfaceDown(i);
+    }
     void NotifyAddAddress(uint32_t i, Ipv4InterfaceAddress a) override
     {
+        m_changes++;
         m_inner->NotifyAddAddress(i, a);
     }
     void NotifyRemoveAddress(uint32_t i, Ipv4InterfaceAddress a) override
     {
+        m_changes++;
         m_inner->NotifyRemoveAddress(i, a);
     }
     void SetIpv4(Ptr<Ipv4> ipv4) override
@@ -411,13 +426,34 @@ class HookRouting : public Ipv4RoutingProtocol
         m_inner = nullptr;
         m_ipv4 = nullptr;
         m_node = nullptr;
+        m_static = nullptr;
+        m_c = nullptr;
+        m_listKind = 0;
         Ipv4RoutingProtocol::DoDispose();
     }
 
   private:
+    bool InnerRouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                         UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                         LocalDeliverCallback lcb, ErrorCallback ecb);
+    bool IsLocal(Ipv4Address dst);
+    bool WeakEs();
+
     Ptr<Ipv4ListRouting> m_inner;
     Ptr<Ipv4> m_ipv4;
     sim_node* m_node = nullptr; // set right after the stack is installed
+    // InnerRouteInput's state (sim_routing.cc): the list when it is static
+    // then CRouting (held by m_inner), and what it caches.
+    int m_listKind = -1; // -1: not looked at yet; 0: another list; 1: static + CRouting
+    Ipv4StaticRouting* m_static = nullptr;
+    CRouting* m_c = nullptr;
+    uint64_t m_changes = 1;                 // bumped by each notification
+    uint64_t m_localAt = 0;                 // m_changes when m_local was built
+    uint32_t m_localIfaces = 0;             // interfaces then
+    int m_weakEs = -1;                      // the WeakEsModel attribute; -1: not read yet
+    std::unordered_set<uint32_t> m_local;   // every interface's local and broadcast addresses
+    uint64_t m_missAt = 0, m_missGen = 0;   // m_changes and g.routeGen when m_miss was begun
+    std::unordered_set<uint32_t> m_miss;    // destinations the static routes do not reach
 };
 
 // The routes C computes (sim_routing_from_c), as a routing protocol: what
@@ -442,6 +478,8 @@ class CRouting : public Ipv4RoutingProtocol
     void NotifyRemoveAddress(uint32_t, Ipv4InterfaceAddress) override {}
     void SetIpv4(Ptr<Ipv4> ipv4) override { m_ipv4 = ipv4; }
     void PrintRoutingTable(Ptr<OutputStreamWrapper> s, Time::Unit u) const override;
+    // The route to dst C gives, or null (also HookRouting's InnerRouteInput).
+    Ptr<Ipv4Route> Lookup(Ipv4Address dst);
 
   protected:
     void DoDispose() override
@@ -452,7 +490,6 @@ class CRouting : public Ipv4RoutingProtocol
     }
 
   private:
-    Ptr<Ipv4Route> Lookup(Ipv4Address dst);
     Ptr<Ipv4> m_ipv4;
     sim_node* m_node = nullptr; // set right after the stack is installed
 };
