@@ -266,6 +266,10 @@ void FreeReleased();
 // (sim_demux.cc); sim_destroy calls it once ns-3 has disposed of the nodes.
 void ForgetTcpSocketLists();
 
+// The event scheduler every simulation runs on (sim_sched.cc): the order of
+// ns-3's default, MapScheduler, at less cost when many events are pending.
+TypeId SchedulerType();
+
 // ---- small conversions (sim_core.cc) --------------------------------------
 
 // ns as an ns-3 Time, saturating at INT64_MAX.
