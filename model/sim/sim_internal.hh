@@ -19,6 +19,9 @@
 //   sim_socket.cc    TCP/UDP sockets and their callbacks
 //   sim_ping.cc      ICMP echo (V4Ping) and reply matching
 //   sim_fail.cc      crashed nodes and silent links
+//   sim_demux.cc     ns-3's TCP/UDP demultiplexer and TcpL4Protocol's socket
+//                    list, indexed (carried ns-3 3.37 member functions)
+//   sim_sched.cc     the event scheduler (MapScheduler's order, two heaps)
 //
 // How the four hook points reach into ns-3 (measured in
 // shared/probes/ns3-shim/README.md):
@@ -432,6 +435,7 @@ class HookRouting : public Ipv4RoutingProtocol
         m_node = nullptr;
         m_static = nullptr;
         m_c = nullptr;
+        m_hit.clear();
         m_listKind = 0;
         Ipv4RoutingProtocol::DoDispose();
     }
@@ -458,6 +462,7 @@ class HookRouting : public Ipv4RoutingProtocol
     std::unordered_set<uint32_t> m_local;   // every interface's local and broadcast addresses
     uint64_t m_missAt = 0, m_missGen = 0;   // m_changes and g.routeGen when m_miss was begun
     std::unordered_set<uint32_t> m_miss;    // destinations the static routes do not reach
+    std::unordered_map<uint32_t, Ptr<Ipv4Route>> m_hit; // the static routes' route to the others
 };
 
 // The routes C computes (sim_routing_from_c), as a routing protocol: what

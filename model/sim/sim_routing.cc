@@ -172,10 +172,12 @@ HookRouting::Decide(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevic
 // were a third of the run.  Here the same decisions are taken once each,
 // from caches: the set of every interface's local and broadcast addresses
 // (which is what the weak model's scan compares with), and the set of
-// destinations for which LookupStatic has no route; a destination it has a
-// route for is asked of Ipv4StaticRouting itself (RouteOutput: LookupStatic
-// with no output device, as RouteInput calls it), so the route is ns-3's,
-// built anew each time.  The caches are dropped at every notification of an
+// destinations for which LookupStatic has no route, and the route it gave
+// for each other destination (asked of Ipv4StaticRouting itself the first
+// time: RouteOutput, that is LookupStatic with no output device, as
+// RouteInput calls it).  The route is ns-3's, built once and handed out again
+// instead of an equal copy each time: nothing changes a route once made
+// (RouteTo below relies on the same).  The caches are dropped at every notification of an
 // address or interface change (which is also what changes ns-3's connected
 // static routes) and at every sim_route_add (g.routeGen).  Multicast
 // destinations, the strong end-system model and other lists take ns-3's
@@ -222,17 +224,25 @@ HookRouting::InnerRouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const
     if (m_missAt != m_changes || m_missGen != g.routeGen)
     {
         m_miss.clear();
+        m_hit.clear();
         m_missAt = m_changes;
         m_missGen = g.routeGen;
     }
     if (!m_miss.count(dst.Get()))
     {
+        auto hit = m_hit.find(dst.Get());
+        if (hit != m_hit.end())
+        {
+            ucb(hit->second, p, h);
+            return true;
+        }
         Ipv4Header q;
         q.SetDestination(dst);
         Socket::SocketErrno err;
         Ptr<Ipv4Route> r = m_static->RouteOutput(nullptr, q, nullptr, err);
         if (r)
         {
+            m_hit.emplace(dst.Get(), r);
             ucb(r, p, h);
             return true;
         }
