@@ -84,6 +84,7 @@ sim_init(const struct sim_config* cfg)
         return HN_EINVAL;
     }
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true)); // before any node
+    GlobalValue::Bind("SchedulerType", TypeIdValue(SchedulerType())); // before any event
     // Referenced here so that every program links sim_demux.cc, whose
     // definitions replace ns-3's linear endpoint demultiplexer.
     (void)sim_demux_indexed();
@@ -132,7 +133,7 @@ sim_destroy(void)
     }
     Simulator::Destroy();
     TimeWaitReset();
-    SockListReset();
+    ForgetTcpSocketLists();
     Config::Reset();
     g.pings.clear();
     g.socks.clear();

@@ -24,8 +24,12 @@
 #include "ns3/ipv4-end-point-demux.h"
 #include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-interface.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-socket-base.h"
 
+#include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace ns3
@@ -431,7 +435,135 @@ Ipv4EndPointDemux::Lookup(Ipv4Address daddr,
                     "binding them to different NetDevices.");
     return retval;
 }
+// ---- TcpL4Protocol's socket list ------------------------------------------
+//
+// ns-3 3.37's TcpL4Protocol keeps every TCP socket of the node in a
+// std::vector (m_sockets): CreateSocket appends the new socket, AddSocket
+// (called by each Bind and by each connection a listener forks) scans the
+// whole vector for it and appends it when absent, RemoveSocket (when a
+// socket's endpoint goes: after TIME_WAIT, LAST_ACK, or an RST) scans for
+// it and erases it, DoDispose clears the vector.  A server keeps every
+// connection's socket through TIME_WAIT (unless sim_timewait.cc moved it
+// out), so each accept scanned all the earlier connections of the run:
+// quadratic in connections (at 1,000 ISPs the origin accepts 1 M); and each
+// removal searched and erased among the connections in progress (11 % of
+// the 1,000-ISP run).  These two definitions replace the library's (PLT
+// interposition, as above) and find a socket through an index kept beside
+// the vector; the vector gets ns-3's appends, and a removed socket's entry
+// becomes null (the nulls squeezed out in order later), so the order of the
+// sockets in it, which ns-3's SocketList attribute shows (with the nulls),
+// is ns-3's.  The index learns the sockets CreateSocket appended (the
+// vector's tail past what it has seen) at each call, and starts again when
+// the vector shrank by other means (DoDispose); sim_destroy forgets it
+// (ForgetTcpSocketLists) with the simulation.
+namespace
+{
+// m_sockets is private: an explicit instantiation may name a private
+// member ([temp.spec.general] p6), and the friend carries its address out.
+struct SocketsOf
+{
+    using type = std::vector<Ptr<TcpSocketBase>> TcpL4Protocol::*;
+    friend type MemberOf(SocketsOf);
+};
+
+template <typename Tag, typename Tag::type M>
+struct Expose
+{
+    friend typename Tag::type MemberOf(Tag) { return M; }
+};
+
+template struct Expose<SocketsOf, &TcpL4Protocol::m_sockets>;
+
+struct SocketSet
+{
+    std::unordered_map<const TcpSocketBase*, size_t> at; // the vector's sockets, by index
+    size_t seen = 0;                                     // its length at the last call
+    size_t nulls = 0;                                    // removed entries left as null
+};
+
+std::unordered_map<const TcpL4Protocol*, SocketSet>&
+SocketSets()
+{
+    static std::unordered_map<const TcpL4Protocol*, SocketSet> m;
+    return m;
+}
+
+SocketSet&
+SyncSockets(const TcpL4Protocol* tcp, const std::vector<Ptr<TcpSocketBase>>& v)
+{
+    SocketSet& x = SocketSets()[tcp];
+    if (v.size() < x.seen) // cleared behind our back: start again
+    {
+        x = SocketSet{};
+    }
+    for (size_t i = x.seen; i < v.size(); i++)
+    {
+        if (v[i])
+        {
+            x.at[PeekPointer(v[i])] = i;
+        }
+    }
+    x.seen = v.size();
+    return x;
+}
+} // namespace
+
+void
+TcpL4Protocol::AddSocket(Ptr<TcpSocketBase> socket)
+{
+    std::vector<Ptr<TcpSocketBase>>& v = this->*MemberOf(SocketsOf());
+    SocketSet& x = SyncSockets(this, v);
+    if (x.at.emplace(PeekPointer(socket), v.size()).second)
+    {
+        v.push_back(socket);
+        x.seen = v.size();
+    }
+}
+
+// The removed socket's entry becomes null rather than being erased (erase
+// moves the whole tail: at a busy origin the socket that ends is anywhere
+// among thousands); the nulls are squeezed out, in order, once they are
+// half the vector.  The sockets that stay keep ns-3's order, and the removed
+// one is released at the same moment as by erase.
+bool
+TcpL4Protocol::RemoveSocket(Ptr<TcpSocketBase> socket)
+{
+    std::vector<Ptr<TcpSocketBase>>& v = this->*MemberOf(SocketsOf());
+    SocketSet& x = SyncSockets(this, v);
+    auto w = x.at.find(PeekPointer(socket));
+    if (w == x.at.end())
+    {
+        return false;
+    }
+    v[w->second] = nullptr;
+    x.at.erase(w);
+    if (++x.nulls > 64 && 2 * x.nulls > v.size())
+    {
+        size_t k = 0;
+        for (size_t j = 0; j < v.size(); j++)
+        {
+            if (v[j])
+            {
+                x.at[PeekPointer(v[j])] = k;
+                v[k++] = v[j];
+            }
+        }
+        v.resize(k);
+        x.seen = k;
+        x.nulls = 0;
+    }
+    return true;
+}
 } // namespace ns3
+
+namespace shim
+{
+void
+ForgetTcpSocketLists()
+{
+    ns3::SocketSets().clear();
+}
+} // namespace shim
 
 extern "C" size_t
 sim_demux_indexed(void)

@@ -18,10 +18,11 @@
 //   sim_pcap.cc      pcap tracing
 //   sim_socket.cc    TCP/UDP sockets and their callbacks
 //   sim_timewait.cc  TIME_WAIT in a compact record
-//   sim_demux.cc     hashed endpoint lookups (ns-3's linear ones replaced)
-//   sim_socklist.cc  TcpL4Protocol::RemoveSocket in constant time (likewise)
 //   sim_ping.cc      ICMP echo (V4Ping) and reply matching
 //   sim_fail.cc      crashed nodes and silent links
+//   sim_demux.cc     ns-3's TCP/UDP demultiplexer and TcpL4Protocol's socket
+//                    list, indexed (carried ns-3 3.37 member functions)
+//   sim_sched.cc     the event scheduler (MapScheduler's order, two heaps)
 //
 // How the four hook points reach into ns-3 (measured in
 // shared/probes/ns3-shim/README.md):
@@ -348,11 +349,13 @@ void TimeWaitConvert();
 // Frees the records (sim_destroy, after Simulator::Destroy).
 void TimeWaitReset();
 
-// ---- TcpL4Protocol's socket list (sim_socklist.cc) ---------------------------
+// Forgets the indexes kept beside each TcpL4Protocol's socket list
+// (sim_demux.cc); sim_destroy calls it once ns-3 has disposed of the nodes.
+void ForgetTcpSocketLists();
 
-// Forgets the index beside each TCP protocol's socket list (sim_destroy,
-// after Simulator::Destroy).
-void SockListReset();
+// The event scheduler every simulation runs on (sim_sched.cc): the order of
+// ns-3's default, MapScheduler, at less cost when many events are pending.
+TypeId SchedulerType();
 
 // ---- small conversions (sim_core.cc) --------------------------------------
 
@@ -451,6 +454,8 @@ void EnsureLocalOut(sim_node* n);
 
 namespace ns3
 {
+class CRouting;
+
 // Wraps the node's whole routing list (static first, then global), so its
 // RouteInput sees every datagram the node receives, and wraps the deliver
 // and forward callbacks it hands down.  RouteOutput and the notifications
@@ -473,14 +478,27 @@ class HookRouting : public Ipv4RoutingProtocol
                 UnicastForwardCallback ucb, MulticastForwardCallback mcb,
                 LocalDeliverCallback lcb, ErrorCallback ecb);
 
-    void NotifyInterfaceUp(uint32_t i) override { m_inner->NotifyInterfaceUp(i); }
-    void NotifyInterfaceDown(uint32_t i) override { m_inner->NotifyInterfaceDown(i); }
+    // Every change of the node's addresses and of its static routes comes
+    // through these (Ipv4L3Protocol calls them): they date InnerRouteInput's
+    // caches.
+    void NotifyInterfaceUp(uint32_t i) override
+    {
+        m_changes++;
+        m_inner->NotifyInterfaceUp(i);
+    }
+    void NotifyInterfaceDown(uint32_t i) override
+    {
+        m_changes++;
+        m_inner->NotifyInterfaceDown(i);
+    }
     void NotifyAddAddress(uint32_t i, Ipv4InterfaceAddress a) override
     {
+        m_changes++;
         m_inner->NotifyAddAddress(i, a);
     }
     void NotifyRemoveAddress(uint32_t i, Ipv4InterfaceAddress a) override
     {
+        m_changes++;
         m_inner->NotifyRemoveAddress(i, a);
     }
     void SetIpv4(Ptr<Ipv4> ipv4) override
@@ -499,13 +517,36 @@ class HookRouting : public Ipv4RoutingProtocol
         m_inner = nullptr;
         m_ipv4 = nullptr;
         m_node = nullptr;
+        m_static = nullptr;
+        m_c = nullptr;
+        m_hit.clear();
+        m_listKind = 0;
         Ipv4RoutingProtocol::DoDispose();
     }
 
   private:
+    bool InnerRouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                         UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                         LocalDeliverCallback lcb, ErrorCallback ecb);
+    bool IsLocal(Ipv4Address dst);
+    bool WeakEs();
+
     Ptr<Ipv4ListRouting> m_inner;
     Ptr<Ipv4> m_ipv4;
     sim_node* m_node = nullptr; // set right after the stack is installed
+    // InnerRouteInput's state (sim_routing.cc): the list when it is static
+    // then CRouting (held by m_inner), and what it caches.
+    int m_listKind = -1; // -1: not looked at yet; 0: another list; 1: static + CRouting
+    Ipv4StaticRouting* m_static = nullptr;
+    CRouting* m_c = nullptr;
+    uint64_t m_changes = 1;                 // bumped by each notification
+    uint64_t m_localAt = 0;                 // m_changes when m_local was built
+    uint32_t m_localIfaces = 0;             // interfaces then
+    int m_weakEs = -1;                      // the WeakEsModel attribute; -1: not read yet
+    std::unordered_set<uint32_t> m_local;   // every interface's local and broadcast addresses
+    uint64_t m_missAt = 0, m_missGen = 0;   // m_changes and g.routeGen when m_miss was begun
+    std::unordered_set<uint32_t> m_miss;    // destinations the static routes do not reach
+    std::unordered_map<uint32_t, Ptr<Ipv4Route>> m_hit; // the static routes' route to the others
 };
 
 // The routes C computes (sim_routing_from_c), as a routing protocol: what
@@ -530,6 +571,8 @@ class CRouting : public Ipv4RoutingProtocol
     void NotifyRemoveAddress(uint32_t, Ipv4InterfaceAddress) override {}
     void SetIpv4(Ptr<Ipv4> ipv4) override { m_ipv4 = ipv4; }
     void PrintRoutingTable(Ptr<OutputStreamWrapper> s, Time::Unit u) const override;
+    // The route to dst C gives, or null (also HookRouting's InnerRouteInput).
+    Ptr<Ipv4Route> Lookup(Ipv4Address dst);
 
   protected:
     void DoDispose() override
@@ -540,7 +583,6 @@ class CRouting : public Ipv4RoutingProtocol
     }
 
   private:
-    Ptr<Ipv4Route> Lookup(Ipv4Address dst);
     Ptr<Ipv4> m_ipv4;
     sim_node* m_node = nullptr; // set right after the stack is installed
 };

@@ -92,7 +92,7 @@ HookRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetD
     if (n->hooks[SIM_HOOK_PRE_ROUTING].empty() && n->hooks[SIM_HOOK_LOCAL_IN].empty() &&
         n->hooks[SIM_HOOK_FORWARD].empty())
     {
-        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb); // no hooks: no cost
+        return InnerRouteInput(p, h, idev, ucb, mcb, lcb, ecb); // no hooks: no cost
     }
     int iface = m_ipv4->GetInterfaceForDevice(idev);
     if (!n->hooks[SIM_HOOK_LOCAL_IN].empty())
@@ -155,7 +155,146 @@ HookRouting::Decide(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevic
         lcb(p, h, 0);
         return true;
     }
-    return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+    return InnerRouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+}
+
+// The routing list's RouteInput.  With routes from C the list is
+// Ipv4StaticRouting (priority 10) then CRouting, and what ns-3 3.37 does
+// for a unicast datagram is: Ipv4ListRouting::RouteInput asks
+// Ipv4L3Protocol::IsDestinationAddress (local delivery if so), refuses it
+// on an interface that does not forward, then asks each protocol in turn;
+// Ipv4StaticRouting::RouteInput asks IsDestinationAddress and IsForwarding
+// again (the same answers) and forwards on LookupStatic's route if there is
+// one; CRouting::RouteInput asks them a third time and forwards on C's
+// route.  IsDestinationAddress scans every address of every interface (the
+// weak end-system model, ns-3's default), LookupStatic every network route,
+// so at a transit router of 1,000 ISPs (about 200 links) the three scans
+// were a third of the run.  Here the same decisions are taken once each,
+// from caches: the set of every interface's local and broadcast addresses
+// (which is what the weak model's scan compares with), and the set of
+// destinations for which LookupStatic has no route, and the route it gave
+// for each other destination (asked of Ipv4StaticRouting itself the first
+// time: RouteOutput, that is LookupStatic with no output device, as
+// RouteInput calls it).  The route is ns-3's, built once and handed out again
+// instead of an equal copy each time: nothing changes a route once made
+// (RouteTo below relies on the same).  The caches are dropped at every notification of an
+// address or interface change (which is also what changes ns-3's connected
+// static routes) and at every sim_route_add (g.routeGen).  Multicast
+// destinations, the strong end-system model and other lists take ns-3's
+// own path.
+bool
+HookRouting::InnerRouteInput(Ptr<const Packet> p, const Ipv4Header& h, Ptr<const NetDevice> idev,
+                             UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                             LocalDeliverCallback lcb, ErrorCallback ecb)
+{
+    if (m_listKind < 0)
+    {
+        m_listKind = 0;
+        Ipv4StaticRouting* st = nullptr;
+        CRouting* c = nullptr;
+        if (m_inner->GetNRoutingProtocols() == 2)
+        {
+            int16_t prio;
+            st = PeekPointer(DynamicCast<Ipv4StaticRouting>(m_inner->GetRoutingProtocol(0, prio)));
+            c = PeekPointer(DynamicCast<CRouting>(m_inner->GetRoutingProtocol(1, prio)));
+        }
+        if (st && c)
+        {
+            m_static = st;
+            m_c = c;
+            m_listKind = 1;
+        }
+    }
+    Ipv4Address dst = h.GetDestination();
+    if (m_listKind != 1 || dst.IsMulticast() || !WeakEs())
+    {
+        return m_inner->RouteInput(p, h, idev, ucb, mcb, lcb, ecb);
+    }
+    uint32_t iif = m_ipv4->GetInterfaceForDevice(idev);
+    if (IsLocal(dst))
+    {
+        lcb(p, h, iif);
+        return true;
+    }
+    if (!m_ipv4->IsForwarding(iif))
+    {
+        ecb(p, h, Socket::ERROR_NOROUTETOHOST);
+        return true;
+    }
+    if (m_missAt != m_changes || m_missGen != g.routeGen)
+    {
+        m_miss.clear();
+        m_hit.clear();
+        m_missAt = m_changes;
+        m_missGen = g.routeGen;
+    }
+    if (!m_miss.count(dst.Get()))
+    {
+        auto hit = m_hit.find(dst.Get());
+        if (hit != m_hit.end())
+        {
+            ucb(hit->second, p, h);
+            return true;
+        }
+        Ipv4Header q;
+        q.SetDestination(dst);
+        Socket::SocketErrno err;
+        Ptr<Ipv4Route> r = m_static->RouteOutput(nullptr, q, nullptr, err);
+        if (r)
+        {
+            m_hit.emplace(dst.Get(), r);
+            ucb(r, p, h);
+            return true;
+        }
+        m_miss.insert(dst.Get());
+    }
+    Ptr<Ipv4Route> r = m_c->Lookup(dst);
+    if (!r)
+    {
+        return false;
+    }
+    ucb(r, p, h);
+    return true;
+}
+
+// Ipv4L3Protocol's WeakEsModel attribute (its getter is private), read when
+// the address set is (re)built: the model sets it only through defaults,
+// before the node exists.
+bool
+HookRouting::WeakEs()
+{
+    if (m_localAt != m_changes || m_weakEs < 0)
+    {
+        BooleanValue b;
+        m_ipv4->GetAttribute("WeakEsModel", b);
+        m_weakEs = b.Get() ? 1 : 0;
+    }
+    return m_weakEs == 1;
+}
+
+// Ipv4L3Protocol::IsDestinationAddress under the weak end-system model for a
+// unicast destination: one of the node's addresses or an interface's
+// broadcast address, or the limited broadcast.
+bool
+HookRouting::IsLocal(Ipv4Address dst)
+{
+    uint32_t nIf = m_ipv4->GetNInterfaces();
+    if (m_localAt != m_changes || m_localIfaces != nIf)
+    {
+        m_local.clear();
+        for (uint32_t j = 0; j < nIf; j++)
+        {
+            for (uint32_t i = 0; i < m_ipv4->GetNAddresses(j); i++)
+            {
+                Ipv4InterfaceAddress a = m_ipv4->GetAddress(j, i);
+                m_local.insert(a.GetLocal().Get());
+                m_local.insert(a.GetBroadcast().Get());
+            }
+        }
+        m_localAt = m_changes;
+        m_localIfaces = nIf;
+    }
+    return dst.IsBroadcast() || m_local.count(dst.Get()) > 0;
 }
 
 // ---- CRouting: the next hop from C ---------------------------------------

@@ -803,3 +803,23 @@ sim_sock_local(const sim_sock* s, uint32_t* addr, uint16_t* port)
 }
 
 } // extern "C"
+
+// Counts the non-null entries of TcpL4Protocol's socket list (sim_demux.cc
+// leaves removed ones as null until it squeezes them out).
+extern "C" size_t
+sim_node_tcp_sockets(const sim_node* n)
+{
+    Ptr<TcpL4Protocol> tcp = n ? n->node->GetObject<TcpL4Protocol>() : nullptr;
+    if (!tcp)
+    {
+        return 0;
+    }
+    ObjectPtrContainerValue v;
+    tcp->GetAttribute("SocketList", v);
+    size_t live = 0;
+    for (auto it = v.Begin(); it != v.End(); ++it)
+    {
+        live += it->second != nullptr;
+    }
+    return live;
+}

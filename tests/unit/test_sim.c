@@ -281,6 +281,79 @@ static void sim__events_run_in_time_order_and_cancel(void **state)
 	sim_destroy();
 }
 
+/* The event queue (sim_sched.cc keeps events within a 50 ms window apart
+ * from later ones): events run by time, ties in the order they were
+ * scheduled, also when events schedule more from inside (delays from 0 to
+ * past the window, many equal times) and some are cancelled. */
+#define SCHED_N 3000
+struct sched_ev {
+	uint64_t due;
+	int seq;                /* scheduling order */
+	sim_event_id id;
+	bool cancelled, ran;
+};
+static struct sched_ev sched_evs[SCHED_N];
+static int sched_n, sched_ran[SCHED_N], sched_nran;
+static uint32_t sched_rng = 12345;
+
+static uint64_t sched_delay(void)
+{
+	static const uint64_t pick[] = { 0, 0, 1000, 1000, 2000000, 49999999, 50000000,
+					 50000001, 120000000, 700000000 };
+	sched_rng = sched_rng * 1103515245u + 12345u;
+	return pick[(sched_rng >> 16) % 10];
+}
+
+static void sched_ev_fn(void *arg);
+
+static void sched_add(void)
+{
+	if (sched_n >= SCHED_N)
+		return;
+	struct sched_ev *e = &sched_evs[sched_n];
+	uint64_t d = sched_delay();
+	e->due = sim_now_ns() + d;
+	e->seq = sched_n;
+	e->id = sim_schedule(d, sched_ev_fn, e);
+	sched_n++;
+}
+
+static void sched_ev_fn(void *arg)
+{
+	struct sched_ev *e = arg;
+	e->ran = true;
+	sched_ran[sched_nran++] = e->seq;
+	assert_int_equal(sim_now_ns(), e->due);
+	sched_add();
+	sched_add();
+	if (sched_n % 7 == 0 && sched_n > 1 && !sched_evs[sched_n - 1].ran) {
+		sim_cancel(sched_evs[sched_n - 1].id);
+		sched_evs[sched_n - 1].cancelled = true;
+	}
+}
+
+static void sim__events_run_by_time_then_scheduling_order(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	for (int i = 0; i < 20; i++)
+		sched_add();
+	sim_run(0);
+	assert_int_equal(sched_n, SCHED_N);
+	int cancelled = 0;
+	for (int i = 0; i < sched_n; i++) {
+		cancelled += sched_evs[i].cancelled;
+		assert_true(sched_evs[i].ran != sched_evs[i].cancelled);
+	}
+	assert_true(cancelled > 100);
+	assert_int_equal(sched_nran, sched_n - cancelled);
+	for (int i = 1; i < sched_nran; i++) {
+		const struct sched_ev *a = &sched_evs[sched_ran[i - 1]], *b = &sched_evs[sched_ran[i]];
+		assert_true(a->due < b->due || (a->due == b->due && a->seq < b->seq));
+	}
+	sim_destroy();
+}
+
 static void sim__run_stops_at_stop_time_and_on_sim_stop(void **state)
 {
 	(void)state;
@@ -2257,6 +2330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(sim__init_twice_is_refused),
 		T(sim__events_run_in_time_order_and_cancel),
+		T(sim__events_run_by_time_then_scheduling_order),
 		T(sim__run_stops_at_stop_time_and_on_sim_stop),
 		T(sim__bad_link_config_returns_null),
 		T(sim__udp_crosses_chain_with_bytes_sender_and_time),
