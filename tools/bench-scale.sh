@@ -15,12 +15,16 @@
 #   the redirected flow at most 1.05 times plain forwarding's wall time.
 # A run is stopped at the wall-time target (timeout) and given at most the
 # memory target (ulimit -v): one that does not finish is a miss, not a hang.
-# BENCH_SCALE_N overrides the list of N (e.g. "10 100" for a quick look).
+# BENCH_SCALE_N overrides the list of N (e.g. "10 100" for a quick look);
+# BENCH_WALL_MAX the wall-time limit in s (default 300, the target: a longer
+# one lets N = 1000 finish, so that its numbers are measured, and its wall
+# time is still judged against 300 s).
 set -u
 bin=${1:?usage: bench-scale.sh HYDRANET [REDIRECT_BENCH]}
 rbench=${2:-}
 ns=${BENCH_SCALE_N:-10 100 1000}
-wall_max=300                      # s: the 1 M-request target
+wall_target=300                   # s: the 1 M-request target
+wall_max=${BENCH_WALL_MAX:-$wall_target}
 mem_max_kib=$((8 * 1024 * 1024))  # 8 GiB
 out=bench/results.txt
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")
@@ -31,7 +35,7 @@ say() { echo "$*"; echo "$*" >> "$out"; }
 
 say ""
 say "== bench $(date -u +%Y-%m-%dT%H:%M:%SZ) $(git describe --always --dirty 2>/dev/null || echo unknown) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-say "scenarios/scale.ini: N ISPs x 100 users x 10 requests + 200-user flash crowd, 60 s simulated, routing = static"
+say "scenarios/scale.ini: N ISPs x 100 users x 10 requests + 200-user flash crowd, 60 s simulated, routing = static, 10 Gb/s backbone"
 say "$(printf '%6s %6s %9s %8s %11s %10s %10s %9s %10s %10s  %s' N nodes requests wall_s events events/s ev/request rss_MiB KiB/node KiB/conn status)"
 epr10=""
 for n in $ns; do
@@ -62,7 +66,7 @@ for n in $ns; do
 	[ "$n" = 10 ] && epr10=$epr
 	status=ok
 	if [ "$n" = 1000 ]; then
-		status=$(awk -v w="$wall" -v r="$rss" -v wm="$wall_max" -v mm="$mem_max_kib" 'BEGIN {
+		status=$(awk -v w="$wall" -v r="$rss" -v wm="$wall_target" -v mm="$mem_max_kib" 'BEGIN {
 			s = ""; if (w > wm) s = s sprintf("MISSED wall %.0f s > %d s (%.2fx) ", w, wm, w / wm);
 			if (r > mm) s = s sprintf("MISSED memory %.1f GiB > 8 GiB", r / 1048576);
 			print s == "" ? "ok: 1 M requests within 300 s and 8 GiB" : s }')
