@@ -184,6 +184,8 @@ static void srv_request_done(struct http_conn *c)
 	    (!strcmp(method, "GET") || !strcmp(method, "POST")) && http_parse_path(path, &want, &id))
 		status = 200;
 	c->srv->requests++;
+	if (c->srv->cfg.observe)
+		c->srv->cfg.observe(c->srv->cfg.observe_ctx, c->peer);
 	c->request_ns = sim_now_ns();
 	if (c->srv->cfg.handler && status == 200) {
 		c->srv->cfg.handler(c->srv->cfg.handler_ctx, c, path);

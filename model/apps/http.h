@@ -43,6 +43,10 @@ struct http_server_config {
 	 * (served here).  The reply costs the same processing time. */
 	uint32_t (*redirect)(void *ctx, uint32_t peer);
 	void *redirect_ctx;
+	/* Optional: told the peer of every request counted by
+	 * http_server_requests, as it is counted. */
+	void (*observe)(void *ctx, uint32_t peer);
+	void *observe_ctx;
 };
 
 struct http_server;

@@ -455,6 +455,9 @@ struct rmgr {
 	struct rmgr_origin origin;
 	uint64_t last_origin;
 	uint64_t last_sum_ns, last_count;
+	uint64_t last_region[RMGR_MAX_CANDIDATES];   /* trigger region: served_region at the last tick */
+	double region_rate[RMGR_MAX_CANDIDATES];     /* and the rates of the last interval */
+	bool region_idle[RMGR_MAX_CANDIDATES];
 	uint32_t seq;
 	struct cand cand[RMGR_MAX_CANDIDATES];
 };
@@ -743,9 +746,48 @@ static void install(struct rmgr *m, struct cand *c)
 		c->state = C_CONNECTING;
 }
 
+long rmgr_region_pick(const double *rate, const bool *idle, size_t n, double above)
+{
+	long best = -1;
+	for (size_t k = 0; k < n; k++)
+		if (idle[k] && rate[k] > above && (best < 0 || rate[k] > rate[best]))
+			best = (long)k;
+	return best;
+}
+
+/* Trigger region: each candidate's attributed origin rate this interval;
+ * install on the busiest idle one above region_above (one at a time). */
+static void region_tick(struct rmgr *m)
+{
+	double *rate = m->region_rate;
+	bool *idle = m->region_idle;
+	int busy = 0;
+	for (size_t k = 0; k < m->cfg.ncandidates; k++) {
+		uint64_t now = m->origin.served_region(m->origin.ctx, k);
+		rate[k] = (double)(now - m->last_region[k]) * 1e9 / (double)m->cfg.interval_ns;
+		m->last_region[k] = now;
+		idle[k] = m->cand[k].state == C_IDLE;
+		busy |= m->cand[k].state == C_CONNECTING || m->cand[k].state == C_SIGNING ||
+			m->cand[k].state == C_INSTALLING;
+	}
+	long k = rmgr_region_pick(rate, idle, m->cfg.ncandidates, m->cfg.region_above_rps);
+	if (k < 0)
+		return;
+	HN_LOG(HN_LOG_RMGR, sim_now_ns(), m->node ? sim_node_name(m->node) : NULL,
+	       "%s " HN_LOG_IPF " (region %.1f req/s > %g)", busy ? "no install yet, an install is in progress, on" : "install on",
+	       HN_LOG_IP(m->cand[k].addr), rate[k], m->cfg.region_above_rps);
+	if (!busy)
+		install(m, &m->cand[k]);
+}
+
 static void mgr_tick(void *arg)
 {
 	struct rmgr *m = arg;
+	if (m->cfg.trigger == RMGR_ON_REGION) {
+		region_tick(m);
+		sim_schedule(m->cfg.interval_ns, mgr_tick, m);
+		return;
+	}
 	uint64_t served = m->origin.served(m->origin.ctx);
 	double rps = (double)(served - m->last_origin) * 1e9 / (double)m->cfg.interval_ns;
 	m->last_origin = served;
@@ -810,6 +852,8 @@ static void mgr_start(void *arg)
 	m->last_origin = m->origin.served(m->origin.ctx);
 	if (m->origin.service)
 		m->origin.service(m->origin.ctx, &m->last_sum_ns, &m->last_count);
+	for (size_t k = 0; k < m->cfg.ncandidates && m->cfg.trigger == RMGR_ON_REGION; k++)
+		m->last_region[k] = m->origin.served_region(m->origin.ctx, k);
 	sim_schedule(m->cfg.interval_ns, mgr_tick, m);
 }
 
@@ -817,7 +861,8 @@ struct rmgr *rmgr_new(struct sim_node *node, const struct rmgr_config *cfg,
 		      const struct rmgr_origin *origin)
 {
 	if (!cfg || !cfg->ncandidates || cfg->ncandidates > RMGR_MAX_CANDIDATES || !cfg->interval_ns ||
-	    !origin || !origin->served || (cfg->trigger == RMGR_ON_LATENCY && !origin->service))
+	    !origin || !origin->served || (cfg->trigger == RMGR_ON_LATENCY && !origin->service) ||
+	    (cfg->trigger == RMGR_ON_REGION && !origin->served_region))
 		return NULL;
 	struct rmgr *m = calloc(1, sizeof *m);
 	if (!m)

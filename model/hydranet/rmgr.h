@@ -128,7 +128,8 @@ enum rmgr_policy { RMGR_POLICIES(RMGR_POLICY_ENUM) RMGR_NPOLICIES };
  * origin server, the part of the clients' latency the origin can see). */
 #define RMGR_TRIGGERS(X) \
 	X(ON_LOAD, "load", "the origin's request rate above install_above") \
-	X(ON_LATENCY, "latency", "the origin's response time above install_above_ms")
+	X(ON_LATENCY, "latency", "the origin's response time above install_above_ms") \
+	X(ON_REGION, "region", "the requests the origin serves for one candidate's region above region_above")
 #define RMGR_TRIGGER_ENUM(e, name, doc) RMGR_##e,
 enum rmgr_trigger { RMGR_TRIGGERS(RMGR_TRIGGER_ENUM) RMGR_NTRIGGERS };
 /* Value names, NULL-terminated (rmgr_params.c): the triggers in enum order;
@@ -153,6 +154,7 @@ struct rmgr_config {
 	enum rmgr_trigger trigger;
 	double install_above_rps;     /* dynamic, on load: origin requests/s that trigger an install */
 	double install_above_ms;      /* dynamic, on latency: origin response time that does */
+	double region_above_rps;      /* dynamic, on region: origin requests/s of one region that do */
 	double remove_below_rps;      /* dynamic: replica requests/s below which it is idle */
 	unsigned idle_intervals;      /* dynamic: idle reports in a row before REMOVE */
 	uint64_t interval_ns;         /* load measurement and report interval */
@@ -176,6 +178,10 @@ struct rmgr_origin {
 	uint64_t (*served)(void *ctx);
 	/* Total response time and requests answered so far. */
 	void (*service)(void *ctx, uint64_t *sum_ns, uint64_t *count);
+	/* Trigger region (needed then): the requests the origin's own server
+	 * has served so far to clients of candidate k's region (rmgr_config
+	 * candidates order; how clients are attributed is the caller's). */
+	uint64_t (*served_region)(void *ctx, size_t k);
 	/* Optional: a replica on host_server was installed (INSTALL_ACK), or
 	 * is being removed (REMOVE sent: nothing more should be pushed). */
 	void (*installed)(void *ctx, uint32_t host_server);
@@ -215,4 +221,10 @@ int rmgr_push(struct rmgr *m, uint32_t host_server, const struct rmgr_object *o)
 /* Replicas installed now. */
 size_t rmgr_installed(const struct rmgr *m);
 const char *rmgr_drop_name(enum rmgr_drop d);
+
+/* Trigger region's decision, given each candidate's attributed origin
+ * rate (req/s, rate[k]) over the last interval and whether it is free for
+ * an install (idle[k]: no replica installed or on its way): the idle
+ * candidate of the highest rate above `above` (ties: the earlier), or -1. */
+long rmgr_region_pick(const double *rate, const bool *idle, size_t n, double above);
 #endif

@@ -142,6 +142,11 @@ static uint64_t origin_served(void *ctx)
 	return http_server_requests(((struct worigin *)ctx)->http);
 }
 
+static uint64_t origin_served_region(void *ctx, size_t k)
+{
+	return world_region_served(((struct worigin *)ctx)->region, k);
+}
+
 static void origin_service(void *ctx, uint64_t *sum_ns, uint64_t *count)
 {
 	http_server_service(((struct worigin *)ctx)->http, sum_ns, count);
@@ -262,6 +267,8 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 			struct http_server_config hc = { .name = v->origin, .addr = v->address, .port = (uint16_t)v->port,
 							 .processing_ns = v->processing_ns, .cpu = o_node->cpu };
 			ok = world_http_redirect(w, i, &hc) == HN_OK &&
+			     (!(v->manager && hydranet && v->mgr.trigger == RMGR_ON_REGION) ||
+			      world_region_new(w, i, &hc) == HN_OK) &&
 			     (w->http[w->nhttp] = http_server_new(o_node->sim, NULL, &hc)) != NULL;
 			w->origin_http[i] = ok ? w->http[w->nhttp] : NULL;
 			w->nhttp += ok;
@@ -298,6 +305,7 @@ int world_build_services(struct world *w, const struct world_options *o, char *e
 				     t = strtok_r(NULL, " \t,", &save))
 					mc.candidates[mc.ncandidates++] = world_node_addr(s, t);
 				struct rmgr_origin og = { .served = origin_served, .service = origin_service,
+							  .served_region = origin_served_region,
 							  .installed = origin_installed, .removed = origin_removed,
 							  .ctx = &w->worigin[i] };
 				ok = world_auth_manager(w, i, &mc, &og) == HN_OK &&

@@ -223,6 +223,11 @@ static int build_routes(struct world *w)
 	return w->routes ? HN_OK : HN_ENOMEM;
 }
 
+int world_routes_ensure(struct world *w)
+{
+	return w->routes ? HN_OK : build_routes(w);
+}
+
 /* A destination address is a node's when it is on one of the node's links:
  * addresses added on a loopback (an origin's address at a host server) are
  * not routed to, as with global routing. */

@@ -37,6 +37,8 @@ static void world_release(struct world *w)
 	free(w->svc_rng);
 	free(w->hweb_rep);
 	free(w->wan);
+	for (size_t i = 0; w->worigin && i < w->s->nservices; i++)
+		world_region_free(w->worigin[i].region);
 	free(w->worigin);
 	free(w->http);
 	free(w->telnet);

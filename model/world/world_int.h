@@ -149,7 +149,8 @@ struct world {
 	gsl_rng **svc_rng;                   /* per service (modifications) */
 	struct hweb_replica **hweb_rep;      /* per [replica] of a hydraweb service */
 	struct wan_delay **wan;              /* per link with delay variation */
-	struct worigin { struct http_server *http; struct hweb_manager *hweb; struct wnode *node; }
+	struct worigin { struct http_server *http; struct hweb_manager *hweb; struct wnode *node;
+			 struct wregion *region; /* trigger = region (region.c) */ }
 		*worigin;                    /* per service: the manager's view */
 	size_t capservers;            /* of each of http, telnet, ttcp: 2 * (services + replicas + nodes) */
 	struct http_server **http;
@@ -189,6 +190,16 @@ int world_http_redirect(struct world *w, size_t service, struct http_server_conf
 void world_free_alternatives(struct world *w);
 
 /* topology.c */
+/* Build the model's own routes (routing.h) if the scenario's routing has
+ * not: HN_OK or HN_ENOMEM. */
+int world_routes_ensure(struct world *w);
+/* region.c: attribute the requests of service's origin server (hc, before
+ * it is created) to its manager's candidates; world_region_served gives
+ * candidate k's count so far. */
+struct wregion;
+int world_region_new(struct world *w, size_t service, struct http_server_config *hc);
+uint64_t world_region_served(const struct wregion *g, size_t k);
+void world_region_free(struct wregion *g);
 struct wnode *wnode(struct world *w, const char *name);
 int world_tcp_profile(const struct scenario *s, char *err, size_t errlen);
 uint64_t world_stream_seed(uint32_t seed, uint64_t run, size_t index);

@@ -1053,6 +1053,25 @@ static void rsrv__drain_cut_short_loses_no_metering(void **state)
 	assert_int_equal(R.stops, 1);
 }
 
+/* Trigger region: the busiest idle candidate above the threshold; none
+ * when no idle one is above it; ties go to the earlier candidate. */
+static void rmgr__region_pick_takes_busiest_idle_region_above(void **state)
+{
+	(void)state;
+	double rate[4] = { 76.0, 1.2, 90.0, 0.8 };
+	bool idle[4] = { true, true, false, true };
+	assert_int_equal(rmgr_region_pick(rate, idle, 4, 15.0), 0);   /* 90 is installed */
+	idle[2] = true;
+	assert_int_equal(rmgr_region_pick(rate, idle, 4, 15.0), 2);
+	assert_int_equal(rmgr_region_pick(rate, idle, 4, 90.0), -1);   /* strictly above */
+	idle[0] = idle[2] = false;
+	assert_int_equal(rmgr_region_pick(rate, idle, 4, 15.0), -1);
+	double tie[3] = { 5.0, 20.0, 20.0 };
+	bool all[3] = { true, true, true };
+	assert_int_equal(rmgr_region_pick(tie, all, 3, 10.0), 1);
+	assert_int_equal(rmgr_region_pick(tie, all, 0, 10.0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1069,6 +1088,7 @@ int main(void)
 		cmocka_unit_test_teardown(rmgr__load_crossing_remove_is_not_unexpected, peer_teardown),
 		cmocka_unit_test_teardown(rsrv__remove_waits_for_requests_in_progress, peer_teardown),
 		cmocka_unit_test_teardown(rsrv__drain_cut_short_loses_no_metering, peer_teardown),
+		cmocka_unit_test(rmgr__region_pick_takes_busiest_idle_region_above),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
