@@ -339,7 +339,7 @@ void sim_sock_mtu_probes(const sim_sock *s, unsigned *sent, unsigned *ok, unsign
 	C(pmtu_floored, "tcp.pmtu_floored", "ICMP fragmentation needed with a next-hop MTU below 552, taken as 552 with DF then off for the socket (Linux route.c __ip_rt_update_pmtu: ip_rt_min_pmtu, a locked MTU; ip_dont_fragment)") \
 	C(blackhole_lowered, "tcp.blackhole_lowered", "DF TCP sockets' MSS lowered by black-hole detection (mtu_probing = blackhole)") \
 	C(tw_compact, "tcp.timewait_compact", "connections whose TIME_WAIT (2 MSL, 240 s) was kept by a compact record (the 4-tuple, sequence numbers and window; model/sim/sim_timewait.cc) in place of ns-3's whole socket, with ns-3's behaviour there: sockets the applications gave back") \
-	C(tw_whole, "tcp.timewait_whole", "released connections whose TIME_WAIT stayed in ns-3's whole socket (SACK blocks pending, ECN, an IP TOS, a zero peer window, or [simulation] tcp_timewait = whole)") \
+	C(tw_whole, "tcp.timewait_whole", "released connections whose TIME_WAIT stayed in ns-3's whole socket (SACK blocks pending, ECN, an IP TOS, a zero peer window, a TIME_WAIT already over when the next C event came, or [simulation] tcp_timewait = whole)") \
 	C(tw_acks, "tcp.timewait_acks", "ACKs sent from a compact TIME_WAIT for a segment with data (out of the window: ns-3's IsValidTcpSegment answers it with an ACK)") \
 	C(tw_zero_window, "tcp.timewait_zero_window", "compact TIME_WAITs that took a peer window of 0, where ns-3's socket would have started zero-window probes from TIME_WAIT (neither Linux nor FreeBSD does): not probed") \
 	C(icmp_not_lower, "tcp.icmp_not_lower", "ICMP fragmentation needed whose MTU would not lower the segment size: ignored") \
