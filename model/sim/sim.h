@@ -52,7 +52,11 @@ typedef uint64_t sim_event_id;
 
 /* Run fn(arg) after delay_ns of simulated time; returns an id for cancel. */
 sim_event_id sim_schedule(uint64_t delay_ns, sim_event_fn fn, void *arg);
+/* A cancelled event stays queued until its time and counts as run (as
+ * ns-3's Cancel); a removed one leaves the queue now and is not counted
+ * (ns-3's Remove).  Either is harmless for an event that has run. */
 void sim_cancel(sim_event_id id);
+void sim_remove(sim_event_id id);
 
 /* Run until stop_ns of simulated time (0: until no events are left). */
 void sim_run(uint64_t stop_ns);

@@ -190,6 +190,17 @@ sim_cancel(sim_event_id id)
     }
 }
 
+void
+sim_remove(sim_event_id id)
+{
+    auto it = g.events.find(id);
+    if (it != g.events.end())
+    {
+        Simulator::Remove(it->second);
+        g.events.erase(it);
+    }
+}
+
 // The stop event is our own (Simulator::Stop(delay) returns no id), so an
 // early sim_stop leaves no stale stop behind for the next sim_run.
 void

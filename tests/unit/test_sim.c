@@ -329,7 +329,18 @@ static void sched_ev_fn(void *arg)
 	if (sched_n % 7 == 0 && sched_n > 1 && !sched_evs[sched_n - 1].ran) {
 		sim_cancel(sched_evs[sched_n - 1].id);
 		sched_evs[sched_n - 1].cancelled = true;
+	} else if (sched_n % 5 == 0 && sched_n > 1 && !sched_evs[sched_n - 1].ran) {
+		sim_remove(sched_evs[sched_n - 1].id);
+		sched_evs[sched_n - 1].cancelled = true;
 	}
+}
+
+static void sched_record_fn(void *arg)
+{
+	struct sched_ev *e = arg;
+	e->ran = true;
+	sched_ran[sched_nran++] = e->seq;
+	assert_int_equal(sim_now_ns(), e->due);
 }
 
 static void sim__events_run_by_time_then_scheduling_order(void **state)
@@ -347,6 +358,46 @@ static void sim__events_run_by_time_then_scheduling_order(void **state)
 	}
 	assert_true(cancelled > 100);
 	assert_int_equal(sched_nran, sched_n - cancelled);
+	for (int i = 1; i < sched_nran; i++) {
+		const struct sched_ev *a = &sched_evs[sched_ran[i - 1]], *b = &sched_evs[sched_ran[i]];
+		assert_true(a->due < b->due || (a->due == b->due && a->seq < b->seq));
+	}
+	sim_destroy();
+}
+
+/* Removed events leave the queue (not run, not counted as run), in any
+ * number: most of many pending events are removed, so that the queue is
+ * rebuilt without them several times, some while they sit among the next
+ * ones to run; the rest run in order. */
+static void sim__removed_events_leave_the_queue(void **state)
+{
+	(void)state;
+	assert_int_equal(sim_init(&CFG), HN_OK);
+	sched_n = sched_nran = 0;
+	sched_rng = 777;
+	memset(sched_evs, 0, sizeof sched_evs);
+	int removed = 0;
+	for (int i = 0; i < SCHED_N; i++) {
+		struct sched_ev *e = &sched_evs[i];
+		sched_rng = sched_rng * 1103515245u + 12345u;
+		e->due = 1000u * ((sched_rng >> 8) % 200000u); /* 0..200 ms: near and far */
+		e->seq = i;
+		e->id = sim_schedule(e->due, sched_record_fn, e);
+		sched_n++;
+	}
+	for (int i = 0; i < SCHED_N; i++) {
+		if (i % 5 != 0) {
+			sim_remove(sched_evs[i].id);
+			sched_evs[i].cancelled = true;
+			removed++;
+		}
+	}
+	sim_remove(sched_evs[0].id + 1000000); /* no such event: harmless */
+	sim_run(0);
+	assert_int_equal(sched_nran, SCHED_N - removed);
+	assert_int_equal(sim_event_count(), (uint64_t)(SCHED_N - removed));
+	for (int i = 0; i < SCHED_N; i++)
+		assert_true(sched_evs[i].ran != sched_evs[i].cancelled);
 	for (int i = 1; i < sched_nran; i++) {
 		const struct sched_ev *a = &sched_evs[sched_ran[i - 1]], *b = &sched_evs[sched_ran[i]];
 		assert_true(a->due < b->due || (a->due == b->due && a->seq < b->seq));
@@ -2331,6 +2382,7 @@ int main(void)
 		T(sim__init_twice_is_refused),
 		T(sim__events_run_in_time_order_and_cancel),
 		T(sim__events_run_by_time_then_scheduling_order),
+		T(sim__removed_events_leave_the_queue),
 		T(sim__run_stops_at_stop_time_and_on_sim_stop),
 		T(sim__bad_link_config_returns_null),
 		T(sim__udp_crosses_chain_with_bytes_sender_and_time),
