@@ -5,7 +5,11 @@
 # routes (routing = static: ns-3's global routing takes minutes to set up a
 # 1,000-ISP world, EXPERIMENTS.md "Internet scale"), into PREFIX-N.sqlite, one
 # database per N (default results/scale-fig1-N.sqlite; runs already stored
-# are skipped), then writes
+# are skipped), and a fourth mode, region: dynamic replication with the
+# per-region trigger (service.web.trigger = region, region_above = 10
+# requests/s in one candidate's region; model/world/region.c), into
+# PREFIX-N-region.sqlite (its own database: its parameter point starts as
+# the dynamic one's).  Then it writes
 #   results/scale-fig1.md                      the table, one row per N and mode
 #   analysis/figures/data/scale-fig1.dat       the same, for gnuplot
 #   analysis/figures/data/scale-fig1-time.dat  per 5 s of the largest N: origin
@@ -38,6 +42,15 @@ mkdir -p "$DATA" results "$(dirname "$prefix")"
 command -v gnuplot >/dev/null || { echo "scale-figure: gnuplot not found (apt-get install gnuplot-nox)" >&2; exit 1; }
 if gnuplot -e "set terminal" 2>&1 | grep -q pngcairo; then PNGTERM=pngcairo; else PNGTERM=png; fi
 q() { sqlite3 -readonly "$DB" "$@"; }
+# pick_run N MODE: DB and id of the latest ok run of that mode at N
+pick_run() {
+	DB=$prefix-$1.sqlite
+	pm=$2
+	[ "$2" = region ] && { DB=$prefix-$1-region.sqlite; pm=dynamic; }
+	id=$(q "SELECT id FROM runs WHERE scenario LIKE '%scale-fig1.ini' AND status = 'ok'
+		AND (params = 'replication.mode=$pm' OR params LIKE 'replication.mode=$pm;%') ORDER BY id DESC LIMIT 1")
+	[ -n "$id" ] || { echo "scale-figure: no ok run of N = $1, mode $2 in $DB" >&2; exit 1; }
+}
 
 dat=$DATA/scale-fig1.dat
 md=results/scale-fig1.md
@@ -50,15 +63,15 @@ last=""
 for n in $ns; do
 	DB=$prefix-$n.sqlite
 	above=$(awk -v n="$n" 'BEGIN { print 1.5 * n }')
-	"$bin" run scenarios/scale-fig1.ini --db "$DB" -j 2 --quiet \
-		--set "topology.isp.stubs=$n" --set "node.hs\${i}.count=$n" --set "link.hs\${i}.count=$n" \
+	set -- --set "topology.isp.stubs=$n" --set "node.hs\${i}.count=$n" --set "link.hs\${i}.count=$n" \
 		--set "workload.users\${i}.count=$n" --set "service.web.install_above=$above" \
 		--set simulation.routing=static
+	"$bin" run scenarios/scale-fig1.ini --db "$DB" -j 2 --quiet "$@"
+	"$bin" run scenarios/scale-fig1.ini --db "$prefix-$n-region.sqlite" --quiet "$@" \
+		--set replication.mode=dynamic --set service.web.trigger=region --set service.web.region_above=10
 	last=$n
-	for mode in none static dynamic; do
-		id=$(q "SELECT id FROM runs WHERE scenario LIKE '%scale-fig1.ini' AND status = 'ok'
-			AND (params = 'replication.mode=$mode' OR params LIKE 'replication.mode=$mode;%') ORDER BY id DESC LIMIT 1")
-		[ -n "$id" ] || { echo "scale-figure: no ok run of N = $n, mode $mode in $DB" >&2; exit 1; }
+	for mode in none static dynamic region; do
+		pick_run "$n" "$mode"
 		lat=$(q "SELECT latency_s FROM requests WHERE run_id = $id AND ok = 1 ORDER BY latency_s" |
 			awk '{ v[NR - 1] = $1; s += $1 } END {
 				if (NR == 0) { print "- -"; exit }
@@ -88,12 +101,10 @@ cat "$md"
 # requests (difference of the cumulative series web.origin_requests), the
 # replicas that served requests (host servers whose series
 # hsK.replica_requests.web grew) and the mean latency of requests started.
-DB=$prefix-$last.sqlite
 tdat=$DATA/scale-fig1-time.dat
 : > "$tdat"
-for mode in none static dynamic; do
-	id=$(q "SELECT id FROM runs WHERE scenario LIKE '%scale-fig1.ini' AND status = 'ok'
-		AND (params = 'replication.mode=$mode' OR params LIKE 'replication.mode=$mode;%') ORDER BY id DESC LIMIT 1")
+for mode in none static dynamic region; do
+	pick_run "$last" "$mode"
 	echo "# mode $mode, N = $last: t_s origin_requests_per_s replicas_serving latency_mean_ms" >> "$tdat"
 	{
 		q "SELECT 'o', x, y FROM series WHERE run_id = $id AND series = 'web.origin_requests' ORDER BY x"
@@ -110,21 +121,21 @@ done
 gnuplot <<EOF
 set terminal $PNGTERM size 1200,800
 set output '$OUT/scale-fig1-n.png'
-set multiplot layout 2,2 title "Figure 1 at N ISPs (scenarios/scale-fig1.ini): none, static, dynamic replication"
+set multiplot layout 2,2 title "Figure 1 at N ISPs (scenarios/scale-fig1.ini): none, static, dynamic replication (region: per-region trigger)"
 set logscale x
 set xlabel 'ISPs (N)'
 set key top left
 set xtics ($(echo $ns | tr ' ' ','))
 set xrange [5:$((2 * last))]
 set ylabel 'latency (ms)'
-plot for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:5 with linespoints title m.' mean', \
-     for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:6 with linespoints dt 2 title m.' p99'
+plot for [m in "none static dynamic region"] '< grep " '.m.' " $dat' using 1:5 with linespoints title m.' mean', \
+     for [m in "none static dynamic region"] '< grep " '.m.' " $dat' using 1:6 with linespoints dt 2 title m.' p99'
 set ylabel 'origin requests'
-plot for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:7 with linespoints title m
+plot for [m in "none static dynamic region"] '< grep " '.m.' " $dat' using 1:7 with linespoints title m
 set ylabel 'backbone MB'
-plot for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:8 with linespoints title m
+plot for [m in "none static dynamic region"] '< grep " '.m.' " $dat' using 1:8 with linespoints title m
 set ylabel 'replicas installed'
-plot for [m in "none static dynamic"] '< grep " '.m.' " $dat' using 1:9 with linespoints title m
+plot for [m in "none static dynamic region"] '< grep " '.m.' " $dat' using 1:9 with linespoints title m
 unset multiplot
 EOF
 gnuplot <<EOF
@@ -134,11 +145,11 @@ set multiplot layout 3,1 title "Figure 1 at N = $last ISPs over time (flash crow
 set xlabel 'simulated time (s)'
 set key top right
 set ylabel 'origin requests/s'
-plot '$tdat' index 0 using 1:2 with steps title 'none', '' index 1 using 1:2 with steps title 'static', '' index 2 using 1:2 with steps title 'dynamic'
+plot '$tdat' index 0 using 1:2 with steps title 'none', '' index 1 using 1:2 with steps title 'static', '' index 2 using 1:2 with steps title 'dynamic', '' index 3 using 1:2 with steps title 'region'
 set ylabel 'replicas serving'
-plot '$tdat' index 0 using 1:3 with steps title 'none', '' index 1 using 1:3 with steps title 'static', '' index 2 using 1:3 with steps title 'dynamic'
+plot '$tdat' index 0 using 1:3 with steps title 'none', '' index 1 using 1:3 with steps title 'static', '' index 2 using 1:3 with steps title 'dynamic', '' index 3 using 1:3 with steps title 'region'
 set ylabel 'mean latency (ms)'
-plot '$tdat' index 0 using 1:4 with steps title 'none', '' index 1 using 1:4 with steps title 'static', '' index 2 using 1:4 with steps title 'dynamic'
+plot '$tdat' index 0 using 1:4 with steps title 'none', '' index 1 using 1:4 with steps title 'static', '' index 2 using 1:4 with steps title 'dynamic', '' index 3 using 1:4 with steps title 'region'
 unset multiplot
 EOF
 echo "scale-figure: $md, $OUT/scale-fig1-n.png, $OUT/scale-fig1-time.png"
