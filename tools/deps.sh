@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="gcc g++ make pkg-config clang libclang-rt-14-dev libns3-dev libgsl-dev \
-libsqlite3-dev sqlite3 libinih-dev gnuplot-nox tshark libcmocka-dev parallel libsodium-dev time"
+libsqlite3-dev sqlite3 libinih-dev gnuplot-nox tshark libcmocka-dev parallel libsodium-dev time \
+libgoogle-perftools-dev"
 
 missing=""
 for p in $PKGS; do
