@@ -14,6 +14,41 @@
 
 using namespace shim;
 
+namespace
+{
+// A received frame's way up, without ns-3's two scans of every protocol
+// handler of the node.  ns-3 hands it to Node::ReceiveFromDevice, which
+// walks the node's handler list (two entries per interface: ARP's and
+// IPv4's, both to TrafficControlLayer::Receive) and calls each that matches
+// the device and protocol, and TrafficControlLayer::Receive walks its own
+// list (two per interface: Ipv4L3Protocol::Receive, ArpL3Protocol::Receive)
+// the same way.  Both scans grow with the node's interfaces: a transit
+// router of a 70,000-ISP world has some 7,000, and the scans took 30 % of
+// that run (EXPERIMENTS.md, "The largest run on one machine").  Neither
+// function can be replaced by interposition (the first is called directly
+// inside libns3-network, the second is virtual), so the device's receive
+// callback, which Node::AddDevice set, is replaced: on these nodes the
+// scans find exactly one handler for an IPv4 frame, this device's
+// Ipv4L3Protocol::Receive, and none for anything else (a point-to-point
+// device delivers IPv4 or IPv6 only, PPP's two protocols, and no IPv6 stack
+// is installed; the shim registers no handler of its own).  The call and
+// its arguments are those the scans would make (PACKET_HOST is the
+// PacketType(0) of Node::NonPromiscReceiveFromDevice); no event differs.
+void
+SetDirectReceive(Ptr<PointToPointNetDevice> dev, Ipv4L3Protocol* ip)
+{
+    dev->SetReceiveCallback(NetDevice::ReceiveCallback(
+        [ip](Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t protocol, const Address& from) {
+            if (protocol != Ipv4L3Protocol::PROT_NUMBER)
+            {
+                return false;
+            }
+            ip->Receive(d, p, protocol, from, d->GetAddress(), NetDevice::PACKET_HOST);
+            return true;
+        }));
+}
+} // namespace
+
 extern "C" {
 
 // IPv4 only, routing = HookRouting over static + global (or, with
@@ -106,6 +141,7 @@ sim_link_create(sim_node* a, sim_node* b, const struct sim_link_config* cfg, uin
         l->dev[side] = DynamicCast<PointToPointNetDevice>(devs.Get(side));
         l->addr[side] = addrs[side];
         l->iface[side] = ip->AddInterface(l->dev[side]);
+        SetDirectReceive(l->dev[side], PeekPointer(ip));
         ip->AddAddress(l->iface[side],
                        Ipv4InterfaceAddress(Ipv4Address(addrs[side]), PrefixMask(prefix_len)));
         ip->SetMetric(l->iface[side], 1);
