@@ -27,7 +27,6 @@ struct wregion {
 	long *node_cand;              /* per node: its region, -1 none, -2 not known yet */
 	uint64_t *served;             /* per candidate: requests attributed */
 	size_t ncand;
-	uint64_t unattributed;        /* requests from no candidate's region */
 };
 
 static long region_of_node(struct wregion *g, size_t node)
@@ -60,10 +59,8 @@ static void region_observe(void *ctx, uint32_t peer)
 	struct wregion *g = ctx;
 	long node = addr_index_find(g->w->addrs, peer);
 	long c = node < 0 ? -1 : region_of_node(g, (size_t)node);
-	if (c >= 0)
+	if (c >= 0)   /* a request from no candidate's region counts for none */
 		g->served[c]++;
-	else
-		g->unattributed++;
 }
 
 uint64_t world_region_served(const struct wregion *g, size_t k)
